@@ -1,0 +1,138 @@
+#' Compare alleviated with not-alleviated patients ("Table 1")
+#'
+#' Describes patients whose symptoms were alleviated (`any_alleviated` TRUE)
+#' beside those whose were not (FALSE): numeric variables as median \[IQR\]
+#' with the Wilcoxon rank-sum test, categorical variables (factors,
+#' characters, logicals) as n (%) per level with Fisher's exact test, or a
+#' chi-square test with a simulated p-value where Fisher's is infeasible.
+#' Patients who could not be judged (`any_alleviated` NA) and missing values
+#' of each variable are counted, not hidden.
+#'
+#' @param x A `myelo_cohort` from [classify_cohort()].
+#' @param data The data frame `x` was classified from, one row per row of
+#'   `x`.
+#' @param vars Names of the columns of `data` to describe.
+#' @param simulate_B Replicates for a simulated chi-square p-value.
+#' @return A data frame of class `alleviation_comparison`, one row per
+#'   numeric variable and one per level of a categorical one (plus a row for
+#'   its missing values when there are any): `variable`, `level`,
+#'   `alleviated`, `not_alleviated` (formatted text), `p_value` and `test`
+#'   (on the first row of each variable). The group sizes and the number not
+#'   judged are in the attributes `n_alleviated`, `n_not_alleviated` and
+#'   `n_not_judged`.
+#' @examples
+#' cohort <- classify_cohort(myelography)
+#' compare_alleviated(cohort, myelography,
+#'                    c("age", "sex", "diagnosis", "myelo_block"))
+#' @export
+compare_alleviated <- function(x, data, vars, simulate_B = 10000L) {
+  call <- sys.call()
+  check_cohort(x, "x", call)
+  check_data_frame(data, "data", call)
+  if (nrow(data) != nrow(x)) {
+    abort(sprintf("`data` must have one row per row of `x` (%d), not %d.",
+                  nrow(x), nrow(data)), call)
+  }
+  check_names(vars, "vars", call)
+  check_columns_exist(names(data), vars, "vars", call = call)
+  check_number(simulate_B, "simulate_B", min = 100, call = call)
+  group <- x$any_alleviated
+  judged <- !is.na(group)
+  rows <- lapply(vars, function(v) {
+    values <- data[[v]]
+    if (is.numeric(values) && !is.object(values) && is.null(dim(values))) {
+      describe_numeric(v, values[judged], group[judged])
+    } else if ((is.factor(values) || is.character(values) ||
+                is.logical(values)) && is.null(dim(values))) {
+      describe_categorical(v, values[judged], group[judged], simulate_B)
+    } else {
+      abort(sprintf("`vars` column \"%s\" must be numeric, factor, character or logical, not %s.",
+                    v, describe_value(values)), call)
+    }
+  })
+  out <- do.call(rbind, rows)
+  rownames(out) <- NULL
+  structure(out, class = c("alleviation_comparison", "data.frame"),
+            n_alleviated = sum(group, na.rm = TRUE),
+            n_not_alleviated = sum(!group, na.rm = TRUE),
+            n_not_judged = sum(!judged))
+}
+
+describe_numeric <- function(name, values, group) {
+  summarise <- function(v) {
+    v <- v[!is.na(v)]
+    if (!length(v)) return("-")
+    q <- stats::quantile(v, c(0.5, 0.25, 0.75), names = FALSE)
+    sprintf("%s [%s-%s]", format_number(q[1L]), format_number(q[2L]),
+            format_number(q[3L]))
+  }
+  a <- values[group]
+  b <- values[!group]
+  p <- if (sum(!is.na(a)) && sum(!is.na(b))) {
+    suppressWarnings(stats::wilcox.test(a, b)$p.value)
+  } else NA_real_
+  out <- data.frame(variable = name, level = "median [IQR]",
+                    alleviated = summarise(a), not_alleviated = summarise(b),
+                    p_value = p, test = "Wilcoxon rank-sum")
+  missing <- c(sum(is.na(a)), sum(is.na(b)))
+  if (any(missing > 0)) {
+    out <- rbind(out, data.frame(variable = name, level = "missing",
+                                 alleviated = format_integer(missing[1L]),
+                                 not_alleviated = format_integer(missing[2L]),
+                                 p_value = NA_real_, test = NA_character_))
+  }
+  out
+}
+
+describe_categorical <- function(name, values, group, simulate_B) {
+  f <- if (is.factor(values)) values else factor(values)
+  counts <- table(f, factor(group, levels = c(TRUE, FALSE)), useNA = "no")
+  column_totals <- colSums(counts)
+  cell <- function(k, j) {
+    format_percent_of(counts[k, j], column_totals[[j]])
+  }
+  used <- counts[rowSums(counts) > 0, , drop = FALSE]
+  test <- if (nrow(used) >= 2L && all(colSums(used) > 0)) {
+    heterogeneity_test(used[, 1L], rowSums(used), simulate_B)
+  } else list(test = NA_character_, p_value = NA_real_)
+  out <- data.frame(variable = name, level = levels(f),
+                    alleviated = vapply(seq_len(nrow(counts)), cell, "", j = 1L),
+                    not_alleviated = vapply(seq_len(nrow(counts)), cell, "", j = 2L),
+                    p_value = c(test$p_value, rep(NA_real_, nrow(counts) - 1L)),
+                    test = c(test$test, rep(NA_character_, nrow(counts) - 1L)))
+  missing <- c(sum(is.na(f) & group), sum(is.na(f) & !group))
+  if (any(missing > 0)) {
+    out <- rbind(out, data.frame(variable = name, level = "missing",
+                                 alleviated = format_integer(missing[1L]),
+                                 not_alleviated = format_integer(missing[2L]),
+                                 p_value = NA_real_, test = NA_character_))
+  }
+  out
+}
+
+# "12 (34.3%)"
+format_percent_of <- function(x, n) {
+  sprintf("%s (%s)", format_integer(x),
+          ifelse(n > 0, sprintf("%.1f%%", 100 * x / n), "-"))
+}
+
+format_number <- function(x) format(round(x, 1), trim = TRUE)
+
+#' @rdname compare_alleviated
+#' @param ... Ignored.
+#' @export
+print.alleviation_comparison <- function(x, ...) {
+  cat(sprintf("Alleviated (n = %s) versus not alleviated (n = %s); %s not judged\n",
+              format_integer(attr(x, "n_alleviated")),
+              format_integer(attr(x, "n_not_alleviated")),
+              format_integer(attr(x, "n_not_judged"))))
+  shown <- as.data.frame(x)
+  shown$variable[duplicated(shown$variable)] <- ""
+  shown$p_value <- ifelse(is.na(x$p_value), "", format_p(x$p_value))
+  shown$test[is.na(shown$test)] <- ""
+  attr(shown, "n_alleviated") <- attr(shown, "n_not_alleviated") <-
+    attr(shown, "n_not_judged") <- NULL
+  class(shown) <- "data.frame"
+  print(shown, right = FALSE, row.names = FALSE)
+  invisible(x)
+}

@@ -1,0 +1,23 @@
+# Formatting helpers shared by the print methods.
+
+# "26/325 (8.0%)"; "0/0 (-)" when the denominator is zero.
+format_count <- function(x, n, digits = 1L) {
+  pct <- ifelse(n > 0, sprintf(paste0("%.", digits, "f%%"), 100 * x / n), "-")
+  sprintf("%s/%s (%s)", format_integer(x), format_integer(n), pct)
+}
+
+format_integer <- function(x) {
+  formatC(x, format = "f", digits = 0, big.mark = ",")
+}
+
+# "8.0% (5.5-11.5)"; "-" where the rate is undefined.
+# Differences, which can be negative, read better with sep = " to ".
+format_rate <- function(rate, lower, upper, digits = 1L, sep = "-") {
+  f <- function(p) formatC(100 * p, format = "f", digits = digits)
+  ifelse(is.na(rate), "-",
+         sprintf("%s%% (%s%s%s)", f(rate), f(lower), sep, f(upper)))
+}
+
+format_p <- function(p) {
+  ifelse(is.na(p), "-", format.pval(p, digits = 2L, eps = 1e-4))
+}

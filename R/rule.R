@@ -1,0 +1,169 @@
+#' Define when a symptom counts as alleviated
+#'
+#' An alleviation rule says how a paired before/after measurement of one
+#' symptom is judged: which direction is better, how large a change counts,
+#' when the symptom was absent at baseline, and which values the measure can
+#' take. [classify_alleviation()] applies it to data; [study_rules()] gives
+#' the four rules used to reproduce Guo et al. (2016).
+#'
+#' A change meets a threshold when it reaches it exactly or exceeds it; the
+#' comparison forgives decimal round-off (a relative tolerance of 1e-9), so a
+#' change that meets a threshold on paper (7 to 4.9 is exactly 30%) meets it
+#' in the computer too.
+#'
+#' @param direction `"decrease"` when lower values are better (pain or
+#'   numbness scores), `"increase"` when higher values are better (walking
+#'   distance).
+#' @param min_change Smallest improvement, in the measure's units, that counts
+#'   as alleviation (a number >= 0), or `NA` to leave it out.
+#' @param min_relative Smallest improvement as a fraction of the baseline
+#'   value (0.3 = 30%), or `NA` to leave it out. At least one of `min_change`
+#'   and `min_relative` must be given.
+#' @param combine `"all"`: every threshold given must be met; `"any"`: one
+#'   suffices.
+#' @param worsen_change,worsen_relative Thresholds for worsening, applied to
+#'   the change in the worse direction and combined the same way. They default
+#'   to the alleviation thresholds; set both to `NA` to never classify a
+#'   patient as worsened.
+#' @param absent_at Baseline value at which the symptom counts as absent: for
+#'   a `"decrease"` rule a baseline at or below it (default 0, no pain); for
+#'   an `"increase"` rule a baseline at or above it (default `Inf`, walks
+#'   without limit; use 500 when records cap the distance at 500 m).
+#' @param range The valid values of the measure, `c(lower, upper)`:
+#'   `c(0, 10)` for a numeric rating scale, `c(0, 100)` for a 100 mm visual
+#'   analogue scale, `c(0, Inf)` for metres. Values outside it are errors.
+#' @param label Optional name of the measure, used when printing.
+#' @return An object of class `alleviation_rule`: a list with the arguments
+#'   above, validated.
+#' @seealso [classify_alleviation()], [study_rules()], [alleviation_curve()].
+#' @references
+#' Ostelo RWJG, Deyo RA, Stratford P, et al. Interpreting change scores for
+#' pain and functional status in low back pain: towards international
+#' consensus regarding minimal important change. Spine 2008;33:90-94.
+#'
+#' Dworkin RH, Turk DC, Wyrwich KW, et al. Interpreting the clinical
+#' importance of treatment outcomes in chronic pain clinical trials: IMMPACT
+#' recommendations. J Pain 2008;9:105-121.
+#' @examples
+#' # Pain on a 0-10 scale: at least 2 points and at least 30% of baseline
+#' pain <- alleviation_rule("decrease", min_change = 2, min_relative = 0.3,
+#'                          range = c(0, 10), label = "Leg pain (NRS)")
+#' pain
+#'
+#' # Walking distance: 30% longer, or unlimited after the procedure
+#' alleviation_rule("increase", min_relative = 0.3)
+#'
+#' # A 100 mm VAS where either 15 mm or 30% is enough
+#' alleviation_rule("decrease", min_change = 15, min_relative = 0.3,
+#'                  combine = "any", range = c(0, 100))
+#' @export
+alleviation_rule <- function(direction = c("decrease", "increase"),
+                             min_change = NA, min_relative = NA,
+                             combine = c("all", "any"),
+                             worsen_change = min_change,
+                             worsen_relative = min_relative,
+                             absent_at = if (direction == "decrease") 0 else Inf,
+                             range = c(0, Inf), label = NULL) {
+  call <- sys.call()
+  direction <- check_choice(direction, c("decrease", "increase"), "direction",
+                            call = call)
+  combine <- check_choice(combine, c("all", "any"), "combine", call = call)
+  for (arg in c("min_change", "min_relative", "worsen_change",
+                "worsen_relative")) {
+    check_number(get(arg), arg, min = 0, na_ok = TRUE, call = call)
+  }
+  if (is.na(min_change) && is.na(min_relative)) {
+    abort("At least one of `min_change` and `min_relative` must be a number.",
+          call)
+  }
+  if (!is.numeric(range) || is.object(range) || length(range) != 2L ||
+      anyNA(range) || range[1L] >= range[2L]) {
+    abort(sprintf(
+      "`range` must be two increasing numbers c(lower, upper), not %s.",
+      describe_value(range)), call)
+  }
+  check_number(absent_at, "absent_at", finite = FALSE, call = call)
+  if (!is.null(label) &&
+      (!is.character(label) || length(label) != 1L || is.na(label))) {
+    abort(sprintf("`label` must be NULL or a single string, not %s.",
+                  describe_value(label)), call)
+  }
+  structure(
+    list(direction = direction,
+         min_change = as.numeric(min_change),
+         min_relative = as.numeric(min_relative),
+         combine = combine,
+         worsen_change = as.numeric(worsen_change),
+         worsen_relative = as.numeric(worsen_relative),
+         absent_at = as.numeric(absent_at),
+         range = as.numeric(range),
+         label = label),
+    class = "alleviation_rule"
+  )
+}
+
+is_alleviation_rule <- function(x) inherits(x, "alleviation_rule")
+
+check_rule <- function(rule, arg = "rule", call = sys.call(-1L)) {
+  if (!is_alleviation_rule(rule)) {
+    abort(sprintf("`%s` must be an alleviation_rule (see ?alleviation_rule), not %s.",
+                  arg, describe_value(rule)), call)
+  }
+  invisible(rule)
+}
+
+# The rule as the nine doubles the C glue unpacks (src/glue.c).
+rule_params <- function(rule) {
+  c(rule$direction == "increase", rule$combine == "any",
+    rule$min_change, rule$min_relative,
+    rule$worsen_change, rule$worsen_relative,
+    rule$absent_at, rule$range)
+}
+
+# "falls by at least 2 points and by at least 30% of baseline"
+describe_thresholds <- function(change, relative, combine, verb, unit) {
+  parts <- c(
+    if (!is.na(change)) sprintf("by at least %s%s", format(change), unit),
+    if (!is.na(relative)) sprintf("by at least %s%% of baseline",
+                                  format(100 * relative))
+  )
+  if (!length(parts)) return(NULL)
+  paste(verb, paste(parts, collapse = if (combine == "all") " and " else " or "))
+}
+
+#' @rdname alleviation_rule
+#' @param x An `alleviation_rule`.
+#' @param ... Ignored.
+#' @export
+format.alleviation_rule <- function(x, ...) {
+  decrease <- x$direction == "decrease"
+  subject <- if (decrease) "the score" else "the value"
+  unit <- if (decrease) " points" else ""
+  better <- if (decrease) "falls" else "rises"
+  worse <- if (decrease) "rises" else "falls"
+  alleviated <- describe_thresholds(x$min_change, x$min_relative, x$combine,
+                                    better, unit)
+  worsened <- describe_thresholds(x$worsen_change, x$worsen_relative,
+                                  x$combine, worse, unit)
+  absent <- if (decrease) {
+    sprintf("at most %s", format(x$absent_at))
+  } else if (is.infinite(x$absent_at)) {
+    "Inf (unlimited)"
+  } else {
+    sprintf("at least %s", format(x$absent_at))
+  }
+  c(sprintf("alleviated when %s %s", subject, alleviated),
+    if (is.null(worsened)) "never classified as worsened"
+    else sprintf("worsened when %s %s", subject, worsened),
+    sprintf("absent when the baseline is %s", absent),
+    sprintf("valid values in [%s, %s]", format(x$range[1L]),
+            format(x$range[2L])))
+}
+
+#' @rdname alleviation_rule
+#' @export
+print.alleviation_rule <- function(x, ...) {
+  cat("<alleviation_rule>", if (!is.null(x$label)) x$label, "\n")
+  cat(paste0("  ", format(x), "\n"), sep = "")
+  invisible(x)
+}

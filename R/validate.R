@@ -1,0 +1,114 @@
+# Argument checks shared by the exported functions. Each signals an error of
+# class "myelorelief_error" whose message names the argument, attributed to
+# the exported function that was called.
+
+abort <- function(message, call = NULL) {
+  stop(errorCondition(message, class = "myelorelief_error", call = call))
+}
+
+# A short description of a value for error messages: "abc" in quotes, single
+# numbers as they are, anything else by its type and length.
+describe_value <- function(x) {
+  if (is.null(x)) return("NULL")
+  if (is.factor(x)) return(sprintf("a factor of length %d", length(x)))
+  if (is.data.frame(x)) return("a data frame")
+  if (length(x) == 1L && !is.object(x) && is.null(dim(x)) &&
+      (is.character(x) || is.numeric(x) || is.logical(x))) {
+    if (is.character(x) && !is.na(x)) return(sprintf("\"%s\"", x))
+    return(format(x))
+  }
+  kind <- if (is.object(x)) class(x)[1L] else typeof(x)
+  sprintf("a %s %s of length %d", kind,
+          if (is.list(x)) "list" else "vector", length(x))
+}
+
+check_number <- function(x, arg, min = -Inf, max = Inf, na_ok = FALSE,
+                         finite = TRUE, call = sys.call(-1L)) {
+  range_text <- if (is.finite(min) && is.finite(max)) {
+    sprintf(" between %s and %s", format(min), format(max))
+  } else if (is.finite(min)) {
+    sprintf(" of at least %s", format(min))
+  } else ""
+  what <- if (finite) "a single finite number" else "a single number"
+  if (na_ok) range_text <- paste0(range_text, " (or NA)")
+  if (na_ok && identical(x, NA)) return(invisible(x))
+  ok <- is.numeric(x) && !is.object(x) && length(x) == 1L && is.null(dim(x))
+  if (ok && is.na(x)) ok <- na_ok && !is.nan(x)
+  else if (ok) ok <- x >= min && x <= max && (!finite || is.finite(x))
+  if (!ok) {
+    abort(sprintf("`%s` must be %s%s, not %s.", arg, what, range_text,
+                  describe_value(x)), call)
+  }
+  invisible(x)
+}
+
+check_flag <- function(x, arg, call = sys.call(-1L)) {
+  if (!is.logical(x) || length(x) != 1L || is.na(x)) {
+    abort(sprintf("`%s` must be TRUE or FALSE, not %s.", arg,
+                  describe_value(x)), call)
+  }
+  invisible(x)
+}
+
+# match.arg() with an error message that names the argument and the choices.
+check_choice <- function(x, choices, arg, call = sys.call(-1L)) {
+  if (identical(x, choices)) return(choices[1L])
+  if (!is.character(x) || length(x) != 1L || is.na(x) ||
+      !x %in% choices) {
+    abort(sprintf("`%s` must be one of %s, not %s.", arg,
+                  paste0("\"", choices, "\"", collapse = ", "),
+                  describe_value(x)), call)
+  }
+  x
+}
+
+check_data_frame <- function(x, arg, call = sys.call(-1L)) {
+  if (!is.data.frame(x)) {
+    abort(sprintf("`%s` must be a data frame, not %s.", arg,
+                  describe_value(x)), call)
+  }
+  invisible(x)
+}
+
+# Plain numeric vectors only: factors, dates, characters and matrices are
+# refused rather than silently turned into numbers.
+check_measurements <- function(x, arg, call = sys.call(-1L)) {
+  if (!is.numeric(x) || is.object(x) || !is.null(dim(x))) {
+    abort(sprintf("`%s` must be a numeric vector, not %s.", arg,
+                  describe_value(x)), call)
+  }
+  invisible(x)
+}
+
+check_names <- function(x, arg, call = sys.call(-1L)) {
+  if (!is.character(x) || length(x) == 0L || anyNA(x) || any(x == "")) {
+    abort(sprintf("`%s` must be a character vector of column names, not %s.",
+                  arg, describe_value(x)), call)
+  }
+  invisible(x)
+}
+
+# `available` is the names of the data frame(s) the columns must come from.
+check_columns_exist <- function(available, columns, arg, data_arg = "data",
+                                call = sys.call(-1L)) {
+  missing <- setdiff(columns, available)
+  if (length(missing)) {
+    abort(sprintf("`%s` names %s not found in `%s`: %s.", arg,
+                  if (length(missing) == 1L) "a column" else "columns",
+                  data_arg, paste0("\"", missing, "\"", collapse = ", ")),
+          call)
+  }
+  invisible(columns)
+}
+
+ci_methods <- c("wilson", "exact", "jeffreys", "agresti-coull")
+
+check_conf_level <- function(x, call = sys.call(-1L)) {
+  ok <- is.numeric(x) && !is.object(x) && length(x) == 1L && !is.na(x) &&
+    x > 0 && x < 1
+  if (!ok) {
+    abort(sprintf("`conf_level` must be a single number strictly between 0 and 1, not %s.",
+                  describe_value(x)), call)
+  }
+  invisible(x)
+}

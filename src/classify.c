@@ -1,0 +1,29 @@
+/* .Call glue: classify_alleviation(). */
+#include "glue.h"
+
+SEXP C_classify_alleviation(SEXP pre, SEXP post, SEXP params)
+{
+    mr_column pre_col = mr_numeric_column(pre, "pre");
+    mr_column post_col = mr_numeric_column(post, "post");
+    R_xlen_t n = XLENGTH(pre);
+    if (XLENGTH(post) != n)
+        Rf_error("`post` must have the same length as `pre` (%.0f), not %.0f.",
+                 (double) n, (double) XLENGTH(post));
+    mr_rule rule = mr_rule_from_params(params);
+
+    SEXP out = PROTECT(Rf_allocVector(INTSXP, n));
+    int *codes = INTEGER(out);
+    for (R_xlen_t from = 0; from < n; from += MR_CHUNK) {
+        R_xlen_t to = n - from > MR_CHUNK ? from + MR_CHUNK : n;
+        mr_bad_value bad;
+        mr_classify_range(&rule, pre_col, post_col, from, to, codes, &bad);
+        if (bad.index >= 0) mr_stop_bad_value(&rule, &bad);
+        R_CheckUserInterrupt();
+    }
+    Rf_setAttrib(out, R_LevelsSymbol, mr_class_levels);
+    Rf_setAttrib(out, R_ClassSymbol, mr_factor_class);
+    SEXP names = Rf_getAttrib(pre, R_NamesSymbol);
+    if (!Rf_isNull(names)) Rf_setAttrib(out, R_NamesSymbol, names);
+    UNPROTECT(1);
+    return out;
+}

@@ -1,0 +1,38 @@
+/* .Call glue: alleviation_curve(). */
+#include "glue.h"
+
+SEXP C_alleviation_curve(SEXP pre, SEXP post, SEXP params, SEXP vary_relative,
+                         SEXP thresholds_sorted)
+{
+    mr_column pre_col = mr_numeric_column(pre, "pre");
+    mr_column post_col = mr_numeric_column(post, "post");
+    R_xlen_t n = XLENGTH(pre);
+    if (XLENGTH(post) != n)
+        Rf_error("`post` must have the same length as `pre` (%.0f), not %.0f.",
+                 (double) n, (double) XLENGTH(post));
+    mr_rule rule = mr_rule_from_params(params);
+    if (TYPEOF(thresholds_sorted) != REALSXP || XLENGTH(thresholds_sorted) > INT_MAX)
+        Rf_error("internal error: `thresholds` must be doubles.");
+    int n_thr = (int) XLENGTH(thresholds_sorted);
+    int vary = Rf_asLogical(vary_relative) == TRUE;
+
+    double *bins = (double *) R_alloc((size_t) n_thr + 1, sizeof(double));
+    for (int j = 0; j <= n_thr; j++) bins[j] = 0;
+    double evaluable = 0;
+    for (R_xlen_t from = 0; from < n; from += MR_CHUNK) {
+        R_xlen_t to = n - from > MR_CHUNK ? from + MR_CHUNK : n;
+        mr_bad_value bad;
+        mr_curve_range(&rule, vary, pre_col, post_col, from, to,
+                       REAL_RO(thresholds_sorted), n_thr, bins, &evaluable,
+                       &bad);
+        if (bad.index >= 0) mr_stop_bad_value(&rule, &bad);
+        R_CheckUserInterrupt();
+    }
+    SEXP out = PROTECT(Rf_allocVector(VECSXP, 2));
+    SEXP alleviated = Rf_allocVector(REALSXP, n_thr);
+    SET_VECTOR_ELT(out, 0, alleviated);
+    mr_curve_finish(bins, n_thr, REAL(alleviated));
+    SET_VECTOR_ELT(out, 1, Rf_ScalarReal(evaluable));
+    UNPROTECT(1);
+    return out;
+}

@@ -1,0 +1,57 @@
+/* Helpers shared by the .Call glue files. */
+#include "glue.h"
+
+mr_column mr_numeric_column(SEXP x, const char *arg)
+{
+    mr_column col = { NULL, NULL };
+    if (TYPEOF(x) == REALSXP) col.dbl = REAL_RO(x);
+    else if (TYPEOF(x) == INTSXP && !Rf_isFactor(x)) col.int_ = INTEGER_RO(x);
+    else Rf_error("`%s` must be a numeric vector, not of type '%s'.", arg,
+                  Rf_type2char(TYPEOF(x)));
+    return col;
+}
+
+mr_rule mr_rule_from_params(SEXP params)
+{
+    if (TYPEOF(params) != REALSXP || XLENGTH(params) != 9)
+        Rf_error("internal error: rule parameters must be 9 doubles.");
+    const double *p = REAL_RO(params);
+    mr_rule rule = {
+        .increase = p[0] != 0, .combine_any = p[1] != 0,
+        .min_change = p[2], .min_relative = p[3],
+        .worsen_change = p[4], .worsen_relative = p[5],
+        .absent_at = p[6], .range_lo = p[7], .range_hi = p[8]
+    };
+    return rule;
+}
+
+void mr_stop_bad_value(const mr_rule *rule, const mr_bad_value *bad)
+{
+    const char *arg = bad->which ? "post" : "pre";
+    double pos = (double) bad->index + 1;
+    if (bad->value == INFINITY)
+        Rf_error("`%s` is Inf at position %.0f: Inf (unlimited) is allowed "
+                 "only for \"increase\" measures such as walking distance.",
+                 arg, pos);
+    if (bad->value == -INFINITY)
+        Rf_error("`%s` is -Inf at position %.0f: no measure allows -Inf.",
+                 arg, pos);
+    Rf_error("`%s` is %g at position %.0f, outside the rule's range "
+             "[%g, %g].", arg, bad->value, pos, rule->range_lo,
+             rule->range_hi);
+}
+
+const int **mr_integer_columns(SEXP list, R_xlen_t n, const char *arg)
+{
+    if (TYPEOF(list) != VECSXP) Rf_error("`%s` must be a list.", arg);
+    R_xlen_t k = XLENGTH(list);
+    const int **columns = (const int **) R_alloc(k > 0 ? k : 1, sizeof(int *));
+    for (R_xlen_t j = 0; j < k; j++) {
+        SEXP column = VECTOR_ELT(list, j);
+        if (TYPEOF(column) != INTSXP || XLENGTH(column) != n)
+            Rf_error("`%s` element %.0f must be an integer vector of length "
+                     "%.0f.", arg, (double) j + 1, (double) n);
+        columns[j] = INTEGER_RO(column);
+    }
+    return columns;
+}

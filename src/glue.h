@@ -1,0 +1,29 @@
+/* Helpers shared by the .Call glue files (R-facing; not for kernels). */
+#ifndef MYELORELIEF_GLUE_H
+#define MYELORELIEF_GLUE_H
+
+#define R_NO_REMAP
+#include <R.h>
+#include <Rinternals.h>
+#include "kernels.h"
+
+/* Rows per kernel call between two checks for a user interrupt. */
+#define MR_CHUNK ((R_xlen_t) 1 << 20)
+
+/* Constants made once at load time (init.c). */
+extern SEXP mr_class_levels;   /* c("alleviated", "unchanged", ...) */
+extern SEXP mr_factor_class;   /* "factor" */
+
+/* Error naming `arg` unless x is a double or integer vector. */
+mr_column mr_numeric_column(SEXP x, const char *arg);
+
+/* The rule from the numeric vector made by R's rule_params(). */
+mr_rule mr_rule_from_params(SEXP params);
+
+/* Error describing an invalid value found by a kernel. */
+void mr_stop_bad_value(const mr_rule *rule, const mr_bad_value *bad);
+
+/* Codes of a list of integer vectors of length n; error naming `arg`. */
+const int **mr_integer_columns(SEXP list, R_xlen_t n, const char *arg);
+
+#endif

@@ -1,0 +1,50 @@
+/* Registration of the .Call entry points, and load-time checks of the
+ * assumptions the kernels make about R's representation. */
+#include <stdint.h>
+#include "glue.h"
+#include <R_ext/Rdynload.h>
+#include <R_ext/Visibility.h>
+
+SEXP C_classify_alleviation(SEXP, SEXP, SEXP);
+SEXP C_summarise_patients(SEXP, SEXP, SEXP);
+SEXP C_tabulate_cohort(SEXP, SEXP, SEXP, SEXP);
+SEXP C_alleviation_curve(SEXP, SEXP, SEXP, SEXP, SEXP);
+
+SEXP mr_class_levels = NULL;
+SEXP mr_factor_class = NULL;
+
+#define CALLDEF(name, n) { #name, (DL_FUNC) &name, n }
+static const R_CallMethodDef call_methods[] = {
+    CALLDEF(C_classify_alleviation, 3),
+    CALLDEF(C_summarise_patients, 3),
+    CALLDEF(C_tabulate_cohort, 4),
+    CALLDEF(C_alleviation_curve, 5),
+    { NULL, NULL, 0 }
+};
+
+static void check_assumptions(void)
+{
+    if (NA_INTEGER != MR_NA_CODE || NA_LOGICAL != MR_NA_CODE)
+        Rf_error("myelorelief assumes NA_INTEGER == INT_MIN.");
+    if (sizeof(R_xlen_t) != sizeof(ptrdiff_t))
+        Rf_error("myelorelief assumes R_xlen_t is ptrdiff_t-sized.");
+    if (!isnan(NA_REAL)) Rf_error("myelorelief assumes NA_real_ is a NaN.");
+}
+
+void attribute_visible R_init_myelorelief(DllInfo *dll)
+{
+    check_assumptions();
+    const char *levels[] = { "alleviated", "unchanged", "worsened", "absent" };
+    mr_class_levels = Rf_allocVector(STRSXP, 4);
+    R_PreserveObject(mr_class_levels);
+    MARK_NOT_MUTABLE(mr_class_levels);   /* shared by every result */
+    for (int i = 0; i < 4; i++)
+        SET_STRING_ELT(mr_class_levels, i, Rf_mkChar(levels[i]));
+    mr_factor_class = Rf_mkString("factor");
+    R_PreserveObject(mr_factor_class);
+    MARK_NOT_MUTABLE(mr_factor_class);
+
+    R_registerRoutines(dll, NULL, call_methods, NULL, NULL);
+    R_useDynamicSymbols(dll, FALSE);
+    R_forceSymbols(dll, TRUE);
+}

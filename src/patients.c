@@ -1,0 +1,31 @@
+/* .Call glue: patient-level summary for classify_cohort(). */
+#include "glue.h"
+
+SEXP C_summarise_patients(SEXP codes, SEXP n_rows, SEXP primary_levels)
+{
+    if (!Rf_isReal(n_rows) || XLENGTH(n_rows) != 1 || !(REAL(n_rows)[0] >= 0))
+        Rf_error("internal error: `n_rows` must be one non-negative double.");
+    R_xlen_t n = (R_xlen_t) REAL(n_rows)[0];
+    const int **columns = mr_integer_columns(codes, n, "codes");
+    int n_symptoms = (int) XLENGTH(codes);
+    if (TYPEOF(primary_levels) != STRSXP ||
+        XLENGTH(primary_levels) != n_symptoms)
+        Rf_error("internal error: one primary level per symptom expected.");
+
+    SEXP any = PROTECT(Rf_allocVector(LGLSXP, n));
+    SEXP primary = PROTECT(Rf_allocVector(INTSXP, n));
+    for (R_xlen_t from = 0; from < n; from += MR_CHUNK) {
+        R_xlen_t to = n - from > MR_CHUNK ? from + MR_CHUNK : n;
+        mr_summarise_patients(columns, n_symptoms, from, to, LOGICAL(any),
+                              INTEGER(primary));
+        R_CheckUserInterrupt();
+    }
+    Rf_setAttrib(primary, R_LevelsSymbol, primary_levels);
+    Rf_setAttrib(primary, R_ClassSymbol, mr_factor_class);
+
+    SEXP out = PROTECT(Rf_allocVector(VECSXP, 2));
+    SET_VECTOR_ELT(out, 0, any);
+    SET_VECTOR_ELT(out, 1, primary);
+    UNPROTECT(3);
+    return out;
+}
