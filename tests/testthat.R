@@ -1,0 +1,4 @@
+library(testthat)
+library(myelorelief)
+
+test_check("myelorelief")

@@ -1,0 +1,97 @@
+# Plain-R versions of the package's rules, written independently of its
+# code, used as oracles in the tests.
+
+oracle_meets <- function(x, t) x >= t - 1e-9 * max(1, abs(t))
+
+oracle_passes <- function(change, relative, t_change, t_relative, combine) {
+  given <- c(!is.na(t_change), !is.na(t_relative))
+  if (!any(given)) return(FALSE)
+  met <- c(if (given[1]) oracle_meets(change, t_change) else NA,
+           if (given[2]) oracle_meets(relative, t_relative) else NA)
+  if (combine == "any") any(met[given]) else all(met[given])
+}
+
+# One pair at a time, straight from the numbered rules of
+# ?classify_alleviation.
+oracle_classify <- function(pre, post, rule) {
+  one <- function(p, q) {
+    if (is.na(p) || is.na(q)) return(NA_character_)
+    increase <- rule$direction == "increase"
+    if (increase && p >= rule$absent_at) return("absent")
+    if (!increase && p <= rule$absent_at) return("absent")
+    change <- if (increase) q - p else p - q
+    relative <- if (p == 0) {
+      if (change > 0) Inf else if (change < 0) -Inf else 0
+    } else change / abs(p)
+    if (change > 0 && oracle_passes(change, relative, rule$min_change,
+                                    rule$min_relative, rule$combine)) {
+      return("alleviated")
+    }
+    if (change < 0 && oracle_passes(-change, -relative, rule$worsen_change,
+                                    rule$worsen_relative, rule$combine)) {
+      return("worsened")
+    }
+    "unchanged"
+  }
+  factor(mapply(one, as.numeric(pre), as.numeric(post), USE.NAMES = FALSE),
+         levels = c("alleviated", "unchanged", "worsened", "absent"))
+}
+
+# A random rule of the given direction, with at least one threshold.
+random_rule <- function(direction) {
+  repeat {
+    min_change <- sample(list(NA, 0, 1, 2, 2.5, 15), 1)[[1]]
+    min_relative <- sample(list(NA, 0, 0.2, 0.3, 0.5), 1)[[1]]
+    if (!is.na(min_change) || !is.na(min_relative)) break
+  }
+  worsen <- sample(3, 1)
+  alleviation_rule(
+    direction, min_change = min_change, min_relative = min_relative,
+    combine = sample(c("all", "any"), 1),
+    worsen_change = if (worsen == 1) min_change else sample(list(NA, 1, 3), 1)[[1]],
+    worsen_relative = if (worsen == 1) min_relative else sample(list(NA, 0.1, 0.4), 1)[[1]],
+    absent_at = if (direction == "decrease") sample(c(0, 1), 1) else sample(c(Inf, 500), 1),
+    range = if (direction == "decrease") c(0, 10) else c(0, Inf))
+}
+
+# Random measurements for a direction: half-point scores with ties, zeros
+# and NA for "decrease"; metres with Inf (unlimited) and NA for "increase".
+random_measurements <- function(n, direction) {
+  if (direction == "decrease") {
+    x <- sample(seq(0, 10, by = 0.5), n, replace = TRUE)
+  } else {
+    x <- round(stats::rexp(n, 1 / 300))
+    x[stats::runif(n) < 0.15] <- Inf
+  }
+  x[stats::runif(n) < 0.05] <- NA
+  x
+}
+
+# Patient-level summary, written from ?classify_cohort.
+oracle_any <- function(classes) {
+  classes <- as.data.frame(lapply(classes, as.character))
+  apply(classes, 1, function(row) {
+    if (any(row == "alleviated", na.rm = TRUE)) return(TRUE)
+    if (any(row %in% c("unchanged", "worsened"))) return(FALSE)
+    if (all(row %in% "absent")) return(FALSE)
+    NA
+  })
+}
+
+# A random classified cohort with strata that have NA and empty levels.
+random_cohort <- function(n, n_symptoms = 3) {
+  data <- data.frame(
+    site = factor(sample(c("a", "b", "c", NA), n, replace = TRUE),
+                  levels = c("a", "b", "c", "empty")),
+    group = sample(c("x", "y", NA), n, replace = TRUE, prob = c(.5, .4, .1)),
+    age_band = sample(c(40L, 50L, 60L), n, replace = TRUE))
+  rules <- stats::setNames(
+    replicate(n_symptoms, alleviation_rule("decrease", min_change = 2,
+                                           range = c(0, 10)), simplify = FALSE),
+    paste0("s", seq_len(n_symptoms)))
+  for (s in names(rules)) {
+    data[[paste0(s, "_pre")]] <- random_measurements(n, "decrease")
+    data[[paste0(s, "_post")]] <- random_measurements(n, "decrease")
+  }
+  list(data = data, cohort = classify_cohort(data, rules))
+}

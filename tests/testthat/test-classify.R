@@ -1,0 +1,134 @@
+pain <- alleviation_rule("decrease", min_change = 2, min_relative = 0.3,
+                         range = c(0, 10))
+walk <- alleviation_rule("increase", min_relative = 0.3)
+
+test_that("the result is a factor with the four levels in order", {
+  out <- classify_alleviation(c(7, 5), c(3, 5), pain)
+  expect_s3_class(out, "factor")
+  expect_identical(levels(out), c("alleviated", "unchanged", "worsened", "absent"))
+  expect_length(classify_alleviation(numeric(), numeric(), pain), 0)
+})
+
+test_that("rule 1: a missing value on either side gives NA", {
+  out <- classify_alleviation(c(NA, 7, NaN, 7, NA), c(3, NA, 3, NaN, NA), pain)
+  expect_true(all(is.na(out)))
+  expect_true(is.na(classify_alleviation(NA_integer_, 3L, pain)))
+})
+
+test_that("rule 2: absent at baseline, by direction", {
+  expect_identical(as.character(classify_alleviation(c(0, 0, 1), c(0, 5, 0), pain)),
+                   c("absent", "absent", "unchanged"))
+  one <- alleviation_rule(min_change = 2, absent_at = 1, range = c(0, 10))
+  expect_identical(as.character(classify_alleviation(1, 0, one)), "absent")
+  expect_identical(as.character(classify_alleviation(c(Inf, 100), c(Inf, 100), walk)),
+                   c("absent", "unchanged"))
+  capped <- alleviation_rule("increase", min_change = 100, absent_at = 500,
+                             range = c(0, 500))
+  expect_identical(as.character(classify_alleviation(c(500, 499), c(500, 500), capped)),
+                   c("absent", "unchanged"))
+})
+
+test_that("rules 3-4: thresholds are inclusive, also after decimal round-off", {
+  # 7 -> 4.9 is exactly 30%: 0.29999999999999993 in binary
+  expect_identical(as.character(classify_alleviation(7, 4.9, pain)), "alleviated")
+  # 7 -> 5: 2 points but 28.6%, "all" needs both
+  expect_identical(as.character(classify_alleviation(7, 5, pain)), "unchanged")
+  # 6 -> 4.2: exactly 30% but 1.8 points
+  expect_identical(as.character(classify_alleviation(6, 4.2, pain)), "unchanged")
+  vas <- alleviation_rule(min_change = 15, range = c(0, 100))
+  expect_identical(as.character(classify_alleviation(c(50, 50, 0.3), c(35, 35.1, 0), vas)),
+                   c("alleviated", "unchanged", "unchanged"))
+  tenths <- alleviation_rule(min_change = 0.3, range = c(0, 1))
+  expect_identical(as.character(classify_alleviation(0.7, 0.4, tenths)), "alleviated")
+})
+
+test_that("rule 3: unlimited walking distance and a zero baseline", {
+  expect_identical(as.character(classify_alleviation(c(100, 100, 100), c(Inf, 130, 129), walk)),
+                   c("alleviated", "alleviated", "unchanged"))
+  by_metres <- alleviation_rule("increase", min_change = 50)
+  expect_identical(as.character(classify_alleviation(c(0, 0, 0), c(50, 0, Inf), by_metres)),
+                   c("alleviated", "unchanged", "alleviated"))
+  # pre = 0: relative is Inf for a rise (meets any share), -Inf for a fall
+  share <- alleviation_rule("increase", min_relative = 0.5)
+  expect_identical(as.character(classify_alleviation(c(0, 0), c(10, 0), share)),
+                   c("alleviated", "unchanged"))
+  down <- alleviation_rule("decrease", min_relative = 0.5, absent_at = -1,
+                           range = c(0, 10))
+  expect_identical(as.character(classify_alleviation(c(0, 0), c(0, 5), down)),
+                   c("unchanged", "worsened"))
+})
+
+test_that("combine = 'any' needs one threshold only", {
+  either <- alleviation_rule(min_change = 2, min_relative = 0.3, combine = "any",
+                             range = c(0, 10))
+  expect_identical(as.character(classify_alleviation(c(10, 3, 3), c(8, 2, 2.5), either)),
+                   c("alleviated", "alleviated", "unchanged"))
+})
+
+test_that("rule 5: worsening uses its own thresholds", {
+  expect_identical(as.character(classify_alleviation(c(5, 5, 5), c(7, 6.5, 7.5), pain)),
+                   c("worsened", "unchanged", "worsened"))
+  strict <- alleviation_rule(min_change = 2, worsen_change = 4, range = c(0, 10))
+  expect_identical(as.character(classify_alleviation(c(5, 5), c(8, 9), strict)),
+                   c("unchanged", "worsened"))
+  never <- alleviation_rule(min_change = 2, worsen_change = NA, range = c(0, 10))
+  expect_identical(as.character(classify_alleviation(2, 10, never)), "unchanged")
+  expect_identical(as.character(classify_alleviation(c(300, 300), c(210, 220), walk)),
+                   c("worsened", "unchanged"))
+})
+
+test_that("integer input works and names of pre are kept", {
+  out <- classify_alleviation(c(a = 7L, b = 5L, c = NA), c(3L, 5L, 1L), pain)
+  expect_identical(names(out), c("a", "b", "c"))
+  expect_identical(as.character(out), c("alleviated", "unchanged", NA))
+  expect_identical(classify_alleviation(c(7L, 5L), c(3, 5), pain),
+                   classify_alleviation(c(7, 5), c(3L, 5L), pain))
+})
+
+test_that("the C classifier equals the plain-R oracle on random data", {
+  set.seed(42)
+  for (direction in c("decrease", "increase")) {
+    checked <- 0
+    while (checked < 10000) {
+      rule <- random_rule(direction)
+      pre <- random_measurements(500, direction)
+      post <- random_measurements(500, direction)
+      expect_identical(classify_alleviation(pre, post, rule),
+                       oracle_classify(pre, post, rule))
+      checked <- checked + length(pre)
+    }
+  }
+})
+
+test_that("inputs are not modified", {
+  pre <- c(7, 5, NA)
+  post <- c(3L, 5L, 2L)
+  pre_copy <- pre + 0
+  post_copy <- post + 0L
+  classify_alleviation(pre, post, pain)
+  expect_identical(pre, pre_copy)
+  expect_identical(post, post_copy)
+})
+
+test_that("bad input is an error naming the argument", {
+  expect_error(classify_alleviation("7", 3, pain), "`pre` must be a numeric vector")
+  expect_error(classify_alleviation(7, "3", pain), "`post` must be a numeric vector")
+  expect_error(classify_alleviation(TRUE, 3, pain), "`pre`")
+  expect_error(classify_alleviation(factor(7), 3, pain), "`pre`.*factor")
+  expect_error(classify_alleviation(as.Date("2020-01-01"), 3, pain), "`pre`")
+  expect_error(classify_alleviation(list(7), 3, pain), "`pre`")
+  expect_error(classify_alleviation(7 + 0i, 3, pain), "`pre`")
+  expect_error(classify_alleviation(NULL, 3, pain), "`pre`")
+  expect_error(classify_alleviation(matrix(7), 3, pain), "`pre`")
+  expect_error(classify_alleviation(c(7, 5), 3, pain), "`post` must have the same length")
+  expect_error(classify_alleviation(7, 3, list()), "`rule` must be an alleviation_rule")
+  expect_error(classify_alleviation(7, 3, study_rules()), "`rule`")
+  expect_error(classify_alleviation(c(7, 11), c(3, 3), pain),
+               "`pre` is 11 at position 2, outside the rule's range \\[0, 10\\]")
+  expect_error(classify_alleviation(c(7, 5), c(3, -1), pain), "`post` is -1 at position 2")
+  expect_error(classify_alleviation(Inf, 3, pain), "`pre` is Inf at position 1")
+  expect_error(classify_alleviation(3, Inf, pain), "`post` is Inf")
+  expect_error(classify_alleviation(-Inf, 3, walk), "`pre` is -Inf")
+  expect_error(classify_alleviation(3, -Inf, walk), "`post` is -Inf")
+  expect_error(classify_alleviation(-5, 3, walk), "`pre` is -5")
+})

@@ -1,0 +1,104 @@
+wide <- data.frame(
+  id = c("a", "b", "c", "d", "e", "f"),
+  lbp_pre = c(8, 5, 0, NA, 6, 0),
+  lbp_post = c(3, 5, 0, 4, 9, 0),
+  leg_pain_pre = c(6, 7, 0, NA, 3, 0),
+  leg_pain_post = c(2, 3, 0, NA, 3, 0))
+two <- study_rules()[c("lbp", "leg_pain")]
+
+test_that("classify_cohort() classifies each symptom like classify_alleviation()", {
+  cohort <- classify_cohort(wide, two, id = "id")
+  expect_s3_class(cohort, c("myelo_cohort", "data.frame"))
+  expect_named(cohort, c("id", "lbp", "leg_pain", "any_alleviated", "primary_symptom"))
+  expect_identical(cohort$id, wide$id)
+  expect_identical(cohort$lbp, classify_alleviation(wide$lbp_pre, wide$lbp_post, two$lbp))
+  expect_identical(cohort$leg_pain,
+                   classify_alleviation(wide$leg_pain_pre, wide$leg_pain_post, two$leg_pain))
+  expect_identical(attr(cohort, "rules"), two)
+})
+
+test_that("any_alleviated and primary_symptom follow the documented rule", {
+  cohort <- classify_cohort(wide, two)
+  # a: both alleviated; b: leg only; c: all absent; d: nothing judged;
+  # e: worsened + unchanged; f: all absent
+  expect_identical(cohort$any_alleviated, c(TRUE, TRUE, FALSE, NA, FALSE, FALSE))
+  expect_identical(as.character(cohort$primary_symptom),
+                   c("lbp", "leg_pain", NA, NA, NA, NA))
+  expect_identical(levels(cohort$primary_symptom), c("lbp", "leg_pain"))
+})
+
+test_that("any_alleviated equals the oracle on random cohorts", {
+  set.seed(7)
+  made <- random_cohort(2000, 3)
+  cohort <- made$cohort
+  expect_identical(cohort$any_alleviated,
+                   unname(oracle_any(cohort[c("s1", "s2", "s3")])))
+  first <- apply(as.data.frame(lapply(cohort[c("s1", "s2", "s3")], as.character)),
+                 1, function(row) c("s1", "s2", "s3")[which(row %in% "alleviated")[1]])
+  expect_identical(as.character(cohort$primary_symptom), unname(first))
+})
+
+test_that("pre and post can map symptoms to other columns", {
+  d <- data.frame(back_before = c(8, 5), back_after = c(3, 5),
+                  leg_pain_pre = c(1, 2), leg_pain_post = c(1, 2))
+  cohort <- classify_cohort(d, two, pre = c(lbp = "back_before"),
+                            post = c(lbp = "back_after"))
+  expect_identical(as.character(cohort$lbp), c("alleviated", "unchanged"))
+})
+
+test_that("the study cohort reproduces the published counts", {
+  cohort <- classify_cohort(myelography)
+  expect_identical(sum(cohort$any_alleviated, na.rm = TRUE), 35L)
+  expect_identical(as.vector(table(cohort$primary_symptom)), c(26L, 2L, 2L, 5L))
+  expect_identical(vapply(names(study_rules()), function(s) sum(cohort[[s]] == "alleviated", na.rm = TRUE), 1L),
+                   c(lbp = 26L, leg_pain = 2L, numbness = 2L, claudication = 5L))
+})
+
+test_that("print() and summary() describe the cohort", {
+  cohort <- classify_cohort(wide, two, id = "id")
+  expect_snapshot(print(cohort))
+  s <- summary(cohort)
+  expect_s3_class(s, "alleviation_table")
+  expect_identical(s$alleviated, c(1, 2, 2))
+})
+
+test_that("subsetting keeps the class while the classes are there", {
+  cohort <- classify_cohort(wide, two, id = "id")
+  part <- cohort[1:3, ]
+  expect_s3_class(part, "myelo_cohort")
+  expect_identical(attr(part, "rules"), two)
+  expect_identical(tabulate_cohort(part)$n[1], 3)
+  ids <- cohort[, "id", drop = FALSE]
+  expect_false(inherits(ids, "myelo_cohort"))
+  expect_null(attr(ids, "rules"))
+  expect_identical(class(as.data.frame(cohort)), "data.frame")
+})
+
+test_that("bad input is an error naming the argument", {
+  expect_error(classify_cohort(list(a = 1), two), "`data` must be a data frame")
+  expect_error(classify_cohort(wide, two$lbp), "`rules`")
+  expect_error(classify_cohort(wide, list(two$lbp)), "`rules`.*unique names")
+  expect_error(classify_cohort(wide, list()), "`rules`")
+  expect_error(classify_cohort(wide, list(lbp = 1)), "`rules`")
+  expect_error(classify_cohort(wide, c(two, two)), "`rules`")
+  expect_error(classify_cohort(wide, study_rules()), "`pre` names columns not found in `data`: \"numbness_pre\", \"claudication_pre\"")
+  expect_error(classify_cohort(wide[, -3], two), "`post` names a column not found in `data`: \"lbp_post\"")
+  expect_error(classify_cohort(wide, two, pre = c(hip = "x")), "`pre` names symptoms that `rules` lacks")
+  expect_error(classify_cohort(wide, two, pre = "lbp_pre"), "`pre` must be a named character vector")
+  expect_error(classify_cohort(wide, two, post = c(lbp = NA)), "`post`")
+  expect_error(classify_cohort(wide, two, id = "patient"), "`id` names a column not found")
+  expect_error(classify_cohort(wide, two, id = 1), "`id`")
+  bad <- wide
+  bad$lbp_pre <- as.character(bad$lbp_pre)
+  expect_error(classify_cohort(bad, two), "`data\\$lbp_pre` must be a numeric vector")
+  bad <- wide
+  bad$leg_pain_post[2] <- 12
+  expect_error(classify_cohort(bad, two),
+               "Symptom \"leg_pain\" \\(columns `leg_pain_pre`, `leg_pain_post`\\): `post` is 12 at position 2")
+})
+
+test_that("a zero-row data frame gives a zero-row cohort", {
+  cohort <- classify_cohort(wide[0, ], two)
+  expect_identical(nrow(cohort), 0L)
+  expect_identical(tabulate_cohort(cohort)$n, c(0, 0, 0))
+})
