@@ -103,6 +103,7 @@ stratum_key <- function(frame, by) {
 # Levels of each stratum across tables: the factor's levels when they came
 # from a factor, else the sorted union of the values.
 merged_stratum_levels <- function(tables, by) {
+  if (!length(by)) return(list())
   lapply(stats::setNames(by, by), function(column) {
     values <- lapply(tables, function(t) attr(t, "by_levels")[[column]])
     if (all(vapply(values, is.null, logical(1)))) {
