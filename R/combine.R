@@ -83,14 +83,6 @@ combine_tables <- function(...) {
     margins = attr(first, "margins"))
 }
 
-strip_margins <- function(table, by) {
-  if (!length(by) || !attr(table, "margins")) return(table)
-  is_margin <- Reduce(`|`, lapply(table[by], function(f) {
-    !is.na(f) & f == margin_label
-  }))
-  table[!is_margin, , drop = FALSE]
-}
-
 # One string per row identifying its stratum; NA kept apart from "NA".
 stratum_key <- function(frame, by) {
   if (!length(by)) return(rep("", nrow(frame)))

@@ -39,7 +39,8 @@ format.alleviation_table <- function(x, digits = 1L, ...) {
 #' @export
 print.alleviation_table <- function(x, digits = 1L, ...) {
   by <- attr(x, "by")
-  patients <- if (nrow(x)) max(x$n[x$symptom == "any"]) else 0
+  cells <- strip_margins(x, by)
+  patients <- if (nrow(cells)) sum(cells$n[cells$symptom == cells$symptom[1L]]) else 0
   cat(sprintf("<alleviation_table> %s patients, %d symptoms%s; %s%% %s intervals\n",
               format_integer(patients), nlevels(x$symptom) - 1L,
               if (length(by)) paste0(", by ", paste(by, collapse = " x ")) else "",

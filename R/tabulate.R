@@ -193,3 +193,12 @@ finish_rates <- function(table, rules, by, by_levels, conf_level, method,
             rules = rules, by = by, by_levels = by_levels,
             conf_level = conf_level, method = method, margins = margins)
 }
+
+# The stratum cells of a table, without its overall ("(all)") rows.
+strip_margins <- function(table, by) {
+  if (!length(by) || !attr(table, "margins")) return(table)
+  is_margin <- Reduce(`|`, lapply(table[by], function(f) {
+    !is.na(f) & f == margin_label
+  }))
+  table[!is_margin, , drop = FALSE]
+}

@@ -1,0 +1,27 @@
+# Runs the whole test suite against a fresh install of this source tree and
+# prints testthat's totals as the last line: "N passed, N failed" (with
+# ", N skipped" when tests were skipped). Exits non-zero on any failure.
+# Usage, from the package root: Rscript tools/run-tests.R
+if (!requireNamespace("testthat", quietly = TRUE)) {
+  stop("the tests need the testthat package: install.packages(\"testthat\")")
+}
+library_dir <- tempfile("myelorelief-lib-")
+dir.create(library_dir)
+status <- system2(file.path(R.home("bin"), "R"),
+                  c("CMD", "INSTALL", "--no-test-load", paste0("--library=", library_dir), "."),
+                  stdout = FALSE, stderr = FALSE)
+if (status != 0) stop("R CMD INSTALL failed; run it by hand to see why.")
+# Worker processes of the parallel test find the package through R_LIBS.
+Sys.setenv(R_LIBS = paste(c(library_dir, .libPaths()), collapse = .Platform$path.sep))
+.libPaths(c(library_dir, .libPaths()))
+
+results <- as.data.frame(testthat::test_dir(
+  "tests/testthat", package = "myelorelief", load_package = "installed",
+  reporter = testthat::ProgressReporter$new(show_praise = FALSE),
+  stop_on_failure = FALSE))
+passed <- sum(results$passed)
+failed <- sum(results$failed) + sum(results$error)
+skipped <- sum(results$skipped)
+cat(sprintf("%d passed, %d failed%s\n", passed, failed,
+            if (skipped > 0) sprintf(", %d skipped", skipped) else ""))
+quit(status = if (failed > 0) 1 else 0)
