@@ -13,7 +13,9 @@ SEXP C_alleviation_curve(SEXP, SEXP, SEXP, SEXP, SEXP);
 SEXP mr_class_levels = NULL;
 SEXP mr_factor_class = NULL;
 
-#define CALLDEF(name, n) { #name, (DL_FUNC) &name, n }
+/* Through void (*)(void), the generic function type, so that -Wextra does
+ * not warn about the cast to DL_FUNC. */
+#define CALLDEF(name, n) { #name, (DL_FUNC) (void (*)(void)) &name, n }
 static const R_CallMethodDef call_methods[] = {
     CALLDEF(C_classify_alleviation, 3),
     CALLDEF(C_summarise_patients, 3),
