@@ -9,15 +9,17 @@ SEXP C_classify_alleviation(SEXP pre, SEXP post, SEXP params)
     if (XLENGTH(post) != n)
         Rf_error("`post` must have the same length as `pre` (%.0f), not %.0f.",
                  (double) n, (double) XLENGTH(post));
-    mr_rule rule = mr_rule_from_params(params);
+    mr_prepared_rule rule = mr_rule_from_params(params);
+    int n_threads = mr_thread_count(n);
 
     SEXP out = PROTECT(Rf_allocVector(INTSXP, n));
     int *codes = INTEGER(out);
     for (R_xlen_t from = 0; from < n; from += MR_CHUNK) {
         R_xlen_t to = n - from > MR_CHUNK ? from + MR_CHUNK : n;
         mr_bad_value bad;
-        mr_classify_range(&rule, pre_col, post_col, from, to, codes, &bad);
-        if (bad.index >= 0) mr_stop_bad_value(&rule, &bad);
+        mr_classify_range(&rule, pre_col, post_col, from, to, codes,
+                          n_threads, &bad);
+        if (bad.index >= 0) mr_stop_bad_value(params, &bad);
         R_CheckUserInterrupt();
     }
     Rf_setAttrib(out, R_LevelsSymbol, mr_class_levels);

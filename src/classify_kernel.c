@@ -1,68 +1,144 @@
 /* Kernel: classify paired before/after values under one alleviation rule.
- * The numbered steps follow ?classify_alleviation. */
+ * The per-pair rule is mr_classify_pair() in kernels.h; this file prepares
+ * the rule and runs the loop, branch-free and parallel, one specialised loop
+ * per combination of double and integer inputs. */
+#include <float.h>
 #include "kernels.h"
 
-int mr_passes(double change, double relative, double min_change,
-              double min_relative, int combine_any)
+/* Effective {change, relative} thresholds; see mr_prepared_rule. */
+static void prepare_thresholds(double change, double relative,
+                               int combine_any, double out[2])
 {
-    int use_change = !isnan(min_change), use_relative = !isnan(min_relative);
-    if (!use_change && !use_relative) return 0;
-    int meets_change = use_change && mr_meets(change, min_change);
-    int meets_relative = use_relative && mr_meets(relative, min_relative);
-    if (combine_any) return meets_change || meets_relative;
-    return (!use_change || meets_change) && (!use_relative || meets_relative);
+    int any_given = !isnan(change) || !isnan(relative);
+    out[0] = !isnan(change) ? mr_effective_threshold(change)
+                            : (combine_any ? NAN : -INFINITY);
+    out[1] = !isnan(relative) ? mr_effective_threshold(relative)
+                              : (combine_any ? NAN : -DBL_MAX);
+    if (!any_given) out[0] = out[1] = NAN;
 }
 
-void mr_change(const mr_rule *rule, double pre, double post,
-               double *change, double *relative)
+mr_prepared_rule mr_prepare_rule(const mr_rule *rule)
 {
-    /* post = Inf (walks without limit) gives change Inf for "increase". */
-    double d = rule->increase ? post - pre : pre - post;
-    *change = d;
-    if (pre != 0) *relative = d / fabs(pre);
-    else *relative = d > 0 ? INFINITY : (d < 0 ? -INFINITY : 0.0);
+    mr_prepared_rule r;
+    r.sign = rule->increase ? -1.0 : 1.0;
+    r.absent_signed = r.sign * rule->absent_at;
+    r.combine_any = rule->combine_any;
+    prepare_thresholds(rule->min_change, rule->min_relative,
+                       rule->combine_any, r.alleviate);
+    prepare_thresholds(rule->worsen_change, rule->worsen_relative,
+                       rule->combine_any, r.worsen);
+    r.lo = rule->range_lo;
+    r.inf_exempt = rule->increase ? INFINITY : NAN;
+    r.hi = rule->increase ? rule->range_hi : fmin(rule->range_hi, DBL_MAX);
+    return r;
 }
 
-int mr_out_of_range(const mr_rule *rule, double x)
+/* How each input type marks a missing value, tested on the value already
+ * converted to double: NaN for doubles, INT_MIN (exact as a double) for
+ * integers. Converting first keeps the loop in one vector width. */
+static inline int missing_dbl(double x) { return x != x; }
+static inline int missing_int(double x) { return x == (double) MR_NA_CODE; }
+
+/* The hot loop, one function per pair of input types and combine setting.
+ * Every setting is copied to a local scalar and combine_any is a constant,
+ * which is what lets GCC vectorise it (see kernels.h). Invalid values are
+ * only counted here, in a double for the same reason, and located by
+ * mr_find_invalid() afterwards, so the loop has no early exit. */
+#define DEFINE_CLASSIFY_LOOP(NAME, PRE_TYPE, PRE_MISSING, POST_TYPE,          \
+                             POST_MISSING, ANY)                               \
+    static double NAME(const mr_prepared_rule *rule, const PRE_TYPE *pre,     \
+                       const POST_TYPE *post, ptrdiff_t from, ptrdiff_t to,   \
+                       int *restrict out)                                     \
+    {                                                                         \
+        const double sign = rule->sign, absent = rule->absent_signed;         \
+        const double a_change = rule->alleviate[0];                           \
+        const double a_relative = rule->alleviate[1];                         \
+        const double w_change = rule->worsen[0];                              \
+        const double w_relative = rule->worsen[1];                            \
+        const double lo = rule->lo, hi = rule->hi, exempt = rule->inf_exempt; \
+        double invalid = 0;                                                   \
+        MR_OMP(omp simd reduction(+:invalid))                                 \
+        for (ptrdiff_t i = from; i < to; i++) {                               \
+            double p = pre[i], q = post[i];                                   \
+            int missing = PRE_MISSING(p) | POST_MISSING(q);                   \
+            invalid += !missing & (mr_value_invalid(p, lo, hi, exempt) |      \
+                                   mr_value_invalid(q, lo, hi, exempt))       \
+                       ? 1.0 : 0.0;                                           \
+            out[i] = mr_classify_values(p, q, missing, sign, absent,          \
+                                        a_change, a_relative, w_change,       \
+                                        w_relative, ANY);                     \
+        }                                                                     \
+        return invalid;                                                       \
+    }
+
+DEFINE_CLASSIFY_LOOP(all_dbl_dbl, double, missing_dbl, double, missing_dbl, 0)
+DEFINE_CLASSIFY_LOOP(all_dbl_int, double, missing_dbl, int, missing_int, 0)
+DEFINE_CLASSIFY_LOOP(all_int_dbl, int, missing_int, double, missing_dbl, 0)
+DEFINE_CLASSIFY_LOOP(all_int_int, int, missing_int, int, missing_int, 0)
+DEFINE_CLASSIFY_LOOP(any_dbl_dbl, double, missing_dbl, double, missing_dbl, 1)
+DEFINE_CLASSIFY_LOOP(any_dbl_int, double, missing_dbl, int, missing_int, 1)
+DEFINE_CLASSIFY_LOOP(any_int_dbl, int, missing_int, double, missing_dbl, 1)
+DEFINE_CLASSIFY_LOOP(any_int_int, int, missing_int, int, missing_int, 1)
+
+static double classify_part(const mr_prepared_rule *rule, mr_column pre,
+                            mr_column post, ptrdiff_t from, ptrdiff_t to,
+                            int *out)
 {
-    if (isnan(x)) return 0;
-    if (x == INFINITY) return !rule->increase;   /* unlimited distance only */
-    if (x == -INFINITY) return 1;
-    return x < rule->range_lo || x > rule->range_hi;
+    int any = rule->combine_any;
+    if (pre.dbl && post.dbl)
+        return (any ? any_dbl_dbl : all_dbl_dbl)(rule, pre.dbl, post.dbl,
+                                                 from, to, out);
+    if (pre.dbl)
+        return (any ? any_dbl_int : all_dbl_int)(rule, pre.dbl, post.int_,
+                                                 from, to, out);
+    if (post.dbl)
+        return (any ? any_int_dbl : all_int_dbl)(rule, pre.int_, post.dbl,
+                                                 from, to, out);
+    return (any ? any_int_int : all_int_int)(rule, pre.int_, post.int_,
+                                             from, to, out);
 }
 
-int mr_classify_one(const mr_rule *rule, double pre, double post)
+/* [from, to) split into n_parts nearly equal blocks: the bounds of one. */
+static void block_of(ptrdiff_t from, ptrdiff_t to, int part, int n_parts,
+                     ptrdiff_t *block_from, ptrdiff_t *block_to)
 {
-    if (isnan(pre) || isnan(post)) return MR_NA_CODE;          /* step 1 */
-    if (mr_is_absent(rule, pre)) return MR_ABSENT;              /* step 2 */
-    double change, relative;
-    mr_change(rule, pre, post, &change, &relative);             /* step 3 */
-    if (change > 0 &&                                           /* step 4 */
-        mr_passes(change, relative, rule->min_change, rule->min_relative,
-                  rule->combine_any))
-        return MR_ALLEVIATED;
-    if (change < 0 &&                                           /* step 5 */
-        mr_passes(-change, -relative, rule->worsen_change,
-                  rule->worsen_relative, rule->combine_any))
-        return MR_WORSENED;
-    return MR_UNCHANGED;                                        /* step 6 */
+    ptrdiff_t n = to - from;
+    *block_from = from + n * part / n_parts;
+    *block_to = from + n * (part + 1) / n_parts;
 }
 
-void mr_classify_range(const mr_rule *rule, mr_column pre, mr_column post,
-                       ptrdiff_t from, ptrdiff_t to, int *out,
-                       mr_bad_value *bad)
+void mr_classify_range(const mr_prepared_rule *rule, mr_column pre,
+                       mr_column post, ptrdiff_t from, ptrdiff_t to, int *out,
+                       int n_threads, mr_bad_value *bad)
 {
+    double invalid = 0;
+    if (n_threads <= 1) {
+        invalid = classify_part(rule, pre, post, from, to, out);
+    } else {
+        MR_OMP(omp parallel num_threads(n_threads) reduction(+:invalid))
+        {
+            ptrdiff_t block_from, block_to;
+            block_of(from, to, mr_thread_num(), mr_thread_total(), &block_from,
+                     &block_to);
+            invalid += classify_part(rule, pre, post, block_from, block_to, out);
+        }
+    }
     bad->index = -1;
+    if (invalid > 0) *bad = mr_find_invalid(rule, pre, post, from, to);
+}
+
+mr_bad_value mr_find_invalid(const mr_prepared_rule *rule, mr_column pre,
+                             mr_column post, ptrdiff_t from, ptrdiff_t to)
+{
+    mr_bad_value bad = { -1, 0, 0 };
     for (ptrdiff_t i = from; i < to; i++) {
         double p = mr_column_value(pre, i), q = mr_column_value(post, i);
-        if (mr_out_of_range(rule, p)) {
-            bad->index = i; bad->which = 0; bad->value = p;
-            return;
+        if (mr_invalid(rule, p) || mr_invalid(rule, q)) {
+            bad.index = i;
+            bad.which = !mr_invalid(rule, p);
+            bad.value = bad.which ? q : p;
+            break;
         }
-        if (mr_out_of_range(rule, q)) {
-            bad->index = i; bad->which = 1; bad->value = q;
-            return;
-        }
-        out[i] = mr_classify_one(rule, p, q);
     }
+    return bad;
 }

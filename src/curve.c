@@ -10,22 +10,23 @@ SEXP C_alleviation_curve(SEXP pre, SEXP post, SEXP params, SEXP vary_relative,
     if (XLENGTH(post) != n)
         Rf_error("`post` must have the same length as `pre` (%.0f), not %.0f.",
                  (double) n, (double) XLENGTH(post));
-    mr_rule rule = mr_rule_from_params(params);
+    mr_prepared_rule rule = mr_rule_from_params(params);
     if (TYPEOF(thresholds_sorted) != REALSXP || XLENGTH(thresholds_sorted) > INT_MAX)
         Rf_error("internal error: `thresholds` must be doubles.");
     int n_thr = (int) XLENGTH(thresholds_sorted);
     int vary = Rf_asLogical(vary_relative) == TRUE;
 
-    double *bins = (double *) R_alloc((size_t) n_thr + 1, sizeof(double));
-    for (int j = 0; j <= n_thr; j++) bins[j] = 0;
+    int n_threads = mr_thread_count(n);
+    double *bins = mr_zeroed_doubles((R_xlen_t) n_thr + 1);
+    double *scratch = mr_scratch_counts(n_threads, (R_xlen_t) n_thr + 1);
     double evaluable = 0;
     for (R_xlen_t from = 0; from < n; from += MR_CHUNK) {
         R_xlen_t to = n - from > MR_CHUNK ? from + MR_CHUNK : n;
         mr_bad_value bad;
         mr_curve_range(&rule, vary, pre_col, post_col, from, to,
-                       REAL_RO(thresholds_sorted), n_thr, bins, &evaluable,
-                       &bad);
-        if (bad.index >= 0) mr_stop_bad_value(&rule, &bad);
+                       REAL_RO(thresholds_sorted), n_thr, n_threads, bins,
+                       scratch, &evaluable, &bad);
+        if (bad.index >= 0) mr_stop_bad_value(params, &bad);
         R_CheckUserInterrupt();
     }
     SEXP out = PROTECT(Rf_allocVector(VECSXP, 2));

@@ -3,8 +3,8 @@
  * Whether a pair meets threshold t is monotone in t (for t >= 0), so for
  * each pair a binary search over the sorted thresholds finds how many of
  * them it meets; a histogram of those counts, summed from the top, gives
- * the alleviated count at every threshold: O(n log k + k), no re-sweep of
- * the data per threshold and no sort of the n changes. */
+ * the alleviated count at every threshold: O(n log k + k), no pass over the
+ * data per threshold and no sort of the n changes. */
 #include "kernels.h"
 
 /* How many of the ascending thresholds x meets (they form a prefix). */
@@ -19,38 +19,47 @@ static int thresholds_met(double x, const double *thresholds, int n_thr)
     return lo;
 }
 
-void mr_curve_range(const mr_rule *rule, int vary_relative,
+void mr_curve_range(const mr_prepared_rule *rule, int vary_relative,
                     mr_column pre, mr_column post, ptrdiff_t from,
                     ptrdiff_t to, const double *thresholds_sorted, int n_thr,
-                    double *bins, double *evaluable, mr_bad_value *bad)
+                    int n_threads, double *bins, double *scratch,
+                    double *evaluable, mr_bad_value *bad)
 {
-    const double other_threshold =
-        vary_relative ? rule->min_change : rule->min_relative;
-    const int other_given = !isnan(other_threshold);
-    bad->index = -1;
+    /* The fixed threshold, prepared: -Inf (always met) under "all" and NaN
+     * (never met) under "any" when the rule leaves it out. */
+    const double other_threshold = rule->alleviate[vary_relative ? 0 : 1];
+    int invalid = 0;
+    double judged = 0;
+    (void) n_threads;
+    MR_OMP(omp parallel num_threads(n_threads)
+           reduction(|:invalid) reduction(+:judged))
+    {
+    double *my_bins = mr_thread_counts(bins, scratch, n_thr + 1);
+    MR_OMP(omp for schedule(static))
     for (ptrdiff_t i = from; i < to; i++) {
         double p = mr_column_value(pre, i), q = mr_column_value(post, i);
-        if (mr_out_of_range(rule, p) || mr_out_of_range(rule, q)) {
-            int post_bad = !mr_out_of_range(rule, p);
-            bad->index = i; bad->which = post_bad; bad->value = post_bad ? q : p;
-            return;
-        }
-        if (isnan(p) || isnan(q) || mr_is_absent(rule, p)) continue;
-        *evaluable += 1;
-        double change, relative;
-        mr_change(rule, p, q, &change, &relative);
+        invalid |= mr_invalid(rule, p) | mr_invalid(rule, q);
+        int code = mr_classify_pair(rule, p, q);
+        if (code == MR_NA_CODE || code == MR_ABSENT) continue;
+        judged += 1;
+        double change = rule->sign * (p - q);
         if (!(change > 0)) continue;
+        double relative = change / fabs(p);    /* Inf at p = 0 */
         double varied = vary_relative ? relative : change;
-        double other = vary_relative ? change : relative;
-        int other_met = other_given && mr_meets(other, other_threshold);
+        int other_met = vary_relative ? change >= other_threshold
+                                      : change >= other_threshold * fabs(p);
         int met;
         if (rule->combine_any)
             met = other_met ? n_thr : thresholds_met(varied, thresholds_sorted, n_thr);
         else
-            met = (other_given && !other_met) ? 0
-                : thresholds_met(varied, thresholds_sorted, n_thr);
-        bins[met] += 1;
+            met = other_met ? thresholds_met(varied, thresholds_sorted, n_thr) : 0;
+        my_bins[met] += 1;
     }
+    }
+    mr_add_scratch(bins, scratch, n_thr + 1, n_threads);
+    *evaluable += judged;
+    bad->index = -1;
+    if (invalid) *bad = mr_find_invalid(rule, pre, post, from, to);
 }
 
 void mr_curve_finish(const double *bins, int n_thr, double *alleviated)

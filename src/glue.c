@@ -11,7 +11,33 @@ mr_column mr_numeric_column(SEXP x, const char *arg)
     return col;
 }
 
-mr_rule mr_rule_from_params(SEXP params)
+int mr_thread_count(R_xlen_t n)
+{
+#ifdef _OPENMP
+    if (n < MR_PARALLEL_MIN) return 1;
+    int threads = omp_get_max_threads();
+    int limit = omp_get_thread_limit();
+    if (threads > limit) threads = limit;
+    return threads > 1 ? threads : 1;
+#else
+    (void) n;
+    return 1;
+#endif
+}
+
+double *mr_zeroed_doubles(R_xlen_t size)
+{
+    double *x = (double *) R_alloc(size > 0 ? (size_t) size : 1, sizeof(double));
+    for (R_xlen_t k = 0; k < size; k++) x[k] = 0;
+    return x;
+}
+
+double *mr_scratch_counts(int n_threads, R_xlen_t size)
+{
+    return mr_zeroed_doubles((R_xlen_t) (n_threads > 1 ? n_threads - 1 : 0) * size);
+}
+
+mr_prepared_rule mr_rule_from_params(SEXP params)
 {
     if (TYPEOF(params) != REALSXP || XLENGTH(params) != 9)
         Rf_error("internal error: rule parameters must be 9 doubles.");
@@ -22,11 +48,12 @@ mr_rule mr_rule_from_params(SEXP params)
         .worsen_change = p[4], .worsen_relative = p[5],
         .absent_at = p[6], .range_lo = p[7], .range_hi = p[8]
     };
-    return rule;
+    return mr_prepare_rule(&rule);
 }
 
-void mr_stop_bad_value(const mr_rule *rule, const mr_bad_value *bad)
+void mr_stop_bad_value(SEXP params, const mr_bad_value *bad)
 {
+    const double *range = REAL_RO(params) + 7;
     const char *arg = bad->which ? "post" : "pre";
     double pos = (double) bad->index + 1;
     if (bad->value == INFINITY)
@@ -37,8 +64,7 @@ void mr_stop_bad_value(const mr_rule *rule, const mr_bad_value *bad)
         Rf_error("`%s` is -Inf at position %.0f: no measure allows -Inf.",
                  arg, pos);
     Rf_error("`%s` is %g at position %.0f, outside the rule's range "
-             "[%g, %g].", arg, bad->value, pos, rule->range_lo,
-             rule->range_hi);
+             "[%g, %g].", arg, bad->value, pos, range[0], range[1]);
 }
 
 const int **mr_integer_columns(SEXP list, R_xlen_t n, const char *arg)

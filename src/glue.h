@@ -10,6 +10,19 @@
 /* Rows per kernel call between two checks for a user interrupt. */
 #define MR_CHUNK ((R_xlen_t) 1 << 20)
 
+/* Threads for a loop over n rows: one below MR_PARALLEL_MIN rows (starting
+ * threads costs more than it saves), else OpenMP's limit, which honours
+ * OMP_NUM_THREADS and OMP_THREAD_LIMIT. The package never changes the
+ * process's OpenMP settings. */
+#define MR_PARALLEL_MIN ((R_xlen_t) 1 << 16)
+int mr_thread_count(R_xlen_t n);
+
+/* Zeroed doubles from R_alloc (freed by R, also after an error). */
+double *mr_zeroed_doubles(R_xlen_t size);
+
+/* (n_threads - 1) * size zeroed doubles, for parallel counts. */
+double *mr_scratch_counts(int n_threads, R_xlen_t size);
+
 /* Constants made once at load time (init.c). */
 extern SEXP mr_class_levels;   /* c("alleviated", "unchanged", ...) */
 extern SEXP mr_factor_class;   /* "factor" */
@@ -17,11 +30,12 @@ extern SEXP mr_factor_class;   /* "factor" */
 /* Error naming `arg` unless x is a double or integer vector. */
 mr_column mr_numeric_column(SEXP x, const char *arg);
 
-/* The rule from the numeric vector made by R's rule_params(). */
-mr_rule mr_rule_from_params(SEXP params);
+/* The rule from the numeric vector made by R's rule_params(), prepared
+ * for the kernels. */
+mr_prepared_rule mr_rule_from_params(SEXP params);
 
 /* Error describing an invalid value found by a kernel. */
-void mr_stop_bad_value(const mr_rule *rule, const mr_bad_value *bad);
+void mr_stop_bad_value(SEXP params, const mr_bad_value *bad);
 
 /* Codes of a list of integer vectors of length n; error naming `arg`. */
 const int **mr_integer_columns(SEXP list, R_xlen_t n, const char *arg);

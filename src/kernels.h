@@ -20,6 +20,41 @@
 
 #define MR_NA_CODE INT_MIN
 
+/* OpenMP pragmas that vanish when the compiler has no OpenMP. */
+#ifdef _OPENMP
+#include <omp.h>
+#define MR_OMP(directive) _Pragma(#directive)
+static inline int mr_thread_num(void) { return omp_get_thread_num(); }
+static inline int mr_thread_total(void) { return omp_get_num_threads(); }
+#else
+#define MR_OMP(directive)
+static inline int mr_thread_num(void) { return 0; }
+static inline int mr_thread_total(void) { return 1; }
+#endif
+
+/* Parallel counting: thread 0 counts into `counts`, thread t > 0 into
+ * scratch + (t - 1) * size, which the caller zeroes; mr_add_scratch() adds
+ * the copies into counts (and zeroes them again). Counts are whole numbers
+ * in doubles, so the sums are exact whatever the number of threads. */
+static inline double *mr_thread_counts(double *counts, double *scratch,
+                                       ptrdiff_t size)
+{
+    int t = mr_thread_num();
+    return t == 0 ? counts : scratch + (ptrdiff_t) (t - 1) * size;
+}
+
+static inline void mr_add_scratch(double *counts, double *scratch,
+                                  ptrdiff_t size, int n_threads)
+{
+    for (int t = 1; t < n_threads; t++) {
+        double *copy = scratch + (ptrdiff_t) (t - 1) * size;
+        for (ptrdiff_t k = 0; k < size; k++) {
+            counts[k] += copy[k];
+            copy[k] = 0;
+        }
+    }
+}
+
 /* Classes of classify_alleviation(), as 1-based factor codes. */
 enum { MR_ALLEVIATED = 1, MR_UNCHANGED = 2, MR_WORSENED = 3, MR_ABSENT = 4 };
 
@@ -28,9 +63,14 @@ enum { MR_ALLEVIATED = 1, MR_UNCHANGED = 2, MR_WORSENED = 3, MR_ABSENT = 4 };
  * but 0.29999999999999993 in binary; the tolerance makes it count. */
 #define MR_TOL 1e-9
 
+static inline double mr_effective_threshold(double t)
+{
+    return t - MR_TOL * fmax(1.0, fabs(t));
+}
+
 static inline int mr_meets(double x, double t)
 {
-    return x >= t - MR_TOL * fmax(1.0, fabs(t));
+    return x >= mr_effective_threshold(t);
 }
 
 /* One alleviation rule, unpacked from R's alleviation_rule object.
@@ -44,6 +84,88 @@ typedef struct {
     double range_lo, range_hi;
 } mr_rule;
 
+/*
+ * The same rule prepared for a branch-free, vectorisable loop
+ * (mr_prepare_rule()):
+ *   change   = sign * (pre - post)      (pre - post, or post - pre)
+ *   absent  <=> sign * pre <= absent_signed
+ * Each threshold pair holds {change, relative} thresholds already lowered
+ * by the tolerance. The relative test "change / |pre| >= t" is evaluated as
+ * "change >= t * |pre|": no division, and at pre = 0 it gives what the
+ * relative change of +-Inf gives. A threshold that takes no part is always
+ * met under "all" (-Inf for change, -DBL_MAX for relative, so that
+ * -DBL_MAX * 0 is still <= 0) and never met under "any" (NaN); a pair with
+ * no threshold at all (no worsening) is NaN in both.
+ */
+typedef struct {
+    double sign, absent_signed;
+    int combine_any;
+    double alleviate[2], worsen[2];
+    double lo, hi;           /* valid range; hi is finite for "decrease" */
+    double inf_exempt;       /* Inf for "increase" (unlimited is valid), else NaN */
+} mr_prepared_rule;
+
+mr_prepared_rule mr_prepare_rule(const mr_rule *rule);
+
+/* The per-pair rules below take scalars rather than the struct so that the
+ * hot loop can keep every setting in a register: GCC vectorises it only
+ * then (and only with combine_any a compile-time constant). */
+
+/* 1 when a positive change passes thresholds {t_change, t_relative}; the
+ * relative test is change >= t_relative * |pre|. */
+static inline int mr_passes(double change, double magnitude, double t_change,
+                            double t_relative, int combine_any)
+{
+    int by_change = change >= t_change;
+    int by_relative = change >= t_relative * magnitude;
+    return combine_any ? (by_change | by_relative) : (by_change & by_relative);
+}
+
+/* 1 when a value is invalid for the measure: below lo, -Inf, or above hi
+ * (unless it is the exempt +Inf). NaN (missing) is valid. */
+static inline int mr_value_invalid(double x, double lo, double hi,
+                                   double inf_exempt)
+{
+    return (x < lo) | (x == -INFINITY) | ((x > hi) & (x != inf_exempt));
+}
+
+/* Class code of one pair, following ?classify_alleviation, computed in
+ * doubles with selects rather than branches (random classes would defeat
+ * the branch predictor); the NA code INT_MIN is exact as a double.
+ * `missing` says that either value is missing (the caller knows how its
+ * input type marks it). */
+static inline int mr_classify_values(double pre, double post, int missing,
+                                     double sign, double absent_signed,
+                                     double a_change, double a_relative,
+                                     double w_change, double w_relative,
+                                     int combine_any)
+{
+    double change = sign * (pre - post);
+    double magnitude = fabs(pre);
+    double code = MR_UNCHANGED;
+    code = (change > 0) & mr_passes(change, magnitude, a_change, a_relative,
+                                    combine_any) ? MR_ALLEVIATED : code;
+    code = (change < 0) & mr_passes(-change, magnitude, w_change, w_relative,
+                                    combine_any) ? MR_WORSENED : code;
+    code = sign * pre <= absent_signed ? MR_ABSENT : code;
+    code = missing ? (double) MR_NA_CODE : code;
+    return (int) code;
+}
+
+static inline int mr_invalid(const mr_prepared_rule *r, double x)
+{
+    return mr_value_invalid(x, r->lo, r->hi, r->inf_exempt);
+}
+
+static inline int mr_classify_pair(const mr_prepared_rule *r, double pre,
+                                   double post)
+{
+    return mr_classify_values(pre, post, isnan(pre) | isnan(post),
+                              r->sign, r->absent_signed,
+                              r->alleviate[0], r->alleviate[1], r->worsen[0],
+                              r->worsen[1], r->combine_any);
+}
+
 /* A numeric input column: exactly one of dbl / int is non-NULL. */
 typedef struct {
     const double *dbl;
@@ -56,42 +178,25 @@ static inline double mr_column_value(mr_column c, ptrdiff_t i)
     return c.int_[i] == MR_NA_CODE ? NAN : (double) c.int_[i];
 }
 
-/* Where a value broke the rule's range: index, which input, and why. */
+/* The first invalid value: index (-1 when none), which input, value. */
 typedef struct {
-    ptrdiff_t index;         /* -1 when every value is valid */
+    ptrdiff_t index;
     int which;               /* 0 = pre, 1 = post */
     double value;
 } mr_bad_value;
 
 /* ---- classify_kernel.c ------------------------------------------------ */
 
-/* 1 when `change` (and its `relative` share of baseline) passes the given
- * thresholds under the rule's combine setting; 0 when no threshold is set. */
-int mr_passes(double change, double relative, double min_change,
-              double min_relative, int combine_any);
+/* Classify pairs [from, to) into out[from, to) on n_threads threads.
+ * When a value is invalid, *bad says which (index -1 when none) and out is
+ * then incomplete. */
+void mr_classify_range(const mr_prepared_rule *rule, mr_column pre,
+                       mr_column post, ptrdiff_t from, ptrdiff_t to, int *out,
+                       int n_threads, mr_bad_value *bad);
 
-/* Change in the better direction and its share of |pre|; pre is finite. */
-void mr_change(const mr_rule *rule, double pre, double post,
-               double *change, double *relative);
-
-/* 1 when the baseline means the symptom was absent. */
-static inline int mr_is_absent(const mr_rule *rule, double pre)
-{
-    return rule->increase ? pre >= rule->absent_at : pre <= rule->absent_at;
-}
-
-/* 1 when a non-missing value is outside what the rule's measure allows. */
-int mr_out_of_range(const mr_rule *rule, double x);
-
-/* Class code of one pair (MR_NA_CODE when either is missing); the values
- * must already have passed mr_out_of_range(). */
-int mr_classify_one(const mr_rule *rule, double pre, double post);
-
-/* Classify pairs [from, to) into out[from, to). Returns the first invalid
- * value in *bad (index -1 when none); out is then incomplete. */
-void mr_classify_range(const mr_rule *rule, mr_column pre, mr_column post,
-                       ptrdiff_t from, ptrdiff_t to, int *out,
-                       mr_bad_value *bad);
+/* The first invalid value in [from, to), for error messages. */
+mr_bad_value mr_find_invalid(const mr_prepared_rule *rule, mr_column pre,
+                             mr_column post, ptrdiff_t from, ptrdiff_t to);
 
 /* ---- patients_kernel.c ------------------------------------------------ */
 
@@ -118,16 +223,20 @@ typedef struct {
 } mr_strata;
 
 /*
- * Add rows [from, to) to counts, laid out as
+ * Add rows [from, to) to counts (n_counts doubles), laid out as
  *   counts[(cell * (n_symptoms + 1) + s) * MR_N_CATEGORIES + category],
  * with s = n_symptoms for the patient-level "any" column (TRUE counted as
  * alleviated, FALSE as unchanged, NA as missing).
- * Returns -1 on success, or the first row whose codes are out of range.
+ * scratch holds (n_threads - 1) * n_counts zeroed doubles (see
+ * mr_thread_counts()). Returns -1 on success, or the first row whose codes
+ * are out of range (counts are then incomplete).
  */
 ptrdiff_t mr_tabulate_range(const mr_strata *strata,
                             const int *const *symptom_codes, int n_symptoms,
                             const int *any_alleviated,
-                            ptrdiff_t from, ptrdiff_t to, double *counts);
+                            ptrdiff_t from, ptrdiff_t to, int n_threads,
+                            double *counts, ptrdiff_t n_counts,
+                            double *scratch);
 
 /* ---- curve_kernel.c --------------------------------------------------- */
 
@@ -135,14 +244,16 @@ ptrdiff_t mr_tabulate_range(const mr_strata *strata,
  * Alleviation counts of one rule while one threshold takes each of the
  * n_thr values in thresholds_sorted (ascending), the others fixed.
  * vary_relative: 1 to vary min_relative, 0 to vary min_change.
- * bins must hold n_thr + 1 zeroed doubles; on return alleviated[j] holds
- * the count for thresholds_sorted[j] and *evaluable the judged pairs.
- * Returns the first invalid value in *bad (index -1 when none).
+ * bins must hold n_thr + 1 doubles, zeroed before the first range, and
+ * scratch (n_threads - 1) * (n_thr + 1) zeroed doubles; the ranges add to
+ * bins and *evaluable. mr_curve_finish() turns bins into the alleviated
+ * count per threshold. Invalid values are reported in *bad.
  */
-void mr_curve_range(const mr_rule *rule, int vary_relative,
+void mr_curve_range(const mr_prepared_rule *rule, int vary_relative,
                     mr_column pre, mr_column post, ptrdiff_t from,
                     ptrdiff_t to, const double *thresholds_sorted, int n_thr,
-                    double *bins, double *evaluable, mr_bad_value *bad);
+                    int n_threads, double *bins, double *scratch,
+                    double *evaluable, mr_bad_value *bad);
 
 void mr_curve_finish(const double *bins, int n_thr, double *alleviated);
 

@@ -33,11 +33,15 @@ SEXP C_tabulate_cohort(SEXP strata_codes, SEXP n_levels, SEXP symptom_codes,
     SEXP counts = PROTECT(Rf_allocVector(REALSXP, (R_xlen_t) n_counts));
     memset(REAL(counts), 0, sizeof(double) * (size_t) n_counts);
     mr_strata spec = { n_strata, strata, INTEGER_RO(n_levels) };
+    /* Per-thread copies of the counts only while they stay small. */
+    int n_threads = n_counts <= (1 << 20) ? mr_thread_count(n) : 1;
+    double *scratch = mr_scratch_counts(n_threads, (R_xlen_t) n_counts);
     for (R_xlen_t from = 0; from < n; from += MR_CHUNK) {
         R_xlen_t to = n - from > MR_CHUNK ? from + MR_CHUNK : n;
         ptrdiff_t bad = mr_tabulate_range(&spec, symptoms, n_symptoms,
                                           LOGICAL_RO(any_alleviated), from,
-                                          to, REAL(counts));
+                                          to, n_threads, REAL(counts),
+                                          (ptrdiff_t) n_counts, scratch);
         if (bad >= 0)
             Rf_error("`x` row %.0f holds a code outside its factor's levels.",
                      (double) bad + 1);
