@@ -55,9 +55,10 @@ tabulate_cohort <- function(x, by = NULL, data = NULL, conf_level = 0.95,
   strata <- stratum_factors(x, by, data, call)
   rules <- cohort_rules(x)
 
+  # Factors go to C as they are: their integer codes are read in place.
   counts <- .Call(C_tabulate_cohort,
-                  lapply(strata, as_codes), lengths(lapply(strata, levels)),
-                  lapply(names(rules), function(s) as_codes(x[[s]])),
+                  unname(strata), lengths(lapply(strata, levels)),
+                  lapply(names(rules), function(s) x[[s]]),
                   x$any_alleviated)
   slots <- lengths(lapply(strata, levels)) + 1L
   counts <- array(counts, dim = c(n_categories, length(rules) + 1L,
@@ -90,10 +91,6 @@ check_cohort <- function(x, arg, call) {
   }
   invisible(x)
 }
-
-# Integer codes of a factor without copying it (it is already an integer
-# vector underneath).
-as_codes <- function(f) if (is.integer(f)) f else as.integer(f)
 
 # The stratum columns as factors. Non-factor columns become factors of their
 # sorted unique values; the values are kept ("sort_values") so that

@@ -61,7 +61,7 @@ static inline int missing_int(double x) { return x == (double) MR_NA_CODE; }
         for (ptrdiff_t i = from; i < to; i++) {                               \
             double p = pre[i], q = post[i];                                   \
             int missing = PRE_MISSING(p) | POST_MISSING(q);                   \
-            invalid += !missing & (mr_value_invalid(p, lo, hi, exempt) |      \
+            invalid += (!missing) & (mr_value_invalid(p, lo, hi, exempt) |    \
                                    mr_value_invalid(q, lo, hi, exempt))       \
                        ? 1.0 : 0.0;                                           \
             out[i] = mr_classify_values(p, q, missing, sign, absent,          \
@@ -98,15 +98,6 @@ static double classify_part(const mr_prepared_rule *rule, mr_column pre,
                                              from, to, out);
 }
 
-/* [from, to) split into n_parts nearly equal blocks: the bounds of one. */
-static void block_of(ptrdiff_t from, ptrdiff_t to, int part, int n_parts,
-                     ptrdiff_t *block_from, ptrdiff_t *block_to)
-{
-    ptrdiff_t n = to - from;
-    *block_from = from + n * part / n_parts;
-    *block_to = from + n * (part + 1) / n_parts;
-}
-
 void mr_classify_range(const mr_prepared_rule *rule, mr_column pre,
                        mr_column post, ptrdiff_t from, ptrdiff_t to, int *out,
                        int n_threads, mr_bad_value *bad)
@@ -118,8 +109,8 @@ void mr_classify_range(const mr_prepared_rule *rule, mr_column pre,
         MR_OMP(omp parallel num_threads(n_threads) reduction(+:invalid))
         {
             ptrdiff_t block_from, block_to;
-            block_of(from, to, mr_thread_num(), mr_thread_total(), &block_from,
-                     &block_to);
+            mr_block_of(from, to, mr_thread_num(), mr_thread_total(),
+                        &block_from, &block_to);
             invalid += classify_part(rule, pre, post, block_from, block_to, out);
         }
     }

@@ -32,6 +32,17 @@ static inline int mr_thread_num(void) { return 0; }
 static inline int mr_thread_total(void) { return 1; }
 #endif
 
+/* [from, to) split into n_parts nearly equal blocks: the bounds of one
+ * (each thread of a parallel region takes the block of its number). */
+static inline void mr_block_of(ptrdiff_t from, ptrdiff_t to, int part,
+                               int n_parts, ptrdiff_t *block_from,
+                               ptrdiff_t *block_to)
+{
+    ptrdiff_t n = to - from;
+    *block_from = from + n * part / n_parts;
+    *block_to = from + n * (part + 1) / n_parts;
+}
+
 /* Parallel counting: thread 0 counts into `counts`, thread t > 0 into
  * scratch + (t - 1) * size, which the caller zeroes; mr_add_scratch() adds
  * the copies into counts (and zeroes them again). Counts are whole numbers
@@ -216,27 +227,39 @@ void mr_summarise_patients(const int *const *codes, int n_symptoms,
  * has n_levels[j] levels plus one more slot, last, for NA: no patient is
  * dropped for a missing stratum, and the caller drops NA slots that stay
  * empty. */
+#define MR_MAX_STRATA 64
+
 typedef struct {
-    int n_strata;
+    int n_strata;            /* at most MR_MAX_STRATA */
     const int *const *codes;
     const int *n_levels;
 } mr_strata;
 
 /*
- * Add rows [from, to) to counts (n_counts doubles), laid out as
+ * Add rows [from, to) to counts, n_cells * (n_symptoms + 1) *
+ * MR_N_CATEGORIES doubles laid out as
  *   counts[(cell * (n_symptoms + 1) + s) * MR_N_CATEGORIES + category],
  * with s = n_symptoms for the patient-level "any" column (TRUE counted as
  * alleviated, FALSE as unchanged, NA as missing).
- * scratch holds (n_threads - 1) * n_counts zeroed doubles (see
- * mr_thread_counts()). Returns -1 on success, or the first row whose codes
- * are out of range (counts are then incomplete).
+ *
+ * The rows are first counted in 32-bit integer counters in scratch, zeroed:
+ * n_threads * n_lanes blocks of mr_tabulate_block_size() counters laid out
+ * like counts, one set of n_lanes per thread; row i counts in lane
+ * i % n_lanes (a power of two), so that consecutive rows hitting the same
+ * counter need not wait for each other. The blocks are then added into
+ * counts and zeroed again. to - from must stay below 2^32.
+ *
+ * Returns -1 on success, or the first row whose codes are out of range
+ * (counts are then incomplete).
  */
+ptrdiff_t mr_tabulate_block_size(ptrdiff_t n_cells, int n_symptoms);
+
 ptrdiff_t mr_tabulate_range(const mr_strata *strata,
                             const int *const *symptom_codes, int n_symptoms,
                             const int *any_alleviated,
                             ptrdiff_t from, ptrdiff_t to, int n_threads,
-                            double *counts, ptrdiff_t n_counts,
-                            double *scratch);
+                            int n_lanes, double *counts, ptrdiff_t n_cells,
+                            unsigned *scratch);
 
 /* ---- curve_kernel.c --------------------------------------------------- */
 

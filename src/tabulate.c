@@ -17,6 +17,8 @@ SEXP C_tabulate_cohort(SEXP strata_codes, SEXP n_levels, SEXP symptom_codes,
     int n_strata = (int) XLENGTH(strata_codes);
     if (TYPEOF(n_levels) != INTSXP || XLENGTH(n_levels) != n_strata)
         Rf_error("internal error: one level count per stratum expected.");
+    if (n_strata > MR_MAX_STRATA)
+        Rf_error("`by` may name at most %d columns.", MR_MAX_STRATA);
 
     /* Each stratum has its levels plus a slot for NA. */
     double n_cells = 1;
@@ -33,15 +35,22 @@ SEXP C_tabulate_cohort(SEXP strata_codes, SEXP n_levels, SEXP symptom_codes,
     SEXP counts = PROTECT(Rf_allocVector(REALSXP, (R_xlen_t) n_counts));
     memset(REAL(counts), 0, sizeof(double) * (size_t) n_counts);
     mr_strata spec = { n_strata, strata, INTEGER_RO(n_levels) };
-    /* Per-thread copies of the counts only while they stay small. */
-    int n_threads = n_counts <= (1 << 20) ? mr_thread_count(n) : 1;
-    double *scratch = mr_scratch_counts(n_threads, (R_xlen_t) n_counts);
+    /* Integer counters per thread and lane (see mr_tabulate_range()); extra
+     * copies only while the counts are small, since every chunk adds them
+     * all up. */
+    int n_threads = n_counts <= (1 << 16) ? mr_thread_count(n) : 1;
+    int n_lanes = n_counts <= (1 << 14) ? 4 : 1;
+    size_t n_scratch = (size_t) n_threads * n_lanes *
+        (size_t) mr_tabulate_block_size((ptrdiff_t) n_cells, n_symptoms);
+    unsigned *scratch = (unsigned *) R_alloc(n_scratch, sizeof(unsigned));
+    memset(scratch, 0, n_scratch * sizeof(unsigned));
     for (R_xlen_t from = 0; from < n; from += MR_CHUNK) {
         R_xlen_t to = n - from > MR_CHUNK ? from + MR_CHUNK : n;
         ptrdiff_t bad = mr_tabulate_range(&spec, symptoms, n_symptoms,
                                           LOGICAL_RO(any_alleviated), from,
-                                          to, n_threads, REAL(counts),
-                                          (ptrdiff_t) n_counts, scratch);
+                                          to, n_threads, n_lanes,
+                                          REAL(counts), (ptrdiff_t) n_cells,
+                                          scratch);
         if (bad >= 0)
             Rf_error("`x` row %.0f holds a code outside its factor's levels.",
                      (double) bad + 1);

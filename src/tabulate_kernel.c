@@ -1,82 +1,154 @@
 /* Kernel: one counting pass over patients, symptoms and strata cells. */
 #include "kernels.h"
 
-/* Count slot of a class code: the class, MR_N_CATEGORIES - 1 for NA, or -1
- * when the code is not a valid class. */
-static inline int category_of(int code)
+/* Rows handled column by column at a time (their cells fit in L1). */
+#define ROWS_PER_RUN 1024
+
+ptrdiff_t mr_tabulate_block_size(ptrdiff_t n_cells, int n_symptoms)
 {
-    if (code == MR_NA_CODE) return MR_N_CATEGORIES - 1;
-    if (code >= MR_ALLEVIATED && code <= MR_ABSENT) return code - 1;
-    return -1;
+    return n_cells * (n_symptoms + 1) * MR_N_CATEGORIES;
 }
 
-/* Slot of a patient-level any_alleviated value: TRUE as alleviated, FALSE
- * as unchanged, NA as missing; -1 when invalid. */
-static inline int any_category_of(int any)
+/* Slots from codes without branches (classes and NA come in random order)
+ * and always in bounds: a 1-based code becomes code - 1, and NA (INT_MIN)
+ * wraps, as unsigned, past every level and is clamped to the NA slot just
+ * after them. Invalid codes would land in bounds too (counted as NA), which
+ * is why valid_code() is checked on every value as well. */
+static inline unsigned slot_of(int code, unsigned n_levels)
 {
-    if (any == 1) return 0;
-    if (any == 0) return 1;
-    return any == MR_NA_CODE ? MR_N_CATEGORIES - 1 : -1;
+    unsigned slot = (unsigned) code - 1u;
+    return slot < n_levels ? slot : n_levels;
+}
+
+/* 1 unless code is neither a level (1..n_levels) nor NA. */
+static inline unsigned valid_code(int code, unsigned n_levels)
+{
+    return ((unsigned) code - 1u < n_levels) | (code == MR_NA_CODE);
+}
+
+/* 1 unless a logical is neither TRUE, FALSE nor NA. */
+static inline unsigned valid_logical(int x)
+{
+    return ((unsigned) x <= 1u) | (x == MR_NA_CODE);
+}
+
+/* All codes of x[from, to) valid: factor codes when n_levels > 0, logicals
+ * when it is 0. Loops of their own, so that they vectorise, over values the
+ * counting loops then find in L1. */
+static inline unsigned valid_run(const int *x, ptrdiff_t from, ptrdiff_t to,
+                                 unsigned n_levels)
+{
+    unsigned valid = 1;
+    if (n_levels == 0) {
+        MR_OMP(omp simd reduction(&:valid))
+        for (ptrdiff_t i = from; i < to; i++) valid &= valid_logical(x[i]);
+    } else {
+        MR_OMP(omp simd reduction(&:valid))
+        for (ptrdiff_t i = from; i < to; i++) valid &= valid_code(x[i], n_levels);
+    }
+    return valid;
+}
+
+/* any_alleviated: TRUE (1) counts as alleviated (slot 0), FALSE (0) as
+ * unchanged (slot 1), NA as missing (slot 4). */
+static inline unsigned any_slot(int any)
+{
+    unsigned slot = 1u - (unsigned) any;     /* NA wraps past 4 */
+    return slot < 4u ? slot : 4u;
 }
 
 /* The cell of row i, strata folded first-fastest (the order of
- * expand.grid()); -1 when a code is out of range. */
-static inline ptrdiff_t cell_of(const mr_strata *strata, ptrdiff_t i)
+ * expand.grid()), NA in the slot after the levels; *valid is cleared when a
+ * code is out of range. */
+static inline ptrdiff_t cell_of(const mr_strata *strata, const ptrdiff_t *stride,
+                                ptrdiff_t i, unsigned *valid)
 {
-    ptrdiff_t cell = 0, stride = 1;
+    ptrdiff_t cell = 0;
     for (int j = 0; j < strata->n_strata; j++) {
-        int code = strata->codes[j][i], n_levels = strata->n_levels[j];
-        if (code == MR_NA_CODE) code = n_levels + 1;     /* the NA slot */
-        else if (code < 1 || code > n_levels) return -1;
-        cell += (ptrdiff_t) (code - 1) * stride;
-        stride *= n_levels + 1;
+        int code = strata->codes[j][i];
+        unsigned n_levels = (unsigned) strata->n_levels[j];
+        *valid &= valid_code(code, n_levels);
+        cell += (ptrdiff_t) slot_of(code, n_levels) * stride[j];
     }
     return cell;
 }
 
-/* Row i's codes are all valid. */
-static int row_is_valid(const mr_strata *strata,
-                        const int *const *symptom_codes, int n_symptoms,
-                        const int *any_alleviated, ptrdiff_t i)
+/* First row of [from, to) with an invalid code, or -1. */
+static ptrdiff_t first_invalid_row(const mr_strata *strata,
+                                   const ptrdiff_t *stride,
+                                   const int *const *symptom_codes,
+                                   int n_symptoms, const int *any_alleviated,
+                                   ptrdiff_t from, ptrdiff_t to)
 {
-    if (cell_of(strata, i) < 0 || any_category_of(any_alleviated[i]) < 0)
-        return 0;
-    for (int s = 0; s < n_symptoms; s++)
-        if (category_of(symptom_codes[s][i]) < 0) return 0;
-    return 1;
+    for (ptrdiff_t i = from; i < to; i++) {
+        unsigned valid = 1;
+        cell_of(strata, stride, i, &valid);
+        valid &= valid_logical(any_alleviated[i]);
+        for (int s = 0; s < n_symptoms; s++)
+            valid &= valid_code(symptom_codes[s][i], 4u);
+        if (!valid) return i;
+    }
+    return -1;
 }
 
 ptrdiff_t mr_tabulate_range(const mr_strata *strata,
                             const int *const *symptom_codes, int n_symptoms,
                             const int *any_alleviated,
                             ptrdiff_t from, ptrdiff_t to, int n_threads,
-                            double *counts, ptrdiff_t n_counts,
-                            double *scratch)
+                            int n_lanes, double *counts, ptrdiff_t n_cells,
+                            unsigned *scratch)
 {
-    const ptrdiff_t columns = n_symptoms + 1;
+    const ptrdiff_t cell_size = (ptrdiff_t) (n_symptoms + 1) * MR_N_CATEGORIES;
+    const ptrdiff_t block = mr_tabulate_block_size(n_cells, n_symptoms);
+    const ptrdiff_t lane_mask = n_lanes - 1;
+    ptrdiff_t stride[MR_MAX_STRATA];
+    ptrdiff_t step = cell_size;
+    for (int j = 0; j < strata->n_strata; j++) {
+        stride[j] = step;
+        step *= (ptrdiff_t) strata->n_levels[j] + 1;
+    }
     int invalid = 0;
     (void) n_threads;
     MR_OMP(omp parallel num_threads(n_threads) reduction(|:invalid))
     {
-        double *mine = mr_thread_counts(counts, scratch, n_counts);
-        MR_OMP(omp for schedule(static))
-        for (ptrdiff_t i = from; i < to; i++) {
-            ptrdiff_t cell = cell_of(strata, i);
-            int any = any_category_of(any_alleviated[i]);
-            if (cell < 0 || any < 0) { invalid = 1; continue; }
-            double *row = mine + cell * columns * MR_N_CATEGORIES;
+        unsigned *mine = scratch + (ptrdiff_t) mr_thread_num() * n_lanes * block;
+        ptrdiff_t my_from, my_to;
+        mr_block_of(from, to, mr_thread_num(), mr_thread_total(), &my_from,
+                    &my_to);
+        /* Rows go in runs of ROWS_PER_RUN: the cells of a run first, then
+         * each column over the run, a short loop per column. */
+        ptrdiff_t cells[ROWS_PER_RUN];
+        unsigned valid = 1;
+        for (ptrdiff_t run = my_from; run < my_to; run += ROWS_PER_RUN) {
+            ptrdiff_t end = my_to - run > ROWS_PER_RUN ? run + ROWS_PER_RUN : my_to;
+            for (ptrdiff_t i = run; i < end; i++)
+                cells[i - run] = (i & lane_mask) * block +
+                    cell_of(strata, stride, i, &valid);
             for (int s = 0; s < n_symptoms; s++) {
-                int category = category_of(symptom_codes[s][i]);
-                if (category < 0) { invalid = 1; category = 0; }
-                row[s * MR_N_CATEGORIES + category] += 1;
+                const int *codes = symptom_codes[s];
+                unsigned *column = mine + s * MR_N_CATEGORIES;
+                valid &= valid_run(codes, run, end, 4u);
+                for (ptrdiff_t i = run; i < end; i++)
+                    column[cells[i - run] + slot_of(codes[i], 4u)] += 1;
             }
-            row[n_symptoms * MR_N_CATEGORIES + any] += 1;
+            unsigned *column = mine + n_symptoms * MR_N_CATEGORIES;
+            valid &= valid_run(any_alleviated, run, end, 0u);
+            for (ptrdiff_t i = run; i < end; i++)
+                column[cells[i - run] + any_slot(any_alleviated[i])] += 1;
+        }
+        if (!valid) invalid = 1;
+    }
+    /* Add the blocks into counts; whole numbers below 2^53 add exactly, so
+     * the totals do not depend on the number of threads or lanes. */
+    for (ptrdiff_t b = 0; b < (ptrdiff_t) n_threads * n_lanes; b++) {
+        unsigned *copy = scratch + b * block;
+        for (ptrdiff_t k = 0; k < block; k++) {
+            counts[k] += copy[k];
+            copy[k] = 0;
         }
     }
-    mr_add_scratch(counts, scratch, n_counts, n_threads);
     if (!invalid) return -1;
-    for (ptrdiff_t i = from; i < to; i++)
-        if (!row_is_valid(strata, symptom_codes, n_symptoms, any_alleviated, i))
-            return i;
-    return -1;
+    for (int j = 0; j < strata->n_strata; j++) stride[j] /= cell_size;
+    return first_invalid_row(strata, stride, symptom_codes, n_symptoms,
+                             any_alleviated, from, to);
 }
