@@ -72,7 +72,11 @@ n <- 1e7
 pre <- score(n); post <- score(n)
 stopifnot(identical(as.integer(classify_alleviation(pre, post, rule)), base_classify(pre, post)),
           identical(base_classify(pre, post), fcase_classify(pre, post)))
-t_floor <- record("classify", "read floor: sum(pre) + sum(post)", n, mark(sum(pre) + sum(post), 15))
+# The floor reads every value once. With na.rm = TRUE: R's sum() adds in
+# long double, and x87 arithmetic on NaN is microcoded, so a plain sum() of
+# data with NA takes ~1.6 s here instead of ~15 ms.
+t_floor <- record("classify", "read floor: sum(pre, na.rm) + sum(post, na.rm)", n,
+                  mark(sum(pre, na.rm = TRUE) + sum(post, na.rm = TRUE), 15))
 t_c <- record("classify", "myelorelief::classify_alleviation", n,
               mark(classify_alleviation(pre, post, rule), 15))
 t_base <- record("classify", "vectorised base R", n, mark(base_classify(pre, post), 5))
@@ -115,6 +119,7 @@ make_cohort <- function(m) {
 }
 symptoms <- c(names(study_rules()), "any_alleviated")
 tab_ratios <- list()
+tab_mem <- list()
 for (m in c(1e6, 1e7)) {
   d <- make_cohort(m)
   cohort <- classify_cohort(d)
@@ -136,9 +141,9 @@ for (m in c(1e6, 1e7)) {
     lapply(symptoms, function(s) collapse::qtab(both$hospital, both$diagnosis, both[[s]], na.exclude = FALSE)), 5))
   tab_ratios[[format(m, scientific = TRUE)]] <- c(table = t_table / t_tab, data.table = t_dt / t_tab,
                                                   qtab = t_qtab / t_tab)
+  tab_mem[[format(m, scientific = TRUE)]] <- as.numeric(
+    mark(tabulate_cohort(cohort, by = c("hospital", "diagnosis"), data = d), 3)$mem_alloc)
   if (m == 1e6) {
-    tab_mem <- as.numeric(mark(tabulate_cohort(cohort, by = c("hospital", "diagnosis"), data = d),
-                               3)$mem_alloc)
     t_pipe <- record("pipeline", "classify_cohort + tabulate_cohort", m, mark({
       co <- classify_cohort(d)
       tabulate_cohort(co, by = c("hospital", "diagnosis"), data = d)
@@ -190,15 +195,15 @@ targets <- data.frame(
              "tabulate >= 50x faster than table() at 10^7",
              "curve >= 20x faster than 101 reclassifications at 10^6",
              "classify allocates only its result (4 bytes per element + constant)",
-             "tabulate allocates nothing proportional to n (10^6, factor strata)",
+             "tabulate allocates nothing proportional to n (bytes at 10^7 / bytes at 10^6, factor strata)",
              "reproduce_guo2016() under 5 ms median",
              "cost per element flat within 1.5x from 10^5 to 10^7"),
   measured = c(ratio(t_base, t_c), ratio(t_fcase, t_c), ratio(t_c, t_floor),
                tab_ratios[["1e+07"]][["qtab"]], tab_ratios[["1e+07"]][["table"]],
-               ratio(t_recl, t_curve), classify_mem / (4 * n), tab_mem / 1e6,
+               ratio(t_recl, t_curve), classify_mem / (4 * n), tab_mem[["1e+07"]] / tab_mem[["1e+06"]],
                t_repro, max(per_element[3:5]) / min(per_element[3:5])),
-  unit = c("x", "x", "x floor", "x", "x", "x", "x result size", "bytes per patient", "ms", "max/min"),
-  goal = c(20, 10, 1.5, 10, 50, 20, 1.01, 0.01, 5, 1.5),
+  unit = c("x", "x", "x floor", "x", "x", "x", "x result size", "x", "ms", "max/min"),
+  goal = c(20, 10, 1.5, 10, 50, 20, 1.01, 1.5, 5, 1.5),
   higher_is_better = c(TRUE, TRUE, FALSE, TRUE, TRUE, TRUE, FALSE, FALSE, FALSE, FALSE))
 targets$met <- ifelse(targets$higher_is_better, targets$measured >= targets$goal,
                       targets$measured <= targets$goal)
@@ -237,7 +242,8 @@ lines <- c(
     paste(sprintf("%.1fx faster than %s", r, names(r)), collapse = ", "), "")),
   sprintf("* classify, ns per element: %s.", paste(sprintf("%.2f at %s", per_element, names(per_element)), collapse = ", ")),
   sprintf("* classify on one thread (OMP_THREAD_LIMIT=1, separate process): %.1f ms, %.2fx the read floor.", t_c_1, t_c_1 / t_floor),
-  sprintf("* whole pipeline (classify_cohort + tabulate_cohort by two strata) on 10^6 patients: %.1f ms.", t_pipe)
+  sprintf("* whole pipeline (classify_cohort + tabulate_cohort by two strata) on 10^6 patients: %.1f ms.", t_pipe),
+  sprintf("* tabulate_cohort allocations: %s.", paste(sprintf("%.1f KB at %s", unlist(tab_mem) / 1024, names(tab_mem)), collapse = ", "))
 )
 out <- file.path("bench", "RESULTS.md")
 if (file.exists("bench/NOTES.md")) lines <- c(lines, "", readLines("bench/NOTES.md"))
