@@ -60,13 +60,13 @@ static inline int missing_int(double x) { return x == (double) MR_NA_CODE; }
         MR_OMP(omp simd reduction(+:invalid))                                 \
         for (ptrdiff_t i = from; i < to; i++) {                               \
             double p = pre[i], q = post[i];                                   \
-            int missing = PRE_MISSING(p) | POST_MISSING(q);                   \
-            invalid += (!missing) & (mr_value_invalid(p, lo, hi, exempt) |    \
-                                   mr_value_invalid(q, lo, hi, exempt))       \
+            int pre_missing = PRE_MISSING(p), post_missing = POST_MISSING(q); \
+            invalid += ((!pre_missing) & mr_value_invalid(p, lo, hi, exempt)) | \
+                       ((!post_missing) & mr_value_invalid(q, lo, hi, exempt))  \
                        ? 1.0 : 0.0;                                           \
-            out[i] = mr_classify_values(p, q, missing, sign, absent,          \
-                                        a_change, a_relative, w_change,       \
-                                        w_relative, ANY);                     \
+            out[i] = mr_classify_values(p, q, pre_missing | post_missing,     \
+                                        sign, absent, a_change, a_relative,   \
+                                        w_change, w_relative, ANY);           \
         }                                                                     \
         return invalid;                                                       \
     }

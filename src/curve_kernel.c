@@ -7,14 +7,21 @@
  * data per threshold and no sort of the n changes. */
 #include "kernels.h"
 
-/* How many of the ascending thresholds x meets (they form a prefix). */
-static int thresholds_met(double x, const double *thresholds, int n_thr)
+/* How many of the ascending thresholds a positive change meets (they form
+ * a prefix). The test is the classifier's: change >= t' * magnitude, with t'
+ * the threshold lowered by the tolerance and magnitude 1 for an absolute
+ * threshold or |pre| for a relative one, so that curve and classifier agree
+ * to the last bit. */
+static int thresholds_met(double change, double magnitude,
+                          const double *thresholds, int n_thr)
 {
     int lo = 0, hi = n_thr;            /* answer in [lo, hi] */
     while (lo < hi) {
         int mid = lo + (hi - lo) / 2;
-        if (mr_meets(x, thresholds[mid])) lo = mid + 1;
-        else hi = mid;
+        if (change >= mr_effective_threshold(thresholds[mid]) * magnitude)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
     return lo;
 }
@@ -44,15 +51,13 @@ void mr_curve_range(const mr_prepared_rule *rule, int vary_relative,
         judged += 1;
         double change = rule->sign * (p - q);
         if (!(change > 0)) continue;
-        double relative = change / fabs(p);    /* Inf at p = 0 */
-        double varied = vary_relative ? relative : change;
+        double magnitude = fabs(p);
         int other_met = vary_relative ? change >= other_threshold
-                                      : change >= other_threshold * fabs(p);
-        int met;
-        if (rule->combine_any)
-            met = other_met ? n_thr : thresholds_met(varied, thresholds_sorted, n_thr);
-        else
-            met = other_met ? thresholds_met(varied, thresholds_sorted, n_thr) : 0;
+                                      : change >= other_threshold * magnitude;
+        int met = thresholds_met(change, vary_relative ? magnitude : 1.0,
+                                 thresholds_sorted, n_thr);
+        if (rule->combine_any) met = other_met ? n_thr : met;
+        else met = other_met ? met : 0;
         my_bins[met] += 1;
     }
     }

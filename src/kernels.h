@@ -79,11 +79,6 @@ static inline double mr_effective_threshold(double t)
     return t - MR_TOL * fmax(1.0, fabs(t));
 }
 
-static inline int mr_meets(double x, double t)
-{
-    return x >= mr_effective_threshold(t);
-}
-
 /* One alleviation rule, unpacked from R's alleviation_rule object.
  * A threshold of NaN takes no part. */
 typedef struct {

@@ -32,20 +32,23 @@ static inline unsigned valid_logical(int x)
     return ((unsigned) x <= 1u) | (x == MR_NA_CODE);
 }
 
-/* All codes of x[from, to) valid: factor codes when n_levels > 0, logicals
- * when it is 0. Loops of their own, so that they vectorise, over values the
- * counting loops then find in L1. */
-static inline unsigned valid_run(const int *x, ptrdiff_t from, ptrdiff_t to,
-                                 unsigned n_levels)
+/* All codes of x[from, to) valid (1..n_levels or NA). Loops of their own,
+ * so that they vectorise, over values the counting loops then find in L1. */
+static inline unsigned valid_codes(const int *x, ptrdiff_t from, ptrdiff_t to,
+                                   unsigned n_levels)
 {
     unsigned valid = 1;
-    if (n_levels == 0) {
-        MR_OMP(omp simd reduction(&:valid))
-        for (ptrdiff_t i = from; i < to; i++) valid &= valid_logical(x[i]);
-    } else {
-        MR_OMP(omp simd reduction(&:valid))
-        for (ptrdiff_t i = from; i < to; i++) valid &= valid_code(x[i], n_levels);
-    }
+    MR_OMP(omp simd reduction(&:valid))
+    for (ptrdiff_t i = from; i < to; i++) valid &= valid_code(x[i], n_levels);
+    return valid;
+}
+
+/* All of x[from, to) TRUE, FALSE or NA. */
+static inline unsigned valid_logicals(const int *x, ptrdiff_t from, ptrdiff_t to)
+{
+    unsigned valid = 1;
+    MR_OMP(omp simd reduction(&:valid))
+    for (ptrdiff_t i = from; i < to; i++) valid &= valid_logical(x[i]);
     return valid;
 }
 
@@ -130,19 +133,19 @@ ptrdiff_t mr_tabulate_range(const mr_strata *strata,
             for (int j = 0; j < strata->n_strata; j++) {
                 const int *codes = strata->codes[j];
                 unsigned n_levels = (unsigned) strata->n_levels[j];
-                valid &= valid_run(codes, run, end, n_levels);
+                valid &= valid_codes(codes, run, end, n_levels);
                 for (ptrdiff_t i = run; i < end; i++)
                     cells[i - run] += (ptrdiff_t) slot_of(codes[i], n_levels) * stride[j];
             }
             for (int s = 0; s < n_symptoms; s++) {
                 const int *codes = symptom_codes[s];
                 unsigned *column = mine + s * MR_N_CATEGORIES;
-                valid &= valid_run(codes, run, end, 4u);
+                valid &= valid_codes(codes, run, end, 4u);
                 for (ptrdiff_t i = run; i < end; i++)
                     column[cells[i - run] + slot_of(codes[i], 4u)] += 1;
             }
             unsigned *column = mine + n_symptoms * MR_N_CATEGORIES;
-            valid &= valid_run(any_alleviated, run, end, 0u);
+            valid &= valid_logicals(any_alleviated, run, end);
             for (ptrdiff_t i = run; i < end; i++)
                 column[cells[i - run] + any_slot(any_alleviated[i])] += 1;
         }

@@ -131,4 +131,9 @@ test_that("bad input is an error naming the argument", {
   expect_error(classify_alleviation(-Inf, 3, walk), "`pre` is -Inf")
   expect_error(classify_alleviation(3, -Inf, walk), "`post` is -Inf")
   expect_error(classify_alleviation(-5, 3, walk), "`pre` is -5")
+  # a missing value on one side does not excuse an invalid one on the other
+  # (found by tools/fuzz/fuzz_classify.c)
+  expect_error(classify_alleviation(NA, 11, pain), "`post` is 11 at position 1")
+  expect_error(classify_alleviation(NA_integer_, 11L, pain), "`post` is 11 at position 1")
+  expect_error(classify_alleviation(c(3, 12L), c(NA, 1), pain), "`pre` is 12 at position 2")
 })

@@ -101,6 +101,16 @@ test_that("numeric, logical and Date strata sort by value", {
   expect_identical(levels(tab$day), c("2013-01-01", "2013-02-10"))
 })
 
+test_that("a stratum that is all NA (a factor without levels) is one NA stratum", {
+  set.seed(19)
+  made <- random_cohort(60, 1)
+  made$data$nothing <- factor(rep(NA, 60))
+  tab <- tabulate_cohort(made$cohort, by = "nothing", data = made$data, margins = FALSE)
+  expect_identical(nrow(tab), 2L)
+  expect_true(all(is.na(tab$nothing)))
+  expect_equal(tab$n, c(60, 60))
+})
+
 test_that("inputs are unchanged", {
   set.seed(17)
   made <- random_cohort(100, 1)
