@@ -37,8 +37,8 @@
 #' classify_alleviation(c(100, 200, Inf), c(Inf, 210, 300), walk)
 #' @export
 classify_alleviation <- function(pre, post, rule) {
-  check_measurements(pre, "pre")
-  check_measurements(post, "post")
+  pre <- as_measurements(pre, "pre")
+  post <- as_measurements(post, "post")
   if (length(post) != length(pre)) {
     abort(sprintf("`post` must have the same length as `pre` (%.0f), not %.0f.",
                   length(pre), length(post)), sys.call())

@@ -59,8 +59,8 @@ classify_cohort <- function(data, rules = study_rules(), pre = NULL,
   classes <- lapply(seq_along(rules), function(k) {
     pre_values <- data[[pre_columns[k]]]
     post_values <- data[[post_columns[k]]]
-    check_measurements(pre_values, sprintf("data$%s", pre_columns[k]), call)
-    check_measurements(post_values, sprintf("data$%s", post_columns[k]), call)
+    pre_values <- as_measurements(pre_values, sprintf("data$%s", pre_columns[k]), call)
+    post_values <- as_measurements(post_values, sprintf("data$%s", post_columns[k]), call)
     tryCatch(
       .Call(C_classify_alleviation, pre_values, post_values,
             rule_params(rules[[k]])),

@@ -29,8 +29,8 @@ alleviation_curve <- function(pre, post, rule, thresholds,
                               vary = c("min_relative", "min_change"),
                               conf_level = 0.95, method = "wilson") {
   call <- sys.call()
-  check_measurements(pre, "pre", call)
-  check_measurements(post, "post", call)
+  pre <- as_measurements(pre, "pre", call)
+  post <- as_measurements(post, "post", call)
   if (length(post) != length(pre)) {
     abort(sprintf("`post` must have the same length as `pre` (%.0f), not %.0f.",
                   length(pre), length(post)), call)

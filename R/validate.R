@@ -70,14 +70,19 @@ check_data_frame <- function(x, arg, call = sys.call(-1L)) {
   invisible(x)
 }
 
-# Plain numeric vectors only: factors, dates, characters and matrices are
-# refused rather than silently turned into numbers.
-check_measurements <- function(x, arg, call = sys.call(-1L)) {
+# Measurements as plain numeric vectors: factors, dates, characters,
+# logicals and matrices are refused rather than silently turned into numbers.
+# The one exception is a logical vector that is entirely NA (what a column of
+# blanks reads as), which becomes a double vector of NA.
+as_measurements <- function(x, arg, call = sys.call(-1L)) {
+  if (is.logical(x) && !is.object(x) && is.null(dim(x)) && all(is.na(x))) {
+    return(stats::setNames(rep(NA_real_, length(x)), names(x)))
+  }
   if (!is.numeric(x) || is.object(x) || !is.null(dim(x))) {
     abort(sprintf("`%s` must be a numeric vector, not %s.", arg,
                   describe_value(x)), call)
   }
-  invisible(x)
+  x
 }
 
 check_names <- function(x, arg, call = sys.call(-1L)) {

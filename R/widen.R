@@ -55,7 +55,7 @@ widen_measurements <- function(long, id = "id", symptom = "symptom",
   symptoms <- as.character(long[[symptom]])
   times <- as.character(long[[time]])
   values <- long[[value]]
-  check_measurements(values, sprintf("long$%s", value), call)
+  values <- as_measurements(values, sprintf("long$%s", value), call)
   if (anyNA(ids) || anyNA(symptoms)) {
     abort(sprintf("`long` has missing values in `%s` or `%s` (row %d).", id,
                   symptom, which(is.na(ids) | is.na(symptoms))[1L]), call)

@@ -77,6 +77,13 @@ test_that("rule 5: worsening uses its own thresholds", {
                    c("worsened", "unchanged"))
 })
 
+test_that("a logical vector of NA only (a blank column) counts as missing", {
+  out <- classify_alleviation(c(a = NA, b = NA), c(3, 4), pain)
+  expect_identical(names(out), c("a", "b"))
+  expect_true(all(is.na(out)))
+  expect_true(is.na(classify_alleviation(7, NA, pain)))
+})
+
 test_that("integer input works and names of pre are kept", {
   out <- classify_alleviation(c(a = 7L, b = 5L, c = NA), c(3L, 5L, 1L), pain)
   expect_identical(names(out), c("a", "b", "c"))
@@ -114,6 +121,7 @@ test_that("bad input is an error naming the argument", {
   expect_error(classify_alleviation("7", 3, pain), "`pre` must be a numeric vector")
   expect_error(classify_alleviation(7, "3", pain), "`post` must be a numeric vector")
   expect_error(classify_alleviation(TRUE, 3, pain), "`pre`")
+  expect_error(classify_alleviation(c(NA, TRUE), c(3, 3), pain), "`pre`")
   expect_error(classify_alleviation(factor(7), 3, pain), "`pre`.*factor")
   expect_error(classify_alleviation(as.Date("2020-01-01"), 3, pain), "`pre`")
   expect_error(classify_alleviation(list(7), 3, pain), "`pre`")
@@ -133,7 +141,7 @@ test_that("bad input is an error naming the argument", {
   expect_error(classify_alleviation(-5, 3, walk), "`pre` is -5")
   # a missing value on one side does not excuse an invalid one on the other
   # (found by tools/fuzz/fuzz_classify.c)
-  expect_error(classify_alleviation(NA, 11, pain), "`post` is 11 at position 1")
+  expect_error(classify_alleviation(NA_real_, 11, pain), "`post` is 11 at position 1")
   expect_error(classify_alleviation(NA_integer_, 11L, pain), "`post` is 11 at position 1")
   expect_error(classify_alleviation(c(3, 12L), c(NA, 1), pain), "`pre` is 12 at position 2")
 })
