@@ -37,6 +37,7 @@ alleviation_curve <- function(pre, post, rule, thresholds,
   }
   check_rule(rule, call = call)
   if (!is.numeric(thresholds) || is.object(thresholds) || !length(thresholds) ||
+      !is.null(dim(thresholds)) ||
       anyNA(thresholds) || any(!is.finite(thresholds)) || any(thresholds < 0)) {
     abort(sprintf("`thresholds` must be finite numbers >= 0, not %s.",
                   describe_value(thresholds)), call)

@@ -60,7 +60,7 @@ widen_measurements <- function(long, id = "id", symptom = "symptom",
     abort(sprintf("`long` has missing values in `%s` or `%s` (row %d).", id,
                   symptom, which(is.na(ids) | is.na(symptoms))[1L]), call)
   }
-  stage <- match(times, as.character(c(pre, post)))
+  stage <- match(times, c(as.character(pre), as.character(post)))
   if (anyNA(stage)) {
     bad <- which(is.na(stage))[1L]
     abort(sprintf("`long$%s` must be \"%s\" or \"%s\", but row %d is %s.",

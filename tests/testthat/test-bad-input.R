@@ -1,0 +1,170 @@
+# Every exported function x every argument x every kind of bad value: each
+# either gives an error whose message names the argument, or a specified
+# correct result (listed in `accept`, and checked where it matters below).
+
+bad_values <- list(
+  "NULL" = NULL, character = "a", list = list(1), factor = factor("a"),
+  complex = 1i, raw = as.raw(1), logical = TRUE, Date = as.Date("2020-01-01"),
+  empty = numeric(0), too_long = c(1, 2, 3), "NA" = NA, "NaN" = NaN, "Inf" = Inf,
+  minus_Inf = -Inf, negative = -1, fraction = 1.5, huge = 1e308,
+  matrix = matrix(1:4, 2), data_frame = data.frame(a = 1),
+  named = c(a = 1, a = 2)
+)
+
+# Calls fun with args, arg replaced by each bad value in turn.
+check_argument <- function(fun, args, arg, accept = character(),
+                           message = sprintf("`%s", arg)) {
+  kinds <- names(bad_values)
+  stopifnot(all(accept %in% kinds))
+  for (kind in kinds) {
+    call_args <- args
+    call_args[arg] <- list(bad_values[[kind]])
+    label <- sprintf("%s(%s = <%s>)", deparse(substitute(fun)), arg, kind)
+    if (kind %in% accept) {
+      expect_error(do.call(fun, call_args), NA, label = label)
+    } else {
+      err <- tryCatch({ do.call(fun, call_args); NULL }, error = function(e) e)
+      expect_false(is.null(err), label = paste(label, "gives an error"))
+      if (!is.null(err)) {
+        expect_match(conditionMessage(err), message, fixed = TRUE, label = label)
+      }
+    }
+  }
+}
+
+pain <- alleviation_rule("decrease", min_change = 2, min_relative = 0.3,
+                         range = c(0, 10))
+cohort <- classify_cohort(myelography)
+table_h <- tabulate_cohort(cohort, by = "hospital", data = myelography)
+
+test_that("alleviation_rule(): every argument", {
+  base <- list(direction = "decrease", min_change = 2, min_relative = 0.3)
+  check_argument(alleviation_rule, base, "direction")
+  # NA leaves a threshold out; 1e308 is a (huge) valid threshold
+  for (arg in c("min_change", "min_relative", "worsen_change", "worsen_relative")) {
+    check_argument(alleviation_rule, base, arg, accept = c("NA", "fraction", "huge"))
+  }
+  check_argument(alleviation_rule, base, "combine")
+  check_argument(alleviation_rule, base, "absent_at",
+                 accept = c("Inf", "minus_Inf", "negative", "fraction", "huge"))
+  # a named range is still two increasing numbers
+  check_argument(alleviation_rule, base, "range", accept = "named")
+  check_argument(alleviation_rule, base, "label", accept = c("NULL", "character"))
+  expect_identical(alleviation_rule(min_change = 2, label = NULL)$label, NULL)
+})
+
+test_that("classify_alleviation(): every argument", {
+  base <- list(pre = 7, post = 3, rule = pain)
+  # NA / NaN are missing values; 1.5 is a valid score
+  check_argument(classify_alleviation, base, "pre", accept = c("NA", "NaN", "fraction"))
+  check_argument(classify_alleviation, base, "post", accept = c("NA", "NaN", "fraction"))
+  check_argument(classify_alleviation, base, "rule")
+  expect_true(is.na(classify_alleviation(NaN, 3, pain)))
+})
+
+test_that("study_rules(): every argument", {
+  base <- list(min_change = 2, min_relative = 0.3, claudication_relative = 0.3)
+  check_argument(study_rules, base, "min_change", accept = "fraction")
+  check_argument(study_rules, base, "min_relative")
+  check_argument(study_rules, base, "claudication_relative", accept = c("fraction", "huge"))
+})
+
+test_that("classify_cohort(): every argument", {
+  base <- list(data = myelography, rules = study_rules())
+  check_argument(classify_cohort, base, "data")
+  check_argument(classify_cohort, base, "rules")
+  # NULL is the default mapping
+  check_argument(classify_cohort, base, "pre", accept = "NULL")
+  check_argument(classify_cohort, base, "post", accept = "NULL")
+  check_argument(classify_cohort, base, "id", accept = "NULL")
+  expect_error(classify_cohort(myelography[0, ], study_rules()), NA)
+  expect_error(classify_cohort(myelography, study_rules(), id = "ID"), "`id` names a column not found")
+  d <- myelography
+  d$lbp_pre <- matrix(1, nrow(d), 2)
+  expect_error(classify_cohort(d), "`data$lbp_pre` must be a numeric vector", fixed = TRUE)
+  d <- myelography
+  d$lbp_pre <- as.character(d$lbp_pre)
+  expect_error(classify_cohort(d), "`data$lbp_pre`", fixed = TRUE)
+})
+
+test_that("widen_measurements(): every argument", {
+  long <- data.frame(id = c(1, 1), symptom = "lbp", time = c("pre", "post"), value = c(7, 3))
+  base <- list(long = long)
+  check_argument(widen_measurements, base, "long")
+  for (arg in c("id", "symptom", "time", "value")) check_argument(widen_measurements, base, arg)
+  # pre / post are values of the time column; any single non-missing value
+  # is a valid label, and then nothing matches it
+  # pre and post are labels of the time column: any single value is one
+  # (matched as text), and a label that matches nothing leaves rows unpaired
+  for (arg in c("pre", "post")) check_argument(widen_measurements, base, arg, message = "`")
+  expect_error(widen_measurements(long, pre = 1), "must be \"1\" or \"post\"")
+})
+
+test_that("prop_ci(): every argument", {
+  base <- list(x = 3, n = 10)
+  # x is vectorised: any length that recycles with n, names ignored
+  check_argument(prop_ci, base, "x", accept = c("empty", "too_long", "named"),
+                 message = "`x")
+  check_argument(prop_ci, base, "n", accept = c("empty", "huge"), message = "`")
+  check_argument(prop_ci, base, "conf_level")
+  check_argument(prop_ci, base, "method")
+  expect_identical(nrow(prop_ci(numeric(), 10)), 0L)
+})
+
+test_that("tabulate_cohort(): every argument", {
+  base <- list(x = cohort, by = "hospital", data = myelography)
+  check_argument(tabulate_cohort, base, "x")
+  check_argument(tabulate_cohort, base, "by", accept = "NULL")
+  # without `by` columns of data, data = NULL is fine: hospital is not in x
+  check_argument(tabulate_cohort, base, "data", message = "`")
+  check_argument(tabulate_cohort, base, "conf_level")
+  check_argument(tabulate_cohort, base, "method")
+  check_argument(tabulate_cohort, base, "margins", accept = "logical")
+  expect_error(tabulate_cohort(cohort, by = "hospital", data = myelography[0, ]),
+               "`data` must have one row per row of `x`")
+  expect_error(tabulate_cohort(cohort, by = "hospitl", data = myelography),
+               "`by` names a column not found")
+})
+
+test_that("combine_tables(): bad tables", {
+  for (kind in names(bad_values)) {
+    expect_error(combine_tables(table_h, bad_values[[kind]]), "`...`", label = kind)
+  }
+  expect_error(combine_tables(bad_values$data_frame), "`...`")
+})
+
+test_that("compare_alleviated(): every argument", {
+  base <- list(x = cohort, data = myelography, vars = c("age", "sex"))
+  check_argument(compare_alleviated, base, "x")
+  check_argument(compare_alleviated, base, "data")
+  check_argument(compare_alleviated, base, "vars")
+  check_argument(compare_alleviated, base, "simulate_B", accept = "huge")
+})
+
+test_that("alleviation_curve(): every argument", {
+  base <- list(pre = c(7, 5), post = c(3, 5), rule = pain, thresholds = c(0.3, 0.5))
+  # pre and post have length 2 here: single values are length errors
+  check_argument(alleviation_curve, base, "pre", accept = "named", message = "`")
+  check_argument(alleviation_curve, base, "post", accept = "named", message = "`")
+  check_argument(alleviation_curve, base, "rule")
+  check_argument(alleviation_curve, base, "thresholds",
+                 accept = c("fraction", "huge", "named", "too_long"))
+  check_argument(alleviation_curve, base, "vary")
+  check_argument(alleviation_curve, base, "conf_level")
+  check_argument(alleviation_curve, base, "method")
+})
+
+test_that("reproduce_guo2016(): every argument", {
+  base <- list()
+  check_argument(reproduce_guo2016, base, "data")
+  check_argument(reproduce_guo2016, base, "rules")
+  check_argument(reproduce_guo2016, base, "conf_level")
+})
+
+test_that("methods: arguments of print, format, summary and plot", {
+  expect_error(summary(table_h, simulate_B = "a"), "`simulate_B`")
+  expect_error(summary(table_h, simulate_B = -1), "`simulate_B`")
+  grDevices::pdf(NULL)
+  on.exit(grDevices::dev.off())
+  expect_error(plot(table_h, symptoms = "none"), "Nothing to plot")
+})
