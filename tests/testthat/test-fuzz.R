@@ -5,6 +5,7 @@
 
 test_that("10,000 random calls neither crash R nor give unexplained errors", {
   skip_on_cran()
+  skip_if(Sys.getenv("MYELORELIEF_MEMCHECK") == "valgrind", "valgrind does not follow child processes")
   script <- tempfile(fileext = ".R")
   result <- tempfile(fileext = ".rds")
   writeLines(c(

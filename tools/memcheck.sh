@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Memory checks of the C code. Usage, from the package root:
+#   bash tools/memcheck.sh [valgrind|asan|gctorture|all]   (default: all)
+# valgrind:  the test suite under valgrind memcheck (errors fail the run)
+# asan:      the package built with -fsanitize=address,undefined, the test
+#            suite run with the sanitizer runtime preloaded
+# gctorture: every .Call entry point under gctorture(TRUE) (tools/gctorture.R)
+# Each installs the package into a temporary library of its own.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode=${1:-all}
+lib=$(mktemp -d)
+
+run_tests='res <- as.data.frame(testthat::test_dir("tests/testthat", package = "myelorelief",
+  load_package = "installed", reporter = "summary", stop_on_failure = FALSE));
+  cat(sprintf("%d passed, %d failed\n", sum(res$passed), sum(res$failed) + sum(res$error)));
+  quit(status = sum(res$failed) + sum(res$error) > 0)'
+
+valgrind_pass() {
+  command -v valgrind >/dev/null || { apt-get update -qq && apt-get install -y -qq valgrind >/dev/null; }
+  R CMD INSTALL --preclean --library="$lib" . >/dev/null 2>&1
+  # Leaks are not errors here: R keeps memory it never frees at exit.
+  # Tests that start other R processes skip themselves (valgrind would not
+  # follow the children, and a PSOCK cluster under valgrind takes minutes).
+  R_LIBS="$lib" NOT_CRAN=true MYELORELIEF_MEMCHECK=valgrind R --vanilla -q \
+    -d "valgrind --error-exitcode=1 --track-origins=yes --leak-check=full --errors-for-leak-kinds=none" \
+    -e "$run_tests" 2>&1 | tee "$lib/valgrind.log" | grep -E "ERROR SUMMARY|passed, "
+}
+
+asan_pass() {
+  local makevars="$lib/Makevars"
+  printf 'CFLAGS = -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer\nLDFLAGS = -fsanitize=address,undefined\n' > "$makevars"
+  # --no-test-load: the library loads only with the sanitizer runtime
+  R_MAKEVARS_USER="$makevars" R CMD INSTALL --preclean --no-test-load --library="$lib" . >/dev/null 2>&1
+  rm -f src/*.o src/*.so        # do not leave sanitizer objects for later builds
+  local runtime
+  runtime="$(gcc -print-file-name=libasan.so):$(gcc -print-file-name=libubsan.so)"
+  # R itself is not built with the sanitizer: leak reports would be R's.
+  LD_PRELOAD="$runtime" ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
+    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 R_LIBS="$lib" NOT_CRAN=true \
+    Rscript --vanilla -e "$run_tests" 2>&1 | tee "$lib/asan.log" | \
+    grep -E "ERROR: AddressSanitizer|runtime error|passed, " || true
+  ! grep -qE "ERROR: AddressSanitizer|runtime error" "$lib/asan.log"
+}
+
+gctorture_pass() {
+  R CMD INSTALL --preclean --library="$lib" . >/dev/null 2>&1
+  R_LIBS="$lib" Rscript --vanilla tools/gctorture.R
+}
+
+case "$mode" in
+  valgrind) valgrind_pass ;;
+  asan) asan_pass ;;
+  gctorture) gctorture_pass ;;
+  all) gctorture_pass && asan_pass && valgrind_pass ;;
+  *) echo "unknown mode: $mode" >&2; exit 2 ;;
+esac
