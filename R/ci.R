@@ -88,7 +88,7 @@ proportion_interval <- function(x, n, conf_level, method) {
     })
   bounds$lower[empty] <- NA_real_
   bounds$upper[empty] <- NA_real_
-  data.frame(estimate = estimate, lower = bounds$lower, upper = bounds$upper)
+  list2DF(list(estimate = estimate, lower = bounds$lower, upper = bounds$upper))
 }
 
 # Written as in prop.test() so the bounds agree to rounding: exact 0 at x = 0

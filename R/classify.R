@@ -39,11 +39,8 @@
 classify_alleviation <- function(pre, post, rule) {
   pre <- as_measurements(pre, "pre")
   post <- as_measurements(post, "post")
-  if (length(post) != length(pre)) {
-    abort(sprintf("`post` must have the same length as `pre` (%.0f), not %.0f.",
-                  length(pre), length(post)), sys.call())
-  }
   check_rule(rule)
+  # Equal lengths and valid ranges are checked in C, in the classifying pass.
   .Call(C_classify_alleviation, pre, post, rule_params(rule))
 }
 

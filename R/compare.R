@@ -74,14 +74,7 @@ describe_numeric <- function(name, values, group) {
   out <- data.frame(variable = name, level = "median [IQR]",
                     alleviated = summarise(a), not_alleviated = summarise(b),
                     p_value = p, test = "Wilcoxon rank-sum")
-  missing <- c(sum(is.na(a)), sum(is.na(b)))
-  if (any(missing > 0)) {
-    out <- rbind(out, data.frame(variable = name, level = "missing",
-                                 alleviated = format_integer(missing[1L]),
-                                 not_alleviated = format_integer(missing[2L]),
-                                 p_value = NA_real_, test = NA_character_))
-  }
-  out
+  rbind(out, missing_row(name, c(sum(is.na(a)), sum(is.na(b)))))
 }
 
 describe_categorical <- function(name, values, group, simulate_B) {
@@ -100,14 +93,17 @@ describe_categorical <- function(name, values, group, simulate_B) {
                     not_alleviated = vapply(seq_len(nrow(counts)), cell, "", j = 2L),
                     p_value = c(test$p_value, rep(NA_real_, nrow(counts) - 1L)),
                     test = c(test$test, rep(NA_character_, nrow(counts) - 1L)))
-  missing <- c(sum(is.na(f) & group), sum(is.na(f) & !group))
-  if (any(missing > 0)) {
-    out <- rbind(out, data.frame(variable = name, level = "missing",
-                                 alleviated = format_integer(missing[1L]),
-                                 not_alleviated = format_integer(missing[2L]),
-                                 p_value = NA_real_, test = NA_character_))
-  }
-  out
+  rbind(out, missing_row(name, c(sum(is.na(f) & group), sum(is.na(f) & !group))))
+}
+
+# The "missing" row of a variable (alleviated, not alleviated); none when
+# nothing is missing.
+missing_row <- function(name, missing) {
+  if (!any(missing > 0)) return(NULL)
+  data.frame(variable = name, level = "missing",
+             alleviated = format_integer(missing[1L]),
+             not_alleviated = format_integer(missing[2L]),
+             p_value = NA_real_, test = NA_character_)
 }
 
 # "12 (34.3%)"

@@ -31,10 +31,6 @@ alleviation_curve <- function(pre, post, rule, thresholds,
   call <- sys.call()
   pre <- as_measurements(pre, "pre", call)
   post <- as_measurements(post, "post", call)
-  if (length(post) != length(pre)) {
-    abort(sprintf("`post` must have the same length as `pre` (%.0f), not %.0f.",
-                  length(pre), length(post)), call)
-  }
   check_rule(rule, call = call)
   if (!is.numeric(thresholds) || is.object(thresholds) || !length(thresholds) ||
       !is.null(dim(thresholds)) ||
@@ -55,9 +51,9 @@ alleviation_curve <- function(pre, post, rule, thresholds,
   evaluable <- rep(counts[[2L]], length(thresholds))
   ci <- proportion_interval(alleviated, evaluable, conf_level, method)
   structure(
-    data.frame(threshold = thresholds, alleviated = alleviated,
+    list2DF(list(threshold = thresholds, alleviated = alleviated,
                evaluable = evaluable, rate = ci$estimate, lower = ci$lower,
-               upper = ci$upper),
+               upper = ci$upper)),
     class = c("alleviation_curve", "data.frame"),
     rule = rule, vary = vary, conf_level = conf_level, method = method)
 }

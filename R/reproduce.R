@@ -44,14 +44,14 @@ reproduce_guo2016 <- function(data = myelorelief::myelography,
   patients <- table$n[row]
   exact <- proportion_interval(reproduced, patients, conf_level, "exact")
   wilson <- proportion_interval(reproduced, patients, conf_level, "wilson")
-  out <- data.frame(
+  out <- list2DF(list(
     symptom = published$symptom, description = published$description,
     published = published$alleviated, reproduced = reproduced,
     patients_published = published$patients, patients_reproduced = patients,
     match = reproduced == published$alleviated &
       patients == published$patients,
     exact_lower = exact$lower, exact_upper = exact$upper,
-    wilson_lower = wilson$lower, wilson_upper = wilson$upper)
+    wilson_lower = wilson$lower, wilson_upper = wilson$upper))
   structure(out, class = c("guo2016_reproduction", "data.frame"),
             conf_level = conf_level, cohort = cohort, table = table)
 }

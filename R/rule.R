@@ -68,38 +68,46 @@ alleviation_rule <- function(direction = c("decrease", "increase"),
   direction <- check_choice(direction, c("decrease", "increase"), "direction",
                             call = call)
   combine <- check_choice(combine, c("all", "any"), "combine", call = call)
-  for (arg in c("min_change", "min_relative", "worsen_change",
-                "worsen_relative")) {
-    check_number(get(arg), arg, min = 0, na_ok = TRUE, call = call)
+  rule <- list(direction = direction, min_change = min_change,
+               min_relative = min_relative, combine = combine,
+               worsen_change = worsen_change, worsen_relative = worsen_relative,
+               absent_at = absent_at, range = range, label = label)
+  check_rule_fields(rule, call)
+  numeric_fields <- c("min_change", "min_relative", "worsen_change",
+                      "worsen_relative", "absent_at", "range")
+  rule[numeric_fields] <- lapply(rule[numeric_fields], as.numeric)
+  structure(rule, class = "alleviation_rule")
+}
+
+# Every field of a rule, with an error naming the field. Shared by
+# alleviation_rule() and check_rule(): a rule is a plain list, and a field
+# edited by hand must not reach the C code.
+check_rule_fields <- function(rule, call) {
+  check_choice(rule$direction, c("decrease", "increase"), "direction", call)
+  check_choice(rule$combine, c("all", "any"), "combine", call)
+  for (field in c("min_change", "min_relative", "worsen_change",
+                  "worsen_relative")) {
+    check_number(rule[[field]], field, min = 0, na_ok = TRUE, call = call)
   }
-  if (is.na(min_change) && is.na(min_relative)) {
+  if (is.na(rule$min_change) && is.na(rule$min_relative)) {
     abort("At least one of `min_change` and `min_relative` must be a number.",
           call)
   }
+  range <- rule$range
   if (!is.numeric(range) || is.object(range) || length(range) != 2L ||
       anyNA(range) || range[1L] >= range[2L]) {
     abort(sprintf(
       "`range` must be two increasing numbers c(lower, upper), not %s.",
       describe_value(range)), call)
   }
-  check_number(absent_at, "absent_at", finite = FALSE, call = call)
+  check_number(rule$absent_at, "absent_at", finite = FALSE, call = call)
+  label <- rule$label
   if (!is.null(label) &&
       (!is.character(label) || length(label) != 1L || is.na(label))) {
     abort(sprintf("`label` must be NULL or a single string, not %s.",
                   describe_value(label)), call)
   }
-  structure(
-    list(direction = direction,
-         min_change = as.numeric(min_change),
-         min_relative = as.numeric(min_relative),
-         combine = combine,
-         worsen_change = as.numeric(worsen_change),
-         worsen_relative = as.numeric(worsen_relative),
-         absent_at = as.numeric(absent_at),
-         range = as.numeric(range),
-         label = label),
-    class = "alleviation_rule"
-  )
+  invisible(rule)
 }
 
 is_alleviation_rule <- function(x) inherits(x, "alleviation_rule")
@@ -109,6 +117,10 @@ check_rule <- function(rule, arg = "rule", call = sys.call(-1L)) {
     abort(sprintf("`%s` must be an alleviation_rule (see ?alleviation_rule), not %s.",
                   arg, describe_value(rule)), call)
   }
+  tryCatch(check_rule_fields(rule, call), myelorelief_error = function(e) {
+    abort(sprintf("`%s` is not a valid alleviation_rule any more (was it edited by hand?): %s",
+                  arg, conditionMessage(e)), call)
+  })
   invisible(rule)
 }
 

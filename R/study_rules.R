@@ -73,5 +73,8 @@ check_rules <- function(rules, arg = "rules", call = sys.call(-1L)) {
                          "with unique names, such as study_rules(), not %s."),
                   arg, describe_value(rules)), call)
   }
+  for (name in names(rules)) {
+    check_rule(rules[[name]], sprintf("%s$%s", arg, name), call)
+  }
   invisible(rules)
 }

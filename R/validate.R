@@ -24,22 +24,21 @@ describe_value <- function(x) {
 
 check_number <- function(x, arg, min = -Inf, max = Inf, na_ok = FALSE,
                          finite = TRUE, call = sys.call(-1L)) {
+  if (na_ok && identical(x, NA)) return(invisible(x))
+  ok <- is.numeric(x) && !is.object(x) && length(x) == 1L && is.null(dim(x))
+  if (ok && is.na(x)) ok <- na_ok && !is.nan(x)
+  else if (ok) ok <- x >= min && x <= max && (!finite || is.finite(x))
+  if (ok) return(invisible(x))
+  # The message is built only on failure: format() costs more than the checks.
   range_text <- if (is.finite(min) && is.finite(max)) {
     sprintf(" between %s and %s", format(min), format(max))
   } else if (is.finite(min)) {
     sprintf(" of at least %s", format(min))
   } else ""
-  what <- if (finite) "a single finite number" else "a single number"
   if (na_ok) range_text <- paste0(range_text, " (or NA)")
-  if (na_ok && identical(x, NA)) return(invisible(x))
-  ok <- is.numeric(x) && !is.object(x) && length(x) == 1L && is.null(dim(x))
-  if (ok && is.na(x)) ok <- na_ok && !is.nan(x)
-  else if (ok) ok <- x >= min && x <= max && (!finite || is.finite(x))
-  if (!ok) {
-    abort(sprintf("`%s` must be %s%s, not %s.", arg, what, range_text,
-                  describe_value(x)), call)
-  }
-  invisible(x)
+  what <- if (finite) "a single finite number" else "a single number"
+  abort(sprintf("`%s` must be %s%s, not %s.", arg, what, range_text,
+                describe_value(x)), call)
 }
 
 check_flag <- function(x, arg, call = sys.call(-1L)) {

@@ -3,12 +3,8 @@
 
 SEXP C_classify_alleviation(SEXP pre, SEXP post, SEXP params)
 {
-    mr_column pre_col = mr_numeric_column(pre, "pre");
-    mr_column post_col = mr_numeric_column(post, "post");
-    R_xlen_t n = XLENGTH(pre);
-    if (XLENGTH(post) != n)
-        Rf_error("`post` must have the same length as `pre` (%.0f), not %.0f.",
-                 (double) n, (double) XLENGTH(post));
+    mr_column pre_col, post_col;
+    R_xlen_t n = mr_paired_columns(pre, post, &pre_col, &post_col);
     mr_prepared_rule rule = mr_rule_from_params(params);
     int n_threads = mr_thread_count(n);
 

@@ -4,12 +4,8 @@
 SEXP C_alleviation_curve(SEXP pre, SEXP post, SEXP params, SEXP vary_relative,
                          SEXP thresholds_sorted)
 {
-    mr_column pre_col = mr_numeric_column(pre, "pre");
-    mr_column post_col = mr_numeric_column(post, "post");
-    R_xlen_t n = XLENGTH(pre);
-    if (XLENGTH(post) != n)
-        Rf_error("`post` must have the same length as `pre` (%.0f), not %.0f.",
-                 (double) n, (double) XLENGTH(post));
+    mr_column pre_col, post_col;
+    R_xlen_t n = mr_paired_columns(pre, post, &pre_col, &post_col);
     mr_prepared_rule rule = mr_rule_from_params(params);
     if (TYPEOF(thresholds_sorted) != REALSXP || XLENGTH(thresholds_sorted) > INT_MAX)
         Rf_error("internal error: `thresholds` must be doubles.");

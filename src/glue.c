@@ -37,6 +37,18 @@ double *mr_scratch_counts(int n_threads, R_xlen_t size)
     return mr_zeroed_doubles((R_xlen_t) (n_threads > 1 ? n_threads - 1 : 0) * size);
 }
 
+R_xlen_t mr_paired_columns(SEXP pre, SEXP post, mr_column *pre_col,
+                           mr_column *post_col)
+{
+    *pre_col = mr_numeric_column(pre, "pre");
+    *post_col = mr_numeric_column(post, "post");
+    R_xlen_t n = XLENGTH(pre);
+    if (XLENGTH(post) != n)
+        Rf_error("`post` must have the same length as `pre` (%.0f), not %.0f.",
+                 (double) n, (double) XLENGTH(post));
+    return n;
+}
+
 mr_prepared_rule mr_rule_from_params(SEXP params)
 {
     if (TYPEOF(params) != REALSXP || XLENGTH(params) != 9)

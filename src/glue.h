@@ -30,6 +30,10 @@ extern SEXP mr_factor_class;   /* "factor" */
 /* Error naming `arg` unless x is a double or integer vector. */
 mr_column mr_numeric_column(SEXP x, const char *arg);
 
+/* The columns of `pre` and `post` (numeric, of one length); their length. */
+R_xlen_t mr_paired_columns(SEXP pre, SEXP post, mr_column *pre_col,
+                           mr_column *post_col);
+
 /* The rule from the numeric vector made by R's rule_params(), prepared
  * for the kernels. */
 mr_prepared_rule mr_rule_from_params(SEXP params);

@@ -131,6 +131,13 @@ test_that("bad input is an error naming the argument", {
   expect_error(classify_alleviation(c(7, 5), 3, pain), "`post` must have the same length")
   expect_error(classify_alleviation(7, 3, list()), "`rule` must be an alleviation_rule")
   expect_error(classify_alleviation(7, 3, study_rules()), "`rule`")
+  edited <- pain
+  edited$min_change <- "2"
+  expect_error(classify_alleviation(7, 3, edited),
+               "`rule` is not a valid alleviation_rule any more.*`min_change` must be")
+  edited <- pain
+  edited$range <- c(10, 0)
+  expect_error(classify_alleviation(7, 3, edited), "`rule` is not a valid.*`range`")
   expect_error(classify_alleviation(c(7, 11), c(3, 3), pain),
                "`pre` is 11 at position 2, outside the rule's range \\[0, 10\\]")
   expect_error(classify_alleviation(c(7, 5), c(3, -1), pain), "`post` is -1 at position 2")

@@ -81,6 +81,9 @@ test_that("bad input is an error naming the argument", {
   expect_error(classify_cohort(wide, list()), "`rules`")
   expect_error(classify_cohort(wide, list(lbp = 1)), "`rules`")
   expect_error(classify_cohort(wide, c(two, two)), "`rules`")
+  edited <- two
+  edited$lbp$combine <- "most"
+  expect_error(classify_cohort(wide, edited), "`rules\\$lbp` is not a valid alleviation_rule.*`combine`")
   expect_error(classify_cohort(wide, study_rules()), "`pre` names columns not found in `data`: \"numbness_pre\", \"claudication_pre\"")
   expect_error(classify_cohort(wide[, -3], two), "`post` names a column not found in `data`: \"lbp_post\"")
   expect_error(classify_cohort(wide, two, pre = c(hip = "x")), "`pre` names symptoms that `rules` lacks")
