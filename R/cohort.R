@@ -127,9 +127,11 @@ print.myelo_cohort <- function(x, n = 6L, ...) {
               format_count(sum(x$any_alleviated, na.rm = TRUE), total),
               total - judged))
   for (s in names(rules)) {
-    counts <- table(x[[s]], useNA = "no")
+    counts <- tabulate(x[[s]], nbins = length(alleviation_levels))
+    counts <- c(counts, missing = total - sum(counts))
     cat(sprintf("  %-14s %s\n", s, paste(
-      sprintf("%s %d", names(counts), as.vector(counts)), collapse = ", ")))
+      sprintf("%s %s", c(alleviation_levels, "missing"), format_integer(counts)),
+      collapse = ", ")))
   }
   if (total > 0L) {
     cat("\n")

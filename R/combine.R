@@ -74,7 +74,7 @@ combine_tables <- function(...) {
       counts[index] <- counts[index] + cells[[count_columns[category]]]
     }
   }
-  used <- cells_with_patients_or_levels(grid, counts)
+  used <- cells_to_keep(grid, counts)
   build_alleviation_table(
     grid[used, , drop = FALSE], counts[, , used, drop = FALSE],
     rules = attr(first, "rules"),

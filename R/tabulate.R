@@ -55,16 +55,15 @@ tabulate_cohort <- function(x, by = NULL, data = NULL, conf_level = 0.95,
   strata <- stratum_factors(x, by, data, call)
   rules <- cohort_rules(x)
 
+  levels_list <- lapply(strata, levels)
   # Factors go to C as they are: their integer codes are read in place.
   counts <- .Call(C_tabulate_cohort,
-                  unname(strata), lengths(lapply(strata, levels)),
+                  unname(strata), lengths(levels_list),
                   lapply(names(rules), function(s) x[[s]]),
                   x$any_alleviated)
-  slots <- lengths(lapply(strata, levels)) + 1L
-  counts <- array(counts, dim = c(n_categories, length(rules) + 1L,
-                                  prod(slots)))
-  grid <- strata_grid(lapply(strata, levels))
-  used <- cells_with_patients_or_levels(grid, counts)
+  grid <- strata_grid(levels_list)
+  counts <- array(counts, dim = c(n_categories, length(rules) + 1L, nrow(grid)))
+  used <- cells_to_keep(grid, counts)
   build_alleviation_table(
     grid[used, , drop = FALSE], counts[, , used, drop = FALSE],
     rules = rules, by_levels = lapply(strata, attr, "sort_values"),
@@ -141,8 +140,8 @@ strata_grid <- function(levels_list) {
   expand.grid(slots, KEEP.OUT.ATTRS = FALSE, stringsAsFactors = FALSE)
 }
 
-# Drop the NA slot of a stratum that has no missing values.
-cells_with_patients_or_levels <- function(grid, counts) {
+# All cells but those in the NA slot of a stratum without missing values.
+cells_to_keep <- function(grid, counts) {
   patients <- colSums(counts[, dim(counts)[2L], , drop = FALSE], dims = 2L)
   keep <- rep(TRUE, nrow(grid))
   for (column in grid) {
