@@ -66,3 +66,25 @@ test_that("bad arguments are errors that name the argument", {
   expect_error(alleviation_rule(min_change = 1), NA)
   expect_error(alleviation_rule(min_change = "2"), class = "myelorelief_error")
 })
+
+test_that("the quick rule check never passes a rule the full check refuses", {
+  intact <- myelorelief:::rule_is_intact
+  full_ok <- function(rule) {
+    tryCatch({ myelorelief:::check_rule_fields(rule, NULL); TRUE },
+             myelorelief_error = function(e) FALSE)
+  }
+  base <- alleviation_rule("decrease", min_change = 2, min_relative = 0.3, range = c(0, 10))
+  edits <- list(list(), list(min_change = "2"), list(min_change = -1), list(min_change = NaN),
+                list(min_change = NA, min_relative = NA), list(min_change = c(1, 2)),
+                list(min_relative = Inf), list(range = c(10, 0)), list(range = c(0, NA)),
+                list(range = 1), list(absent_at = NA_real_), list(absent_at = "0"),
+                list(direction = "up"), list(combine = NA), list(label = 1),
+                list(worsen_change = numeric()), list(min_change = 2L), list(label = "x"))
+  for (edit in edits) {
+    rule <- base
+    rule[names(edit)] <- edit
+    if (intact(rule)) expect_true(full_ok(rule), label = deparse(edit))
+  }
+  expect_true(intact(base))
+  expect_true(all(vapply(study_rules(), intact, logical(1))))
+})
