@@ -103,14 +103,19 @@ paired <- interleaved(list(floor = quote(sum(pre, na.rm = TRUE) + sum(post, na.r
 results[[length(results) + 1L]] <- data.frame(task = "classify",
   method = c("read floor, alternating", "classify_alleviation, alternating"), n = n,
   median_ms = unname(paired), mem_alloc_mb = NA, note = "31 alternating rounds")
+# One thread, in a separate process (OpenMP reads OMP_THREAD_LIMIT at start):
+# the 10^7 call and the cost per element at 10^5, 10^6 and 10^7.
 one_thread <- system2(file.path(R.home("bin"), "Rscript"), c("-e", shQuote(paste(
   "library(myelorelief); set.seed(1); n <- 1e7;",
   "p <- sample(0:10, n, TRUE) + 0; q <- sample(0:10, n, TRUE) + 0; r <- study_rules()$lbp;",
-  "cat(median(bench::mark(classify_alleviation(p, q, r), iterations = 15)$time[[1]]) * 1e3)"))),
-  stdout = TRUE, env = "OMP_THREAD_LIMIT=1")
-t_c_1 <- as.numeric(utils::tail(one_thread, 1))
+  "ms <- sapply(10^(5:7), function(m) { a <- p[seq_len(m)]; b <- q[seq_len(m)];",
+  "  median(bench::mark(classify_alleviation(a, b, r), iterations = if (m < 1e7) 50 else 15)$time[[1]]) * 1e3 });",
+  "cat(ms)"))), stdout = TRUE, env = "OMP_THREAD_LIMIT=1")
+one_thread_ms <- as.numeric(strsplit(utils::tail(one_thread, 1), " ")[[1]])
+t_c_1 <- one_thread_ms[3]
+one_thread_per_element <- one_thread_ms * 1e6 / 10^(5:7)
 results[[length(results) + 1L]] <- data.frame(task = "classify", method = "classify_alleviation, OMP_THREAD_LIMIT=1",
-  n = n, median_ms = t_c_1, mem_alloc_mb = NA, note = "separate process")
+  n = 10^(5:7), median_ms = one_thread_ms, mem_alloc_mb = NA, note = "separate process")
 cat(sprintf("classify   one thread: %.2f ms\n", t_c_1))
 rm(pre_i, post_i)
 
@@ -268,7 +273,10 @@ lines <- c(
   sprintf("* tabulate at %s: %s.", names(tab_ratios), vapply(tab_ratios, function(r)
     paste(sprintf("%.1fx faster than %s", r, names(r)), collapse = ", "), "")),
   sprintf("* classify, ns per element: %s.", paste(sprintf("%.2f at %s", per_element, names(per_element)), collapse = ", ")),
-  sprintf("* classify on one thread (OMP_THREAD_LIMIT=1, separate process): %.1f ms, %.2fx the read floor.", t_c_1, t_c_1 / t_floor),
+  sprintf("* classify on one thread (OMP_THREAD_LIMIT=1, separate process): %.1f ms, %.2fx the read floor; ns per element %s (max/min %.2f).",
+          t_c_1, t_c_1 / t_floor,
+          paste(sprintf("%.2f at %s", one_thread_per_element, format(10^(5:7), scientific = TRUE)), collapse = ", "),
+          max(one_thread_per_element) / min(one_thread_per_element)),
   sprintf("* whole pipeline (classify_cohort + tabulate_cohort by two strata) on 10^6 patients: %.1f ms.", t_pipe),
   sprintf("* tabulate_cohort allocations: %s.", paste(sprintf("%.1f KB at %s", unlist(tab_mem) / 1024, names(tab_mem)), collapse = ", "))
 )
