@@ -8,7 +8,8 @@ if (!requireNamespace("testthat", quietly = TRUE)) {
 library_dir <- tempfile("myelorelief-lib-")
 dir.create(library_dir)
 status <- system2(file.path(R.home("bin"), "R"),
-                  c("CMD", "INSTALL", "--no-test-load", paste0("--library=", library_dir), "."),
+                  c("CMD", "INSTALL", "--preclean", "--no-test-load",
+                    paste0("--library=", library_dir), "."),
                   stdout = FALSE, stderr = FALSE)
 if (status != 0) stop("R CMD INSTALL failed; run it by hand to see why.")
 # Run everything, snapshots included (testthat skips them "on CRAN").
