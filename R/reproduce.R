@@ -62,23 +62,25 @@ reproduce_guo2016 <- function(data = myelorelief::myelography,
 #' @export
 print.guo2016_reproduction <- function(x, ...) {
   cat("Guo et al. (2016), Open Orthop J 10:539-542: published versus reproduced\n")
-  level <- format(100 * attr(x, "conf_level"))
   shown <- data.frame(
     symptom = x$description,
     published = format_count(x$published, x$patients_published),
     reproduced = format_count(x$reproduced, x$patients_reproduced),
-    match = ifelse(x$match, "yes", "NO"),
-    exact = format_rate(x$reproduced / x$patients_reproduced, x$exact_lower,
-                        x$exact_upper),
-    wilson = format_rate(x$reproduced / x$patients_reproduced, x$wilson_lower,
-                         x$wilson_upper))
-  names(shown)[5:6] <- paste0(c("exact ", "Wilson "), level, "% CI")
+    match = ifelse(x$match, "yes", "NO"))
   print(shown, right = FALSE, row.names = FALSE)
   cat(if (all(x$match)) "All published figures reproduced.\n"
       else sprintf("%d of %d published figures NOT reproduced.\n",
                    sum(!x$match), nrow(x)))
-  cat("Intervals are not in the paper; they are computed here.\n")
-  cat("The default cohort `myelography` is synthetic, built to match the",
-      "published aggregates\n(the patient data were never published).\n")
+  level <- format(100 * attr(x, "conf_level"))
+  cat(sprintf("\nNot in the paper: %s%% intervals of the reproduced shares\n", level))
+  share <- x$reproduced / x$patients_reproduced
+  intervals <- data.frame(
+    symptom = x$description,
+    exact = format_rate(share, x$exact_lower, x$exact_upper),
+    wilson = format_rate(share, x$wilson_lower, x$wilson_upper))
+  names(intervals)[2:3] <- c("exact (Clopper-Pearson)", "Wilson")
+  print(intervals, right = FALSE, row.names = FALSE)
+  cat("\nThe default cohort `myelography` is synthetic, built to match the",
+      "published\naggregates (the patient data were never published).\n")
   invisible(x)
 }
