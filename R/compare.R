@@ -28,11 +28,7 @@
 compare_alleviated <- function(x, data, vars, simulate_B = 10000L) {
   call <- sys.call()
   check_cohort(x, "x", call)
-  check_data_frame(data, "data", call)
-  if (nrow(data) != nrow(x)) {
-    abort(sprintf("`data` must have one row per row of `x` (%d), not %d.",
-                  nrow(x), nrow(data)), call)
-  }
+  check_source_data(data, x, call)
   check_names(vars, "vars", call)
   check_columns_exist(names(data), vars, "vars", call = call)
   check_number(simulate_B, "simulate_B", min = 100, call = call)

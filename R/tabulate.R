@@ -107,13 +107,7 @@ stratum_factors <- function(x, by, data, call) {
     abort(sprintf("`by` must not name a column the table itself has: %s.",
                   paste0("\"", clash, "\"", collapse = ", ")), call)
   }
-  if (!is.null(data)) {
-    check_data_frame(data, "data", call)
-    if (nrow(data) != nrow(x)) {
-      abort(sprintf("`data` must have one row per row of `x` (%d), not %d.",
-                    nrow(x), nrow(data)), call)
-    }
-  }
+  if (!is.null(data)) check_source_data(data, x, call)
   check_columns_exist(c(names(data), names(x)), by, "by",
                       data_arg = if (is.null(data)) "x" else "data or x",
                       call = call)
