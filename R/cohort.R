@@ -20,18 +20,25 @@
 #'   the columns that hold the baseline and follow-up values, for the symptoms
 #'   whose columns do not follow the `<symptom>_pre` / `<symptom>_post`
 #'   pattern.
-#' @param id Optional name of an identifier column of `data` to carry into
-#'   the result.
-#' @return A data frame of class `myelo_cohort` with the `id` column (if
-#'   given), one factor per symptom (levels as in [classify_alleviation()]),
-#'   `any_alleviated` and `primary_symptom` (a factor with the rules' names as
-#'   levels). The rules are kept in the attribute `"rules"`.
+#' @param id Optional name of an identifier column of `data`. It comes first
+#'   in the result and is what [tabulate_cohort()] and [compare_alleviated()]
+#'   check to prove that a `data` given to them is in the cohort's order.
+#' @return A data frame of class `myelo_cohort`, one row per row of `data`
+#'   with its row names: the `id` column (if given), every other column of
+#'   `data` that is not a measurement (hospital, age, ...; R shares them, so
+#'   nothing is copied), one factor per symptom (levels as in
+#'   [classify_alleviation()]), `any_alleviated` and `primary_symptom` (a
+#'   factor with the rules' names as levels). Because the patients' columns
+#'   travel with their classes, subsetting or reordering a cohort keeps
+#'   every row aligned. The rules are kept in the attribute `"rules"`.
 #' @seealso [tabulate_cohort()] for counts and rates,
 #'   [compare_alleviated()] for alleviated versus not-alleviated patients.
 #' @examples
 #' cohort <- classify_cohort(myelography, id = "id")
 #' cohort
 #' summary(cohort)
+#' # The patients' columns come along: strata need no second data frame
+#' tabulate_cohort(cohort, by = "sex")
 #'
 #' # Columns named differently
 #' d <- data.frame(back_before = c(8, 5, 0), back_after = c(3, 5, 0))
@@ -55,6 +62,21 @@ classify_cohort <- function(data, rules = study_rules(), pre = NULL,
     }
     check_columns_exist(names(data), id, "id", call = call)
   }
+  if (anyDuplicated(names(data))) {
+    abort(sprintf("`data` has more than one column named \"%s\"; names must be unique.",
+                  names(data)[anyDuplicated(names(data))]), call)
+  }
+  measured <- c(pre_columns, post_columns)
+  if (!is.null(id) && id %in% measured) {
+    abort(sprintf("`id` must not be a measurement column: \"%s\" is read as a symptom's values.",
+                  id), call)
+  }
+  carried <- setdiff(names(data), c(id, measured))
+  clash <- intersect(c(id, carried), c(symptoms, reserved_symptom_names))
+  if (length(clash)) {
+    abort(sprintf("`data` has a column %s that the cohort needs for a symptom or a patient-level result; rename it or the symptom in `rules`.",
+                  paste0("\"", clash, "\"", collapse = ", ")), call)
+  }
 
   classes <- lapply(seq_along(rules), function(k) {
     pre_values <- data[[pre_columns[k]]]
@@ -75,17 +97,87 @@ classify_cohort <- function(data, rules = study_rules(), pre = NULL,
                     symptoms)
 
   columns <- c(
-    if (!is.null(id)) stats::setNames(list(data[[id]]), id),
+    as.list(data)[c(id, carried)],
     classes,
     list(any_alleviated = patients[[1L]], primary_symptom = patients[[2L]])
   )
-  new_myelo_cohort(columns, nrow(data), rules,
+  new_myelo_cohort(columns, attr(data, "row.names"), rules,
                    list(pre = pre_columns, post = post_columns, id = id))
 }
 
-new_myelo_cohort <- function(columns, n, rules, source) {
+new_myelo_cohort <- function(columns, row_names, rules, source) {
   structure(columns, class = c("myelo_cohort", "data.frame"),
-            row.names = .set_row_names(n), rules = rules, source = source)
+            row.names = row_names, rules = rules, source = source)
+}
+
+# `data` given beside a cohort must be shown to hold the same patients in
+# the same order: the columns both have (the id first) must agree row for
+# row, informative row names must agree, and its measurements must classify
+# as the cohort's did. Without anything to compare, it is refused.
+check_aligned_data <- function(data, x, call) {
+  check_data_frame(data, "data", call)
+  if (nrow(data) != nrow(x)) {
+    abort(sprintf("`data` must have one row per row of `x` (%d), not %d.",
+                  nrow(x), nrow(data)), call)
+  }
+  source <- attr(x, "source")
+  proofs <- 0L
+  refuse <- function(what) {
+    abort(sprintf("`data` is not aligned with `x`: %s. The cohort carries its patients' columns, so leave `data` out, or pass it in the cohort's order.",
+                  what), call)
+  }
+  if (.row_names_info(x) > 0L || .row_names_info(data) > 0L) {
+    differ <- which(rownames(x) != rownames(data))
+    if (length(differ)) {
+      refuse(sprintf("row %d is \"%s\" in `x` but \"%s\" in `data`",
+                     differ[1L], rownames(x)[differ[1L]],
+                     rownames(data)[differ[1L]]))
+    }
+    proofs <- proofs + 1L
+  }
+  shared <- intersect(c(source$id, setdiff(names(x), c(names(cohort_rules(x)),
+    "any_alleviated", "primary_symptom"))), names(data))
+  for (column in shared) {
+    a <- x[[column]]
+    b <- data[[column]]
+    same <- length(a) == length(b) &&
+      identical(as.vector(unclass(a)), as.vector(unclass(b))) &&
+      identical(class(a), class(b)) && identical(levels(a), levels(b))
+    if (!same) {
+      row <- first_difference(a, b)
+      refuse(sprintf("column \"%s\" differs%s", column,
+                     if (is.na(row)) "" else sprintf(" at row %d", row)))
+    }
+    proofs <- proofs + 1L
+  }
+  measured <- c(source$pre, source$post)
+  if (length(measured) && all(measured %in% names(data))) {
+    again <- tryCatch(
+      classify_cohort(data[measured], cohort_rules(x), pre = source$pre,
+                      post = source$post),
+      myelorelief_error = function(e) {
+        refuse(sprintf("its measurements cannot be classified (%s)",
+                       conditionMessage(e)))
+      })
+    for (s in names(cohort_rules(x))) {
+      if (!identical(again[[s]], x[[s]])) {
+        refuse(sprintf("its measurements of \"%s\" do not give the cohort's classes (first at row %d)",
+                       s, first_difference(again[[s]], x[[s]])))
+      }
+    }
+    proofs <- proofs + 1L
+  }
+  if (proofs == 0L) {
+    refuse("they share no column, no row names and no measurements to compare them by")
+  }
+  invisible(data)
+}
+
+first_difference <- function(a, b) {
+  if (length(a) != length(b)) return(NA_integer_)
+  a <- as.character(a)
+  b <- as.character(b)
+  which(!(a == b | (is.na(a) & is.na(b))) | xor(is.na(a), is.na(b)))[1L]
 }
 
 # Column names for each symptom: the user's mapping where given, else the
@@ -119,13 +211,13 @@ cohort_rules <- function(x) attr(x, "rules", exact = TRUE)
 print.myelo_cohort <- function(x, n = 6L, ...) {
   rules <- cohort_rules(x)
   total <- nrow(x)
-  cat(sprintf("<myelo_cohort> %s patients, %d symptoms: %s\n",
-              format(total, big.mark = ","), length(rules),
+  cat(sprintf("<myelo_cohort> %s, %s: %s\n",
+              count_noun(total, "patient"), count_noun(length(rules), "symptom"),
               paste(names(rules), collapse = ", ")))
   judged <- sum(!is.na(x$any_alleviated))
-  cat(sprintf("Any symptom alleviated: %s (%d not judged: missing values)\n",
+  cat(sprintf("Any symptom alleviated: %s (%s not judged: missing values)\n",
               format_count(sum(x$any_alleviated, na.rm = TRUE), total),
-              total - judged))
+              format_integer(total - judged)))
   for (s in names(rules)) {
     counts <- tabulate(x[[s]], nbins = length(alleviation_levels))
     counts <- c(counts, missing = total - sum(counts))
@@ -133,9 +225,16 @@ print.myelo_cohort <- function(x, n = 6L, ...) {
       sprintf("%s %s", c(alleviation_levels, "missing"), format_integer(counts)),
       collapse = ", ")))
   }
+  id <- attr(x, "source")$id
+  shown <- c(id, names(rules), "any_alleviated", "primary_symptom")
+  other <- setdiff(names(x), shown)
+  if (length(other)) {
+    cat(strwrap(sprintf("Carried from the data: %s", paste(other, collapse = ", ")),
+                width = getOption("width"), exdent = 2L), sep = "\n")
+  }
   if (total > 0L) {
     cat("\n")
-    print(as.data.frame(utils::head(x, n)), ...)
+    print(as.data.frame(utils::head(x, n))[shown], ...)
     if (total > n) cat(sprintf("... %s more rows\n", format(total - n, big.mark = ",")))
   }
   invisible(x)

@@ -4,32 +4,34 @@
 #' one cohort (split by rows, processed in turn or on different processes or
 #' machines) and recomputes rates, intervals and overall rows. The result
 #' equals the table of the whole cohort: strata missing from a chunk count as
-#' zero there, and stratum values made from non-factor columns are merged and
-#' sorted as [tabulate_cohort()] would have sorted them.
+#' zero there, and strata are merged by value: the levels of factor strata
+#' in order of first appearance, the values of other strata sorted as
+#' [tabulate_cohort()] sorts them. Where one column has different types in
+#' different chunks, factor and character values merge as character, integer
+#' and double values as double (a chunk with no value in a column fits any
+#' type); other mixtures (a date in one chunk, text in another) are refused
+#' with an error naming the column and both types.
 #'
 #' The tables must share rules, `by` columns, interval method, confidence
-#' level and `margins`; otherwise the error says what differs.
+#' level, `margins` and `drop`; otherwise the error says what differs.
 #'
 #' @param ... `alleviation_table`s, or one list of them.
 #' @return An `alleviation_table`.
 #' @examples
 #' rows <- split(seq_len(nrow(myelography)), rep(1:3, length.out = nrow(myelography)))
 #' chunks <- lapply(rows, function(i) {
-#'   part <- myelography[i, ]
-#'   tabulate_cohort(classify_cohort(part), by = "hospital", data = part)
+#'   tabulate_cohort(classify_cohort(myelography[i, ]), by = "hospital")
 #' })
 #' combined <- combine_tables(chunks)
-#' whole <- tabulate_cohort(classify_cohort(myelography), by = "hospital",
-#'                          data = myelography)
+#' whole <- tabulate_cohort(classify_cohort(myelography), by = "hospital")
 #' all.equal(combined, whole)
 #'
 #' # The same on a cluster of worker processes (which can span machines)
 #' \donttest{
 #' cl <- parallel::makePSOCKcluster(2)
 #' parts <- parallel::parLapply(cl, rows, function(i, data) {
-#'   part <- data[i, ]
-#'   myelorelief::tabulate_cohort(myelorelief::classify_cohort(part),
-#'                                by = "hospital", data = part)
+#'   myelorelief::tabulate_cohort(myelorelief::classify_cohort(data[i, ]),
+#'                                by = "hospital")
 #' }, data = myelography)
 #' parallel::stopCluster(cl)
 #' combine_tables(parts)
@@ -51,60 +53,57 @@ combine_tables <- function(...) {
   }
   first <- tables[[1L]]
   for (k in seq_along(tables)[-1L]) {
-    for (a in c("rules", "by", "method", "conf_level", "margins")) {
+    for (a in c("rules", "by", "method", "conf_level", "margins", "drop")) {
       if (!identical(attr(tables[[k]], a), attr(first, a))) {
-        abort(sprintf("Table %d differs from table 1 in `%s`: only tables made with the same rules, strata, method, confidence level and margins can be combined.",
+        abort(sprintf("Table %d differs from table 1 in `%s`: only tables made with the same rules, strata, method, confidence level, margins and drop can be combined.",
                       k, a), call)
       }
     }
   }
   by <- attr(first, "by")
-  by_levels <- merged_stratum_levels(tables, by)
-  levels_list <- lapply(by_levels, `[[`, "levels")
-  grid <- strata_grid(levels_list)
-  symptoms <- levels(first$symptom)
-  counts <- array(0, dim = c(n_categories, length(symptoms), nrow(grid)))
-  grid_key <- stratum_key(grid, by)
-  for (table in tables) {
+  rules <- attr(first, "rules")
+  strata <- merge_strata(tables, by, call)
+  n_symptoms <- nlevels(first$symptom)
+  # Every table's rows (stratum cells x symptoms, margins left out) with
+  # their strata as codes of the merged values.
+  rows <- lapply(tables, function(table) {
     cells <- strip_margins(table, by)
-    at <- match(stratum_key(cells, by), grid_key)
-    symptom <- match(as.character(cells$symptom), symptoms)
-    for (category in seq_len(n_categories)) {
-      index <- cbind(category, symptom, at)
-      counts[index] <- counts[index] + cells[[count_columns[category]]]
-    }
+    codes <- lapply(stats::setNames(by, by), function(column) {
+      recode_stratum(as.integer(cells[[column]]),
+                     attr(table, "by_levels")[[column]], strata[[column]])
+    })
+    list(codes = codes, symptom = as.integer(cells$symptom),
+         counts = as.matrix(as.data.frame(cells)[count_columns]))
+  })
+  codes <- lapply(stats::setNames(by, by), function(column) {
+    unlist(lapply(rows, function(r) r$codes[[column]]), use.names = FALSE)
+  })
+  symptom <- unlist(lapply(rows, `[[`, "symptom"), use.names = FALSE)
+  counts <- do.call(rbind, lapply(rows, `[[`, "counts"))
+  n_levels <- vapply(strata, function(s) length(s$values), integer(1))
+  grouped <- .Call(C_group_rows, unname(codes), unname(n_levels),
+                   as.double(length(symptom)))
+  cell <- grouped[[1L]]
+  n_cells <- length(grouped[[2L]])
+  # Rows of one cell and symptom from several tables add up.
+  slot <- (cell - 1) * n_symptoms + symptom
+  sums <- rowsum(counts, slot, reorder = FALSE)
+  totals <- array(0, c(n_categories, n_symptoms, n_cells))
+  at <- as.numeric(rownames(sums))
+  for (k in seq_len(n_categories)) {
+    totals[cbind(k, (at - 1) %% n_symptoms + 1, (at - 1) %/% n_symptoms + 1)] <- sums[, k]
   }
-  used <- cells_to_keep(grid, counts)
-  build_alleviation_table(
-    grid[used, , drop = FALSE], counts[, , used, drop = FALSE],
-    rules = attr(first, "rules"),
-    by_levels = lapply(by_levels, `[[`, "sort_values"),
-    conf_level = attr(first, "conf_level"), method = attr(first, "method"),
-    margins = attr(first, "margins"))
-}
-
-# One string per row identifying its stratum; NA kept apart from "NA".
-stratum_key <- function(frame, by) {
-  if (!length(by)) return(rep("", nrow(frame)))
-  parts <- lapply(frame[by], function(f) {
-    ifelse(is.na(f), "\r<NA>", as.character(f))
-  })
-  do.call(paste, c(parts, sep = "\r|"))
-}
-
-# Levels of each stratum across tables: the factor's levels when they came
-# from a factor, else the sorted union of the values.
-merged_stratum_levels <- function(tables, by) {
-  if (!length(by)) return(list())
-  lapply(stats::setNames(by, by), function(column) {
-    values <- lapply(tables, function(t) attr(t, "by_levels")[[column]])
-    if (all(vapply(values, is.null, logical(1)))) {
-      levels <- unique(unlist(lapply(tables, function(t) {
-        setdiff(levels(t[[column]]), margin_label)
-      })))
-      return(list(levels = levels, sort_values = NULL))
-    }
-    sorted <- sort(unique(do.call(c, values)))
-    list(levels = as.character(sorted), sort_values = sorted)
-  })
+  cell_codes <- lapply(codes, `[`, grouped[[2L]])
+  if (!length(by)) {
+    n_cells <- 1L
+    totals <- array(totals, c(n_categories, n_symptoms, 1L))
+  }
+  cells <- arrange_cells(cell_codes,
+                         matrix(totals, nrow = n_categories * n_symptoms), n_levels,
+                         attr(first, "drop"), call)
+  build_alleviation_table(cells, strata, rules = rules,
+                          conf_level = attr(first, "conf_level"),
+                          method = attr(first, "method"),
+                          margins = attr(first, "margins"),
+                          drop = attr(first, "drop"))
 }

@@ -8,10 +8,13 @@
 #' Patients who could not be judged (`any_alleviated` NA) and missing values
 #' of each variable are counted, not hidden.
 #'
-#' @param x A `myelo_cohort` from [classify_cohort()].
-#' @param data The data frame `x` was classified from, one row per row of
-#'   `x`.
-#' @param vars Names of the columns of `data` to describe.
+#' @param x A `myelo_cohort` from [classify_cohort()]; it carries its
+#'   patients' columns.
+#' @param vars Names of the columns to describe, of `x` or of `data`.
+#' @param data Optional data frame with further columns, one row per row of
+#'   `x` in the same order, shown to be aligned with `x` as in
+#'   [tabulate_cohort()]. (Version 0.1.0 took `data` before `vars`; that
+#'   order still works, with a warning.)
 #' @param simulate_B Replicates for a simulated chi-square p-value.
 #' @return A data frame of class `alleviation_comparison`, one row per
 #'   numeric variable and one per level of a categorical one (plus a row for
@@ -22,20 +25,28 @@
 #'   `n_not_judged`.
 #' @examples
 #' cohort <- classify_cohort(myelography)
-#' compare_alleviated(cohort, myelography,
-#'                    c("age", "sex", "diagnosis", "myelo_block"))
+#' compare_alleviated(cohort, c("age", "sex", "diagnosis", "myelo_block"))
 #' @export
-compare_alleviated <- function(x, data, vars, simulate_B = 10000L) {
+compare_alleviated <- function(x, vars, data = NULL, simulate_B = 10000L) {
   call <- sys.call()
+  if (is.data.frame(vars) && is.character(data)) {
+    warning("compare_alleviated(x, data, vars) is the argument order of version 0.1.0; use compare_alleviated(x, vars, data = data), or leave `data` out: the cohort carries its columns.",
+            call. = FALSE)
+    swapped <- vars
+    vars <- data
+    data <- swapped
+  }
   check_cohort(x, "x", call)
-  check_source_data(data, x, call)
   check_names(vars, "vars", call)
-  check_columns_exist(names(data), vars, "vars", call = call)
+  if (!is.null(data)) check_aligned_data(data, x, call)
+  check_columns_exist(c(names(data), names(x)), vars, "vars",
+                      data_arg = if (is.null(data)) "x" else "data or x",
+                      call = call)
   check_number(simulate_B, "simulate_B", min = 100, call = call)
   group <- x$any_alleviated
   judged <- !is.na(group)
   rows <- lapply(vars, function(v) {
-    values <- data[[v]]
+    values <- if (v %in% names(data)) data[[v]] else x[[v]]
     if (is.numeric(values) && !is.object(values) && is.null(dim(values))) {
       describe_numeric(v, values[judged], group[judged])
     } else if ((is.factor(values) || is.character(values) ||

@@ -21,3 +21,8 @@ format_rate <- function(rate, lower, upper, digits = 1L, sep = "-") {
 format_p <- function(p) {
   ifelse(is.na(p), "-", format.pval(p, digits = 2L, eps = 1e-4))
 }
+
+# "1 patient", "2,000 patients"
+count_noun <- function(n, noun) {
+  sprintf("%s %s%s", format_integer(n), noun, if (n == 1) "" else "s")
+}

@@ -73,8 +73,17 @@ check_rules <- function(rules, arg = "rules", call = sys.call(-1L)) {
                          "with unique names, such as study_rules(), not %s."),
                   arg, describe_value(rules)), call)
   }
+  reserved <- intersect(names(rules), reserved_symptom_names)
+  if (length(reserved)) {
+    abort(sprintf("`%s` must not name a symptom %s: the package uses that name for its own column.",
+                  arg, paste0("\"", reserved, "\"", collapse = ", ")), call)
+  }
   for (name in names(rules)) {
     check_rule(rules[[name]], sprintf("%s$%s", arg, name), call)
   }
   invisible(rules)
 }
+
+# Names of the patient-level columns of a cohort and of the "any" rows of a
+# table, which no symptom may take.
+reserved_symptom_names <- c("any", "any_alleviated", "primary_symptom")

@@ -17,22 +17,43 @@
 #' rates. On every row alleviated + unchanged + worsened + absent + missing
 #' equals `n`.
 #'
-#' @param x A `myelo_cohort` from [classify_cohort()].
+#' Strata are counted by value, whatever their type: factors (by level),
+#' characters, integers, doubles (0.3 and `0.1 + 0.2` are two strata),
+#' logicals, dates and date-times (the instant, whatever the time zone),
+#' time differences and complex numbers. Non-factor strata are sorted; their
+#' values, in their own type, are kept in `attr(table, "by_levels")`. `NaN`
+#' counts as missing.
+#'
+#' Rows are grouped by the combinations of stratum values present, so cost
+#' and memory grow with the patients and the combinations they hold, not
+#' with the product of the strata's levels.
+#'
+#' @param x A `myelo_cohort` from [classify_cohort()]. It carries its
+#'   patients' other columns, so `by` can name them directly.
 #' @param by Optional character vector naming stratum columns (hospital,
-#'   diagnosis, sex, an age group, ...) of `data` or of `x`. Several columns
+#'   diagnosis, sex, an age group, ...) of `x` or of `data`. Several columns
 #'   stratify by every combination of their values.
-#' @param data The data frame `x` was classified from, when `by` names its
-#'   columns. It must have one row per row of `x`.
+#' @param data Optional data frame with further columns for `by`, one row per
+#'   row of `x` and in the same order. It must be shown to be aligned with
+#'   `x`: where the two share columns (the `id` column, hospital, ...) or
+#'   informative row names, those must agree row for row, and its
+#'   measurements must classify as `x` does; otherwise the call is refused.
+#'   Not needed for the columns `x` already carries.
 #' @param conf_level Confidence level of the intervals.
 #' @param method Interval method, see [prop_ci()].
 #' @param margins With `by`: add an overall row per symptom, whose strata
 #'   read `"(all)"`.
+#' @param drop With `by`: `FALSE` (the default) lists every combination of
+#'   the strata's levels, as [table()] does (factor levels without patients
+#'   included, with zero counts); `TRUE` lists only the combinations present.
+#'   A full listing of more than 10^6 combinations is refused with a
+#'   suggestion to use `drop = TRUE`.
 #' @return A data frame of class `alleviation_table`, one row per stratum and
 #'   symptom (symptoms in the order of the rules, then `"any"`), with the
-#'   stratum columns, `symptom`, `n`, `alleviated`, `unchanged`, `worsened`,
-#'   `absent`, `missing`, `evaluable`, `rate`, `rate_lower`, `rate_upper` and
-#'   `share`. Counts are doubles, so that registries past 2^31 patients count
-#'   exactly.
+#'   stratum columns (factors), `symptom`, `n`, `alleviated`, `unchanged`,
+#'   `worsened`, `absent`, `missing`, `evaluable`, `rate`, `rate_lower`,
+#'   `rate_upper` and `share`. Counts are doubles, so that registries past
+#'   2^31 patients count exactly.
 #' @seealso [combine_tables()] to add tables of chunks of one cohort,
 #'   [summary.alleviation_table()] for tests between strata,
 #'   [plot.alleviation_table()].
@@ -40,39 +61,43 @@
 #' cohort <- classify_cohort(myelography)
 #' tabulate_cohort(cohort)
 #'
-#' by_hospital <- tabulate_cohort(cohort, by = "hospital", data = myelography)
+#' by_hospital <- tabulate_cohort(cohort, by = "hospital")
 #' by_hospital
 #' summary(by_hospital)
 #' plot(by_hospital)
+#'
+#' # Any column type counts by value, here the date of myelography by year
+#' cohort$year <- as.integer(format(cohort$exam_date, "%Y"))
+#' tabulate_cohort(cohort, by = "year")
 #' @export
 tabulate_cohort <- function(x, by = NULL, data = NULL, conf_level = 0.95,
-                            method = "wilson", margins = TRUE) {
+                            method = "wilson", margins = TRUE, drop = FALSE) {
   call <- sys.call()
   check_cohort(x, "x", call)
   check_conf_level(conf_level, call)
   method <- check_choice(method, ci_methods, "method", call)
   check_flag(margins, "margins", call)
-  strata <- stratum_factors(x, by, data, call)
+  check_flag(drop, "drop", call)
+  strata <- stratum_columns(x, by, data, margins, call)
   rules <- cohort_rules(x)
-
-  levels_list <- lapply(strata, levels)
-  # Factors go to C as they are: their integer codes are read in place.
-  counts <- .Call(C_tabulate_cohort,
-                  unname(strata), lengths(levels_list),
-                  lapply(names(rules), function(s) x[[s]]),
-                  x$any_alleviated)
-  grid <- strata_grid(levels_list)
-  counts <- array(counts, dim = c(n_categories, length(rules) + 1L, nrow(grid)))
-  used <- cells_to_keep(grid, counts)
-  build_alleviation_table(
-    grid[used, , drop = FALSE], counts[, , used, drop = FALSE],
-    rules = rules, by_levels = lapply(strata, attr, "sort_values"),
-    conf_level = conf_level, method = method, margins = margins)
+  n_levels <- vapply(strata, function(s) length(s$values), integer(1))
+  counted <- .Call(C_tabulate_cohort,
+                   unname(lapply(strata, `[[`, "codes")), unname(n_levels),
+                   lapply(names(rules), function(s) x[[s]]),
+                   x$any_alleviated)
+  counts <- matrix(counted[[1L]], nrow = n_categories * (length(rules) + 1L))
+  codes <- stats::setNames(counted[[2L]], names(strata))
+  cells <- arrange_cells(codes, counts, n_levels, drop, call)
+  build_alleviation_table(cells, strata, rules = rules,
+                          conf_level = conf_level, method = method,
+                          margins = margins, drop = drop)
 }
 
 n_categories <- 5L
 count_columns <- c("alleviated", "unchanged", "worsened", "absent", "missing")
 margin_label <- "(all)"
+table_columns <- c("n", count_columns, "evaluable", "rate", "rate_lower",
+                   "rate_upper", "share")
 
 check_cohort <- function(x, arg, call) {
   rules <- cohort_rules(x)
@@ -91,88 +116,49 @@ check_cohort <- function(x, arg, call) {
   invisible(x)
 }
 
-# The stratum columns as factors. Non-factor columns become factors of their
-# sorted unique values; the values are kept ("sort_values") so that
-# combine_tables() can order the union of several chunks' values the same way.
-stratum_factors <- function(x, by, data, call) {
-  if (is.null(by)) return(list())
-  check_names(by, "by", call)
-  if (anyDuplicated(by)) {
-    abort(sprintf("`by` must not repeat a column: %s.",
-                  paste0("\"", by[duplicated(by)], "\"", collapse = ", ")), call)
-  }
-  clash <- intersect(by, c("symptom", count_columns, "n", "evaluable", "rate",
-                           "rate_lower", "rate_upper", "share"))
-  if (length(clash)) {
-    abort(sprintf("`by` must not name a column the table itself has: %s.",
-                  paste0("\"", clash, "\"", collapse = ", ")), call)
-  }
-  if (!is.null(data)) check_source_data(data, x, call)
-  check_columns_exist(c(names(data), names(x)), by, "by",
-                      data_arg = if (is.null(data)) "x" else "data or x",
-                      call = call)
-  lapply(stats::setNames(by, by), function(column) {
-    values <- if (column %in% names(data)) data[[column]] else x[[column]]
-    if (!is.atomic(values) || !is.null(dim(values)) ||
-        length(values) != nrow(x)) {
-      abort(sprintf("`by` column \"%s\" must be a vector with one value per patient, not %s.",
-                    column, describe_value(values)), call)
-    }
-    if (is.factor(values)) return(values)
-    sorted <- sort(unique(values))
-    f <- factor(values, levels = sorted, labels = as.character(sorted))
-    attr(f, "sort_values") <- sorted
-    f
-  })
-}
-
-# Every combination of levels plus NA, first stratum varying fastest (the
-# cell order of the C kernel).
-strata_grid <- function(levels_list) {
-  if (!length(levels_list)) return(data.frame(row.names = 1L))
-  slots <- lapply(levels_list, function(l) factor(c(l, NA), levels = l))
-  expand.grid(slots, KEEP.OUT.ATTRS = FALSE, stringsAsFactors = FALSE)
-}
-
-# All cells but those in the NA slot of a stratum without missing values.
-cells_to_keep <- function(grid, counts) {
-  patients <- colSums(counts[, dim(counts)[2L], , drop = FALSE], dims = 2L)
-  keep <- rep(TRUE, nrow(grid))
-  for (column in grid) {
-    is_na_slot <- is.na(column)
-    if (!any(patients[is_na_slot] > 0)) keep <- keep & !is_na_slot
-  }
-  keep
-}
-
-# The table from cell-level counts: counts[category, symptom, cell], with the
-# "any" column last. Shared by tabulate_cohort() and combine_tables().
-build_alleviation_table <- function(grid, counts, rules, by_levels,
-                                    conf_level, method, margins) {
+# The table from cells: cells$codes (per stratum, the cells' codes) and
+# cells$counts, a matrix with rows category within symptom (the "any"
+# column last) and one column per cell. Shared by tabulate_cohort() and
+# combine_tables().
+build_alleviation_table <- function(cells, strata, rules, conf_level, method,
+                                    margins, drop) {
   symptoms <- c(names(rules), "any")
-  if (margins && ncol(grid) > 0L) {
-    total <- rowSums(counts, dims = 2L)
-    counts <- array(c(counts, total), dim = dim(counts) + c(0L, 0L, 1L))
-    grid[] <- lapply(grid, function(f) factor(f, levels = c(levels(f), margin_label)))
-    grid[nrow(grid) + 1L, ] <- margin_label
+  by <- names(strata)
+  counts <- cells$counts
+  stratum_codes <- cells$codes
+  labels <- lapply(strata, `[[`, "labels")
+  if (margins && length(by)) {
+    counts <- cbind(counts, rowSums(counts))
+    stratum_codes <- Map(function(codes, l) c(codes, length(l) + 1L),
+                         stratum_codes, labels)
+    labels <- lapply(labels, c, margin_label)
   }
-  n_cells <- dim(counts)[3L]
+  n_cells <- ncol(counts)
+  n_symptoms <- length(symptoms)
   # rows: symptom outer, cell inner
-  by_row <- matrix(aperm(counts, c(1L, 3L, 2L)), ncol = n_categories,
-                   byrow = TRUE, dimnames = list(NULL, count_columns))
-  table <- grid[rep(seq_len(n_cells), length(symptoms)), , drop = FALSE]
-  table$symptom <- factor(rep(symptoms, each = n_cells), levels = symptoms)
-  counts_df <- as.data.frame(by_row)
+  by_row <- matrix(aperm(array(counts, c(n_categories, n_symptoms, n_cells)),
+                         c(3L, 2L, 1L)),
+                   ncol = n_categories, dimnames = list(NULL, count_columns))
+  table <- lapply(by, function(column) {
+    structure(rep(stratum_codes[[column]], n_symptoms),
+              levels = labels[[column]], class = "factor")
+  })
+  names(table) <- by
+  table$symptom <- structure(rep(seq_len(n_symptoms), each = n_cells),
+                             levels = symptoms, class = "factor")
   table$n <- rowSums(by_row)
-  table[count_columns] <- counts_df
+  for (k in seq_len(n_categories)) table[[count_columns[k]]] <- by_row[, k]
   table$evaluable <- table$alleviated + table$unchanged + table$worsened
-  rownames(table) <- NULL
-  finish_rates(table, rules = rules, by = names(grid), by_levels = by_levels,
-               conf_level = conf_level, method = method, margins = margins)
+  table <- list2DF(table, nrow = n_cells * n_symptoms)
+  finish_rates(table, rules = rules, by = by,
+               by_levels = lapply(strata, `[[`, "values"),
+               by_kinds = lapply(strata, `[[`, "kind"),
+               conf_level = conf_level, method = method, margins = margins,
+               drop = drop)
 }
 
-finish_rates <- function(table, rules, by, by_levels, conf_level, method,
-                         margins) {
+finish_rates <- function(table, rules, by, by_levels, by_kinds, conf_level,
+                         method, margins, drop) {
   ci <- proportion_interval(table$alleviated, table$evaluable, conf_level,
                             method)
   table$rate <- ci$estimate
@@ -180,8 +166,9 @@ finish_rates <- function(table, rules, by, by_levels, conf_level, method,
   table$rate_upper <- ci$upper
   table$share <- ifelse(table$n > 0, table$alleviated / table$n, NA_real_)
   structure(table, class = c("alleviation_table", "data.frame"),
-            rules = rules, by = by, by_levels = by_levels,
-            conf_level = conf_level, method = method, margins = margins)
+            rules = rules, by = by, by_levels = by_levels, by_kinds = by_kinds,
+            conf_level = conf_level, method = method, margins = margins,
+            drop = drop)
 }
 
 # The stratum cells of a table, without its overall ("(all)") rows.

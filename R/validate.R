@@ -41,16 +41,6 @@ check_number <- function(x, arg, min = -Inf, max = Inf, na_ok = FALSE,
                 describe_value(x)), call)
 }
 
-# `data`, the frame a cohort was classified from: one row per row of `x`.
-check_source_data <- function(data, x, call = sys.call(-1L)) {
-  check_data_frame(data, "data", call)
-  if (nrow(data) != nrow(x)) {
-    abort(sprintf("`data` must have one row per row of `x` (%d), not %d.",
-                  nrow(x), nrow(data)), call)
-  }
-  invisible(data)
-}
-
 check_flag <- function(x, arg, call = sys.call(-1L)) {
   if (!is.logical(x) || length(x) != 1L || is.na(x)) {
     abort(sprintf("`%s` must be TRUE or FALSE, not %s.", arg,

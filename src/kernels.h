@@ -17,6 +17,7 @@
 #include <limits.h>
 #include <math.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define MR_NA_CODE INT_MIN
 
@@ -274,5 +275,43 @@ void mr_curve_range(const mr_prepared_rule *rule, int vary_relative,
                     double *evaluable, mr_bad_value *bad);
 
 void mr_curve_finish(const double *bins, int n_thr, double *alleviated);
+
+/* ---- group_kernel.c --------------------------------------------------- */
+
+/* One step of grouping rows by their strata: the ids so far (n_prev groups)
+ * combined with one more column of codes (1..n_levels or MR_NA_CODE) into
+ * dense ids 0..n_groups-1, in order of first appearance. The caller owns
+ * the buffers: a direct table of n_prev * (n_levels + 1) ints when
+ * mr_group_use_table() says so, else a hash of
+ * mr_group_hash_capacity(n_rows) keys and ids. */
+typedef struct {
+    ptrdiff_t n_groups;      /* ids handed out so far */
+    ptrdiff_t n_keys;        /* n_prev * (n_levels + 1) */
+    int n_levels;
+    int *table;              /* direct table, or NULL for the hash */
+    uint64_t *hash_keys;     /* key + 1; 0 = empty */
+    int *hash_ids;
+    int bits;                /* log2 of the hash capacity */
+} mr_group_step;
+
+int mr_group_use_table(ptrdiff_t n_keys, ptrdiff_t n_rows);
+ptrdiff_t mr_group_hash_capacity(ptrdiff_t n_rows);
+void mr_group_start(mr_group_step *step, ptrdiff_t n_prev, int n_levels,
+                    ptrdiff_t n_rows, int *table, uint64_t *hash_keys,
+                    int *hash_ids);
+
+/* Ids of rows [from, to) into ids (which may be prev itself; prev NULL for
+ * the first column); first_row[id] gets the first row of each new id.
+ * Returns -1, or the first row whose code is out of range. */
+ptrdiff_t mr_group_range(mr_group_step *step, const int *prev,
+                         const int *codes, ptrdiff_t from, ptrdiff_t to,
+                         int *ids, ptrdiff_t *first_row);
+
+/* Add rows [from, to) to counts laid out as in mr_tabulate_range(), with
+ * cell = group[i] (0-based). Returns -1, or the first row with an invalid
+ * class code or any_alleviated value. */
+ptrdiff_t mr_count_groups(const int *group, const int *const *symptom_codes,
+                          int n_symptoms, const int *any_alleviated,
+                          ptrdiff_t from, ptrdiff_t to, double *counts);
 
 #endif

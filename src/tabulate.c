@@ -1,10 +1,208 @@
-/* .Call glue: the counting pass of tabulate_cohort(). */
+/* .Call glue: the counting pass of tabulate_cohort(), and the grouping of
+ * rows by stratum combination it shares with combine_tables(). */
 #include <string.h>
 #include "glue.h"
 
-/* Cells beyond this are refused: the counts would not fit in memory. */
-#define MR_MAX_COUNTS 1e9
+/* A full grid of at most this many cells (each stratum's levels and NA) is
+ * counted directly by cell index, the fastest way for a few hospitals or
+ * sexes; beyond it rows are grouped by the combinations present first. */
+#define MR_DIRECT_CELLS 16384
 
+typedef struct {
+    int n_strata;
+    const int **codes;
+    const int *n_levels;
+} strata_input;
+
+static strata_input read_strata(SEXP strata_codes, SEXP n_levels, R_xlen_t n)
+{
+    strata_input in;
+    in.codes = mr_integer_columns(strata_codes, n, "by");
+    in.n_strata = (int) XLENGTH(strata_codes);
+    if (TYPEOF(n_levels) != INTSXP || XLENGTH(n_levels) != in.n_strata)
+        Rf_error("internal error: one level count per stratum expected.");
+    if (in.n_strata > MR_MAX_STRATA)
+        Rf_error("`by` may name at most %d columns.", MR_MAX_STRATA);
+    in.n_levels = INTEGER_RO(n_levels);
+    for (int j = 0; j < in.n_strata; j++)
+        if (in.n_levels[j] < 0) Rf_error("internal error: negative level count.");
+    return in;
+}
+
+/* Dense 0-based group ids of the n rows in ids (caller-owned), in order of
+ * first appearance; the first row of each group in *first_row (R_alloc'd).
+ * Returns the number of groups. */
+static R_xlen_t group_rows(const strata_input *in, R_xlen_t n, int *ids,
+                           ptrdiff_t **first_row)
+{
+    *first_row = (ptrdiff_t *) R_alloc(n > 0 ? (size_t) n : 1, sizeof(ptrdiff_t));
+    if (in->n_strata == 0) {
+        memset(ids, 0, (size_t) n * sizeof(int));
+        if (n > 0) (*first_row)[0] = 0;
+        return n > 0 ? 1 : 0;
+    }
+    ptrdiff_t capacity = mr_group_hash_capacity(n);
+    uint64_t *hash_keys = NULL;
+    int *hash_ids = NULL;
+    R_xlen_t n_groups = 1;
+    for (int j = 0; j < in->n_strata; j++) {
+        mr_group_step step;
+        double n_keys = (double) n_groups * ((double) in->n_levels[j] + 1);
+        int *table = NULL;
+        if (mr_group_use_table((ptrdiff_t) fmin(n_keys, 1e18), n)) {
+            table = (int *) R_alloc((size_t) n_keys > 0 ? (size_t) n_keys : 1,
+                                    sizeof(int));
+        } else if (!hash_keys) {
+            hash_keys = (uint64_t *) R_alloc((size_t) capacity, sizeof(uint64_t));
+            hash_ids = (int *) R_alloc((size_t) capacity, sizeof(int));
+        }
+        mr_group_start(&step, n_groups, in->n_levels[j], n, table, hash_keys,
+                       hash_ids);
+        for (R_xlen_t from = 0; from < n; from += MR_CHUNK) {
+            R_xlen_t to = n - from > MR_CHUNK ? from + MR_CHUNK : n;
+            ptrdiff_t bad = mr_group_range(&step, j ? ids : NULL, in->codes[j],
+                                           from, to, ids, *first_row);
+            if (bad >= 0)
+                Rf_error("`by` column %d, row %.0f: code outside its levels.",
+                         j + 1, (double) bad + 1);
+            R_CheckUserInterrupt();
+        }
+        n_groups = step.n_groups;
+        if (n_groups > INT_MAX - 1) Rf_error("`by` has too many strata.");
+    }
+    return n == 0 ? 0 : n_groups;
+}
+
+/* The codes (1-based, NA) of each stratum at the first row of each group. */
+static SEXP group_codes(const strata_input *in, const ptrdiff_t *first_row,
+                        R_xlen_t n_groups)
+{
+    SEXP out = PROTECT(Rf_allocVector(VECSXP, in->n_strata));
+    for (int j = 0; j < in->n_strata; j++) {
+        SEXP codes = Rf_allocVector(INTSXP, n_groups);
+        SET_VECTOR_ELT(out, j, codes);
+        int *c = INTEGER(codes);
+        for (R_xlen_t g = 0; g < n_groups; g++) c[g] = in->codes[j][first_row[g]];
+    }
+    UNPROTECT(1);
+    return out;
+}
+
+static SEXP pair(SEXP a, SEXP b)
+{
+    PROTECT(a);
+    PROTECT(b);
+    SEXP out = PROTECT(Rf_allocVector(VECSXP, 2));
+    SET_VECTOR_ELT(out, 0, a);
+    SET_VECTOR_ELT(out, 1, b);
+    UNPROTECT(3);
+    return out;
+}
+
+SEXP C_group_rows(SEXP strata_codes, SEXP n_levels, SEXP n_rows)
+{
+    if (!Rf_isReal(n_rows) || XLENGTH(n_rows) != 1 || !(REAL(n_rows)[0] >= 0) ||
+        REAL(n_rows)[0] > (double) R_XLEN_T_MAX)
+        Rf_error("internal error: `n_rows` must be one non-negative double.");
+    R_xlen_t n = (R_xlen_t) REAL(n_rows)[0];
+    strata_input in = read_strata(strata_codes, n_levels, n);
+    SEXP group = PROTECT(Rf_allocVector(INTSXP, n));
+    ptrdiff_t *first_row;
+    R_xlen_t n_groups = group_rows(&in, n, INTEGER(group), &first_row);
+    int *g = INTEGER(group);
+    for (R_xlen_t i = 0; i < n; i++) g[i] += 1;
+    SEXP first = PROTECT(Rf_allocVector(REALSXP, n_groups));
+    for (R_xlen_t k = 0; k < n_groups; k++) REAL(first)[k] = (double) first_row[k] + 1;
+    UNPROTECT(2);
+    return pair(group, first);
+}
+
+/* Counts of every cell of the full grid, by cell index (the fast path);
+ * then only the cells holding patients (all of them without strata). */
+static SEXP tabulate_direct(const strata_input *in, const int **symptoms,
+                            int n_symptoms, const int *any, R_xlen_t n,
+                            ptrdiff_t n_cells)
+{
+    ptrdiff_t cell_size = (ptrdiff_t) (n_symptoms + 1) * MR_N_CATEGORIES;
+    double n_counts = (double) n_cells * (double) cell_size;
+    double *counts = mr_zeroed_doubles((R_xlen_t) n_counts);
+    mr_strata spec = { in->n_strata, in->codes, in->n_levels };
+    /* Integer counters per thread and lane (see mr_tabulate_range()); extra
+     * copies only while the counts are small, since every chunk adds them
+     * all up. */
+    int n_threads = n_counts <= (1 << 16) ? mr_thread_count(n) : 1;
+    int n_lanes = n_counts <= (1 << 14) ? 4 : 1;
+    size_t n_scratch = (size_t) n_threads * n_lanes *
+        (size_t) mr_tabulate_block_size(n_cells, n_symptoms);
+    unsigned *scratch = (unsigned *) R_alloc(n_scratch, sizeof(unsigned));
+    memset(scratch, 0, n_scratch * sizeof(unsigned));
+    for (R_xlen_t from = 0; from < n; from += MR_CHUNK) {
+        R_xlen_t to = n - from > MR_CHUNK ? from + MR_CHUNK : n;
+        ptrdiff_t bad = mr_tabulate_range(&spec, symptoms, n_symptoms, any,
+                                          from, to, n_threads, n_lanes,
+                                          counts, n_cells, scratch);
+        if (bad >= 0)
+            Rf_error("`x` row %.0f holds a code outside its factor's levels.",
+                     (double) bad + 1);
+        R_CheckUserInterrupt();
+    }
+    /* Keep the cells with patients: every patient is counted once in the
+     * "any" column. */
+    R_xlen_t n_kept = 0;
+    ptrdiff_t *kept = (ptrdiff_t *) R_alloc((size_t) n_cells, sizeof(ptrdiff_t));
+    for (ptrdiff_t cell = 0; cell < n_cells; cell++) {
+        const double *any_counts = counts + cell * cell_size +
+            (ptrdiff_t) n_symptoms * MR_N_CATEGORIES;
+        double patients = 0;
+        for (int k = 0; k < MR_N_CATEGORIES; k++) patients += any_counts[k];
+        if (patients > 0 || in->n_strata == 0) kept[n_kept++] = cell;
+    }
+    SEXP out_counts = PROTECT(Rf_allocVector(REALSXP, n_kept * cell_size));
+    for (R_xlen_t k = 0; k < n_kept; k++)
+        memcpy(REAL(out_counts) + k * cell_size, counts + kept[k] * cell_size,
+               (size_t) cell_size * sizeof(double));
+    SEXP codes = PROTECT(Rf_allocVector(VECSXP, in->n_strata));
+    ptrdiff_t step = 1;
+    for (int j = 0; j < in->n_strata; j++) {
+        SEXP column = Rf_allocVector(INTSXP, n_kept);
+        SET_VECTOR_ELT(codes, j, column);
+        ptrdiff_t width = (ptrdiff_t) in->n_levels[j] + 1;
+        for (R_xlen_t k = 0; k < n_kept; k++) {
+            ptrdiff_t slot = kept[k] / step % width;
+            INTEGER(column)[k] = slot == in->n_levels[j] ? NA_INTEGER : (int) slot + 1;
+        }
+        step *= width;
+    }
+    UNPROTECT(2);
+    return pair(out_counts, codes);
+}
+
+/* Rows grouped by the combinations present, then counted per group. */
+static SEXP tabulate_grouped(const strata_input *in, const int **symptoms,
+                             int n_symptoms, const int *any, R_xlen_t n)
+{
+    int *ids = (int *) R_alloc(n > 0 ? (size_t) n : 1, sizeof(int));
+    ptrdiff_t *first_row;
+    R_xlen_t n_groups = group_rows(in, n, ids, &first_row);
+    ptrdiff_t cell_size = (ptrdiff_t) (n_symptoms + 1) * MR_N_CATEGORIES;
+    SEXP counts = PROTECT(Rf_allocVector(REALSXP, n_groups * cell_size));
+    memset(REAL(counts), 0, (size_t) (n_groups * cell_size) * sizeof(double));
+    for (R_xlen_t from = 0; from < n; from += MR_CHUNK) {
+        R_xlen_t to = n - from > MR_CHUNK ? from + MR_CHUNK : n;
+        ptrdiff_t bad = mr_count_groups(ids, symptoms, n_symptoms, any, from,
+                                        to, REAL(counts));
+        if (bad >= 0)
+            Rf_error("`x` row %.0f holds a code outside its factor's levels.",
+                     (double) bad + 1);
+        R_CheckUserInterrupt();
+    }
+    SEXP codes = group_codes(in, first_row, n_groups);
+    UNPROTECT(1);
+    return pair(counts, codes);
+}
+
+/* list(counts, codes): counts[(cell * (n_symptoms + 1) + s) * 5 + category]
+ * for each cell holding patients, and per stratum the cells' codes. */
 SEXP C_tabulate_cohort(SEXP strata_codes, SEXP n_levels, SEXP symptom_codes,
                        SEXP any_alleviated)
 {
@@ -12,50 +210,13 @@ SEXP C_tabulate_cohort(SEXP strata_codes, SEXP n_levels, SEXP symptom_codes,
         Rf_error("internal error: `any_alleviated` must be logical.");
     R_xlen_t n = XLENGTH(any_alleviated);
     const int **symptoms = mr_integer_columns(symptom_codes, n, "symptoms");
-    const int **strata = mr_integer_columns(strata_codes, n, "by");
     int n_symptoms = (int) XLENGTH(symptom_codes);
-    int n_strata = (int) XLENGTH(strata_codes);
-    if (TYPEOF(n_levels) != INTSXP || XLENGTH(n_levels) != n_strata)
-        Rf_error("internal error: one level count per stratum expected.");
-    if (n_strata > MR_MAX_STRATA)
-        Rf_error("`by` may name at most %d columns.", MR_MAX_STRATA);
-
-    /* Each stratum has its levels plus a slot for NA. */
+    strata_input in = read_strata(strata_codes, n_levels, n);
     double n_cells = 1;
-    for (int j = 0; j < n_strata; j++) {
-        int levels = INTEGER(n_levels)[j];
-        if (levels < 0) Rf_error("internal error: negative level count.");
-        n_cells *= (double) levels + 1;
-    }
-    double n_counts = n_cells * (n_symptoms + 1) * MR_N_CATEGORIES;
-    if (n_counts > MR_MAX_COUNTS)
-        Rf_error("`by` has too many combinations of levels (%.0f strata).",
-                 n_cells);
-
-    SEXP counts = PROTECT(Rf_allocVector(REALSXP, (R_xlen_t) n_counts));
-    memset(REAL(counts), 0, sizeof(double) * (size_t) n_counts);
-    mr_strata spec = { n_strata, strata, INTEGER_RO(n_levels) };
-    /* Integer counters per thread and lane (see mr_tabulate_range()); extra
-     * copies only while the counts are small, since every chunk adds them
-     * all up. */
-    int n_threads = n_counts <= (1 << 16) ? mr_thread_count(n) : 1;
-    int n_lanes = n_counts <= (1 << 14) ? 4 : 1;
-    size_t n_scratch = (size_t) n_threads * n_lanes *
-        (size_t) mr_tabulate_block_size((ptrdiff_t) n_cells, n_symptoms);
-    unsigned *scratch = (unsigned *) R_alloc(n_scratch, sizeof(unsigned));
-    memset(scratch, 0, n_scratch * sizeof(unsigned));
-    for (R_xlen_t from = 0; from < n; from += MR_CHUNK) {
-        R_xlen_t to = n - from > MR_CHUNK ? from + MR_CHUNK : n;
-        ptrdiff_t bad = mr_tabulate_range(&spec, symptoms, n_symptoms,
-                                          LOGICAL_RO(any_alleviated), from,
-                                          to, n_threads, n_lanes,
-                                          REAL(counts), (ptrdiff_t) n_cells,
-                                          scratch);
-        if (bad >= 0)
-            Rf_error("`x` row %.0f holds a code outside its factor's levels.",
-                     (double) bad + 1);
-        R_CheckUserInterrupt();
-    }
-    UNPROTECT(1);
-    return counts;
+    for (int j = 0; j < in.n_strata; j++) n_cells *= (double) in.n_levels[j] + 1;
+    if (n_cells <= MR_DIRECT_CELLS)
+        return tabulate_direct(&in, symptoms, n_symptoms,
+                               LOGICAL_RO(any_alleviated), n, (ptrdiff_t) n_cells);
+    return tabulate_grouped(&in, symptoms, n_symptoms,
+                            LOGICAL_RO(any_alleviated), n);
 }

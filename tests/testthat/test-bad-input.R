@@ -115,11 +115,12 @@ test_that("tabulate_cohort(): every argument", {
   base <- list(x = cohort, by = "hospital", data = myelography)
   check_argument(tabulate_cohort, base, "x")
   check_argument(tabulate_cohort, base, "by", accept = "NULL")
-  # without `by` columns of data, data = NULL is fine: hospital is not in x
-  check_argument(tabulate_cohort, base, "data", message = "`")
+  # data = NULL is fine: the cohort carries hospital
+  check_argument(tabulate_cohort, base, "data", accept = "NULL", message = "`data")
   check_argument(tabulate_cohort, base, "conf_level")
   check_argument(tabulate_cohort, base, "method")
   check_argument(tabulate_cohort, base, "margins", accept = "logical")
+  check_argument(tabulate_cohort, base, "drop", accept = "logical")
   expect_error(tabulate_cohort(cohort, by = "hospital", data = myelography[0, ]),
                "`data` must have one row per row of `x`")
   expect_error(tabulate_cohort(cohort, by = "hospitl", data = myelography),
@@ -136,7 +137,7 @@ test_that("combine_tables(): bad tables", {
 test_that("compare_alleviated(): every argument", {
   base <- list(x = cohort, data = myelography, vars = c("age", "sex"))
   check_argument(compare_alleviated, base, "x")
-  check_argument(compare_alleviated, base, "data")
+  check_argument(compare_alleviated, base, "data", accept = "NULL")
   check_argument(compare_alleviated, base, "vars")
   check_argument(compare_alleviated, base, "simulate_B", accept = "huge")
 })

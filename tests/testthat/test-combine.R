@@ -18,6 +18,7 @@ test_that("chunks that lack a stratum value, or its NA, still combine exactly", 
   set.seed(22)
   made <- random_cohort(300, 1)
   made$data$group[1:10] <- NA
+  made$cohort$group[1:10] <- NA
   whole <- tabulate_cohort(made$cohort, by = "group", data = made$data, method = "exact")
   first <- which(made$data$group %in% "x")
   rest <- setdiff(seq_len(300), first)

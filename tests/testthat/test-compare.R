@@ -20,12 +20,12 @@ test_that("cells show median [IQR] and n (%) with missing values counted", {
   d <- data.frame(score = c(1, 2, 3, 4, NA, 10, 20, 30),
                   arm = c("a", "a", "b", NA, "b", "b", "a", "b"))
   x <- structure(
-    list(s = factor(rep("unchanged", 8), levels = c("alleviated", "unchanged", "worsened", "absent")),
+    list(score = d$score, arm = d$arm, s = factor(rep("unchanged", 8), levels = c("alleviated", "unchanged", "worsened", "absent")),
          any_alleviated = c(TRUE, TRUE, TRUE, TRUE, TRUE, FALSE, FALSE, FALSE),
          primary_symptom = factor(rep(NA, 8), levels = "s")),
     class = c("myelo_cohort", "data.frame"), row.names = .set_row_names(8L),
     rules = list(s = alleviation_rule(min_change = 1)))
-  cmp <- compare_alleviated(x, d, c("score", "arm"))
+  cmp <- compare_alleviated(x, c("score", "arm"))
   expect_identical(cmp$alleviated[1], "2.5 [1.8-3.2]")
   expect_identical(cmp$not_alleviated[1], "20 [15-25]")
   expect_identical(cmp$level[2], "missing")
@@ -37,16 +37,17 @@ test_that("cells show median [IQR] and n (%) with missing values counted", {
 })
 
 test_that("print() shows the comparison", {
-  expect_snapshot(compare_alleviated(cohort, myelography, c("age", "sex")))
+  expect_snapshot(compare_alleviated(cohort, c("age", "sex")))
 })
 
 test_that("bad input is an error naming the argument", {
-  expect_error(compare_alleviated(myelography, myelography, "age"), "`x` must be a myelo_cohort")
-  expect_error(compare_alleviated(cohort, 1, "age"), "`data` must be a data frame")
-  expect_error(compare_alleviated(cohort, myelography[-1, ], "age"), "`data` must have one row per row")
-  expect_error(compare_alleviated(cohort, myelography, "weight"), "`vars` names a column not found")
-  expect_error(compare_alleviated(cohort, myelography, 3), "`vars`")
-  expect_error(compare_alleviated(cohort, myelography, "exam_date"),
+  expect_error(compare_alleviated(myelography, "age"), "`x` must be a myelo_cohort")
+  expect_error(compare_alleviated(cohort, "age", data = 1), "`data` must be a data frame")
+  expect_error(compare_alleviated(cohort, "age", myelography[-1, ]), "`data` must have one row per row")
+  expect_error(compare_alleviated(cohort, "weight"), "`vars` names a column not found in `x`")
+  expect_error(compare_alleviated(cohort, "weight", myelography), "`vars` names a column not found in `data or x`")
+  expect_error(compare_alleviated(cohort, 3), "`vars`")
+  expect_error(compare_alleviated(cohort, "exam_date"),
                "`vars` column \"exam_date\" must be numeric, factor, character or logical")
-  expect_error(compare_alleviated(cohort, myelography, "age", simulate_B = "x"), "`simulate_B`")
+  expect_error(compare_alleviated(cohort, "age", simulate_B = "x"), "`simulate_B`")
 })

@@ -129,7 +129,7 @@ test_that("bad input is an error naming the argument", {
   expect_error(tabulate_cohort(as.data.frame(cohort)), "`x` must be a myelo_cohort")
   expect_error(tabulate_cohort(cohort, by = "hospital", data = made$data),
                "`by` names a column not found in `data or x`: \"hospital\"")
-  expect_error(tabulate_cohort(cohort, by = "site"), "`by` names a column not found in `x`")
+  expect_error(tabulate_cohort(cohort, by = "sight"), "`by` names a column not found in `x`")
   expect_error(tabulate_cohort(cohort, by = 1), "`by` must be a character vector")
   expect_error(tabulate_cohort(cohort, by = c("site", "site"), data = made$data),
                "`by` must not repeat")
