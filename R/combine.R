@@ -73,7 +73,9 @@ combine_tables <- function(...) {
                      attr(table, "by_levels")[[column]], strata[[column]])
     })
     list(codes = codes, symptom = as.integer(cells$symptom),
-         counts = as.matrix(as.data.frame(cells)[count_columns]))
+         counts = matrix(as.double(unlist(as.list(cells)[count_columns],
+                                          use.names = FALSE)),
+                         ncol = n_categories))
   })
   codes <- lapply(stats::setNames(by, by), function(column) {
     unlist(lapply(rows, function(r) r$codes[[column]]), use.names = FALSE)

@@ -73,6 +73,7 @@ kind_family <- function(kind) {
 # 0.1 + 0.2 print alike with 15 digits, two times a fraction of a second
 # apart alike in seconds).
 stratum_labels <- function(values) {
+  if (!length(values)) return(character(0))
   labels <- if (is.character(values)) {
     values
   } else if (inherits(values, "difftime")) {

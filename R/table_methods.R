@@ -84,7 +84,7 @@ as.data.frame.alleviation_table <- function(x, row.names = NULL,
 #' @return `x`, invisibly.
 #' @examples
 #' cohort <- classify_cohort(myelography)
-#' plot(tabulate_cohort(cohort, by = "hospital", data = myelography))
+#' plot(tabulate_cohort(cohort, by = "hospital"))
 #' @export
 plot.alleviation_table <- function(x, symptoms = levels(x$symptom),
                                    main = "Alleviation after myelography",

@@ -22,8 +22,8 @@
 #' proportions: comparison of eleven methods. Stat Med 1998;17:873-890.
 #' @examples
 #' cohort <- classify_cohort(myelography)
-#' summary(tabulate_cohort(cohort, by = "hospital", data = myelography))
-#' summary(tabulate_cohort(cohort, by = "sex", data = myelography))
+#' summary(tabulate_cohort(cohort, by = "hospital"))
+#' summary(tabulate_cohort(cohort, by = "sex"))
 #' @export
 summary.alleviation_table <- function(object, simulate_B = 10000L, ...) {
   check_number(simulate_B, "simulate_B", min = 100)

@@ -87,10 +87,15 @@ widen_measurements <- function(long, id = "id", symptom = "symptom",
                   format(ids[bad]), symptom, symptoms[bad], bad,
                   length(unpaired)), call)
   }
+  value_columns <- paste0(rep(symptom_names, each = 2L), c("_pre", "_post"))
+  if (id %in% value_columns) {
+    abort(sprintf("`id` column \"%s\" would clash with the measurement column of the same name that symptom \"%s\" makes; rename the id column.",
+                  id, sub("_(pre|post)$", "", id)), call)
+  }
   wide <- matrix(if (is.integer(values)) NA_integer_ else NA_real_,
                  nrow = length(patient_ids), ncol = 2L * length(symptom_names))
   wide[cell] <- values
-  colnames(wide) <- paste0(rep(symptom_names, each = 2L), c("_pre", "_post"))
+  colnames(wide) <- value_columns
   out <- data.frame(patient_ids, wide, check.names = FALSE)
   names(out)[1L] <- id
   out

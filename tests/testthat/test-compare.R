@@ -3,7 +3,7 @@ judged <- !is.na(cohort$any_alleviated)
 group <- cohort$any_alleviated[judged]
 
 test_that("p-values equal wilcox.test() and fisher.test() on the same data", {
-  cmp <- compare_alleviated(cohort, myelography, c("age", "sex", "diagnosis", "myelo_block"))
+  cmp <- compare_alleviated(cohort, c("age", "sex", "diagnosis", "myelo_block"))
   expect_s3_class(cmp, "alleviation_comparison")
   age <- myelography$age[judged]
   expect_equal(cmp$p_value[cmp$variable == "age"][1],
