@@ -26,7 +26,8 @@
 #' @return A data frame of class `myelo_cohort`, one row per row of `data`
 #'   with its row names: the `id` column (if given), every other column of
 #'   `data` that is not a measurement (hospital, age, ...; R shares them, so
-#'   nothing is copied), one factor per symptom (levels as in
+#'   nothing is copied, except from a `data.table`, whose columns can change
+#'   in place), one factor per symptom (levels as in
 #'   [classify_alleviation()]), `any_alleviated` and `primary_symptom` (a
 #'   factor with the rules' names as levels). Because the patients' columns
 #'   travel with their classes, subsetting or reordering a cohort keeps
@@ -96,12 +97,16 @@ classify_cohort <- function(data, rules = study_rules(), pre = NULL,
   patients <- .Call(C_summarise_patients, classes, as.double(nrow(data)),
                     symptoms)
 
+  kept <- as.list(data)[c(id, carried)]
+  # R shares these vectors with `data`; data.table modifies its columns in
+  # place (setkey(), set(), :=), so its columns are copied instead.
+  if (inherits(data, "data.table")) kept <- .Call(C_copy_columns, kept)
   columns <- c(
-    as.list(data)[c(id, carried)],
+    kept,
     classes,
     list(any_alleviated = patients[[1L]], primary_symptom = patients[[2L]])
   )
-  new_myelo_cohort(columns, attr(data, "row.names"), rules,
+  new_myelo_cohort(columns, .row_names_info(data, 0L), rules,
                    list(pre = pre_columns, post = post_columns, id = id))
 }
 

@@ -76,6 +76,10 @@ stratum_labels <- function(values) {
   if (!length(values)) return(character(0))
   labels <- if (is.character(values)) {
     values
+  } else if (is.double(values) && !is.object(values)) {
+    # whole numbers as integers print ("100000", not "1e+05")
+    whole <- !is.na(values) & values == round(values) & abs(values) < 1e15
+    ifelse(whole, sprintf("%.0f", values), as.character(values))
   } else if (inherits(values, "difftime")) {
     paste(as.character(unclass(values)), attr(values, "units"))
   } else {

@@ -10,6 +10,7 @@ SEXP C_summarise_patients(SEXP, SEXP, SEXP);
 SEXP C_tabulate_cohort(SEXP, SEXP, SEXP, SEXP);
 SEXP C_alleviation_curve(SEXP, SEXP, SEXP, SEXP, SEXP);
 SEXP C_group_rows(SEXP, SEXP, SEXP);
+SEXP C_copy_columns(SEXP);
 
 SEXP mr_class_levels = NULL;
 SEXP mr_factor_class = NULL;
@@ -23,6 +24,7 @@ static const R_CallMethodDef call_methods[] = {
     CALLDEF(C_tabulate_cohort, 4),
     CALLDEF(C_alleviation_curve, 5),
     CALLDEF(C_group_rows, 3),
+    CALLDEF(C_copy_columns, 1),
     { NULL, NULL, 0 }
 };
 

@@ -220,3 +220,12 @@ SEXP C_tabulate_cohort(SEXP strata_codes, SEXP n_levels, SEXP symptom_codes,
     return tabulate_grouped(&in, symptoms, n_symptoms,
                             LOGICAL_RO(any_alleviated), n);
 }
+
+/* A deep copy of a list of columns, for data that may be modified in place
+ * later (data.table's set* functions reorder and assign by reference, which
+ * would reach a cohort sharing their vectors). */
+SEXP C_copy_columns(SEXP columns)
+{
+    if (TYPEOF(columns) != VECSXP) Rf_error("internal error: a list expected.");
+    return Rf_duplicate(columns);
+}

@@ -1,0 +1,211 @@
+# Stratum columns counted by value (R/strata.R): regressions of the wrong
+# tables found by a hostile review, each with its plain-R oracle.
+
+test_that("Date and POSIXct strata count every patient by value", {
+  cohort <- classify_cohort(myelography)
+  tab <- tabulate_cohort(cohort, by = "exam_date", margins = FALSE)
+  any <- tab[tab$symptom == "any", ]
+  expect_false(anyNA(any$exam_date))
+  expect_equal(sum(any$n), 325)
+  oracle <- table(myelography$exam_date)
+  expect_identical(as.character(any$exam_date), names(oracle))
+  expect_equal(any$n, as.vector(oracle))
+  expect_identical(attr(tab, "by_levels")$exam_date,
+                   sort(unique(myelography$exam_date)))
+  # the same instants in two time zones are the same strata
+  cohort$when <- as.POSIXct(cohort$exam_date) + 3600
+  tokyo <- cohort
+  tokyo$when <- as.POSIXct(format(cohort$when, tz = "Asia/Tokyo"), tz = "Asia/Tokyo")
+  a <- tabulate_cohort(cohort, by = "when")
+  b <- tabulate_cohort(tokyo, by = "when")
+  expect_identical(as.data.frame(a)[-1], as.data.frame(b)[-1])
+  expect_equal(sum(a$n[a$symptom == "any" & a$when != "(all)"]), 325)
+})
+
+test_that("numbers that print alike stay distinct strata", {
+  d <- data.frame(dose = c(0.3, 0.1 + 0.2, 0.3, 1e5, 100000L),
+                  lbp_pre = c(8, 8, 8, 8, 8), lbp_post = c(2, 8, 2, 8, 2))
+  cohort <- classify_cohort(d, study_rules()["lbp"])
+  tab <- tabulate_cohort(cohort, by = "dose", margins = FALSE)
+  lbp <- tab[tab$symptom == "lbp", ]
+  expect_identical(nrow(lbp), 3L)
+  expect_equal(lbp$n, c(2, 1, 2))
+  expect_equal(lbp$alleviated, c(2, 0, 1))
+  expect_false(anyDuplicated(levels(tab$dose)) > 0)
+  expect_identical(levels(tab$dose)[1:2], c("0.29999999999999999", "0.30000000000000004"))
+  # and they combine without a clash
+  halves <- list(tabulate_cohort(cohort[1:2, ], by = "dose"),
+                 tabulate_cohort(cohort[3:5, ], by = "dose"))
+  expect_equal(combine_tables(halves), tabulate_cohort(cohort, by = "dose"))
+})
+
+test_that("an NA level (addNA) is the missing stratum, also across chunks", {
+  d <- myelography
+  d$site <- addNA(factor(ifelse(d$hospital == "A", NA, as.character(d$hospital))))
+  cohort <- classify_cohort(d)
+  whole <- tabulate_cohort(cohort, by = "site")
+  any <- whole[whole$symptom == "any" & !(whole$site %in% "(all)"), ]
+  expect_identical(sum(is.na(any$site)), 1L)
+  expect_equal(any$n, c(94, 66, 44, 121))
+  parts <- list(tabulate_cohort(cohort[1:100, ], by = "site"),
+                tabulate_cohort(cohort[101:325, ], by = "site"))
+  combined <- combine_tables(parts)
+  expect_equal(combined, whole)
+  expect_equal(sum(combined$n[combined$symptom == "any" & !(combined$site %in% "(all)")]), 325)
+})
+
+test_that("crossing strata costs the combinations present, not their product", {
+  set.seed(31)
+  n <- 20000
+  d <- data.frame(a = sample(4000, n, TRUE), b = sample(4000, n, TRUE),
+                  lbp_pre = sample(0:10, n, TRUE), lbp_post = sample(0:10, n, TRUE))
+  cohort <- classify_cohort(d, study_rules()["lbp"])
+  expect_error(tabulate_cohort(cohort, by = c("a", "b")),
+               "crosses into [0-9,]+ combinations.*drop = TRUE", class = "myelorelief_error")
+  tab <- tabulate_cohort(cohort, by = c("a", "b"), drop = TRUE, margins = FALSE)
+  expect_same_cells(tab, oracle_tabulate(cohort, list(d$a, d$b)))
+  cells <- tab[tab$symptom == "any", ]
+  expect_identical(nrow(cells), nrow(unique(d[c("a", "b")])))
+  # the first stratum varies fastest, as in table() and expand.grid()
+  values <- attr(tab, "by_levels")
+  a <- values$a[as.integer(cells$a)]
+  b <- values$b[as.integer(cells$b)]
+  expect_identical(order(b, a), seq_along(a))
+})
+
+test_that("drop = FALSE lists every combination as table() does", {
+  set.seed(32)
+  d <- data.frame(site = factor(sample(c("a", "b", NA), 200, TRUE), levels = c("a", "b", "z")),
+                  arm = sample(c("x", "y"), 200, TRUE),
+                  lbp_pre = sample(0:10, 200, TRUE), lbp_post = sample(0:10, 200, TRUE))
+  d <- d[!(d$site %in% "a" & d$arm == "y"), ]       # one combination absent
+  cohort <- classify_cohort(d, study_rules()["lbp"])
+  full <- tabulate_cohort(cohort, by = c("site", "arm"), margins = FALSE)
+  oracle <- as.data.frame(table(site = addNA(d$site, ifany = TRUE), arm = d$arm))
+  any <- full[full$symptom == "any", ]
+  expect_identical(as.character(any$site), as.character(oracle$site))
+  expect_identical(as.character(any$arm), as.character(oracle$arm))
+  expect_equal(any$n, oracle$Freq)
+  dropped <- tabulate_cohort(cohort, by = c("site", "arm"), margins = FALSE, drop = TRUE)
+  expect_equal(dropped[dropped$symptom == "any", "n"], oracle$Freq[oracle$Freq > 0])
+})
+
+test_that("zero-row and mixed-type chunks combine by value", {
+  d <- myelography
+  d$dose <- rep(c(5L, 10L, 100000L), length.out = 325)
+  cohort <- classify_cohort(d)
+  whole <- tabulate_cohort(cohort, by = "dose")
+  as_double <- cohort[101:325, ]
+  as_double$dose <- as.double(as_double$dose)
+  parts <- list(tabulate_cohort(cohort[0, ], by = "dose"),
+                tabulate_cohort(cohort[1:100, ], by = "dose"),
+                tabulate_cohort(as_double, by = "dose"))
+  combined <- combine_tables(parts)
+  expect_identical(levels(combined$dose), c("5", "10", "100000", "(all)"))
+  expect_same_table_content(combined, whole)
+  # factor in one chunk, character in another
+  d$sex_chr <- as.character(d$sex)
+  cohort <- classify_cohort(d)
+  whole <- tabulate_cohort(cohort, by = "sex_chr")
+  first <- cohort[1:150, ]
+  first$sex_chr <- factor(first$sex_chr)
+  combined <- combine_tables(tabulate_cohort(first, by = "sex_chr"),
+                             tabulate_cohort(cohort[151:325, ], by = "sex_chr"))
+  expect_same_table_content(combined, whole)
+  # types that cannot meet: an error naming the column and both types
+  dated <- cohort[151:325, ]
+  dated$sex_chr <- as.Date("2020-01-01")
+  expect_error(combine_tables(tabulate_cohort(first, by = "sex_chr"),
+                              tabulate_cohort(dated, by = "sex_chr")),
+               "\"sex_chr\" is factor in table 1 but Date in table 2",
+               class = "myelorelief_error")
+})
+
+test_that("reserved and clashing names are refused where they enter", {
+  rule <- study_rules()$lbp
+  d <- data.frame(any_pre = 5, any_post = 2, lbp_pre = 5, lbp_post = 2)
+  for (name in c("any", "any_alleviated", "primary_symptom")) {
+    rules <- stats::setNames(list(rule), name)
+    expect_error(classify_cohort(d, rules, pre = stats::setNames("lbp_pre", name),
+                                 post = stats::setNames("lbp_post", name)),
+                 sprintf("must not name a symptom \"%s\"", name),
+                 class = "myelorelief_error")
+  }
+  # a data column with a symptom's name, or the id among the measurements
+  clash <- data.frame(lbp = "x", lbp_pre = 5, lbp_post = 2)
+  expect_error(classify_cohort(clash, list(lbp = rule)), "column \"lbp\"",
+               class = "myelorelief_error")
+  id_clash <- data.frame(id = 1, id_pre = 5, id_post = 2)
+  expect_error(classify_cohort(id_clash, list(id = rule), id = "id"), "\"id\"",
+               class = "myelorelief_error")
+  expect_error(classify_cohort(data.frame(lbp_pre = 5, lbp_post = 2),
+                               list(lbp = rule), id = "lbp_pre"),
+               "`id` must not be a measurement column", class = "myelorelief_error")
+  # a stratum value that margins would use
+  cohort <- classify_cohort(data.frame(g = c("(all)", "b"), lbp_pre = 5, lbp_post = 2),
+                            list(lbp = rule))
+  expect_error(tabulate_cohort(cohort, by = "g"), "\"\\(all\\)\".*margins = FALSE",
+               class = "myelorelief_error")
+  expect_identical(nrow(tabulate_cohort(cohort, by = "g", margins = FALSE)), 4L)
+  # a factor with duplicated levels (only structure() can make one)
+  odd <- cohort
+  odd$g <- structure(c(1L, 2L), levels = c("a", "a"), class = "factor")
+  expect_error(tabulate_cohort(odd, by = "g"), "duplicated levels",
+               class = "myelorelief_error")
+  # widen_measurements() never makes two columns of one name
+  long <- data.frame(lbp_pre = c(1, 1), symptom = "lbp", time = c("pre", "post"),
+                     value = c(5, 2))
+  expect_error(widen_measurements(long, id = "lbp_pre"), "`id` column \"lbp_pre\"",
+               class = "myelorelief_error")
+})
+
+test_that("raw, logical and complex strata count by value", {
+  d <- data.frame(lbp_pre = c(8, 8, 8, 8), lbp_post = c(2, 8, 2, 8))
+  d$r <- as.raw(c(2, 1, 2, 1))
+  d$l <- c(TRUE, NA, TRUE, FALSE)
+  d$z <- complex(real = c(1, 1, 2, 1), imaginary = c(0, 1, 0, 0))
+  cohort <- classify_cohort(d, study_rules()["lbp"])
+  for (column in c("r", "l", "z")) {
+    tab <- tabulate_cohort(cohort, by = column, margins = FALSE)
+    expect_same_cells(tab, oracle_tabulate(cohort, list(d[[column]])), info = column)
+  }
+})
+
+test_that("data beside a cohort must be proven aligned", {
+  cohort <- classify_cohort(myelography, id = "id")
+  re_sorted <- myelography[order(myelography$lbp_pre), ]
+  rownames(re_sorted) <- NULL          # as data.table::setkey() leaves them
+  expect_error(tabulate_cohort(cohort, by = "hospital", data = re_sorted),
+               "`data` is not aligned with `x`: column \"id\" differs",
+               class = "myelorelief_error")
+  moved <- cohort[order(cohort$lbp), ]
+  expect_error(tabulate_cohort(moved, by = "hospital", data = myelography),
+               "not aligned", class = "myelorelief_error")
+  expect_error(compare_alleviated(moved, "lbp_pre", data = myelography),
+               "not aligned", class = "myelorelief_error")
+  # without shared columns or names, only the measurements can vouch
+  bare <- classify_cohort(myelography[7:14])
+  flipped <- myelography[325:1, ]
+  rownames(flipped) <- NULL
+  expect_error(tabulate_cohort(bare, by = "hospital", data = flipped),
+               "measurements of", class = "myelorelief_error")
+  expect_error(tabulate_cohort(bare, by = "hospital",
+                               data = myelography["hospital"]),
+               "share no column", class = "myelorelief_error")
+  # the reordered cohort alone is right by construction
+  expect_identical(tabulate_cohort(moved, by = "hospital"),
+                   tabulate_cohort(cohort, by = "hospital"))
+  expect_identical(compare_alleviated(moved, c("age", "sex")),
+                   compare_alleviated(cohort, c("age", "sex")))
+  # data.table re-sorted in place after classifying
+  skip_if_not_installed("data.table")
+  dt <- data.table::as.data.table(myelography)
+  co <- classify_cohort(dt, id = "id")
+  before <- tabulate_cohort(co, by = "hospital")
+  data.table::setkey(dt, lbp_pre)
+  expect_error(tabulate_cohort(co, by = "hospital", data = dt), "not aligned",
+               class = "myelorelief_error")
+  # the cohort's own columns were copied, not re-sorted with the data.table
+  expect_identical(tabulate_cohort(co, by = "hospital"), before)
+  expect_identical(co$id, myelography$id)
+})
