@@ -98,8 +98,13 @@ wilson_bounds <- function(x, n, z) {
   z22n <- z^2 / (2 * n)
   centre <- p + z22n
   half <- z * sqrt(p * (1 - p) / n + z22n / (2 * n))
-  list(lower = ifelse(p <= 0, 0, (centre - half) / (1 + 2 * z22n)),
-       upper = ifelse(p >= 1, 1, (centre + half) / (1 + 2 * z22n)))
+  lower <- (centre - half) / (1 + 2 * z22n)
+  upper <- (centre + half) / (1 + 2 * z22n)
+  # index assignment rather than ifelse(): same values, a fraction of the
+  # time on the million rows of a sparse table
+  lower[!is.na(p) & p <= 0] <- 0
+  upper[!is.na(p) & p >= 1] <- 1
+  list(lower = lower, upper = upper)
 }
 
 check_counts <- function(x, arg, call) {

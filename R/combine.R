@@ -90,19 +90,19 @@ combine_tables <- function(...) {
   # Rows of one cell and symptom from several tables add up.
   slot <- (cell - 1) * n_symptoms + symptom
   sums <- rowsum(counts, slot, reorder = FALSE)
-  totals <- array(0, c(n_categories, n_symptoms, n_cells))
+  if (!length(by)) n_cells <- 1L
+  # one row per cell, one column per category and symptom (see
+  # build_alleviation_table())
+  totals <- matrix(0, n_cells, n_categories * n_symptoms)
   at <- as.numeric(rownames(sums))
+  cell_of <- (at - 1) %/% n_symptoms + 1
+  symptom_of <- (at - 1) %% n_symptoms + 1
   for (k in seq_len(n_categories)) {
-    totals[cbind(k, (at - 1) %% n_symptoms + 1, (at - 1) %/% n_symptoms + 1)] <- sums[, k]
+    totals[cbind(cell_of, (k - 1) * n_symptoms + symptom_of)] <- sums[, k]
   }
   cell_codes <- lapply(codes, `[`, grouped[[2L]])
-  if (!length(by)) {
-    n_cells <- 1L
-    totals <- array(totals, c(n_categories, n_symptoms, 1L))
-  }
-  cells <- arrange_cells(cell_codes,
-                         matrix(totals, nrow = n_categories * n_symptoms), n_levels,
-                         attr(first, "drop"), call)
+  cells <- arrange_cells(cell_codes, totals, n_levels, attr(first, "drop"),
+                         call)
   build_alleviation_table(cells, strata, rules = rules,
                           conf_level = attr(first, "conf_level"),
                           method = attr(first, "method"),

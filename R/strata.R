@@ -17,7 +17,7 @@ stratum_column <- function(values, column, call) {
   if (is.factor(values)) return(factor_stratum(values, column, call))
   key <- stratum_key_values(values)
   first <- which(!duplicated(key) & !is.na(key))
-  first <- first[order(key[first])]
+  first <- first[sort_order(key[first])]
   typed <- values[first]
   names(typed) <- NULL
   list(codes = match(key, key[first]), values = typed,
@@ -30,16 +30,25 @@ factor_stratum <- function(values, column, call) {
     abort(sprintf("`by` column \"%s\" is a factor with duplicated levels (\"%s\"); make them unique first.",
                   column, levels[anyDuplicated(levels)]), call)
   }
-  codes <- as.vector(unclass(values))
-  storage.mode(codes) <- "integer"
+  # The factor goes to C as it is: its integer codes are read in place (a
+  # copy of 10^7 codes costs as much as counting them).
+  codes <- values
   # An NA level (addNA()) is the same stratum as a missing value.
   na_level <- which(is.na(levels))
   if (length(na_level)) {
+    codes <- as.vector(unclass(values))
     codes[codes %in% na_level] <- NA_integer_
     codes <- codes - (codes > na_level)
     levels <- levels[-na_level]
   }
   list(codes = codes, values = levels, kind = "factor")
+}
+
+# Radix order: fast, and for text the C locale's byte order, the same on
+# every machine whatever its locale (as data.table sorts). Complex numbers,
+# which radix sorting does not take, by real then imaginary part.
+sort_order <- function(key) {
+  if (is.complex(key)) order(key) else order(key, method = "radix")
 }
 
 # The plain vector values are matched and sorted by.
@@ -145,22 +154,22 @@ stratum_columns <- function(x, by, data, margins, call) {
 # drop = FALSE every combination of the strata's levels (and NA where a
 # stratum has missing values) is a cell, as table() makes them.
 #   codes: per stratum, the cells' codes (1-based, NA);
-#   counts: a matrix, one column per cell;
+#   counts: a matrix, one row per cell;
 #   n_levels: levels per stratum.
 arrange_cells <- function(codes, counts, n_levels, drop, call) {
   if (!length(codes)) return(list(codes = codes, counts = counts))
   if (drop) {
     order <- do.call(order, c(rev(unname(codes)), list(na.last = TRUE)))
     return(list(codes = lapply(codes, `[`, order),
-                counts = counts[, order, drop = FALSE]))
+                counts = counts[order, , drop = FALSE]))
   }
   has_na <- vapply(codes, anyNA, logical(1))
   slots <- n_levels + has_na
   cells <- prod(as.double(slots))
-  limit <- max(1e6, ncol(counts))
+  limit <- max(1e6, nrow(counts))
   if (cells > limit) {
     abort(sprintf("`by` crosses into %s combinations of levels, too many to list; use `drop = TRUE` to list only the %s combinations present.",
-                  format_integer(cells), format_integer(ncol(counts))), call)
+                  format_integer(cells), format_integer(nrow(counts))), call)
   }
   stride <- cumprod(c(1, slots))[seq_along(slots)]
   at <- 1
@@ -168,8 +177,8 @@ arrange_cells <- function(codes, counts, n_levels, drop, call) {
     slot <- ifelse(is.na(codes[[j]]), n_levels[j] + 1L, codes[[j]])
     at <- at + (slot - 1) * stride[j]
   }
-  full <- matrix(0, nrow(counts), cells)
-  full[, at] <- counts
+  full <- matrix(0, cells, ncol(counts))
+  full[at, ] <- counts
   grid <- lapply(seq_along(codes), function(j) {
     slot <- rep(rep(seq_len(slots[j]), each = stride[j]), length.out = cells)
     slot[slot > n_levels[j]] <- NA_integer_
@@ -218,7 +227,7 @@ merge_strata <- function(tables, by, call) {
       }
       key <- stratum_key_values(all_values)
       first <- which(!duplicated(key))
-      merged <- all_values[first[order(key[first])]]
+      merged <- all_values[first[sort_order(key[first])]]
       kind <- if (length(used) == 1L) used else if (families[1L] == "text")
         "character" else "double"
     }

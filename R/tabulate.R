@@ -85,7 +85,7 @@ tabulate_cohort <- function(x, by = NULL, data = NULL, conf_level = 0.95,
                    unname(lapply(strata, `[[`, "codes")), unname(n_levels),
                    lapply(names(rules), function(s) x[[s]]),
                    x$any_alleviated)
-  counts <- matrix(counted[[1L]], nrow = n_categories * (length(rules) + 1L))
+  counts <- counted[[1L]]
   codes <- stats::setNames(counted[[2L]], names(strata))
   cells <- arrange_cells(codes, counts, n_levels, drop, call)
   build_alleviation_table(cells, strata, rules = rules,
@@ -117,9 +117,9 @@ check_cohort <- function(x, arg, call) {
 }
 
 # The table from cells: cells$codes (per stratum, the cells' codes) and
-# cells$counts, a matrix with rows category within symptom (the "any"
-# column last) and one column per cell. Shared by tabulate_cohort() and
-# combine_tables().
+# cells$counts, a matrix with one row per cell and one column per category
+# and symptom (column (category - 1) * (symptoms + 1) + symptom, the "any"
+# symptom last). Shared by tabulate_cohort() and combine_tables().
 build_alleviation_table <- function(cells, strata, rules, conf_level, method,
                                     margins, drop) {
   symptoms <- c(names(rules), "any")
@@ -128,17 +128,13 @@ build_alleviation_table <- function(cells, strata, rules, conf_level, method,
   stratum_codes <- cells$codes
   labels <- lapply(strata, `[[`, "labels")
   if (margins && length(by)) {
-    counts <- cbind(counts, rowSums(counts))
+    counts <- rbind(counts, colSums(counts))
     stratum_codes <- Map(function(codes, l) c(codes, length(l) + 1L),
                          stratum_codes, labels)
     labels <- lapply(labels, c, margin_label)
   }
-  n_cells <- ncol(counts)
+  n_cells <- nrow(counts)
   n_symptoms <- length(symptoms)
-  # rows: symptom outer, cell inner
-  by_row <- matrix(aperm(array(counts, c(n_categories, n_symptoms, n_cells)),
-                         c(3L, 2L, 1L)),
-                   ncol = n_categories, dimnames = list(NULL, count_columns))
   table <- lapply(by, function(column) {
     structure(rep(stratum_codes[[column]], n_symptoms),
               levels = labels[[column]], class = "factor")
@@ -146,8 +142,13 @@ build_alleviation_table <- function(cells, strata, rules, conf_level, method,
   names(table) <- by
   table$symptom <- structure(rep(seq_len(n_symptoms), each = n_cells),
                              levels = symptoms, class = "factor")
-  table$n <- rowSums(by_row)
-  for (k in seq_len(n_categories)) table[[count_columns[k]]] <- by_row[, k]
+  # rows: symptom outer, cell inner, which is how counts holds each category
+  by_category <- lapply(seq_len(n_categories), function(k) {
+    as.vector(counts[, (k - 1L) * n_symptoms + seq_len(n_symptoms)])
+  })
+  names(by_category) <- count_columns
+  table$n <- Reduce(`+`, by_category)
+  table[count_columns] <- by_category
   table$evaluable <- table$alleviated + table$unchanged + table$worsened
   table <- list2DF(table, nrow = n_cells * n_symptoms)
   finish_rates(table, rules = rules, by = by,
@@ -164,7 +165,9 @@ finish_rates <- function(table, rules, by, by_levels, by_kinds, conf_level,
   table$rate <- ci$estimate
   table$rate_lower <- ci$lower
   table$rate_upper <- ci$upper
-  table$share <- ifelse(table$n > 0, table$alleviated / table$n, NA_real_)
+  share <- table$alleviated / table$n
+  share[table$n == 0] <- NA_real_
+  table$share <- share
   structure(table, class = c("alleviation_table", "data.frame"),
             rules = rules, by = by, by_levels = by_levels, by_kinds = by_kinds,
             conf_level = conf_level, method = method, margins = margins,

@@ -157,11 +157,11 @@ for (m in c(1e6, 1e7)) {
   both <- cbind(d[c("hospital", "diagnosis")], as.data.frame(cohort))
   dt <- as.data.table(both)
   # the oracle check: same counts as table() for one symptom
-  ours <- tabulate_cohort(cohort, by = c("hospital", "diagnosis"), data = d, margins = FALSE)
+  ours <- tabulate_cohort(cohort, by = c("hospital", "diagnosis"), margins = FALSE)
   ref <- table(d$hospital, d$diagnosis, addNA(cohort$lbp))
   stopifnot(sum(ours$alleviated[ours$symptom == "lbp"]) == sum(ref[, , "alleviated"]))
   t_tab <- record("tabulate", "myelorelief::tabulate_cohort", m,
-                  mark(tabulate_cohort(cohort, by = c("hospital", "diagnosis"), data = d), 10))
+                  mark(tabulate_cohort(cohort, by = c("hospital", "diagnosis")), 10))
   t_table <- record("tabulate", "base table(), per symptom", m, mark(
     lapply(symptoms, function(s) table(both$hospital, both$diagnosis, both[[s]], useNA = "ifany")),
     if (m < 1e7) 5 else 3))
@@ -173,11 +173,11 @@ for (m in c(1e6, 1e7)) {
   tab_ratios[[format(m, scientific = TRUE)]] <- c(table = t_table / t_tab, data.table = t_dt / t_tab,
                                                   qtab = t_qtab / t_tab)
   tab_mem[[format(m, scientific = TRUE)]] <- as.numeric(
-    mark(tabulate_cohort(cohort, by = c("hospital", "diagnosis"), data = d), 3)$mem_alloc)
+    mark(tabulate_cohort(cohort, by = c("hospital", "diagnosis")), 3)$mem_alloc)
   if (m == 1e6) {
     t_pipe <- record("pipeline", "classify_cohort + tabulate_cohort", m, mark({
       co <- classify_cohort(d)
-      tabulate_cohort(co, by = c("hospital", "diagnosis"), data = d)
+      tabulate_cohort(co, by = c("hospital", "diagnosis"))
     }, 5))
   }
 }

@@ -88,6 +88,26 @@ static SEXP group_codes(const strata_input *in, const ptrdiff_t *first_row,
     return out;
 }
 
+/* Counts laid out cell by cell (cell_major[(g * (n_symptoms + 1) + s) * 5 +
+ * category], as the kernels count) into an R matrix with one row per cell
+ * and one column per category and symptom (column category * (n_symptoms +
+ * 1) + s): each column of the R table is then a slice, not a transpose. */
+static SEXP counts_by_cell(const double *cell_major, R_xlen_t n_cells,
+                           int n_symptoms)
+{
+    int width = n_symptoms + 1;
+    SEXP out = PROTECT(Rf_allocMatrix(REALSXP, (int) n_cells,
+                                      width * MR_N_CATEGORIES));
+    double *o = REAL(out);
+    for (R_xlen_t g = 0; g < n_cells; g++)
+        for (int s = 0; s < width; s++)
+            for (int k = 0; k < MR_N_CATEGORIES; k++)
+                o[g + n_cells * (k * width + s)] =
+                    cell_major[(g * width + s) * MR_N_CATEGORIES + k];
+    UNPROTECT(1);
+    return out;
+}
+
 static SEXP pair(SEXP a, SEXP b)
 {
     PROTECT(a);
@@ -157,10 +177,11 @@ static SEXP tabulate_direct(const strata_input *in, const int **symptoms,
         for (int k = 0; k < MR_N_CATEGORIES; k++) patients += any_counts[k];
         if (patients > 0 || in->n_strata == 0) kept[n_kept++] = cell;
     }
-    SEXP out_counts = PROTECT(Rf_allocVector(REALSXP, n_kept * cell_size));
     for (R_xlen_t k = 0; k < n_kept; k++)
-        memcpy(REAL(out_counts) + k * cell_size, counts + kept[k] * cell_size,
-               (size_t) cell_size * sizeof(double));
+        if (kept[k] != k)
+            memcpy(counts + k * cell_size, counts + kept[k] * cell_size,
+                   (size_t) cell_size * sizeof(double));
+    SEXP out_counts = PROTECT(counts_by_cell(counts, n_kept, n_symptoms));
     SEXP codes = PROTECT(Rf_allocVector(VECSXP, in->n_strata));
     ptrdiff_t step = 1;
     for (int j = 0; j < in->n_strata; j++) {
@@ -185,24 +206,25 @@ static SEXP tabulate_grouped(const strata_input *in, const int **symptoms,
     ptrdiff_t *first_row;
     R_xlen_t n_groups = group_rows(in, n, ids, &first_row);
     ptrdiff_t cell_size = (ptrdiff_t) (n_symptoms + 1) * MR_N_CATEGORIES;
-    SEXP counts = PROTECT(Rf_allocVector(REALSXP, n_groups * cell_size));
-    memset(REAL(counts), 0, (size_t) (n_groups * cell_size) * sizeof(double));
+    double *counts = mr_zeroed_doubles(n_groups * cell_size);
     for (R_xlen_t from = 0; from < n; from += MR_CHUNK) {
         R_xlen_t to = n - from > MR_CHUNK ? from + MR_CHUNK : n;
         ptrdiff_t bad = mr_count_groups(ids, symptoms, n_symptoms, any, from,
-                                        to, REAL(counts));
+                                        to, counts);
         if (bad >= 0)
             Rf_error("`x` row %.0f holds a code outside its factor's levels.",
                      (double) bad + 1);
         R_CheckUserInterrupt();
     }
+    SEXP out_counts = PROTECT(counts_by_cell(counts, n_groups, n_symptoms));
     SEXP codes = group_codes(in, first_row, n_groups);
     UNPROTECT(1);
-    return pair(counts, codes);
+    return pair(out_counts, codes);
 }
 
-/* list(counts, codes): counts[(cell * (n_symptoms + 1) + s) * 5 + category]
- * for each cell holding patients, and per stratum the cells' codes. */
+/* list(counts, codes): a matrix of counts, one row per cell holding
+ * patients and one column per category and symptom (see counts_by_cell()),
+ * and per stratum the cells' codes. */
 SEXP C_tabulate_cohort(SEXP strata_codes, SEXP n_levels, SEXP symptom_codes,
                        SEXP any_alleviated)
 {

@@ -12,7 +12,7 @@ test_that("no exported function modifies its inputs", {
   tab_copy <- unserialize(serialize(tab, NULL))
   summary(tab)
   combine_tables(tab, tab)
-  compare_alleviated(cohort, data, c("age", "sex"))
+  compare_alleviated(cohort, c("age", "sex"), data = data)
   alleviation_curve(data$lbp_pre, data$lbp_post, rules$lbp, c(0.5, 0.1))
   pre <- c(x = 7L, y = NA, z = 3L)
   pre_copy <- pre + 0L
