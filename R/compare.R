@@ -15,7 +15,8 @@
 #' @param simulate_B Replicates for a simulated chi-square p-value.
 #' @return A data frame of class `alleviation_comparison`, one row per
 #'   numeric variable and one per level of a categorical one (plus a row for
-#'   its missing values when there are any): `variable`, `level`,
+#'   its missing values when there are any; a variable without a single value
+#'   among the judged patients gets only that row): `variable`, `level`,
 #'   `alleviated`, `not_alleviated` (formatted text), `p_value` and `test`
 #'   (on the first row of each variable). The group sizes and the number not
 #'   judged are in the attributes `n_alleviated`, `n_not_alleviated` and
@@ -55,6 +56,7 @@ compare_alleviated <- function(x, data, vars, simulate_B = 10000L) {
 }
 
 describe_numeric <- function(name, values, group) {
+  if (all(is.na(values))) return(all_missing_rows(name, group))
   summarise <- function(v) {
     v <- v[!is.na(v)]
     if (!length(v)) return("-")
@@ -74,6 +76,7 @@ describe_numeric <- function(name, values, group) {
 }
 
 describe_categorical <- function(name, values, group, simulate_B) {
+  if (all(is.na(values))) return(all_missing_rows(name, group))
   f <- if (is.factor(values)) values else factor(values)
   counts <- table(f, factor(group, levels = c(TRUE, FALSE)), useNA = "no")
   column_totals <- colSums(counts)
@@ -90,6 +93,16 @@ describe_categorical <- function(name, values, group, simulate_B) {
                     p_value = c(test$p_value, rep(NA_real_, nrow(counts) - 1L)),
                     test = c(test$test, rep(NA_character_, nrow(counts) - 1L)))
   rbind(out, missing_row(name, c(sum(is.na(f) & group), sum(is.na(f) & !group))))
+}
+
+# A variable without a single value among the judged patients (an all-NA
+# column of any type, a factor without levels, no judged patient at all):
+# only its "missing" row, with the counts per group, and no test.
+all_missing_rows <- function(name, group) {
+  data.frame(variable = name, level = "missing",
+             alleviated = format_integer(sum(group)),
+             not_alleviated = format_integer(sum(!group)),
+             p_value = NA_real_, test = NA_character_)
 }
 
 # The "missing" row of a variable (alleviated, not alleviated); none when

@@ -50,3 +50,58 @@ test_that("bad input is an error naming the argument", {
                "`vars` column \"exam_date\" must be numeric, factor, character or logical")
   expect_error(compare_alleviated(cohort, myelography, "age", simulate_B = "x"), "`simulate_B`")
 })
+
+test_that("an all-missing variable gives its missing row and no test, whatever its type", {
+  d <- myelography
+  n_yes <- sum(group)
+  n_no <- sum(!group)
+  d$lgl <- NA
+  d$chr <- NA_character_
+  d$fct0 <- factor(rep(NA, nrow(d)))                      # no levels at all
+  d$fct2 <- factor(rep(NA, nrow(d)), levels = c("a", "b")) # levels, no values
+  d$dbl <- NA_real_
+  d$int <- NA_integer_
+  d$nan <- NaN
+  vars <- c("lgl", "chr", "fct0", "fct2", "dbl", "int", "nan")
+  for (v in vars) {
+    cmp <- compare_alleviated(cohort, d, v)
+    expect_identical(nrow(cmp), 1L, info = v)
+    expect_identical(cmp$level, "missing", info = v)
+    expect_identical(cmp$alleviated, format(n_yes), info = v)
+    expect_identical(cmp$not_alleviated, format(n_no), info = v)
+    expect_true(is.na(cmp$p_value), info = v)
+    expect_true(is.na(cmp$test), info = v)
+  }
+  # beside ordinary variables, which keep their rows and p-values
+  cmp <- compare_alleviated(cohort, d, c("age", vars, "sex"))
+  expect_identical(unique(cmp$variable), c("age", vars, "sex"))
+  expect_equal(cmp$p_value[cmp$variable == "sex"][1],
+               fisher.test(table(myelography$sex[judged], group))$p.value)
+  expect_output(print(cmp), "fct0 +missing")
+  # values only among patients who were not judged count as missing too
+  d$only_unjudged <- ifelse(judged, NA, "x")
+  cmp <- compare_alleviated(cohort, d, "only_unjudged")
+  expect_identical(cmp$level, "missing")
+  expect_identical(cmp$alleviated, format(n_yes))
+})
+
+test_that("a variable missing in one group only is counted there", {
+  d <- myelography
+  d$arm <- ifelse(cohort$any_alleviated %in% FALSE,
+                  c("a", "b")[(seq_len(nrow(d)) %% 2) + 1], NA)
+  d$score <- ifelse(cohort$any_alleviated %in% TRUE, NA, d$age)
+  cmp <- compare_alleviated(cohort, d, c("arm", "score"))
+  arm <- cmp[cmp$variable == "arm", ]
+  expect_identical(arm$level, c("a", "b", "missing"))
+  expect_identical(arm$alleviated, c("0 (-)", "0 (-)", format(sum(group))))
+  expect_identical(arm$not_alleviated[3], "0")
+  expect_identical(arm$not_alleviated[1:2],
+                   sprintf("%d (%.1f%%)", as.vector(table(d$arm[judged])),
+                           100 * as.vector(table(d$arm[judged])) / sum(!group)))
+  expect_true(all(is.na(arm$p_value)))
+  score <- cmp[cmp$variable == "score", ]
+  expect_identical(score$level, c("median [IQR]", "missing"))
+  expect_identical(score$alleviated, c("-", format(sum(group))))
+  expect_identical(score$not_alleviated[2], "0")
+  expect_true(all(is.na(score$p_value)))
+})
