@@ -8,11 +8,20 @@
 #' Patients who could not be judged (`any_alleviated` NA) and missing values
 #' of each variable are counted, not hidden.
 #'
+#' Where no test can tell the groups apart whatever the data, `test` says
+#' `"not informative"` and `p_value` is `NA`: for a numeric variable when one
+#' group has no values or every value is the same; for a categorical one when
+#' the counts leave every table equally likely (one level observed, one group
+#' empty, every level seen once, ...; see [summary.alleviation_table()]).
+#'
 #' @param x A `myelo_cohort` from [classify_cohort()].
 #' @param data The data frame `x` was classified from, one row per row of
 #'   `x`.
 #' @param vars Names of the columns of `data` to describe.
 #' @param simulate_B Replicates for a simulated chi-square p-value.
+#' @param seed The random seed of a simulated p-value (default 1), or `NULL`
+#'   for the session's own random numbers; the session's random number state
+#'   is put back exactly as it was. See [summary.alleviation_table()].
 #' @return A data frame of class `alleviation_comparison`, one row per
 #'   numeric variable and one per level of a categorical one (plus a row for
 #'   its missing values when there are any; a variable without a single value
@@ -26,13 +35,14 @@
 #' compare_alleviated(cohort, myelography,
 #'                    c("age", "sex", "diagnosis", "myelo_block"))
 #' @export
-compare_alleviated <- function(x, data, vars, simulate_B = 10000L) {
+compare_alleviated <- function(x, data, vars, simulate_B = 10000L, seed = 1L) {
   call <- sys.call()
   check_cohort(x, "x", call)
   check_source_data(data, x, call)
   check_names(vars, "vars", call)
   check_columns_exist(names(data), vars, "vars", call = call)
   check_number(simulate_B, "simulate_B", min = 100, call = call)
+  check_seed(seed, call = call)
   group <- x$any_alleviated
   judged <- !is.na(group)
   rows <- lapply(vars, function(v) {
@@ -41,7 +51,7 @@ compare_alleviated <- function(x, data, vars, simulate_B = 10000L) {
       describe_numeric(v, values[judged], group[judged])
     } else if ((is.factor(values) || is.character(values) ||
                 is.logical(values)) && is.null(dim(values))) {
-      describe_categorical(v, values[judged], group[judged], simulate_B)
+      describe_categorical(v, values[judged], group[judged], simulate_B, seed)
     } else {
       abort(sprintf("`vars` column \"%s\" must be numeric, factor, character or logical, not %s.",
                     v, describe_value(values)), call)
@@ -52,7 +62,7 @@ compare_alleviated <- function(x, data, vars, simulate_B = 10000L) {
   structure(out, class = c("alleviation_comparison", "data.frame"),
             n_alleviated = sum(group, na.rm = TRUE),
             n_not_alleviated = sum(!group, na.rm = TRUE),
-            n_not_judged = sum(!judged))
+            n_not_judged = sum(!judged), simulate_B = simulate_B, seed = seed)
 }
 
 describe_numeric <- function(name, values, group) {
@@ -66,16 +76,19 @@ describe_numeric <- function(name, values, group) {
   }
   a <- values[group]
   b <- values[!group]
+  # No rank test can tell the groups apart when one of them has no values or
+  # when every value is the same (wilcox.test() then gives NaN).
   p <- if (sum(!is.na(a)) && sum(!is.na(b))) {
     suppressWarnings(stats::wilcox.test(a, b)$p.value)
   } else NA_real_
   out <- data.frame(variable = name, level = "median [IQR]",
                     alleviated = summarise(a), not_alleviated = summarise(b),
-                    p_value = p, test = "Wilcoxon rank-sum")
+                    p_value = if (is.na(p)) NA_real_ else p,
+                    test = if (is.na(p)) not_informative else "Wilcoxon rank-sum")
   rbind(out, missing_row(name, c(sum(is.na(a)), sum(is.na(b)))))
 }
 
-describe_categorical <- function(name, values, group, simulate_B) {
+describe_categorical <- function(name, values, group, simulate_B, seed) {
   if (all(is.na(values))) return(all_missing_rows(name, group))
   f <- if (is.factor(values)) values else factor(values)
   counts <- table(f, factor(group, levels = c(TRUE, FALSE)), useNA = "no")
@@ -83,10 +96,8 @@ describe_categorical <- function(name, values, group, simulate_B) {
   cell <- function(k, j) {
     format_percent_of(counts[k, j], column_totals[[j]])
   }
-  used <- counts[rowSums(counts) > 0, , drop = FALSE]
-  test <- if (nrow(used) >= 2L && all(colSums(used) > 0)) {
-    heterogeneity_test(used[, 1L], rowSums(used), simulate_B)
-  } else list(test = NA_character_, p_value = NA_real_)
+  # levels x (alleviated, not): the strata of heterogeneity_test()
+  test <- heterogeneity_test(counts[, 1L], rowSums(counts), simulate_B, seed)
   out <- data.frame(variable = name, level = levels(f),
                     alleviated = vapply(seq_len(nrow(counts)), cell, "", j = 1L),
                     not_alleviated = vapply(seq_len(nrow(counts)), cell, "", j = 2L),
@@ -136,8 +147,10 @@ print.alleviation_comparison <- function(x, ...) {
   shown$p_value <- ifelse(is.na(x$p_value), "", format_p(x$p_value))
   shown$test[is.na(shown$test)] <- ""
   attr(shown, "n_alleviated") <- attr(shown, "n_not_alleviated") <-
-    attr(shown, "n_not_judged") <- NULL
+    attr(shown, "n_not_judged") <- attr(shown, "simulate_B") <-
+    attr(shown, "seed") <- NULL
   class(shown) <- "data.frame"
   print(shown, right = FALSE, row.names = FALSE)
+  print_test_notes(x$test, attr(x, "simulate_B"), attr(x, "seed"))
   invisible(x)
 }

@@ -115,6 +115,18 @@ check_columns_exist <- function(available, columns, arg, data_arg = "data",
   invisible(columns)
 }
 
+# `seed`: NULL or a single whole number that set.seed() takes.
+check_seed <- function(x, arg = "seed", call = sys.call(-1L)) {
+  if (is.null(x)) return(invisible(x))
+  ok <- is.numeric(x) && !is.object(x) && length(x) == 1L && is.null(dim(x)) &&
+    is.finite(x) && x == round(x) && abs(x) <= .Machine$integer.max
+  if (!ok) {
+    abort(sprintf("`%s` must be NULL or a single whole number, not %s.", arg,
+                  describe_value(x)), call)
+  }
+  invisible(x)
+}
+
 ci_methods <- c("wilson", "exact", "jeffreys", "agresti-coull")
 
 check_conf_level <- function(x, call = sys.call(-1L)) {

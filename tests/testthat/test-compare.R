@@ -99,9 +99,51 @@ test_that("a variable missing in one group only is counted there", {
                    sprintf("%d (%.1f%%)", as.vector(table(d$arm[judged])),
                            100 * as.vector(table(d$arm[judged])) / sum(!group)))
   expect_true(all(is.na(arm$p_value)))
+  expect_identical(arm$test, c("not informative", NA, NA))
   score <- cmp[cmp$variable == "score", ]
   expect_identical(score$level, c("median [IQR]", "missing"))
   expect_identical(score$alleviated, c("-", format(sum(group))))
   expect_identical(score$not_alleviated[2], "0")
   expect_true(all(is.na(score$p_value)))
+  expect_identical(score$test, c("not informative", NA))
+  expect_output(print(cmp), "not informative: given the numbers in each group")
+})
+
+test_that("tests that cannot inform say so, with p NA", {
+  d <- myelography
+  d$same <- 5                                    # every value the same
+  d$one_level <- factor(rep("x", nrow(d)), levels = c("x", "y"))
+  d$unique_level <- as.character(seq_len(nrow(d)))   # each level seen once
+  cmp <- compare_alleviated(cohort, d, c("same", "one_level", "unique_level"))
+  first <- cmp[!duplicated(cmp$variable), ]
+  expect_identical(first$test, rep("not informative", 3))
+  expect_true(all(is.na(cmp$p_value)))
+  # fisher.test() agrees that these tables carry nothing: p = 1
+  expect_equal(fisher.test(table(d$one_level[judged], group))$p.value, 1)
+})
+
+test_that("a simulated p-value is reproducible and leaves the random stream alone", {
+  d <- myelography
+  set.seed(11)
+  # 30 levels with 300+ judged patients: Fisher's test is not tried
+  d$site <- sprintf("s%02d", sample(30, nrow(d), replace = TRUE))
+  set.seed(5)
+  before <- .Random.seed
+  a <- compare_alleviated(cohort, d, "site", simulate_B = 2000)
+  expect_identical(.Random.seed, before)
+  b <- compare_alleviated(cohort, d, "site", simulate_B = 2000)
+  expect_identical(a$p_value, b$p_value)
+  expect_identical(a$test[1], "chi-square (simulated p)")
+  counts <- table(d$site[judged], factor(group, levels = c(TRUE, FALSE)))
+  set.seed(1)
+  oracle <- chisq.test(counts, simulate.p.value = TRUE, B = 2000)$p.value
+  expect_equal(a$p_value[1], oracle)
+  expect_output(print(a), "simulated p: 2,000 replicates, seed 1")
+  c7 <- compare_alleviated(cohort, d, "site", simulate_B = 2000, seed = 7)
+  set.seed(7)
+  expect_equal(c7$p_value[1],
+               chisq.test(counts, simulate.p.value = TRUE, B = 2000)$p.value)
+  expect_error(compare_alleviated(cohort, d, "site", seed = 1.5), "`seed`",
+               class = "myelorelief_error")
+  expect_error(compare_alleviated(cohort, d, "site", seed = "a"), "`seed`")
 })
