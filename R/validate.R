@@ -60,8 +60,11 @@ check_flag <- function(x, arg, call = sys.call(-1L)) {
 }
 
 # match.arg() with an error message that names the argument and the choices.
-check_choice <- function(x, choices, arg, call = sys.call(-1L)) {
-  if (identical(x, choices)) return(choices[1L])
+# The whole vector of choices (an argument left at its default) means the
+# first, unless default_ok is FALSE (a stored value must be one string).
+check_choice <- function(x, choices, arg, call = sys.call(-1L),
+                         default_ok = TRUE) {
+  if (default_ok && identical(x, choices)) return(choices[1L])
   if (!is.character(x) || length(x) != 1L || is.na(x) ||
       !x %in% choices) {
     abort(sprintf("`%s` must be one of %s, not %s.", arg,
