@@ -21,3 +21,8 @@ format_rate <- function(rate, lower, upper, digits = 1L, sep = "-") {
 format_p <- function(p) {
   ifelse(is.na(p), "-", format.pval(p, digits = 2L, eps = 1e-4))
 }
+
+# "1 patient", "2 patients", "1,234 patients": a count and its noun.
+count_of <- function(n, singular, plural = paste0(singular, "s")) {
+  paste(format_integer(n), ifelse(n == 1, singular, plural))
+}

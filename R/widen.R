@@ -82,10 +82,10 @@ widen_measurements <- function(long, id = "id", symptom = "symptom",
   unpaired <- which(!partner %in% cell)
   if (length(unpaired)) {
     bad <- unpaired[1L]
-    abort(sprintf("`long` has a \"%s\" value without its \"%s\" partner for %s = %s, %s = \"%s\" (row %d); %d such rows.",
+    abort(sprintf("`long` has a \"%s\" value without its \"%s\" partner for %s = %s, %s = \"%s\" (row %d); %s.",
                   times[bad], if (stage[bad] == 1L) post else pre, id,
                   format(ids[bad]), symptom, symptoms[bad], bad,
-                  length(unpaired)), call)
+                  count_of(length(unpaired), "such row")), call)
   }
   wide <- matrix(if (is.integer(values)) NA_integer_ else NA_real_,
                  nrow = length(patient_ids), ncol = 2L * length(symptom_names))
