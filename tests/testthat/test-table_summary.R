@@ -216,3 +216,15 @@ test_that("statistics tied on paper are tied in the simulation", {
     if (k == 1) expect_identical(res$p_value, 1)
   }
 })
+
+test_that("print() says which tests are not informative or simulated", {
+  set.seed(8)
+  g <- sample(25, 1500, replace = TRUE)
+  tab <- stratified(c(g, 26:28), c(rep(8, 1500), 8, 8, 8),
+                    c(sample(c(1, 8, 8), 1500, replace = TRUE), 8, 8, 8))
+  one_each <- stratified(1:6, rep(8, 6), c(1, 8, 1, 8, 8, 8))
+  expect_snapshot({
+    summary(tab, simulate_B = 2000)
+    summary(one_each)
+  })
+})
