@@ -16,7 +16,10 @@
 #' @param x Numbers of events: whole numbers >= 0.
 #' @param n Numbers of trials: whole numbers >= `x`. `x` and `n` are recycled
 #'   to a common length. Where `n` is 0 the estimate and bounds are `NA`.
-#' @param conf_level Confidence level, strictly between 0 and 1.
+#' @param conf_level Confidence level, strictly between 0 and 1. Every
+#'   method gives finite bounds in \[0, 1\] with `lower <= upper` for any such
+#'   level, however close to 0 or 1 (tail probabilities are computed as upper
+#'   tails, not as `1 - alpha / 2`, which rounds to 1 near 1).
 #' @param method One of `"wilson"`, `"exact"`, `"jeffreys"`,
 #'   `"agresti-coull"`.
 #' @return A data frame with columns `estimate` (x / n), `lower`, `upper`,
@@ -64,31 +67,44 @@ prop_ci <- function(x, n, conf_level = 0.95,
 }
 
 # The interval formulas on validated doubles; shared with tabulate_cohort().
+# Upper-tail probabilities are passed as such (lower.tail = FALSE), never as
+# 1 - alpha / 2: that rounds to 1 when conf_level is within about 1e-16 of 1
+# (qnorm(1) is Inf and the Wilson bounds were NaN) and loses digits well
+# before. Every method gives bounds in [0, 1], lower <= estimate <= upper,
+# for any conf_level strictly between 0 and 1.
 proportion_interval <- function(x, n, conf_level, method) {
   alpha <- 1 - conf_level
   empty <- n == 0
   n[empty] <- NA_real_
   estimate <- x / n
+  z <- stats::qnorm(alpha / 2, lower.tail = FALSE)
   bounds <- switch(
     method,
-    wilson = wilson_bounds(x, n, stats::qnorm(1 - alpha / 2)),
+    wilson = wilson_bounds(x, n, z),
     exact = list(
       lower = ifelse(x == 0, 0, stats::qbeta(alpha / 2, x, n - x + 1)),
-      upper = ifelse(x == n, 1, stats::qbeta(1 - alpha / 2, x + 1, n - x))),
+      upper = ifelse(x == n, 1, stats::qbeta(alpha / 2, x + 1, n - x,
+                                            lower.tail = FALSE))),
     jeffreys = list(
       lower = ifelse(x == 0, 0, stats::qbeta(alpha / 2, x + 0.5, n - x + 0.5)),
-      upper = ifelse(x == n, 1, stats::qbeta(1 - alpha / 2, x + 0.5,
-                                            n - x + 0.5))),
+      upper = ifelse(x == n, 1, stats::qbeta(alpha / 2, x + 0.5, n - x + 0.5,
+                                            lower.tail = FALSE))),
     "agresti-coull" = {
-      z <- stats::qnorm(1 - alpha / 2)
       n_tilde <- n + z^2
       p_tilde <- (x + z^2 / 2) / n_tilde
       half <- z * sqrt(p_tilde * (1 - p_tilde) / n_tilde)
-      list(lower = pmax(0, p_tilde - half), upper = pmin(1, p_tilde + half))
+      list(lower = p_tilde - half, upper = p_tilde + half)
     })
-  bounds$lower[empty] <- NA_real_
-  bounds$upper[empty] <- NA_real_
-  list2DF(list(estimate = estimate, lower = bounds$lower, upper = bounds$upper))
+  # Round-off can leave a bound a hair outside [0, 1], or (conf_level near
+  # 0, where an interval is a few ulps wide) the two bounds a few ulps in the
+  # wrong order; such bounds meet halfway.
+  lower <- pmax(0, bounds$lower)
+  upper <- pmin(1, bounds$upper)
+  reversed <- which(lower > upper)
+  lower[reversed] <- upper[reversed] <- (lower[reversed] + upper[reversed]) / 2
+  lower[empty] <- NA_real_
+  upper[empty] <- NA_real_
+  list2DF(list(estimate = estimate, lower = lower, upper = upper))
 }
 
 # Written as in prop.test() so the bounds agree to rounding: exact 0 at x = 0

@@ -217,7 +217,7 @@ print.myelo_cohort <- function(x, n = 6L, ...) {
   rules <- cohort_rules(x)
   total <- nrow(x)
   cat(sprintf("<myelo_cohort> %s, %s: %s\n",
-              count_noun(total, "patient"), count_noun(length(rules), "symptom"),
+              count_of(total, "patient"), count_of(length(rules), "symptom"),
               paste(names(rules), collapse = ", ")))
   judged <- sum(!is.na(x$any_alleviated))
   cat(sprintf("Any symptom alleviated: %s (%s not judged: missing values)\n",
@@ -240,7 +240,7 @@ print.myelo_cohort <- function(x, n = 6L, ...) {
   if (total > 0L) {
     cat("\n")
     print(as.data.frame(utils::head(x, n))[shown], ...)
-    if (total > n) cat(sprintf("... %s more rows\n", format(total - n, big.mark = ",")))
+    if (total > n) cat(sprintf("... %s more\n", count_of(total - n, "row")))
   }
   invisible(x)
 }

@@ -8,6 +8,12 @@
 #' Patients who could not be judged (`any_alleviated` NA) and missing values
 #' of each variable are counted, not hidden.
 #'
+#' Where no test can tell the groups apart whatever the data, `test` says
+#' `"not informative"` and `p_value` is `NA`: for a numeric variable when one
+#' group has no values or every value is the same; for a categorical one when
+#' the counts leave every table equally likely (one level observed, one group
+#' empty, every level seen once, ...; see [summary.alleviation_table()]).
+#'
 #' @param x A `myelo_cohort` from [classify_cohort()]; it carries its
 #'   patients' columns.
 #' @param vars Names of the columns to describe, of `x` or of `data`.
@@ -16,9 +22,13 @@
 #'   [tabulate_cohort()]. (Version 0.1.0 took `data` before `vars`; that
 #'   order still works, with a warning.)
 #' @param simulate_B Replicates for a simulated chi-square p-value.
+#' @param seed The random seed of a simulated p-value (default 1), or `NULL`
+#'   for the session's own random numbers; the session's random number state
+#'   is put back exactly as it was. See [summary.alleviation_table()].
 #' @return A data frame of class `alleviation_comparison`, one row per
 #'   numeric variable and one per level of a categorical one (plus a row for
-#'   its missing values when there are any): `variable`, `level`,
+#'   its missing values when there are any; a variable without a single value
+#'   among the judged patients gets only that row): `variable`, `level`,
 #'   `alleviated`, `not_alleviated` (formatted text), `p_value` and `test`
 #'   (on the first row of each variable). The group sizes and the number not
 #'   judged are in the attributes `n_alleviated`, `n_not_alleviated` and
@@ -27,7 +37,8 @@
 #' cohort <- classify_cohort(myelography)
 #' compare_alleviated(cohort, c("age", "sex", "diagnosis", "myelo_block"))
 #' @export
-compare_alleviated <- function(x, vars, data = NULL, simulate_B = 10000L) {
+compare_alleviated <- function(x, vars, data = NULL, simulate_B = 10000L,
+                               seed = 1L) {
   call <- sys.call()
   if (is.data.frame(vars) && is.character(data)) {
     warning("compare_alleviated(x, data, vars) is the argument order of version 0.1.0; use compare_alleviated(x, vars, data = data), or leave `data` out: the cohort carries its columns.",
@@ -43,6 +54,7 @@ compare_alleviated <- function(x, vars, data = NULL, simulate_B = 10000L) {
                       data_arg = if (is.null(data)) "x" else "data or x",
                       call = call)
   check_number(simulate_B, "simulate_B", min = 100, call = call)
+  check_seed(seed, call = call)
   group <- x$any_alleviated
   judged <- !is.na(group)
   rows <- lapply(vars, function(v) {
@@ -51,7 +63,7 @@ compare_alleviated <- function(x, vars, data = NULL, simulate_B = 10000L) {
       describe_numeric(v, values[judged], group[judged])
     } else if ((is.factor(values) || is.character(values) ||
                 is.logical(values)) && is.null(dim(values))) {
-      describe_categorical(v, values[judged], group[judged], simulate_B)
+      describe_categorical(v, values[judged], group[judged], simulate_B, seed)
     } else {
       abort(sprintf("`vars` column \"%s\" must be numeric, factor, character or logical, not %s.",
                     v, describe_value(values)), call)
@@ -62,10 +74,11 @@ compare_alleviated <- function(x, vars, data = NULL, simulate_B = 10000L) {
   structure(out, class = c("alleviation_comparison", "data.frame"),
             n_alleviated = sum(group, na.rm = TRUE),
             n_not_alleviated = sum(!group, na.rm = TRUE),
-            n_not_judged = sum(!judged))
+            n_not_judged = sum(!judged), simulate_B = simulate_B, seed = seed)
 }
 
 describe_numeric <- function(name, values, group) {
+  if (all(is.na(values))) return(all_missing_rows(name, group))
   summarise <- function(v) {
     v <- v[!is.na(v)]
     if (!length(v)) return("-")
@@ -75,32 +88,44 @@ describe_numeric <- function(name, values, group) {
   }
   a <- values[group]
   b <- values[!group]
+  # No rank test can tell the groups apart when one of them has no values or
+  # when every value is the same (wilcox.test() then gives NaN).
   p <- if (sum(!is.na(a)) && sum(!is.na(b))) {
     suppressWarnings(stats::wilcox.test(a, b)$p.value)
   } else NA_real_
   out <- data.frame(variable = name, level = "median [IQR]",
                     alleviated = summarise(a), not_alleviated = summarise(b),
-                    p_value = p, test = "Wilcoxon rank-sum")
+                    p_value = if (is.na(p)) NA_real_ else p,
+                    test = if (is.na(p)) not_informative else "Wilcoxon rank-sum")
   rbind(out, missing_row(name, c(sum(is.na(a)), sum(is.na(b)))))
 }
 
-describe_categorical <- function(name, values, group, simulate_B) {
+describe_categorical <- function(name, values, group, simulate_B, seed) {
+  if (all(is.na(values))) return(all_missing_rows(name, group))
   f <- if (is.factor(values)) values else factor(values)
   counts <- table(f, factor(group, levels = c(TRUE, FALSE)), useNA = "no")
   column_totals <- colSums(counts)
   cell <- function(k, j) {
     format_percent_of(counts[k, j], column_totals[[j]])
   }
-  used <- counts[rowSums(counts) > 0, , drop = FALSE]
-  test <- if (nrow(used) >= 2L && all(colSums(used) > 0)) {
-    heterogeneity_test(used[, 1L], rowSums(used), simulate_B)
-  } else list(test = NA_character_, p_value = NA_real_)
+  # levels x (alleviated, not): the strata of heterogeneity_test()
+  test <- heterogeneity_test(counts[, 1L], rowSums(counts), simulate_B, seed)
   out <- data.frame(variable = name, level = levels(f),
                     alleviated = vapply(seq_len(nrow(counts)), cell, "", j = 1L),
                     not_alleviated = vapply(seq_len(nrow(counts)), cell, "", j = 2L),
                     p_value = c(test$p_value, rep(NA_real_, nrow(counts) - 1L)),
                     test = c(test$test, rep(NA_character_, nrow(counts) - 1L)))
   rbind(out, missing_row(name, c(sum(is.na(f) & group), sum(is.na(f) & !group))))
+}
+
+# A variable without a single value among the judged patients (an all-NA
+# column of any type, a factor without levels, no judged patient at all):
+# only its "missing" row, with the counts per group, and no test.
+all_missing_rows <- function(name, group) {
+  data.frame(variable = name, level = "missing",
+             alleviated = format_integer(sum(group)),
+             not_alleviated = format_integer(sum(!group)),
+             p_value = NA_real_, test = NA_character_)
 }
 
 # The "missing" row of a variable (alleviated, not alleviated); none when
@@ -134,8 +159,10 @@ print.alleviation_comparison <- function(x, ...) {
   shown$p_value <- ifelse(is.na(x$p_value), "", format_p(x$p_value))
   shown$test[is.na(shown$test)] <- ""
   attr(shown, "n_alleviated") <- attr(shown, "n_not_alleviated") <-
-    attr(shown, "n_not_judged") <- NULL
+    attr(shown, "n_not_judged") <- attr(shown, "simulate_B") <-
+    attr(shown, "seed") <- NULL
   class(shown) <- "data.frame"
   print(shown, right = FALSE, row.names = FALSE)
+  print_test_notes(x$test, attr(x, "simulate_B"), attr(x, "seed"))
   invisible(x)
 }

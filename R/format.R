@@ -22,7 +22,7 @@ format_p <- function(p) {
   ifelse(is.na(p), "-", format.pval(p, digits = 2L, eps = 1e-4))
 }
 
-# "1 patient", "2,000 patients"
-count_noun <- function(n, noun) {
-  sprintf("%s %s%s", format_integer(n), noun, if (n == 1) "" else "s")
+# "1 patient", "2 patients", "1,234 patients": a count and its noun.
+count_of <- function(n, singular, plural = paste0(singular, "s")) {
+  paste(format_integer(n), ifelse(n == 1, singular, plural))
 }

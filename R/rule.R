@@ -79,29 +79,71 @@ alleviation_rule <- function(direction = c("decrease", "increase"),
   structure(rule, class = "alleviation_rule")
 }
 
+# The fields of a rule, in the order alleviation_rule() creates them.
+# `label` may be absent (`rule$label <- NULL` removes it).
+rule_fields <- c("direction", "min_change", "min_relative", "combine",
+                 "worsen_change", "worsen_relative", "absent_at", "range",
+                 "label")
+
+# A rule as check_rule() finds it: a list with exactly the fields
+# alleviation_rule() makes (`label` may be absent), each valid. Errors name
+# the field.
+check_rule_structure <- function(rule, call) {
+  check_rule_names(rule, call)
+  check_rule_fields(rule, call)
+}
+
+check_rule_names <- function(rule, call) {
+  if (!is.list(rule)) {
+    abort(sprintf("an alleviation_rule must be a list of fields, not %s.",
+                  describe_value(unclass(rule))), call)
+  }
+  fields <- names(rule)
+  if (is.null(fields)) fields <- rep("", length(rule))
+  unknown <- setdiff(fields, rule_fields)
+  if (length(unknown)) {
+    abort(sprintf("unknown field %s; the fields are %s.",
+                  if (is.na(unknown[1L]) || unknown[1L] == "") "without a name"
+                  else sprintf("`%s`", unknown[1L]),
+                  paste0("`", rule_fields, "`", collapse = ", ")), call)
+  }
+  twice <- fields[duplicated(fields)]
+  if (length(twice)) {
+    abort(sprintf("field `%s` appears more than once.", twice[1L]), call)
+  }
+  absent <- setdiff(rule_fields, c(fields, "label"))
+  if (length(absent)) {
+    abort(sprintf("field `%s` is missing.", absent[1L]), call)
+  }
+  invisible(rule)
+}
+
 # Every field of a rule, with an error naming the field. Shared by
 # alleviation_rule() and check_rule(): a rule is a plain list, and a field
 # edited by hand must not reach the C code.
 check_rule_fields <- function(rule, call) {
-  check_choice(rule$direction, c("decrease", "increase"), "direction", call)
-  check_choice(rule$combine, c("all", "any"), "combine", call)
-  for (field in c("min_change", "min_relative", "worsen_change",
-                  "worsen_relative")) {
-    check_number(rule[[field]], field, min = 0, na_ok = TRUE, call = call)
+  field <- function(name) .subset2(rule, name)
+  check_choice(field("direction"), c("decrease", "increase"), "direction",
+               call, default_ok = FALSE)
+  check_choice(field("combine"), c("all", "any"), "combine", call,
+               default_ok = FALSE)
+  for (name in c("min_change", "min_relative", "worsen_change",
+                 "worsen_relative")) {
+    check_number(field(name), name, min = 0, na_ok = TRUE, call = call)
   }
-  if (is.na(rule$min_change) && is.na(rule$min_relative)) {
+  if (is.na(field("min_change")) && is.na(field("min_relative"))) {
     abort("At least one of `min_change` and `min_relative` must be a number.",
           call)
   }
-  range <- rule$range
+  range <- field("range")
   if (!is.numeric(range) || is.object(range) || length(range) != 2L ||
-      anyNA(range) || range[1L] >= range[2L]) {
+      !is.null(dim(range)) || anyNA(range) || range[1L] >= range[2L]) {
     abort(sprintf(
       "`range` must be two increasing numbers c(lower, upper), not %s.",
       describe_value(range)), call)
   }
-  check_number(rule$absent_at, "absent_at", finite = FALSE, call = call)
-  label <- rule$label
+  check_number(field("absent_at"), "absent_at", finite = FALSE, call = call)
+  label <- field("label")
   if (!is.null(label) &&
       (!is.character(label) || length(label) != 1L || is.na(label))) {
     abort(sprintf("`label` must be NULL or a single string, not %s.",
@@ -118,40 +160,65 @@ check_rule <- function(rule, arg = "rule", call = sys.call(-1L)) {
                   arg, describe_value(rule)), call)
   }
   if (rule_is_intact(rule)) return(invisible(rule))
-  tryCatch(check_rule_fields(rule, call), myelorelief_error = function(e) {
+  tryCatch(check_rule_structure(rule, call), myelorelief_error = function(e) {
     abort(sprintf("`%s` is not a valid alleviation_rule any more (was it edited by hand?): %s",
                   arg, conditionMessage(e)), call)
   })
   invisible(rule)
 }
 
-# The quick test of every field at once, true only when check_rule_fields()
-# would pass; that slower check runs only to say what is wrong. (Field by
-# field it costs ~50 us, which dominated calls on small inputs.)
+# The quick test, true only when check_rule_structure() would pass; that slower
+# check runs only to say what is wrong. Each field is tested on its own, for
+# its type, length and value (never by concatenating fields: a NULL field
+# and a length-2 one would then pass as the right number of values, shifted
+# into the wrong places), and the field names must be exactly those that
+# alleviation_rule() creates. A rule built by alleviation_rule() passes;
+# anything else (integer thresholds, reordered fields, ...) takes the slow
+# path. (Field by field with check_number() it costs ~50 us, which dominated
+# calls on small inputs.)
 rule_is_intact <- function(rule) {
-  thresholds <- c(rule$min_change, rule$min_relative, rule$worsen_change,
-                  rule$worsen_relative)
-  range <- rule$range
-  absent_at <- rule$absent_at
-  label <- rule$label
-  is.double(thresholds) && length(thresholds) == 4L &&
-    all((is.na(thresholds) & !is.nan(thresholds)) |
-          (is.finite(thresholds) & thresholds >= 0)) &&
-    !(is.na(thresholds[1L]) && is.na(thresholds[2L])) &&
-    is.double(range) && length(range) == 2L && !anyNA(range) &&
-    range[1L] < range[2L] && is.null(attributes(range)) &&
-    is.double(absent_at) && length(absent_at) == 1L && !is.na(absent_at) &&
-    (identical(rule$direction, "decrease") || identical(rule$direction, "increase")) &&
-    (identical(rule$combine, "all") || identical(rule$combine, "any")) &&
-    (is.null(label) || (is.character(label) && length(label) == 1L && !is.na(label)))
+  typeof(rule) == "list" && identical(names(rule), rule_fields) &&
+    identical(class(rule), "alleviation_rule") &&
+    intact_threshold(.subset2(rule, "min_change")) &&
+    intact_threshold(.subset2(rule, "min_relative")) &&
+    intact_threshold(.subset2(rule, "worsen_change")) &&
+    intact_threshold(.subset2(rule, "worsen_relative")) &&
+    !(is.na(.subset2(rule, "min_change")) && is.na(.subset2(rule, "min_relative"))) &&
+    {
+      range <- .subset2(rule, "range")
+      is.double(range) && length(range) == 2L && is.null(attributes(range)) &&
+        !anyNA(range) && range[1L] < range[2L]
+    } && {
+      absent_at <- .subset2(rule, "absent_at")
+      is.double(absent_at) && length(absent_at) == 1L &&
+        is.null(attributes(absent_at)) && !is.na(absent_at)
+    } &&
+    (identical(.subset2(rule, "direction"), "decrease") ||
+       identical(.subset2(rule, "direction"), "increase")) &&
+    (identical(.subset2(rule, "combine"), "all") ||
+       identical(.subset2(rule, "combine"), "any")) && {
+      label <- .subset2(rule, "label")
+      is.null(label) ||
+        (is.character(label) && length(label) == 1L && !is.na(label))
+    }
 }
 
-# The rule as the nine doubles the C glue unpacks (src/glue.c).
+# One threshold as alleviation_rule() stores it: a plain double, NA (not
+# NaN) to leave it out, or finite and >= 0.
+intact_threshold <- function(x) {
+  is.double(x) && length(x) == 1L && is.null(attributes(x)) &&
+    (if (is.na(x)) !is.nan(x) else x >= 0 && x < Inf)
+}
+
+# The rule as the nine doubles the C glue unpacks (src/glue.c), field by
+# name (.subset2: no partial matching, no dispatch), of a rule check_rule()
+# passed.
 rule_params <- function(rule) {
-  c(rule$direction == "increase", rule$combine == "any",
-    rule$min_change, rule$min_relative,
-    rule$worsen_change, rule$worsen_relative,
-    rule$absent_at, rule$range)
+  field <- function(name) .subset2(rule, name)
+  as.double(c(field("direction") == "increase", field("combine") == "any",
+              field("min_change"), field("min_relative"),
+              field("worsen_change"), field("worsen_relative"),
+              field("absent_at"), field("range")))
 }
 
 # "falls by at least 2 points and by at least 30% of baseline"

@@ -41,8 +41,9 @@ print.alleviation_table <- function(x, digits = 1L, ...) {
   by <- attr(x, "by")
   cells <- strip_margins(x, by)
   patients <- if (nrow(cells)) sum(cells$n[cells$symptom == cells$symptom[1L]]) else 0
-  cat(sprintf("<alleviation_table> %s patients, %d symptoms%s; %s%% %s intervals\n",
-              format_integer(patients), nlevels(x$symptom) - 1L,
+  cat(sprintf("<alleviation_table> %s, %s%s; %s%% %s intervals\n",
+              count_of(patients, "patient"),
+              count_of(nlevels(x$symptom) - 1L, "symptom"),
               if (length(by)) paste0(", by ", paste(by, collapse = " x ")) else "",
               format(100 * attr(x, "conf_level")),
               method_label(attr(x, "method"))))

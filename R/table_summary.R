@@ -9,14 +9,39 @@
 #' With several `by` columns each combination of their values is a stratum.
 #' Strata without evaluable patients and the overall rows take no part.
 #'
+#' Both tests are conditional on the margins: the number of evaluable
+#' patients in each stratum and the numbers alleviated and not. Where the
+#' margins leave every possible table equally likely, no test can tell the
+#' strata apart, whatever the data; `test` is then `"not informative"` and
+#' `p_value` is `NA`. That is so when fewer than two strata have evaluable
+#' patients, when no patient or every patient was alleviated, when every
+#' stratum has exactly one evaluable patient, and in a few other cases (one
+#' patient alleviated among strata of equal size, for instance).
+#'
+#' The simulated p-value counts a replicate whose statistic equals the
+#' observed one to a relative 1e-7 as reaching it (so statistics that are
+#' equal on paper are equal in the computer too); otherwise it is that of
+#' `chisq.test(simulate.p.value = TRUE)`.
+#'
 #' @param object An `alleviation_table`.
 #' @param simulate_B Replicates for the simulated chi-square p-value, used
 #'   only where Fisher's test is infeasible.
+#' @param seed The random seed of the simulated p-value: a single whole
+#'   number (default 1), so that the same table always gives the same
+#'   p-value. The replicates are drawn after `set.seed(seed, kind =
+#'   "Mersenne-Twister", normal.kind = "Inversion", sample.kind =
+#'   "Rejection")`, and the session's random number state is put back
+#'   exactly as it was afterwards (`.Random.seed` and the generator kinds;
+#'   no `.Random.seed` if there was none). `NULL` draws from the session's
+#'   own random number stream instead, and advances it, as [chisq.test()]
+#'   does.
 #' @param ... Ignored.
 #' @return A data frame of class `summary.alleviation_table`, one row per
 #'   symptom: `symptom`, `n`, `alleviated`, `evaluable`, `rate`, `rate_lower`,
-#'   `rate_upper`, `strata` (strata with evaluable patients), `test`,
-#'   `p_value`, `difference`, `difference_lower`, `difference_upper`.
+#'   `rate_upper`, `strata` (strata with evaluable patients), `test`
+#'   (`"Fisher's exact"`, `"chi-square (simulated p)"`, `"not informative"`,
+#'   or `NA` for a table without strata), `p_value`, `difference`,
+#'   `difference_lower`, `difference_upper`.
 #' @references
 #' Newcombe RG. Interval estimation for the difference between independent
 #' proportions: comparison of eleven methods. Stat Med 1998;17:873-890.
@@ -25,8 +50,10 @@
 #' summary(tabulate_cohort(cohort, by = "hospital"))
 #' summary(tabulate_cohort(cohort, by = "sex"))
 #' @export
-summary.alleviation_table <- function(object, simulate_B = 10000L, ...) {
+summary.alleviation_table <- function(object, simulate_B = 10000L, seed = 1L,
+                                      ...) {
   check_number(simulate_B, "simulate_B", min = 100)
+  check_seed(seed)
   by <- attr(object, "by")
   conf_level <- attr(object, "conf_level")
   method <- attr(object, "method")
@@ -37,8 +64,8 @@ summary.alleviation_table <- function(object, simulate_B = 10000L, ...) {
     overall <- proportion_interval(totals[["alleviated"]], totals[["evaluable"]],
                                    conf_level, method)
     judged <- strata[strata$evaluable > 0, , drop = FALSE]
-    test <- if (length(by) && nrow(judged) >= 2L) {
-      heterogeneity_test(judged$alleviated, judged$evaluable, simulate_B)
+    test <- if (length(by)) {
+      heterogeneity_test(judged$alleviated, judged$evaluable, simulate_B, seed)
     } else list(test = NA_character_, p_value = NA_real_)
     difference <- if (length(by) && nrow(judged) == 2L) {
       newcombe_difference(judged$alleviated, judged$evaluable, conf_level)
@@ -54,24 +81,153 @@ summary.alleviation_table <- function(object, simulate_B = 10000L, ...) {
   out <- do.call(rbind, rows)
   out$symptom <- factor(out$symptom, levels = levels(object$symptom))
   structure(out, class = c("summary.alleviation_table", "data.frame"),
-            by = by, conf_level = conf_level, method = method)
+            by = by, conf_level = conf_level, method = method,
+            simulate_B = simulate_B, seed = seed)
 }
 
-# Are the alleviation rates equal across strata? Fisher's exact test where
-# it is cheap; otherwise chi-square with a simulated p-value (which uses the
-# RNG, as chisq.test() does). R's network algorithm for tables larger than
-# 2 x 2 can run for minutes without failing (a 60 x 2 table of 1,000-patient
-# strata did), so it is tried only on small tables, and its own "workspace
-# too small" errors fall back as well.
-heterogeneity_test <- function(alleviated, evaluable, simulate_B) {
+# Are the alleviation rates equal across strata (rows: `alleviated` of
+# `evaluable` patients per stratum)? Strata without evaluable patients take
+# no part. Every test here is conditional on the margins (the stratum sizes
+# and the numbers alleviated and not), so where the margins leave every
+# possible table equally likely, no test can say anything: that is reported
+# as `not_informative` with p NA, not as p = 1 or as simulation noise.
+# Otherwise Fisher's exact test where it is cheap, and elsewhere a chi-square
+# test with a simulated p-value. R's network algorithm for tables larger
+# than 2 x 2 can run for minutes without failing (a 60 x 2 table of
+# 1,000-patient strata did), so it is tried only on small tables, and its
+# own "workspace too small" errors fall back as well.
+heterogeneity_test <- function(alleviated, evaluable, simulate_B, seed = 1L) {
+  used <- evaluable > 0
+  alleviated <- as.double(alleviated[used])
+  evaluable <- as.double(evaluable[used])
+  if (margins_decide_everything(alleviated, evaluable)) {
+    return(list(test = not_informative, p_value = NA_real_))
+  }
   counts <- cbind(alleviated, evaluable - alleviated)
   fisher <- if (fisher_is_cheap(counts)) {
     tryCatch(stats::fisher.test(counts)$p.value, error = function(e) NULL)
   }
   if (!is.null(fisher)) return(list(test = "Fisher's exact", p_value = fisher))
-  p <- suppressWarnings(stats::chisq.test(counts, simulate.p.value = TRUE,
-                                          B = simulate_B)$p.value)
+  p <- with_seed(seed, simulated_chisq_p(counts, simulate_B))
   list(test = "chi-square (simulated p)", p_value = p)
+}
+
+# The `test` of a comparison that cannot inform (see heterogeneity_test()).
+not_informative <- "not informative"
+
+# TRUE when, given the margins, every strata x (alleviated, not) table is
+# equally likely under equal rates: then Fisher's p-value (and the
+# chi-square statistic) is the same for every table, whatever the data. This
+# holds when fewer than two strata have evaluable patients, when nobody or
+# everybody was alleviated, when every stratum has one evaluable patient, and
+# in a few other cases (one alleviated patient among strata of equal size;
+# strata of 1 and 3 patients with 2 alleviated), which this finds as follows.
+# The tables are connected by moving one alleviated patient between two
+# strata, so they are all equally likely exactly when, for every pair of
+# strata (sizes ni, nj) and every total s the pair can hold, choose(ni, t) *
+# choose(nj, s - t) is the same for every feasible t. That product is
+# log-concave in t, so it is constant only over at most two values of t;
+# hence for 1 <= s <= ni + nj - 1 there must be two (t0 and t0 + 1) with
+# equal products. This depends on the sizes only, so pairs of distinct sizes
+# suffice. Checked against enumeration in the tests.
+margins_decide_everything <- function(alleviated, evaluable) {
+  a <- sum(alleviated)
+  total <- sum(evaluable)
+  if (length(evaluable) < 2L || a == 0 || a == total) return(TRUE)
+  sizes <- sort(unique(evaluable))
+  copies <- tabulate(match(evaluable, sizes), length(sizes))
+  # one size against itself (when two strata have it) and every larger one;
+  # a table that is not uniform nearly always fails at the first size
+  for (k in seq_along(sizes)) {
+    nj <- sizes[if (copies[k] >= 2L) k:length(sizes) else seq_along(sizes)[-seq_len(k)]]
+    if (!length(nj)) next
+    if (!pairs_equally_likely(sizes[k], nj, a, total)) return(FALSE)
+  }
+  TRUE
+}
+
+# For strata of sizes ni and nj (vectorised over nj) among `total` patients
+# of whom `a` were alleviated: is choose(ni, t) * choose(nj, s - t) constant
+# over the feasible t, for every total s the pair can hold?
+pairs_equally_likely <- function(ni, nj, a, total) {
+  # the totals s the pair can hold, less s = 0 and s = ni + nj (one split)
+  s_low <- pmax(1, a - (total - ni - nj))
+  s_high <- pmin(ni + nj - 1, a)
+  width <- s_high - s_low + 1
+  if (any(width > 2)) return(FALSE)
+  for (offset in 0:1) {
+    check <- width > offset
+    s <- (s_low + offset)[check]
+    j <- nj[check]
+    t0 <- pmax(0, s - j)
+    t1 <- pmin(ni, s)
+    if (any(t1 - t0 >= 2)) return(FALSE)
+    # choose(ni, t0 + 1) * choose(j, s - t0 - 1) == choose(ni, t0) * choose(j, s - t0)
+    if (any((ni - t0) * (s - t0) != (t0 + 1) * (j - s + t0 + 1))) return(FALSE)
+  }
+  TRUE
+}
+
+# The p-value of Pearson's chi-square test by Monte Carlo, as
+# chisq.test(counts, simulate.p.value = TRUE, B = B): the same random tables
+# (r2dtable() and chisq.test() both draw them with R's rcont2) and the same
+# (1 + exceeding) / (B + 1). Different in one way: a simulated statistic that
+# equals the observed one up to a relative 1e-7 counts as reaching it.
+# chisq.test() allows only 64 machine epsilons, less than the round-off of
+# summing thousands of cells in a different order, so on tables with many
+# strata tied statistics fell either side at random (a table whose true
+# p-value is 1 got about 0.57). Tables are drawn in blocks of about 2^20
+# cells, so memory stays small whatever B.
+simulated_chisq_p <- function(counts, B) {
+  rows <- rowSums(counts)
+  columns <- colSums(counts)
+  total <- sum(rows)
+  expected <- rows * columns[[1L]] / total
+  # Pearson's statistic of a two-column table from its first column:
+  # sum((a - e)^2 / e + (a - e)^2 / (n - e)) = sum((a - e)^2 / scale)
+  scale <- rows * columns[[1L]] * columns[[2L]] / total^2
+  statistic <- function(a) colSums((a - expected)^2 / scale)
+  observed <- statistic(matrix(counts[, 1L]))
+  block <- max(1, floor(2^20 / length(rows)))
+  reached <- 0
+  done <- 0
+  while (done < B) {
+    m <- min(block, B - done)
+    tables <- stats::r2dtable(m, rows, columns)
+    first <- vapply(tables, function(t) t[, 1L], numeric(length(rows)))
+    reached <- reached + sum(statistic(matrix(first, nrow = length(rows))) >=
+                               observed * (1 - 1e-7))
+    done <- done + m
+  }
+  (1 + reached) / (B + 1)
+}
+
+# Evaluates `code` after set.seed(seed) with R's default generators, then
+# puts the session's random number state back exactly as it was: the same
+# .Random.seed, or none when there was none (with the generator kinds it had).
+# seed = NULL evaluates `code` in the session's own stream.
+with_seed <- function(seed, code) {
+  if (is.null(seed)) return(code)
+  env <- globalenv()
+  had_seed <- exists(".Random.seed", envir = env, inherits = FALSE)
+  if (had_seed) {
+    old_seed <- get(".Random.seed", envir = env, inherits = FALSE)
+  } else {
+    old_kind <- RNGkind()
+  }
+  on.exit({
+    if (had_seed) {
+      assign(".Random.seed", old_seed, envir = env)
+    } else {
+      suppressWarnings(RNGkind(old_kind[1L], old_kind[2L], old_kind[3L]))
+      if (exists(".Random.seed", envir = env, inherits = FALSE)) {
+        rm(".Random.seed", envir = env)
+      }
+    }
+  })
+  set.seed(seed, kind = "Mersenne-Twister", normal.kind = "Inversion",
+           sample.kind = "Rejection")
+  code
 }
 
 # Measured worst case within these bounds: 0.15 s (20 strata, 2,000 patients).
@@ -114,5 +270,20 @@ print.summary.alleviation_table <- function(x, digits = 1L, ...) {
     }
   }
   print(shown, right = FALSE, row.names = FALSE)
+  if (length(by)) print_test_notes(x$test, attr(x, "simulate_B"), attr(x, "seed"))
   invisible(x)
+}
+
+# Footnotes for the tests a print shows; shared with
+# print.alleviation_comparison().
+print_test_notes <- function(test, simulate_B, seed) {
+  if (any(test %in% not_informative)) {
+    cat("not informative: given the numbers in each group, every arrangement of the\n",
+        "  data is equally likely, so no test can tell the groups apart\n", sep = "")
+  }
+  if (any(test %in% "chi-square (simulated p)") && !is.null(simulate_B)) {
+    cat(sprintf("simulated p: %s replicates, %s\n", format_integer(simulate_B),
+                if (is.null(seed)) "session's random numbers"
+                else paste("seed", format(seed))))
+  }
 }

@@ -7,7 +7,9 @@ abort <- function(message, call = NULL) {
 }
 
 # A short description of a value for error messages: "abc" in quotes, single
-# numbers as they are, anything else by its type and length.
+# numbers as they are, anything else by its type and length: "an integer
+# vector of length 3", "a list of length 2", "a Date vector of length 1",
+# "an alleviation_rule object of length 9", "a double matrix of 2 x 2".
 describe_value <- function(x) {
   if (is.null(x)) return("NULL")
   if (is.factor(x)) return(sprintf("a factor of length %d", length(x)))
@@ -15,11 +17,27 @@ describe_value <- function(x) {
   if (length(x) == 1L && !is.object(x) && is.null(dim(x)) &&
       (is.character(x) || is.numeric(x) || is.logical(x))) {
     if (is.character(x) && !is.na(x)) return(sprintf("\"%s\"", x))
+    if (is.character(x)) return("NA_character_")
     return(format(x))
   }
-  kind <- if (is.object(x)) class(x)[1L] else typeof(x)
-  sprintf("a %s %s of length %d", kind,
-          if (is.list(x)) "list" else "vector", length(x))
+  if (!is.object(x) && length(dim(x)) == 2L) {
+    return(sprintf("%s matrix of %d x %d", with_article(typeof(x)),
+                   nrow(x), ncol(x)))
+  }
+  what <- if (is.object(x)) {
+    paste(class(x)[1L], if (is.list(x)) "object" else "vector")
+  } else if (is.list(x)) {
+    "list"
+  } else {
+    paste(typeof(x), "vector")
+  }
+  sprintf("%s of length %d", with_article(what), length(x))
+}
+
+# "a list", "an integer vector": the article by the first letter, which is
+# right for every type name and for class names that are words.
+with_article <- function(words) {
+  paste(ifelse(grepl("^[aeiouAEIOU]", words), "an", "a"), words)
 }
 
 check_number <- function(x, arg, min = -Inf, max = Inf, na_ok = FALSE,
@@ -50,8 +68,11 @@ check_flag <- function(x, arg, call = sys.call(-1L)) {
 }
 
 # match.arg() with an error message that names the argument and the choices.
-check_choice <- function(x, choices, arg, call = sys.call(-1L)) {
-  if (identical(x, choices)) return(choices[1L])
+# The whole vector of choices (an argument left at its default) means the
+# first, unless default_ok is FALSE (a stored value must be one string).
+check_choice <- function(x, choices, arg, call = sys.call(-1L),
+                         default_ok = TRUE) {
+  if (default_ok && identical(x, choices)) return(choices[1L])
   if (!is.character(x) || length(x) != 1L || is.na(x) ||
       !x %in% choices) {
     abort(sprintf("`%s` must be one of %s, not %s.", arg,
@@ -103,6 +124,18 @@ check_columns_exist <- function(available, columns, arg, data_arg = "data",
           call)
   }
   invisible(columns)
+}
+
+# `seed`: NULL or a single whole number that set.seed() takes.
+check_seed <- function(x, arg = "seed", call = sys.call(-1L)) {
+  if (is.null(x)) return(invisible(x))
+  ok <- is.numeric(x) && !is.object(x) && length(x) == 1L && is.null(dim(x)) &&
+    is.finite(x) && x == round(x) && abs(x) <= .Machine$integer.max
+  if (!ok) {
+    abort(sprintf("`%s` must be NULL or a single whole number, not %s.", arg,
+                  describe_value(x)), call)
+  }
+  invisible(x)
 }
 
 ci_methods <- c("wilson", "exact", "jeffreys", "agresti-coull")

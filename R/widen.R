@@ -82,10 +82,10 @@ widen_measurements <- function(long, id = "id", symptom = "symptom",
   unpaired <- which(!partner %in% cell)
   if (length(unpaired)) {
     bad <- unpaired[1L]
-    abort(sprintf("`long` has a \"%s\" value without its \"%s\" partner for %s = %s, %s = \"%s\" (row %d); %d such rows.",
+    abort(sprintf("`long` has a \"%s\" value without its \"%s\" partner for %s = %s, %s = \"%s\" (row %d); %s.",
                   times[bad], if (stage[bad] == 1L) post else pre, id,
                   format(ids[bad]), symptom, symptoms[bad], bad,
-                  length(unpaired)), call)
+                  count_of(length(unpaired), "such row")), call)
   }
   value_columns <- paste0(rep(symptom_names, each = 2L), c("_pre", "_post"))
   if (id %in% value_columns) {

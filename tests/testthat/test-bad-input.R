@@ -140,6 +140,8 @@ test_that("compare_alleviated(): every argument", {
   check_argument(compare_alleviated, base, "data", accept = "NULL")
   check_argument(compare_alleviated, base, "vars")
   check_argument(compare_alleviated, base, "simulate_B", accept = "huge")
+  # NULL: the session's random numbers; any whole number is a seed
+  check_argument(compare_alleviated, base, "seed", accept = c("NULL", "negative"))
 })
 
 test_that("alleviation_curve(): every argument", {
@@ -165,6 +167,7 @@ test_that("reproduce_guo2016(): every argument", {
 test_that("methods: arguments of print, format, summary and plot", {
   expect_error(summary(table_h, simulate_B = "a"), "`simulate_B`")
   expect_error(summary(table_h, simulate_B = -1), "`simulate_B`")
+  check_argument(summary, list(object = table_h), "seed", accept = c("NULL", "negative"))
   grDevices::pdf(NULL)
   on.exit(grDevices::dev.off())
   expect_error(plot(table_h, symptoms = "none"), "Nothing to plot")

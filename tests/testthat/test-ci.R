@@ -86,3 +86,94 @@ test_that("bad input is an error naming the argument", {
   expect_error(prop_ci(1, 4, method = "wald"), "`method` must be one of")
   expect_error(prop_ci(factor(1), 4), "`x`")
 })
+
+test_that("every method gives finite, ordered bounds in [0, 1] at any level", {
+  expect_true(all(is.finite(unlist(prop_ci(5, 10, conf_level = 1 - 1e-16)))))
+  grid <- expand.grid(x = 0:40, n = c(1:40, 325, 1e6))
+  grid <- grid[grid$x <= grid$n, ]
+  grid <- rbind(grid, data.frame(x = c(1, 5e5, 1e9 - 1, 1e9), n = 1e9))
+  levels <- c(.Machine$double.xmin, 1e-300, 1e-16, 1e-12, 1e-6, 0.5, 0.95,
+              1 - 1e-9, 1 - 1e-12, 1 - 1e-15, 1 - 2^-53)
+  for (method in c("wilson", "exact", "jeffreys", "agresti-coull")) {
+    previous <- NULL
+    for (level in levels) {
+      ci <- prop_ci(grid$x, grid$n, conf_level = level, method = method)
+      info <- sprintf("%s, conf_level = %.17g", method, level)
+      expect_true(all(is.finite(ci$lower) & is.finite(ci$upper)), info = info)
+      expect_true(all(ci$lower >= 0 & ci$upper <= 1), info = info)
+      expect_true(all(ci$lower <= ci$upper), info = info)
+      # a higher level never gives a shorter interval (to round-off)
+      if (!is.null(previous)) {
+        expect_true(all(ci$lower <= previous$lower + 1e-12 &
+                          ci$upper >= previous$upper - 1e-12), info = info)
+      }
+      previous <- ci
+    }
+  }
+})
+
+test_that("extreme levels agree with prop.test() and binom.test()", {
+  # prop.test() and binom.test() pass (1 + conf.level) / 2 and 1 - alpha / 2,
+  # which at 1 - 1e-12 keep only ~4 significant digits of the tail
+  # probability: they are the oracle to about 1e-5 there; tighter elsewhere.
+  tolerance <- c("1e-12" = 1e-12, "1e-06" = 1e-8, "0.999999999" = 1e-7,
+                 "0.999999999999" = 2e-5)
+  for (level in c(1e-12, 1e-6, 1 - 1e-9, 1 - 1e-12)) {
+    tol <- tolerance[[format(level, digits = 12)]]
+    for (n in c(1, 2, 7, 33, 325)) {
+      x <- 0:n
+      wilson <- prop_ci(x, n, conf_level = level)
+      oracle <- t(vapply(x, function(k) suppressWarnings(
+        stats::prop.test(k, n, conf.level = level, correct = FALSE)$conf.int[1:2]),
+        numeric(2)))
+      info <- sprintf("n = %d, conf_level = %.17g", n, level)
+      expect_equal(wilson$lower, oracle[, 1], tolerance = tol, info = info)
+      expect_equal(wilson$upper, oracle[, 2], tolerance = tol, info = info)
+      exact <- prop_ci(x, n, conf_level = level, method = "exact")
+      oracle <- t(vapply(x, function(k) stats::binom.test(k, n, conf.level = level)$conf.int[1:2],
+                         numeric(2)))
+      expect_equal(exact$lower, oracle[, 1], tolerance = tol, info = info)
+      expect_equal(exact$upper, oracle[, 2], tolerance = tol, info = info)
+    }
+  }
+})
+
+test_that("bounds solve their defining equations at extreme levels", {
+  # Where a bound is at most 1/2 its tail probability is well conditioned;
+  # bounds above 1/2 follow by symmetry: lower(x, n) = 1 - upper(n - x, n).
+  for (level in c(1e-12, 1 - 1e-12, 1 - 1e-15)) {
+    half_alpha <- (1 - level) / 2
+    for (n in c(1, 7, 33, 325)) {
+      x <- 0:n
+      info <- sprintf("n = %d, conf_level = %.17g", n, level)
+      exact <- prop_ci(x, n, conf_level = level, method = "exact")
+      jeffreys <- prop_ci(x, n, conf_level = level, method = "jeffreys")
+      wilson <- prop_ci(x, n, conf_level = level)
+      lo <- x > 0 & exact$lower <= 0.5
+      up <- x < n & exact$upper <= 0.5
+      expect_equal(pbinom(x[lo] - 1, n, exact$lower[lo], lower.tail = FALSE),
+                   rep(half_alpha, sum(lo)), tolerance = 1e-8, info = info)
+      expect_equal(pbinom(x[up], n, exact$upper[up]), rep(half_alpha, sum(up)),
+                   tolerance = 1e-8, info = info)
+      lo <- x > 0 & jeffreys$lower <= 0.5
+      up <- x < n & jeffreys$upper <= 0.5
+      expect_equal(pbeta(jeffreys$lower[lo], x[lo] + 0.5, n - x[lo] + 0.5),
+                   rep(half_alpha, sum(lo)), tolerance = 1e-8, info = info)
+      expect_equal(pbeta(jeffreys$upper[up], x[up] + 0.5, n - x[up] + 0.5, lower.tail = FALSE),
+                   rep(half_alpha, sum(up)), tolerance = 1e-8, info = info)
+      # Wilson: the score statistic at each bound is the normal quantile
+      p <- x / n
+      for (b in list(wilson$lower, wilson$upper)) {
+        ok <- b > 0 & b <= 0.5
+        score <- abs(p[ok] - b[ok]) / sqrt(b[ok] * (1 - b[ok]) / n)
+        expect_equal(pnorm(score, lower.tail = FALSE), rep(half_alpha, sum(ok)),
+                     tolerance = 1e-6, info = info)
+      }
+      for (ci in list(exact, jeffreys, wilson)) {
+        # to the spacing of doubles near 1, where the upper bounds live
+        expect_lt(max(abs(ci$lower - (1 - rev(ci$upper)))), 4 * .Machine$double.eps,
+                  label = info)
+      }
+    }
+  }
+})

@@ -51,3 +51,100 @@ test_that("bad input is an error naming the argument", {
                "`vars` column \"exam_date\" must be numeric, factor, character or logical")
   expect_error(compare_alleviated(cohort, "age", simulate_B = "x"), "`simulate_B`")
 })
+
+test_that("an all-missing variable gives its missing row and no test, whatever its type", {
+  d <- myelography
+  n_yes <- sum(group)
+  n_no <- sum(!group)
+  d$lgl <- NA
+  d$chr <- NA_character_
+  d$fct0 <- factor(rep(NA, nrow(d)))                      # no levels at all
+  d$fct2 <- factor(rep(NA, nrow(d)), levels = c("a", "b")) # levels, no values
+  d$dbl <- NA_real_
+  d$int <- NA_integer_
+  d$nan <- NaN
+  vars <- c("lgl", "chr", "fct0", "fct2", "dbl", "int", "nan")
+  for (v in vars) {
+    cmp <- compare_alleviated(cohort, v, data = d)
+    expect_identical(nrow(cmp), 1L, info = v)
+    expect_identical(cmp$level, "missing", info = v)
+    expect_identical(cmp$alleviated, format(n_yes), info = v)
+    expect_identical(cmp$not_alleviated, format(n_no), info = v)
+    expect_true(is.na(cmp$p_value), info = v)
+    expect_true(is.na(cmp$test), info = v)
+  }
+  # beside ordinary variables, which keep their rows and p-values
+  cmp <- compare_alleviated(cohort, c("age", vars, "sex"), data = d)
+  expect_identical(unique(cmp$variable), c("age", vars, "sex"))
+  expect_equal(cmp$p_value[cmp$variable == "sex"][1],
+               fisher.test(table(myelography$sex[judged], group))$p.value)
+  expect_output(print(cmp), "fct0 +missing")
+  # values only among patients who were not judged count as missing too
+  d$only_unjudged <- ifelse(judged, NA, "x")
+  cmp <- compare_alleviated(cohort, "only_unjudged", data = d)
+  expect_identical(cmp$level, "missing")
+  expect_identical(cmp$alleviated, format(n_yes))
+})
+
+test_that("a variable missing in one group only is counted there", {
+  d <- myelography
+  d$arm <- ifelse(cohort$any_alleviated %in% FALSE,
+                  c("a", "b")[(seq_len(nrow(d)) %% 2) + 1], NA)
+  d$score <- ifelse(cohort$any_alleviated %in% TRUE, NA, d$age)
+  cmp <- compare_alleviated(cohort, c("arm", "score"), data = d)
+  arm <- cmp[cmp$variable == "arm", ]
+  expect_identical(arm$level, c("a", "b", "missing"))
+  expect_identical(arm$alleviated, c("0 (-)", "0 (-)", format(sum(group))))
+  expect_identical(arm$not_alleviated[3], "0")
+  expect_identical(arm$not_alleviated[1:2],
+                   sprintf("%d (%.1f%%)", as.vector(table(d$arm[judged])),
+                           100 * as.vector(table(d$arm[judged])) / sum(!group)))
+  expect_true(all(is.na(arm$p_value)))
+  expect_identical(arm$test, c("not informative", NA, NA))
+  score <- cmp[cmp$variable == "score", ]
+  expect_identical(score$level, c("median [IQR]", "missing"))
+  expect_identical(score$alleviated, c("-", format(sum(group))))
+  expect_identical(score$not_alleviated[2], "0")
+  expect_true(all(is.na(score$p_value)))
+  expect_identical(score$test, c("not informative", NA))
+  expect_output(print(cmp), "not informative: given the numbers in each group")
+})
+
+test_that("tests that cannot inform say so, with p NA", {
+  d <- myelography
+  d$same <- 5                                    # every value the same
+  d$one_level <- factor(rep("x", nrow(d)), levels = c("x", "y"))
+  d$unique_level <- as.character(seq_len(nrow(d)))   # each level seen once
+  cmp <- compare_alleviated(cohort, c("same", "one_level", "unique_level"), data = d)
+  first <- cmp[!duplicated(cmp$variable), ]
+  expect_identical(first$test, rep("not informative", 3))
+  expect_true(all(is.na(cmp$p_value)))
+  # fisher.test() agrees that these tables carry nothing: p = 1
+  expect_equal(fisher.test(table(d$one_level[judged], group))$p.value, 1)
+})
+
+test_that("a simulated p-value is reproducible and leaves the random stream alone", {
+  d <- myelography
+  set.seed(11)
+  # 30 levels with 300+ judged patients: Fisher's test is not tried
+  d$site <- sprintf("s%02d", sample(30, nrow(d), replace = TRUE))
+  set.seed(5)
+  before <- .Random.seed
+  a <- compare_alleviated(cohort, "site", data = d, simulate_B = 2000)
+  expect_identical(.Random.seed, before)
+  b <- compare_alleviated(cohort, "site", data = d, simulate_B = 2000)
+  expect_identical(a$p_value, b$p_value)
+  expect_identical(a$test[1], "chi-square (simulated p)")
+  counts <- table(d$site[judged], factor(group, levels = c(TRUE, FALSE)))
+  set.seed(1)
+  oracle <- chisq.test(counts, simulate.p.value = TRUE, B = 2000)$p.value
+  expect_equal(a$p_value[1], oracle)
+  expect_output(print(a), "simulated p: 2,000 replicates, seed 1")
+  c7 <- compare_alleviated(cohort, "site", data = d, simulate_B = 2000, seed = 7)
+  set.seed(7)
+  expect_equal(c7$p_value[1],
+               chisq.test(counts, simulate.p.value = TRUE, B = 2000)$p.value)
+  expect_error(compare_alleviated(cohort, "site", data = d, seed = 1.5), "`seed`",
+               class = "myelorelief_error")
+  expect_error(compare_alleviated(cohort, "site", data = d, seed = "a"), "`seed`")
+})

@@ -70,7 +70,7 @@ test_that("bad arguments are errors that name the argument", {
 test_that("the quick rule check never passes a rule the full check refuses", {
   intact <- myelorelief:::rule_is_intact
   full_ok <- function(rule) {
-    tryCatch({ myelorelief:::check_rule_fields(rule, NULL); TRUE },
+    tryCatch({ myelorelief:::check_rule_structure(rule, NULL); TRUE },
              myelorelief_error = function(e) FALSE)
   }
   base <- alleviation_rule("decrease", min_change = 2, min_relative = 0.3, range = c(0, 10))
@@ -87,4 +87,175 @@ test_that("the quick rule check never passes a rule the full check refuses", {
   }
   expect_true(intact(base))
   expect_true(all(vapply(study_rules(), intact, logical(1))))
+})
+
+test_that("the hand edit of the finding is refused, not shifted into other fields", {
+  r <- study_rules()$lbp
+  r$worsen_change <- NULL
+  r$min_change <- c(2, 0.3)
+  expect_false(myelorelief:::rule_is_intact(r))
+  expect_error(classify_alleviation(5, 6.6, r), "`worsen_change`",
+               class = "myelorelief_error")
+  r <- study_rules()$lbp
+  r$direction <- c("decrease", "increase")   # what alleviation_rule()'s default looks like
+  expect_error(classify_alleviation(5, 6.6, r), "`direction`", class = "myelorelief_error")
+})
+
+# Whether a hand-edited rule is valid, and which fields are wrong, written
+# from ?alleviation_rule without the package's code: NULL when valid, else
+# the names of the offending fields.
+oracle_rule_problems <- function(rule) {
+  fields <- c("direction", "min_change", "min_relative", "combine",
+              "worsen_change", "worsen_relative", "absent_at", "range", "label")
+  if (!is.list(rule)) return("list")
+  nm <- names(rule)
+  if (is.null(nm)) nm <- rep("", length(rule))
+  bad_names <- c(nm[is.na(nm) | !nm %in% fields], nm[duplicated(nm)],
+                 setdiff(setdiff(fields, "label"), nm))
+  if (length(bad_names)) return(ifelse(is.na(bad_names) | bad_names == "", "without a name", bad_names))
+  one_of <- function(x, choices) is.character(x) && length(x) == 1 && !is.na(x) && x %in% choices
+  threshold_ok <- function(x) {
+    length(x) == 1 && !is.object(x) && is.null(dim(x)) &&
+      ((is.logical(x) && is.na(x)) ||
+         (is.numeric(x) && !is.nan(x) && (is.na(x) || (is.finite(x) && x >= 0))))
+  }
+  problems <- c(
+    if (!one_of(rule$direction, c("decrease", "increase"))) "direction",
+    if (!one_of(rule$combine, c("all", "any"))) "combine",
+    Filter(function(f) !threshold_ok(rule[[f]]),
+           c("min_change", "min_relative", "worsen_change", "worsen_relative")),
+    if (!(is.numeric(rule$absent_at) && length(rule$absent_at) == 1 &&
+          !is.object(rule$absent_at) && is.null(dim(rule$absent_at)) &&
+          !is.na(rule$absent_at))) "absent_at",
+    if (!(is.numeric(rule$range) && !is.object(rule$range) && is.null(dim(rule$range)) &&
+          length(rule$range) == 2 && !anyNA(rule$range) &&
+          rule$range[1] < rule$range[2])) "range",
+    if (!is.null(rule$label) && !(is.character(rule$label) && length(rule$label) == 1 &&
+                                  !is.na(rule$label))) "label")
+  if (length(problems)) return(problems)
+  if (is.na(rule$min_change) && is.na(rule$min_relative)) {
+    return(c("min_change", "min_relative"))
+  }
+  NULL
+}
+
+# One random corruption of a rule (a plain list with its class kept).
+corrupt_rule <- function(rule) {
+  fields <- names(rule)
+  f <- sample(fields, 1)
+  value <- rule[[f]]
+  kind <- sample(c("drop", "null", "empty", "double", "character", "list",
+                   "nan", "negative", "inf", "na", "na_character", "integer",
+                   "factor", "matrix", "named", "swap_values", "swap_places",
+                   "unknown", "rename", "duplicate", "class_order", "flip",
+                   "shift"), 1)
+  out <- switch(kind,
+    drop = { rule[[f]] <- NULL; rule },
+    null = { rule[f] <- list(NULL); rule },
+    empty = { rule[[f]] <- if (is.character(value)) character() else numeric(); rule },
+    double = { rule[[f]] <- rep(value, length.out = 2); if (is.null(value)) rule[[f]] <- c(1, 2); rule },
+    character = { rule[[f]] <- as.character(if (is.null(value)) 1 else value); rule },
+    list = { rule[[f]] <- list(value); rule },
+    nan = { rule[[f]] <- NaN; rule },
+    negative = { rule[[f]] <- -sample(c(0.5, 2), 1); rule },
+    inf = { rule[[f]] <- Inf; rule },
+    na = { rule[[f]] <- sample(list(NA, NA_real_), 1)[[1]]; rule },
+    na_character = { rule[[f]] <- NA_character_; rule },
+    integer = { if (is.numeric(value)) rule[[f]] <- as.integer(round(value)); rule },
+    factor = { rule[[f]] <- factor(if (is.null(value)) "a" else value); rule },
+    matrix = { if (length(value)) rule[[f]] <- matrix(value, 1); rule },
+    named = { if (length(value)) rule[[f]] <- stats::setNames(value, paste0("n", seq_along(value))); rule },
+    swap_values = {
+      g <- sample(setdiff(fields, f), 1)
+      a <- rule[f]; b <- rule[g]
+      rule[f] <- unname(b); rule[g] <- unname(a); rule
+    },
+    swap_places = {
+      i <- sample(length(rule), 2)
+      cls <- class(rule)
+      rule <- unclass(rule)[replace(seq_along(rule), i, rev(i))]
+      class(rule) <- cls
+      rule
+    },
+    unknown = { rule[[sample(c("min_chnage", "worsen", "extra"), 1)]] <- 1; rule },
+    rename = { names(rule)[names(rule) == f] <- toupper(f); rule },
+    duplicate = { rule <- c(unclass(rule), rule[f]); class(rule) <- "alleviation_rule"; rule },
+    class_order = {
+      class(rule) <- sample(list(c("alleviation_rule", "list"),
+                                 c("custom", "alleviation_rule")), 1)[[1]]
+      rule
+    },
+    flip = {
+      rule$direction <- setdiff(c("decrease", "increase"), rule$direction)
+      rule$absent_at <- if (rule$direction == "decrease") 0 else Inf
+      rule
+    },
+    shift = { rule$worsen_change <- NULL; rule$min_change <- c(rule$min_change, 0.3); rule })
+  attr(out, "edit") <- paste0(kind, "(", f, ")")
+  out
+}
+
+test_that("any corruption of a rule is refused by every consumer or classifies as its fields say", {
+  seed <- 4242
+  set.seed(seed)
+  bases <- c(study_rules(), replicate(4, random_rule("decrease"), simplify = FALSE),
+             replicate(4, random_rule("increase"), simplify = FALSE))
+  refused <- 0
+  accepted <- 0
+  for (i in 1:400) {
+    rule <- bases[[sample(length(bases), 1)]]
+    edits <- character()
+    for (k in seq_len(sample(1:3, 1, prob = c(0.6, 0.3, 0.1)))) {
+      rule <- suppressWarnings(corrupt_rule(rule))  # NA from as.integer(Inf), ...
+      edits <- c(edits, attr(rule, "edit"))
+      attr(rule, "edit") <- NULL
+    }
+    info <- sprintf("seed %d, case %d: %s", seed, i, paste(edits, collapse = ", "))
+    problems <- oracle_rule_problems(unclass(rule))
+    # metres (with Inf) only where the rule allows them, else 0-10 scores
+    metres <- identical(rule$direction, "increase") && is.numeric(rule$range) &&
+      length(rule$range) == 2 && isTRUE(rule$range[2] == Inf)
+    pre <- random_measurements(30, if (metres) "increase" else "decrease")
+    post <- random_measurements(30, if (metres) "increase" else "decrease")
+    data <- data.frame(s_pre = pre, s_post = post)
+    consumers <- list(
+      classify_alleviation = function() classify_alleviation(pre, post, rule),
+      classify_cohort = function() classify_cohort(data, list(s = rule)),
+      alleviation_curve = function() alleviation_curve(pre, post, rule, c(0.2, 1),
+                                                       vary = "min_change"),
+      reproduce_guo2016 = function() {
+        rules <- study_rules()
+        rules$lbp <- rule
+        reproduce_guo2016(rules = rules)
+      })
+    if (length(problems)) {
+      refused <- refused + 1
+      pattern <- paste0("`(", paste(problems, collapse = "|"), ")`|",
+                        if ("without a name" %in% problems) "without a name" else "^$")
+      for (consumer in names(consumers)) {
+        err <- tryCatch({ consumers[[consumer]](); NULL }, error = function(e) e)
+        expect_s3_class(err, "myelorelief_error")
+        expect_match(conditionMessage(err), pattern,
+                     info = paste(info, consumer, "should name", paste(problems, collapse = "/")))
+      }
+    } else {
+      accepted <- accepted + 1
+      # the intact rule the fields describe, as the oracle reads them
+      fields <- unclass(rule)
+      expected <- oracle_classify(pre, post, fields)
+      expect_identical(classify_alleviation(pre, post, rule), expected, info = info)
+      expect_identical(classify_cohort(data, list(s = rule))$s, expected, info = info)
+      curve <- alleviation_curve(pre, post, rule, c(0.2, 1), vary = "min_change")
+      for (j in 1:2) {
+        varied <- fields
+        varied$min_change <- c(0.2, 1)[j]
+        expect_equal(curve$alleviated[j],
+                     sum(oracle_classify(pre, post, varied) == "alleviated", na.rm = TRUE),
+                         info = info)
+      }
+    }
+  }
+  # both branches were exercised many times
+  expect_gt(refused, 100)
+  expect_gt(accepted, 50)
 })

@@ -44,9 +44,187 @@ test_that("a table without strata summarises the overall rates", {
 })
 
 test_that("infeasible Fisher tests fall back to a simulated chi-square", {
-  set.seed(3)
   res <- myelorelief:::heterogeneity_test(rep(c(400, 500), 30), rep(1000, 60), 2000)
   expect_identical(res$test, "chi-square (simulated p)")
   expect_true(res$p_value >= 0 && res$p_value <= 1)
   expect_error(summary(tabulate_cohort(cohort), simulate_B = 1), "`simulate_B`")
+})
+
+# A table stratified by `g` from 0-10 scores, as a user would build it.
+stratified <- function(g, pre, post) {
+  d <- data.frame(g = g, lbp_pre = pre, lbp_post = post)
+  tabulate_cohort(classify_cohort(d, study_rules()["lbp"]), by = "g", data = d)
+}
+
+test_that("one evaluable patient per stratum is not informative, not noise", {
+  set.seed(20)
+  n <- 2000
+  tab <- stratified(seq_len(n), rep(8, n), sample(c(2, 8), n, replace = TRUE))
+  for (seed in list(1, 2, 99, NULL)) {
+    s <- summary(tab, seed = seed)
+    expect_identical(s$test[s$symptom == "lbp"], "not informative",
+                     info = format(seed))
+    expect_true(is.na(s$p_value[s$symptom == "lbp"]))
+  }
+  expect_output(print(s), "not informative: given the numbers in each group, every arrangement of the\n  data is equally likely", fixed = TRUE)
+  # fisher.test() on a small version of the same shape: p = 1 whatever the data
+  for (k in 1:5) {
+    a <- sample(0:1, 8, replace = TRUE)
+    if (sum(a) %in% c(0, 8)) next
+    expect_equal(fisher.test(cbind(a, 1 - a))$p.value, 1, info = k)
+  }
+})
+
+test_that("degenerate margins give not informative, with p NA", {
+  cases <- list(
+    nobody_alleviated = list(g = rep(1:3, each = 4), post = 8),
+    everybody_alleviated = list(g = rep(1:3, each = 4), post = 1),
+    one_stratum_judged = list(g = rep(1:2, each = 4), post = c(1, 8, 1, 8, NA, NA, NA, NA)),
+    one_alleviated_equal_sizes = list(g = rep(1:3, each = 4), post = c(1, rep(8, 11))),
+    sizes_1_and_3_two_alleviated = list(g = c(1, 2, 2, 2), post = c(1, 1, 8, 8)))
+  for (name in names(cases)) {
+    k <- cases[[name]]
+    s <- summary(stratified(k$g, rep(8, length(k$g)), rep_len(k$post, length(k$g))))
+    expect_identical(s$test[1], "not informative", info = name)
+    expect_true(is.na(s$p_value[1]), info = name)
+  }
+  # one more alleviated patient, or unequal sizes, and the test informs again
+  s <- summary(stratified(rep(1:3, each = 4), rep(8, 12), c(1, 1, rep(8, 10))))
+  expect_identical(s$test[1], "Fisher's exact")
+  rows <- cbind(c(2, 0, 0), c(2, 4, 4))
+  expect_equal(s$p_value[1], fisher.test(rows)$p.value)
+  s <- summary(stratified(c(1, 2, 2, 3, 3, 3), rep(8, 6), c(1, 8, 8, 8, 8, 8)))
+  expect_identical(s$test[1], "Fisher's exact")
+  expect_equal(s$p_value[1], fisher.test(cbind(c(1, 0, 0), c(0, 2, 3)))$p.value)
+})
+
+test_that("not informative exactly when every table with the margins is equally likely", {
+  uniform <- myelorelief:::margins_decide_everything
+  # enumeration: all tables with these stratum sizes and `a` alleviated
+  equally_likely <- function(n, a) {
+    grid <- as.matrix(expand.grid(lapply(n, function(k) 0:k)))
+    grid <- grid[rowSums(grid) == a, , drop = FALSE]
+    logp <- apply(grid, 1, function(t) sum(lchoose(n, t)))
+    list(tables = grid, equal = diff(range(logp)) < 1e-9, logp = logp)
+  }
+  check <- function(n, a, info) {
+    e <- equally_likely(n, a)
+    expect_identical(uniform(c(a, rep(0, length(n) - 1)), n), e$equal, info = info)
+    e
+  }
+  # every multiset of up to 4 stratum sizes 1-5, every number alleviated
+  for (k in 1:4) {
+    sizes <- unique(t(apply(as.matrix(expand.grid(rep(list(1:5), k))), 1, sort)))
+    if (k == 1) sizes <- t(sizes)
+    for (r in seq_len(nrow(sizes))) {
+      n <- sizes[r, ]
+      for (a in 0:sum(n)) check(n, a, paste(c(n, "|", a), collapse = " "))
+    }
+  }
+  # random larger ones, with fisher.test() as a second oracle: p = 1 for
+  # every table when they are equally likely, below 1 for the least likely
+  # table otherwise
+  set.seed(42)
+  for (i in 1:150) {
+    n <- sample(c(1, 1, 2, 3, 4, 6), sample(2:5, 1), replace = TRUE)
+    a <- sample(0:sum(n), 1)
+    info <- sprintf("seed 42, case %d: n = %s, a = %d", i, paste(n, collapse = ","), a)
+    e <- check(n, a, info)
+    if (a == 0 || a == sum(n)) next
+    p <- apply(e$tables, 1, function(t) fisher.test(cbind(t, n - t))$p.value)
+    if (e$equal) {
+      expect_true(all(abs(p - 1) < 1e-6), info = info)
+    } else {
+      expect_lt(min(p), 1 - 1e-6, label = info)
+    }
+  }
+})
+
+test_that("the simulated p-value is reproducible and the random stream untouched", {
+  set.seed(8)
+  g <- sample(25, 1500, replace = TRUE)          # 25 strata: no Fisher's test
+  tab <- stratified(g, rep(8, 1500), sample(c(1, 8, 8), 1500, replace = TRUE))
+  set.seed(123)
+  before <- .Random.seed
+  s1 <- summary(tab, simulate_B = 2000)
+  expect_identical(.Random.seed, before)
+  s2 <- summary(tab, simulate_B = 2000)
+  expect_identical(s1$test[1], "chi-square (simulated p)")
+  expect_identical(s1$p_value, s2$p_value)
+  expect_identical(.Random.seed, before)
+  # a session with a different generator gets it back, and the same p
+  RNGkind("L'Ecuyer-CMRG")
+  set.seed(4)
+  lecuyer <- .Random.seed
+  s3 <- summary(tab, simulate_B = 2000)
+  expect_identical(.Random.seed, lecuyer)
+  expect_identical(RNGkind()[1], "L'Ecuyer-CMRG")
+  expect_identical(s3$p_value, s1$p_value)
+  RNGkind("default", "default", "default")
+  # no .Random.seed before: none after, and the generator kinds unchanged
+  rm(".Random.seed", envir = globalenv())
+  s4 <- summary(tab, simulate_B = 2000)
+  expect_false(exists(".Random.seed", envir = globalenv(), inherits = FALSE))
+  expect_identical(RNGkind(), c("Mersenne-Twister", "Inversion", "Rejection"))
+  expect_identical(s4$p_value, s1$p_value)
+  # seed = NULL draws from the session's stream and advances it
+  set.seed(123)
+  s5 <- summary(tab, simulate_B = 2000, seed = NULL)
+  expect_false(identical(.Random.seed, before))
+  # the oracle: chisq.test() on the same counts after the same seed
+  rows <- tab[tab$symptom == "lbp" & tab$g != "(all)" & tab$evaluable > 0, ]
+  counts <- cbind(rows$alleviated, rows$evaluable - rows$alleviated)
+  for (seed in c(1, 77)) {
+    set.seed(seed)
+    oracle <- chisq.test(counts, simulate.p.value = TRUE, B = 2000)$p.value
+    expect_equal(summary(tab, simulate_B = 2000, seed = seed)$p_value[1], oracle,
+                 info = seed)
+  }
+  set.seed(123)
+  expect_equal(s5$p_value[1], chisq.test(counts, simulate.p.value = TRUE, B = 2000)$p.value)
+  expect_output(print(s1), "simulated p: 2,000 replicates, seed 1")
+  expect_error(summary(tab, seed = NA), "`seed` must be NULL or a single whole number")
+  expect_error(summary(tab, seed = c(1, 2)), "`seed`", class = "myelorelief_error")
+})
+
+test_that("statistics tied on paper are tied in the simulation", {
+  # 1,999 one-patient strata and one of two patients: the table's only
+  # freedom is how many of the two were alleviated (k = 0, 1, 2), and the
+  # chi-square statistic is smallest at k = 1, so there p is exactly 1.
+  # chisq.test() gives about 0.57 here: its 64-epsilon tolerance is smaller
+  # than the round-off of summing 4,000 cells in another order.
+  set.seed(30)
+  a <- rbinom(1999, 1, 0.3)
+  for (k in 0:2) {
+    alleviated <- c(a, k)
+    evaluable <- c(rep(1, 1999), 2)
+    res <- myelorelief:::heterogeneity_test(alleviated, evaluable, 2000)
+    expect_identical(res$test, "chi-square (simulated p)")
+    # exact: P(statistic >= observed) over k' ~ hypergeometric
+    total <- sum(alleviated)
+    p_k <- dhyper(0:2, 2, 1999, total)
+    p <- total / 2001
+    statistic <- function(kk) {   # Pearson's, written out for this shape
+      ones <- total - kk            # alleviated among the one-patient strata
+      (ones * (1 - p)^2 + (1999 - ones) * p^2) / (p * (1 - p)) +
+        (kk - 2 * p)^2 / (2 * p * (1 - p))
+    }
+    stats <- sapply(0:2, statistic)
+    exact <- sum(p_k[stats >= stats[k + 1] * (1 - 1e-9)])
+    se <- sqrt(max(0, exact * (1 - exact)) / 2000)
+    expect_lt(abs(res$p_value - exact), 4 * se + 1 / 2001, label = paste("k =", k))
+    if (k == 1) expect_identical(res$p_value, 1)
+  }
+})
+
+test_that("print() says which tests are not informative or simulated", {
+  set.seed(8)
+  g <- sample(25, 1500, replace = TRUE)
+  tab <- stratified(c(g, 26:28), c(rep(8, 1500), 8, 8, 8),
+                    c(sample(c(1, 8, 8), 1500, replace = TRUE), 8, 8, 8))
+  one_each <- stratified(1:6, rep(8, 6), c(1, 8, 1, 8, 8, 8))
+  expect_snapshot({
+    summary(tab, simulate_B = 2000)
+    summary(one_each)
+  })
 })

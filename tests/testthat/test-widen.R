@@ -29,7 +29,9 @@ test_that("duplicated, unpaired and unknown rows are refused", {
   expect_error(widen_measurements(rbind(long, long[1, ]), "patient", "measure", "when", "score"),
                "more than one row for patient = 1, measure = \"lbp\", when = \"pre\" \\(row 9\\)")
   expect_error(widen_measurements(long[-1, ], "patient", "measure", "when", "score"),
-               "\"post\" value without its \"pre\" partner for patient = 1")
+               "\"post\" value without its \"pre\" partner for patient = 1.*; 1 such row\\.$")
+  expect_error(widen_measurements(long[-c(1, 3), ], "patient", "measure", "when", "score"),
+               "; 2 such rows\\.$")
   odd <- long
   odd$when[3] <- "later"
   expect_error(widen_measurements(odd, "patient", "measure", "when", "score"),
