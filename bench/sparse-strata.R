@@ -19,7 +19,10 @@ child <- function(lib, code) {
     code,
     "hwm <- grep('VmHWM', readLines('/proc/self/status'), value = TRUE)",
     "cat(elapsed, as.numeric(gsub('[^0-9]', '', hwm)) / 1024, '\\n')"), script)
-  out <- system2(rscript, c("--vanilla", script), stdout = TRUE)
+  # one thread: the other core of these machines is often busy, which made
+  # two-thread timings bimodal
+  out <- system2(rscript, c("--vanilla", script), stdout = TRUE,
+                 env = "OMP_NUM_THREADS=1")
   as.numeric(strsplit(trimws(out[length(out)]), " +")[[1]])
 }
 
@@ -46,7 +49,7 @@ cases <- list(
 for (name in names(cases)) {
   for (build in names(libs)) {
     if (build == "old" && grepl("drop = TRUE", name)) next   # 0.1.0 cannot
-    runs <- t(replicate(3, child(libs[[build]], cases[[name]])))
+    runs <- t(replicate(5, child(libs[[build]], cases[[name]])))
     cat(sprintf("%-62s %-4s median %.3f s, peak RSS %.0f MB (runs: %s s)\n", name,
                 build, median(runs[, 1]), median(runs[, 2]),
                 paste(sprintf("%.3f", runs[, 1]), collapse = ", ")))
