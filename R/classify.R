@@ -57,11 +57,14 @@
 #' classify_alleviation(c(100, 200, Inf), c(Inf, 210, 300), walk)
 #' @export
 classify_alleviation <- function(pre, post, rule) {
-  pre <- as_measurements(pre, "pre")
-  post <- as_measurements(post, "post")
-  check_rule(rule)
-  # Equal lengths and valid ranges are checked in C, in the classifying pass.
-  .Call(C_classify_alleviation, pre, post, rule_params(rule))
+  call <- sys.call()
+  pre <- as_measurements(pre, "pre", call)
+  post <- as_measurements(post, "post", call)
+  check_rule(rule, call = call)
+  # Equal lengths and valid ranges are checked in C, in the classifying pass;
+  # its errors become the package's error class.
+  tryCatch(.Call(C_classify_alleviation, pre, post, rule_params(rule)),
+           error = function(e) abort(conditionMessage(e), call))
 }
 
 alleviation_levels <- c("alleviated", "unchanged", "worsened", "absent")

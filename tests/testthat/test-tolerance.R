@@ -59,18 +59,23 @@ test_that("thresholds forgive round-off on a measure scaled to 1e-6, and no more
   expect_identical(as.character(classify_alleviation(5e-7, 3.005e-7, tiny)), "unchanged")
 })
 
-test_that("the range check has the same tolerance", {
+test_that("the range check has the same tolerance; its error shows the value", {
   pain <- study_rules()$lbp
   expect_identical(as.character(classify_alleviation(c(10 + 1e-14, 7), c(5, -1e-15), pain)),
                    c("alleviated", "alleviated"))
   tenths <- alleviation_rule("decrease", min_change = 0.1, range = c(0, 0.3))
   expect_identical(as.character(classify_alleviation(0.1 + 0.2, 0.1, tenths)), "alleviated")
-  expect_error(classify_alleviation(10 + 1e-6, 5, pain), "`pre` is 10.* at position 1")
-  expect_error(classify_alleviation(5, -1e-6, pain), "`post` is -1e-06 at position 1")
+  expect_error(classify_alleviation(10 + 1e-6, 5, pain),
+               "`pre` is 10.000001 at position 1, outside the rule's range \\[0, 10\\]",
+               class = "myelorelief_error")
+  expect_error(classify_alleviation(5, -1e-6, pain), "`post` is -1e-06 at position 1",
+               class = "myelorelief_error")
   # the tolerance follows the scale: 1e-6 beyond 1e-5 is far outside
   small <- alleviation_rule("decrease", min_change = 1e-6, range = c(0, 1e-5))
-  expect_error(classify_alleviation(1.1e-5, 0, small), "`pre` is 1.1e-05 at position 1")
-  expect_error(alleviation_curve(10 + 1e-6, 5, pain, 0.3), "`pre` is 10.* at position 1")
+  expect_error(classify_alleviation(1.1e-5, 0, small), "`pre` is 1.1e-05 at position 1",
+               class = "myelorelief_error")
+  expect_error(alleviation_curve(10 + 1e-6, 5, pain, 0.3),
+               "`pre` is 10.000001 at position 1", class = "myelorelief_error")
 })
 
 test_that("'increase' with Inf: only finite magnitudes enter the tolerance", {
