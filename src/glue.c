@@ -15,16 +15,7 @@ mr_column mr_numeric_column(SEXP x, const char *arg)
 
 int mr_thread_count(R_xlen_t n)
 {
-#ifdef _OPENMP
-    if (n < MR_PARALLEL_MIN) return 1;
-    int threads = omp_get_max_threads();
-    int limit = omp_get_thread_limit();
-    if (threads > limit) threads = limit;
-    return threads > 1 ? threads : 1;
-#else
-    (void) n;
-    return 1;
-#endif
+    return n < MR_PARALLEL_MIN ? 1 : mr_thread_limit();
 }
 
 double *mr_zeroed_doubles(R_xlen_t size)

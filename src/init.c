@@ -9,6 +9,7 @@ SEXP C_classify_alleviation(SEXP, SEXP, SEXP);
 SEXP C_summarise_patients(SEXP, SEXP, SEXP);
 SEXP C_tabulate_cohort(SEXP, SEXP, SEXP, SEXP);
 SEXP C_alleviation_curve(SEXP, SEXP, SEXP, SEXP, SEXP);
+SEXP C_myelorelief_threads(SEXP);
 
 SEXP mr_class_levels = NULL;
 SEXP mr_factor_class = NULL;
@@ -21,6 +22,7 @@ static const R_CallMethodDef call_methods[] = {
     CALLDEF(C_summarise_patients, 3),
     CALLDEF(C_tabulate_cohort, 4),
     CALLDEF(C_alleviation_curve, 5),
+    CALLDEF(C_myelorelief_threads, 1),
     { NULL, NULL, 0 }
 };
 
@@ -45,6 +47,8 @@ void attribute_visible R_init_myelorelief(DllInfo *dll)
     mr_factor_class = Rf_mkString("factor");
     R_PreserveObject(mr_factor_class);
     MARK_NOT_MUTABLE(mr_factor_class);
+
+    mr_register_fork_handler();
 
     R_registerRoutines(dll, NULL, call_methods, NULL, NULL);
     R_useDynamicSymbols(dll, FALSE);
