@@ -16,7 +16,27 @@
 #'    thresholds (inclusive) under its `combine` setting.
 #' 5. Otherwise `"worsened"` when the change is negative and its reverse meets
 #'    the worsening thresholds.
+#'
+#' Each comparison allows for decimal round-off; see the section Tolerance.
 #' 6. Otherwise `"unchanged"`.
+#'
+#' @section Tolerance:
+#' Decimal data are not exact in binary (`0.1 + 0.2` is not `0.3`; 7 to 4.9
+#' is 29.999999999999993% of 7), so every comparison above forgives
+#' round-off by one rule: two numbers compared in the judgement of a pair
+#' are equal when they differ by at most `1e-9 * M`, where `M` is the largest
+#' finite magnitude among the pair's `pre` and `post` and the value it is
+#' compared with: the threshold (`|min_change|`, or `|min_relative * pre|`
+#' for a relative one), `|absent_at|` or the range bound. This applies to the
+#' sign of the change (a change within the tolerance is no change, so the
+#' pair is `"unchanged"` even under a threshold of 0), to the alleviation and
+#' worsening thresholds (inclusive), to `absent_at`, and to the range check
+#' (a value within the tolerance of a bound is valid). The tolerance is
+#' relative, so scaling the values, `min_change`, `worsen_change`,
+#' `absent_at` and `range` by any power of ten gives the same classes.
+#' Infinite values do not enter `M`: a rise to `Inf` is still an infinite
+#' improvement, and `absent_at = Inf` still means "only `Inf` is absent".
+#' [alleviation_curve()] uses the same comparisons.
 #'
 #' @param pre,post Numeric vectors of equal length: the measurement before and
 #'   after myelography. Integer vectors work. Values outside the rule's
@@ -37,11 +57,14 @@
 #' classify_alleviation(c(100, 200, Inf), c(Inf, 210, 300), walk)
 #' @export
 classify_alleviation <- function(pre, post, rule) {
-  pre <- as_measurements(pre, "pre")
-  post <- as_measurements(post, "post")
-  check_rule(rule)
-  # Equal lengths and valid ranges are checked in C, in the classifying pass.
-  .Call(C_classify_alleviation, pre, post, rule_params(rule))
+  call <- sys.call()
+  pre <- as_measurements(pre, "pre", call)
+  post <- as_measurements(post, "post", call)
+  check_rule(rule, call = call)
+  # Equal lengths and valid ranges are checked in C, in the classifying pass;
+  # its errors become the package's error class.
+  tryCatch(.Call(C_classify_alleviation, pre, post, rule_params(rule)),
+           error = function(e) abort(conditionMessage(e), call))
 }
 
 alleviation_levels <- c("alleviated", "unchanged", "worsened", "absent")

@@ -44,8 +44,10 @@ alleviation_curve <- function(pre, post, rule, thresholds,
 
   thresholds <- as.double(thresholds)
   ascending <- order(thresholds)
-  counts <- .Call(C_alleviation_curve, pre, post, rule_params(rule),
-                  vary == "min_relative", thresholds[ascending])
+  counts <- tryCatch(
+    .Call(C_alleviation_curve, pre, post, rule_params(rule),
+          vary == "min_relative", thresholds[ascending]),
+    error = function(e) abort(conditionMessage(e), call))
   alleviated <- numeric(length(thresholds))
   alleviated[ascending] <- counts[[1L]]
   evaluable <- rep(counts[[2L]], length(thresholds))

@@ -6,10 +6,13 @@
 #' take. [classify_alleviation()] applies it to data; [study_rules()] gives
 #' the four rules used to reproduce Guo et al. (2016).
 #'
-#' A change meets a threshold when it reaches it exactly or exceeds it; the
-#' comparison forgives decimal round-off (a relative tolerance of 1e-9), so a
-#' change that meets a threshold on paper (7 to 4.9 is exactly 30%) meets it
-#' in the computer too.
+#' A change meets a threshold when it reaches it exactly or exceeds it. The
+#' comparisons forgive decimal round-off, so a change that meets a threshold
+#' on paper (7 to 4.9 is exactly 30%) meets it in the computer too: numbers
+#' that differ by at most 1e-9 times the largest finite magnitude involved
+#' (the pair's values and the threshold, `absent_at` or range bound) count
+#' as equal. The same holds for `absent_at` and the range; see the section
+#' Tolerance of [classify_alleviation()].
 #'
 #' @param direction `"decrease"` when lower values are better (pain or
 #'   numbness scores), `"increase"` when higher values are better (walking

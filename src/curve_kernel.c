@@ -1,6 +1,7 @@
 /* Kernel: alleviation counts for many values of one threshold in one pass.
  *
- * Whether a pair meets threshold t is monotone in t (for t >= 0), so for
+ * Whether a pair meets threshold t is monotone in t (for t >= 0; see
+ * mr_meets() in kernels.h for why the tolerance keeps it so), so for
  * each pair a binary search over the sorted thresholds finds how many of
  * them it meets; a histogram of those counts, summed from the top, gives
  * the alleviated count at every threshold: O(n log k + k), no pass over the
@@ -8,17 +9,18 @@
 #include "kernels.h"
 
 /* How many of the ascending thresholds a positive change meets (they form
- * a prefix). The test is the classifier's: change >= t' * magnitude, with t'
- * the threshold lowered by the tolerance and magnitude 1 for an absolute
- * threshold or |pre| for a relative one, so that curve and classifier agree
- * to the last bit. */
-static int thresholds_met(double change, double magnitude,
+ * a prefix). The test is the classifier's, mr_meets(change, t * magnitude,
+ * tol), with magnitude 1 for an absolute threshold (t * 1.0 is t exactly) or
+ * |pre| for a relative one, so that curve and classifier agree to the last
+ * bit. t * magnitude is nondecreasing in t (magnitude >= 0, rounding is
+ * monotone) and mr_meets() is monotone in it, hence the prefix. */
+static int thresholds_met(double change, double magnitude, double tol,
                           const double *thresholds, int n_thr)
 {
     int lo = 0, hi = n_thr;            /* answer in [lo, hi] */
     while (lo < hi) {
         int mid = lo + (hi - lo) / 2;
-        if (change >= mr_effective_threshold(thresholds[mid]) * magnitude)
+        if (mr_meets(change, thresholds[mid] * magnitude, tol))
             lo = mid + 1;
         else
             hi = mid;
@@ -45,16 +47,18 @@ void mr_curve_range(const mr_prepared_rule *rule, int vary_relative,
     MR_OMP(omp for schedule(static))
     for (ptrdiff_t i = from; i < to; i++) {
         double p = mr_column_value(pre, i), q = mr_column_value(post, i);
-        invalid |= mr_invalid(rule, p) | mr_invalid(rule, q);
+        double tol = mr_pair_tolerance(p, q);
+        invalid |= mr_invalid(rule, p, tol) | mr_invalid(rule, q, tol);
         int code = mr_classify_pair(rule, p, q);
         if (code == MR_NA_CODE || code == MR_ABSENT) continue;
         judged += 1;
         double change = rule->sign * (p - q);
-        if (!(change > 0)) continue;
+        if (!mr_positive(change, tol)) continue;
         double magnitude = fabs(p);
-        int other_met = vary_relative ? change >= other_threshold
-                                      : change >= other_threshold * magnitude;
-        int met = thresholds_met(change, vary_relative ? magnitude : 1.0,
+        int other_met = vary_relative
+            ? mr_meets(change, other_threshold, tol)
+            : mr_meets(change, other_threshold * magnitude, tol);
+        int met = thresholds_met(change, vary_relative ? magnitude : 1.0, tol,
                                  thresholds_sorted, n_thr);
         if (rule->combine_any) met = other_met ? n_thr : met;
         else met = other_met ? met : 0;

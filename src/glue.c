@@ -1,4 +1,6 @@
 /* Helpers shared by the .Call glue files. */
+#include <stdio.h>
+#include <string.h>
 #include "glue.h"
 
 mr_column mr_numeric_column(SEXP x, const char *arg)
@@ -13,16 +15,7 @@ mr_column mr_numeric_column(SEXP x, const char *arg)
 
 int mr_thread_count(R_xlen_t n)
 {
-#ifdef _OPENMP
-    if (n < MR_PARALLEL_MIN) return 1;
-    int threads = omp_get_max_threads();
-    int limit = omp_get_thread_limit();
-    if (threads > limit) threads = limit;
-    return threads > 1 ? threads : 1;
-#else
-    (void) n;
-    return 1;
-#endif
+    return n < MR_PARALLEL_MIN ? 1 : mr_thread_limit();
 }
 
 double *mr_zeroed_doubles(R_xlen_t size)
@@ -75,8 +68,18 @@ void mr_stop_bad_value(SEXP params, const mr_bad_value *bad)
     if (bad->value == -INFINITY)
         Rf_error("`%s` is -Inf at position %.0f: no measure allows -Inf.",
                  arg, pos);
-    Rf_error("`%s` is %g at position %.0f, outside the rule's range "
-             "[%g, %g].", arg, bad->value, pos, range[0], range[1]);
+    /* Enough digits to tell the value from the bound it passed: 10 +
+     * 1e-6 is not "10". A value beyond the tolerance (1e-9 relative) always
+     * differs from the bound in 15 digits; %.17g, which tells any two
+     * doubles apart, is a safeguard. */
+    char value[32], lo[32], hi[32];
+    snprintf(value, sizeof value, "%.15g", bad->value);
+    snprintf(lo, sizeof lo, "%.15g", range[0]);
+    snprintf(hi, sizeof hi, "%.15g", range[1]);
+    if (strcmp(value, lo) == 0 || strcmp(value, hi) == 0)
+        snprintf(value, sizeof value, "%.17g", bad->value);
+    Rf_error("`%s` is %s at position %.0f, outside the rule's range "
+             "[%s, %s].", arg, value, pos, lo, hi);
 }
 
 const int **mr_integer_columns(SEXP list, R_xlen_t n, const char *arg)

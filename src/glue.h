@@ -11,11 +11,19 @@
 #define MR_CHUNK ((R_xlen_t) 1 << 20)
 
 /* Threads for a loop over n rows: one below MR_PARALLEL_MIN rows (starting
- * threads costs more than it saves), else OpenMP's limit, which honours
- * OMP_NUM_THREADS and OMP_THREAD_LIMIT. The package never changes the
- * process's OpenMP settings. */
+ * threads costs more than it saves), else mr_thread_limit(). */
 #define MR_PARALLEL_MIN ((R_xlen_t) 1 << 16)
 int mr_thread_count(R_xlen_t n);
+
+/* Threads for a long loop (threads.c): OpenMP's limit, which honours
+ * OMP_NUM_THREADS and OMP_THREAD_LIMIT (also when set during the session),
+ * lowered to the cap set by myelorelief_threads(n); 1 in a process forked
+ * after the package was loaded, where GNU OpenMP's threads would hang. The
+ * package never changes the process's OpenMP settings. */
+int mr_thread_limit(void);
+
+/* Called once at load time (init.c): marks forked children. */
+void mr_register_fork_handler(void);
 
 /* Zeroed doubles from R_alloc (freed by R, also after an error). */
 double *mr_zeroed_doubles(R_xlen_t size);

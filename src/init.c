@@ -11,6 +11,7 @@ SEXP C_tabulate_cohort(SEXP, SEXP, SEXP, SEXP);
 SEXP C_alleviation_curve(SEXP, SEXP, SEXP, SEXP, SEXP);
 SEXP C_group_rows(SEXP, SEXP, SEXP);
 SEXP C_copy_columns(SEXP);
+SEXP C_myelorelief_threads(SEXP);
 
 SEXP mr_class_levels = NULL;
 SEXP mr_factor_class = NULL;
@@ -25,6 +26,7 @@ static const R_CallMethodDef call_methods[] = {
     CALLDEF(C_alleviation_curve, 5),
     CALLDEF(C_group_rows, 3),
     CALLDEF(C_copy_columns, 1),
+    CALLDEF(C_myelorelief_threads, 1),
     { NULL, NULL, 0 }
 };
 
@@ -49,6 +51,8 @@ void attribute_visible R_init_myelorelief(DllInfo *dll)
     mr_factor_class = Rf_mkString("factor");
     R_PreserveObject(mr_factor_class);
     MARK_NOT_MUTABLE(mr_factor_class);
+
+    mr_register_fork_handler();
 
     R_registerRoutines(dll, NULL, call_methods, NULL, NULL);
     R_useDynamicSymbols(dll, FALSE);

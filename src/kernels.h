@@ -70,14 +70,82 @@ static inline void mr_add_scratch(double *counts, double *scratch,
 /* Classes of classify_alleviation(), as 1-based factor codes. */
 enum { MR_ALLEVIATED = 1, MR_UNCHANGED = 2, MR_WORSENED = 3, MR_ABSENT = 4 };
 
-/* Threshold comparisons are inclusive and forgive decimal round-off:
- * x meets t when x >= t - MR_TOL * max(1, |t|). 7 -> 4.9 is 30% on paper
- * but 0.29999999999999993 in binary; the tolerance makes it count. */
+/*
+ * One tolerance for every comparison in the judgement of a pair.
+ *
+ * Two numbers a, b are treated as equal when |a - b| <= MR_TOL * M, where M
+ * is the largest FINITE magnitude among the pair's pre, post and the
+ * threshold involved (|t| for an absolute threshold, |t * pre| for a
+ * relative one, |absent_at|, the range bound). Infinite values (Inf walking
+ * distance, absent_at = Inf, range up to Inf) and missing ones do not enter
+ * M, so post = Inf still gives an infinite change. Because M follows the
+ * magnitude of the values, multiplying scores, thresholds, absent_at and
+ * range by 10^k changes no class: 7 -> 4.9 (0.29999999999999993 of
+ * baseline in binary) meets 30%, 0.3 vs 0.1 + 0.2 are equal, on a 0..10
+ * scale as on a 0..1e-6 one.
+ *
+ * The helpers are selects and comparisons only (no fmax(), which GCC
+ * would call from libm, and no branches), so that the classification loop
+ * stays vectorised.
+ */
 #define MR_TOL 1e-9
 
-static inline double mr_effective_threshold(double t)
+/* |x| when finite, else 0 (Inf and NaN take no part in M). */
+static inline double mr_finite_abs(double x)
 {
-    return t - MR_TOL * fmax(1.0, fabs(t));
+    double a = fabs(x);
+    return a < INFINITY ? a : 0.0;
+}
+
+/* a > b ? a : b. With b NaN the result is NaN, which makes the comparison
+ * using it false (a threshold that takes no part under "any", see below). */
+static inline double mr_max(double a, double b) { return a > b ? a : b; }
+
+/* The tolerance from the pair's own values: MR_TOL * max(|pre|, |post|)
+ * over the finite values (a missing double is NaN and takes no part; an
+ * integer NA, INT_MIN as a double, does in the classifier loop, but the
+ * pair is NA then and the loop checks the range without the tolerance).
+ *
+ * Each comparison below uses MR_TOL * max(m, |other|) as
+ * max(MR_TOL * m, MR_TOL * |other|): the same double (rounding is
+ * monotone), but computed without a conditional multiplication, which
+ * GCC would not if-convert (a multiplication "could trap") and so would
+ * not vectorise the loop. */
+static inline double mr_pair_tolerance(double pre, double post)
+{
+    return MR_TOL * mr_max(mr_finite_abs(pre), mr_finite_abs(post));
+}
+
+/* A change meets threshold x (x = t for an absolute threshold, t * |pre|
+ * for a relative one): change >= x, or equal within the tolerance,
+ * MR_TOL * max(m, x), where tol = MR_TOL * m is the pair's tolerance
+ * (x >= 0 for a real threshold; the markers of a threshold that takes no
+ * part are -Inf, -DBL_MAX * |pre| or NaN, which leave the tolerance at tol
+ * or make the test false). Shared by the classifier and the curve, so that
+ * both decide every pair identically, bit for bit.
+ *
+ * Monotone in x, which the curve's binary search relies on: the lowered
+ * threshold x - max(tol, MR_TOL * x) is x - tol for MR_TOL * x <= tol and
+ * x - MR_TOL * x above; both are increasing in x in real arithmetic, by far
+ * more than the rounding of MR_TOL * x can undo (one step of x is an ulp of
+ * x, the rounding of MR_TOL * x ~1e-9 of one), and rounding to double is
+ * monotone; so a larger threshold is never easier to meet. */
+static inline int mr_meets(double change, double x, double tol)
+{
+    return change >= x - mr_max(tol, MR_TOL * x);
+}
+
+/* The change is a real improvement (positive beyond the tolerance) or a
+ * real deterioration; within the tolerance it is no change, whatever the
+ * thresholds (also 0). */
+static inline int mr_positive(double change, double tol)
+{
+    return change > tol;
+}
+
+static inline int mr_negative(double change, double tol)
+{
+    return change < -tol;
 }
 
 /* One alleviation rule, unpacked from R's alleviation_rule object.
@@ -95,20 +163,21 @@ typedef struct {
  * The same rule prepared for a branch-free, vectorisable loop
  * (mr_prepare_rule()):
  *   change   = sign * (pre - post)      (pre - post, or post - pre)
- *   absent  <=> sign * pre <= absent_signed
- * Each threshold pair holds {change, relative} thresholds already lowered
- * by the tolerance. The relative test "change / |pre| >= t" is evaluated as
- * "change >= t * |pre|": no division, and at pre = 0 it gives what the
- * relative change of +-Inf gives. A threshold that takes no part is always
- * met under "all" (-Inf for change, -DBL_MAX for relative, so that
- * -DBL_MAX * 0 is still <= 0) and never met under "any" (NaN); a pair with
- * no threshold at all (no worsening) is NaN in both.
+ *   absent  <=> sign * pre <= absent_signed, within the tolerance
+ * Each threshold pair holds the {change, relative} thresholds as given. The
+ * relative test "change / |pre| >= t" is evaluated as "change >= t * |pre|":
+ * no division, and at pre = 0 it gives what the relative change of +-Inf
+ * gives. A threshold that takes no part is always met under "all" (-Inf
+ * for change, -DBL_MAX for relative, so that -DBL_MAX * 0 is still <= 0)
+ * and never met under "any" (NaN); a pair with no threshold at all (no
+ * worsening) is NaN in both. The *_tol fields are MR_TOL times the finite
+ * magnitudes of absent_at and the range bounds (0 when infinite).
  */
 typedef struct {
-    double sign, absent_signed;
+    double sign, absent_signed, absent_tol;
     int combine_any;
     double alleviate[2], worsen[2];
-    double lo, hi;           /* valid range; hi is finite for "decrease" */
+    double lo, hi, lo_tol, hi_tol;  /* valid range and its tolerances */
     double inf_exempt;       /* Inf for "increase" (unlimited is valid), else NaN */
 } mr_prepared_rule;
 
@@ -118,31 +187,57 @@ mr_prepared_rule mr_prepare_rule(const mr_rule *rule);
  * hot loop can keep every setting in a register: GCC vectorises it only
  * then (and only with combine_any a compile-time constant). */
 
-/* 1 when a positive change passes thresholds {t_change, t_relative}; the
- * relative test is change >= t_relative * |pre|. */
-static inline int mr_passes(double change, double magnitude, double t_change,
-                            double t_relative, int combine_any)
+/* 1 when a change passes thresholds {t_change, t_relative} (see
+ * mr_meets()); `magnitude` is |pre|, tol the pair's tolerance. */
+static inline int mr_passes(double change, double magnitude, double tol,
+                            double t_change, double t_relative,
+                            int combine_any)
 {
-    int by_change = change >= t_change;
-    int by_relative = change >= t_relative * magnitude;
+    int by_change = mr_meets(change, t_change, tol);
+    int by_relative = mr_meets(change, t_relative * magnitude, tol);
     return combine_any ? (by_change | by_relative) : (by_change & by_relative);
 }
 
-/* 1 when a value is invalid for the measure: below lo, -Inf, or above hi
- * (unless it is the exempt +Inf). NaN (missing) is valid. */
-static inline int mr_value_invalid(double x, double lo, double hi,
+/* 1 when a value is invalid for the measure: below lo beyond the tolerance,
+ * -Inf, above hi beyond the tolerance or +Inf (unless it is the exempt
+ * +Inf). NaN (missing) is valid. tol is the tolerance of x's pair. */
+static inline int mr_value_invalid(double x, double tol, double lo,
+                                   double lo_tol, double hi, double hi_tol,
                                    double inf_exempt)
 {
-    return (x < lo) | (x == -INFINITY) | ((x > hi) & (x != inf_exempt));
+    int below = x < lo - mr_max(tol, lo_tol);
+    int above = (x > hi + mr_max(tol, hi_tol)) | (x == INFINITY);
+    return below | (x == -INFINITY) | (above & (x != inf_exempt));
+}
+
+/* 1 when a value is outside the range without any tolerance (or -Inf, or a
+ * non-exempt +Inf): a cheap filter for the hot loop, true for every invalid
+ * value (the tolerance only widens the range) and for the rare valid value
+ * within the tolerance beyond a bound; mr_find_invalid() then decides. */
+static inline int mr_value_outside(double x, double lo, double hi,
+                                   double inf_exempt)
+{
+    return (x < lo) | (x == -INFINITY) |
+           (((x > hi) | (x == INFINITY)) & (x != inf_exempt));
+}
+
+/* Symptom absent at baseline: sign * pre <= absent_signed, within the
+ * tolerance (absent_signed = -Inf for absent_at = Inf under "increase":
+ * only pre = Inf is absent then). */
+static inline int mr_absent(double signed_pre, double absent_signed,
+                            double absent_tol, double tol)
+{
+    return signed_pre <= absent_signed + mr_max(tol, absent_tol);
 }
 
 /* Class code of one pair, following ?classify_alleviation, computed in
  * doubles with selects rather than branches (random classes would defeat
  * the branch predictor); the NA code INT_MIN is exact as a double.
  * `missing` says that either value is missing (the caller knows how its
- * input type marks it). */
+ * input type marks it); tol is the pair's tolerance (mr_pair_tolerance()). */
 static inline int mr_classify_values(double pre, double post, int missing,
-                                     double sign, double absent_signed,
+                                     double tol, double sign,
+                                     double absent_signed, double absent_tol,
                                      double a_change, double a_relative,
                                      double w_change, double w_relative,
                                      int combine_any)
@@ -150,25 +245,32 @@ static inline int mr_classify_values(double pre, double post, int missing,
     double change = sign * (pre - post);
     double magnitude = fabs(pre);
     double code = MR_UNCHANGED;
-    code = (change > 0) & mr_passes(change, magnitude, a_change, a_relative,
-                                    combine_any) ? MR_ALLEVIATED : code;
-    code = (change < 0) & mr_passes(-change, magnitude, w_change, w_relative,
-                                    combine_any) ? MR_WORSENED : code;
-    code = sign * pre <= absent_signed ? MR_ABSENT : code;
+    code = mr_positive(change, tol) &
+           mr_passes(change, magnitude, tol, a_change, a_relative, combine_any)
+           ? MR_ALLEVIATED : code;
+    code = mr_negative(change, tol) &
+           mr_passes(-change, magnitude, tol, w_change, w_relative, combine_any)
+           ? MR_WORSENED : code;
+    code = mr_absent(sign * pre, absent_signed, absent_tol, tol)
+           ? MR_ABSENT : code;
     code = missing ? (double) MR_NA_CODE : code;
     return (int) code;
 }
 
-static inline int mr_invalid(const mr_prepared_rule *r, double x)
+/* x invalid, tol being the tolerance of the pair x belongs to. */
+static inline int mr_invalid(const mr_prepared_rule *r, double x, double tol)
 {
-    return mr_value_invalid(x, r->lo, r->hi, r->inf_exempt);
+    return mr_value_invalid(x, tol, r->lo, r->lo_tol, r->hi, r->hi_tol,
+                            r->inf_exempt);
 }
 
+/* Pair values as doubles, NaN for missing. */
 static inline int mr_classify_pair(const mr_prepared_rule *r, double pre,
                                    double post)
 {
     return mr_classify_values(pre, post, isnan(pre) | isnan(post),
-                              r->sign, r->absent_signed,
+                              mr_pair_tolerance(pre, post), r->sign,
+                              r->absent_signed, r->absent_tol,
                               r->alleviate[0], r->alleviate[1], r->worsen[0],
                               r->worsen[1], r->combine_any);
 }

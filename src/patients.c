@@ -3,8 +3,13 @@
 
 SEXP C_summarise_patients(SEXP codes, SEXP n_rows, SEXP primary_levels)
 {
-    if (!Rf_isReal(n_rows) || XLENGTH(n_rows) != 1 || !(REAL(n_rows)[0] >= 0))
-        Rf_error("internal error: `n_rows` must be one non-negative double.");
+    /* Converting a double outside R_xlen_t's range (Inf, 1e300) to it is
+     * undefined behaviour: refuse it, and fractions, first. */
+    if (!Rf_isReal(n_rows) || XLENGTH(n_rows) != 1 ||
+        !(REAL(n_rows)[0] >= 0 && REAL(n_rows)[0] <= (double) R_XLEN_T_MAX) ||
+        REAL(n_rows)[0] != floor(REAL(n_rows)[0]))
+        Rf_error("internal error: `n_rows` must be one whole number between "
+                 "0 and R_XLEN_T_MAX.");
     R_xlen_t n = (R_xlen_t) REAL(n_rows)[0];
     const int **columns = mr_integer_columns(codes, n, "codes");
     int n_symptoms = (int) XLENGTH(codes);

@@ -11,7 +11,9 @@ run_all <- function() list(
   cohort = classify_cohort(data, id = "id"),
   table = tabulate_cohort(classify_cohort(data), by = c("hospital", "sex"), data = data),
   curve = alleviation_curve(pre, post, rule, c(0, 0.3, 0.6)),
-  errors = tryCatch(classify_alleviation(c(1, 11), c(1, 1), rule), error = conditionMessage)
+  errors = tryCatch(classify_alleviation(c(1, 11), c(1, 1), rule), error = conditionMessage),
+  range_error = tryCatch(classify_alleviation(10 + 1e-6, 1, rule), error = conditionMessage),
+  threads = c(myelorelief_threads(), myelorelief_threads(1), myelorelief_threads(Inf))
 )
 expected <- run_all()
 gctorture(TRUE)

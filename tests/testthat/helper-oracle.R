@@ -1,13 +1,30 @@
 # Plain-R versions of the package's rules, written independently of its
 # code, used as oracles in the tests.
 
-oracle_meets <- function(x, t) x >= t - 1e-9 * max(1, abs(t))
+# The tolerance of ?classify_alleviation: a and b compared in the judgement
+# of a pair are equal when |a - b| <= 1e-9 * M, M the largest finite
+# magnitude among the pair's pre, post and the threshold involved.
+oracle_magnitude <- function(...) {
+  x <- abs(c(...))
+  x <- x[is.finite(x)]
+  if (length(x)) max(x) else 0
+}
+oracle_equal <- function(a, b, M) {
+  is.finite(a) && is.finite(b) && abs(a - b) <= 1e-9 * M
+}
+# a >= b, within the tolerance
+oracle_at_least <- function(a, b, M) a >= b || oracle_equal(a, b, M)
 
-oracle_passes <- function(change, relative, t_change, t_relative, combine) {
+# Does a (positive) change meet the thresholds? Absolute: change vs t;
+# relative: change vs t * |pre|.
+oracle_passes <- function(change, p, q, t_change, t_relative, combine) {
   given <- c(!is.na(t_change), !is.na(t_relative))
   if (!any(given)) return(FALSE)
-  met <- c(if (given[1]) oracle_meets(change, t_change) else NA,
-           if (given[2]) oracle_meets(relative, t_relative) else NA)
+  met <- c(
+    if (given[1]) oracle_at_least(change, t_change,
+                                  oracle_magnitude(p, q, t_change)) else NA,
+    if (given[2]) oracle_at_least(change, t_relative * abs(p),
+                                  oracle_magnitude(p, q, t_relative * p)) else NA)
   if (combine == "any") any(met[given]) else all(met[given])
 }
 
@@ -17,17 +34,17 @@ oracle_classify <- function(pre, post, rule) {
   one <- function(p, q) {
     if (is.na(p) || is.na(q)) return(NA_character_)
     increase <- rule$direction == "increase"
-    if (increase && p >= rule$absent_at) return("absent")
-    if (!increase && p <= rule$absent_at) return("absent")
+    M_absent <- oracle_magnitude(p, q, rule$absent_at)
+    absent <- if (increase) oracle_at_least(p, rule$absent_at, M_absent)
+              else oracle_at_least(rule$absent_at, p, M_absent)
+    if (absent) return("absent")
+    if (p == q || oracle_equal(p, q, oracle_magnitude(p, q))) return("unchanged")
     change <- if (increase) q - p else p - q
-    relative <- if (p == 0) {
-      if (change > 0) Inf else if (change < 0) -Inf else 0
-    } else change / abs(p)
-    if (change > 0 && oracle_passes(change, relative, rule$min_change,
+    if (change > 0 && oracle_passes(change, p, q, rule$min_change,
                                     rule$min_relative, rule$combine)) {
       return("alleviated")
     }
-    if (change < 0 && oracle_passes(-change, -relative, rule$worsen_change,
+    if (change < 0 && oracle_passes(-change, p, q, rule$worsen_change,
                                     rule$worsen_relative, rule$combine)) {
       return("worsened")
     }

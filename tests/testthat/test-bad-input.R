@@ -27,6 +27,7 @@ check_argument <- function(fun, args, arg, accept = character(),
       expect_false(is.null(err), label = paste(label, "gives an error"))
       if (!is.null(err)) {
         expect_match(conditionMessage(err), message, fixed = TRUE, label = label)
+        expect_s3_class(err, "myelorelief_error")
       }
     }
   }

@@ -128,7 +128,8 @@ test_that("bad input is an error naming the argument", {
   expect_error(classify_alleviation(7 + 0i, 3, pain), "`pre`")
   expect_error(classify_alleviation(NULL, 3, pain), "`pre`")
   expect_error(classify_alleviation(matrix(7), 3, pain), "`pre`")
-  expect_error(classify_alleviation(c(7, 5), 3, pain), "`post` must have the same length")
+  expect_error(classify_alleviation(c(7, 5), 3, pain), "`post` must have the same length",
+               class = "myelorelief_error")
   expect_error(classify_alleviation(7, 3, list()), "`rule` must be an alleviation_rule")
   expect_error(classify_alleviation(7, 3, study_rules()), "`rule`")
   edited <- pain
@@ -139,9 +140,23 @@ test_that("bad input is an error naming the argument", {
   edited$range <- c(10, 0)
   expect_error(classify_alleviation(7, 3, edited), "`rule` is not a valid.*`range`")
   expect_error(classify_alleviation(c(7, 11), c(3, 3), pain),
-               "`pre` is 11 at position 2, outside the rule's range \\[0, 10\\]")
+               "`pre` is 11 at position 2, outside the rule's range \\[0, 10\\]",
+               class = "myelorelief_error")
+  # errors from the C code keep the call, like those from R
+  err <- tryCatch(classify_alleviation(c(7, 11), c(3, 3), pain), error = identity)
+  expect_identical(conditionCall(err), quote(classify_alleviation(c(7, 11), c(3, 3), pain)))
+  # the value is shown with the digits that tell it from the bound
+  expect_error(classify_alleviation(10 + 1e-6, 5, study_rules()$lbp),
+               "`pre` is 10.000001 at position 1", class = "myelorelief_error")
+  expect_error(classify_alleviation(5, 10 + 1e-7, pain),
+               "`post` is 10.0000001 at position 1", class = "myelorelief_error")
+  odd <- alleviation_rule(min_change = 1, range = c(0, 0.1 + 0.2))
+  expect_error(classify_alleviation(0.30000001, 0, odd),
+               "`pre` is 0.30000001 at position 1, outside the rule's range \\[0, 0.3\\]",
+               class = "myelorelief_error")
   expect_error(classify_alleviation(c(7, 5), c(3, -1), pain), "`post` is -1 at position 2")
-  expect_error(classify_alleviation(Inf, 3, pain), "`pre` is Inf at position 1")
+  expect_error(classify_alleviation(Inf, 3, pain), "`pre` is Inf at position 1",
+               class = "myelorelief_error")
   expect_error(classify_alleviation(3, Inf, pain), "`post` is Inf")
   expect_error(classify_alleviation(-Inf, 3, walk), "`pre` is -Inf")
   expect_error(classify_alleviation(3, -Inf, walk), "`post` is -Inf")

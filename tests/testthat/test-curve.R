@@ -55,7 +55,8 @@ test_that("bad input is an error naming the argument", {
   rule <- study_rules()$lbp
   expect_error(alleviation_curve("1", 1, rule, 0.3), "`pre`")
   expect_error(alleviation_curve(1, "1", rule, 0.3), "`post`")
-  expect_error(alleviation_curve(1:2, 1, rule, 0.3), "`post` must have the same length")
+  expect_error(alleviation_curve(1:2, 1, rule, 0.3), "`post` must have the same length",
+               class = "myelorelief_error")
   expect_error(alleviation_curve(1, 1, list(), 0.3), "`rule`")
   expect_error(alleviation_curve(1, 1, rule, numeric()), "`thresholds`")
   expect_error(alleviation_curve(1, 1, rule, -0.1), "`thresholds`")
@@ -65,5 +66,8 @@ test_that("bad input is an error naming the argument", {
   expect_error(alleviation_curve(1, 1, rule, 0.3, vary = "worsen_change"), "`vary`")
   expect_error(alleviation_curve(1, 1, rule, 0.3, conf_level = 2), "`conf_level`")
   expect_error(alleviation_curve(1, 1, rule, 0.3, method = "x"), "`method`")
-  expect_error(alleviation_curve(11, 1, rule, 0.3), "`pre` is 11 at position 1")
+  expect_error(alleviation_curve(11, 1, rule, 0.3), "`pre` is 11 at position 1",
+               class = "myelorelief_error")
+  expect_error(alleviation_curve(1, -Inf, rule, 0.3), "`post` is -Inf at position 1",
+               class = "myelorelief_error")
 })

@@ -26,7 +26,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ptrdiff_t first_bad = -1;
     for (ptrdiff_t i = 0; i < n; i++) {
         double p = mr_column_value(pre, i), q = mr_column_value(post, i);
-        if (mr_invalid(&prepared, p) || mr_invalid(&prepared, q)) { first_bad = i; break; }
+        double tol = mr_pair_tolerance(p, q);
+        if (mr_invalid(&prepared, p, tol) || mr_invalid(&prepared, q, tol)) { first_bad = i; break; }
         int code = out[i];
         assert(code == MR_NA_CODE || (code >= MR_ALLEVIATED && code <= MR_ABSENT));
         assert(code == mr_classify_pair(&prepared, p, q));
