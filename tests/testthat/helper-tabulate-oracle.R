@@ -89,3 +89,10 @@ expect_same_table_content <- function(a, b, info = NULL) {
   }
   testthat::expect_equal(flat(a), flat(b), info = info)
 }
+
+# How many random cases a property test runs: all of them normally, a few
+# under valgrind (tools/memcheck.sh), where every case costs ~50 times more
+# and a few already cover every C path.
+n_cases <- function(k) {
+  if (Sys.getenv("MYELORELIEF_MEMCHECK") == "valgrind") min(k, 3L) else k
+}

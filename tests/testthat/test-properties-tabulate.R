@@ -47,7 +47,7 @@ stratum_types <- c("integer", "double", "character", "factor", "Date",
                    "POSIXct_utc", "POSIXct_tokyo", "difftime", "complex", "addNA")
 
 test_that("tables equal a plain-R table() oracle for every stratum type", {
-  for (case in 1:40) {
+  for (case in seq_len(n_cases(40))) {
     seed <- 1000 + case
     set.seed(seed)
     d <- prop_data(random_n())
@@ -72,7 +72,7 @@ test_that("tables equal a plain-R table() oracle for every stratum type", {
 })
 
 test_that("the same values as any type give the same counts, row for row", {
-  for (case in 1:25) {
+  for (case in seq_len(n_cases(25))) {
     seed <- 2000 + case
     set.seed(seed)
     d <- prop_data(random_n())
@@ -91,7 +91,7 @@ test_that("the same values as any type give the same counts, row for row", {
 })
 
 test_that("shuffling patients before classifying gives the same table", {
-  for (case in 1:30) {
+  for (case in seq_len(n_cases(30))) {
     seed <- 3000 + case
     set.seed(seed)
     d <- prop_data(random_n())
@@ -113,7 +113,7 @@ test_that("shuffling patients before classifying gives the same table", {
 })
 
 test_that("any partition into chunks combines to the whole table", {
-  for (case in 1:30) {
+  for (case in seq_len(n_cases(30))) {
     seed <- 4000 + case
     set.seed(seed)
     d <- prop_data(random_n())
@@ -141,7 +141,7 @@ test_that("any partition into chunks combines to the whole table", {
 test_that("chunks whose column types differ combine by value", {
   families <- list(text = c("character", "factor", "addNA"),
                    number = c("integer", "double_whole"))
-  for (case in 1:30) {
+  for (case in seq_len(n_cases(30))) {
     seed <- 5000 + case
     set.seed(seed)
     d <- prop_data(random_n())
@@ -168,7 +168,7 @@ test_that("chunks whose column types differ combine by value", {
 })
 
 test_that("reordering or re-sorting the data beside a cohort never gives a wrong table", {
-  for (case in 1:20) {
+  for (case in seq_len(n_cases(20))) {
     seed <- 6000 + case
     set.seed(seed)
     d <- prop_data(sample(5:800, 1))

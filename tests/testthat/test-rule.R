@@ -202,7 +202,7 @@ test_that("any corruption of a rule is refused by every consumer or classifies a
              replicate(4, random_rule("increase"), simplify = FALSE))
   refused <- 0
   accepted <- 0
-  for (i in 1:400) {
+  for (i in seq_len(n_cases(400))) {
     rule <- bases[[sample(length(bases), 1)]]
     edits <- character()
     for (k in seq_len(sample(1:3, 1, prob = c(0.6, 0.3, 0.1)))) {
