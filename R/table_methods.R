@@ -63,7 +63,8 @@ method_label <- function(method) {
 #' @export
 as.data.frame.alleviation_table <- function(x, row.names = NULL,
                                             optional = FALSE, ...) {
-  for (a in c("rules", "by", "by_levels", "conf_level", "method", "margins")) {
+  for (a in c("rules", "by", "by_levels", "by_kinds", "conf_level", "method",
+              "margins", "drop")) {
     attr(x, a) <- NULL
   }
   class(x) <- "data.frame"

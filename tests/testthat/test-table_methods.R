@@ -46,3 +46,9 @@ test_that("plot() draws dots and whiskers without error", {
   expect_invisible(plot(tabulate_cohort(cohort), symptoms = c("lbp", "any")))
   expect_error(plot(tab, symptoms = "none"), "Nothing to plot")
 })
+
+test_that("as.data.frame() leaves a plain data frame without the table's attributes", {
+  df <- as.data.frame(tabulate_cohort(classify_cohort(myelography), by = "hospital"))
+  expect_identical(class(df), "data.frame")
+  expect_identical(sort(names(attributes(df))), c("class", "names", "row.names"))
+})
