@@ -18,8 +18,16 @@ format_rate <- function(rate, lower, upper, digits = 1L, sep = "-") {
          sprintf("%s%% (%s%s%s)", f(rate), f(lower), sep, f(upper)))
 }
 
+# One style for every p-value the package shows, element by element (so a
+# column never mixes "2e-04" with "0.0026"): the New England Journal of
+# Medicine's convention, two decimals above 0.01, three between 0.001 and
+# 0.01, "<0.001" below and ">0.99" above; "-" where there is no test.
 format_p <- function(p) {
-  ifelse(is.na(p), "-", format.pval(p, digits = 2L, eps = 1e-4))
+  out <- ifelse(p < 0.01, sprintf("%.3f", p), sprintf("%.2f", p))
+  out[!is.na(p) & p < 0.001] <- "<0.001"
+  out[!is.na(p) & p > 0.99] <- ">0.99"
+  out[is.na(p)] <- "-"
+  out
 }
 
 # "1 patient", "2 patients", "1,234 patients": a count and its noun.
