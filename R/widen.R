@@ -10,8 +10,8 @@
 #' @param id,symptom,time,value Names of the columns of `long` holding the
 #'   patient identifier, the symptom name, the time point and the measured
 #'   value.
-#' @param pre,post The values of the `time` column that mean before and after
-#'   myelography.
+#' @param pre,post The values of the `time` column that mean baseline and
+#'   follow-up.
 #' @return A data frame with the `id` column (patients in order of first
 #'   appearance) and, per symptom in order of first appearance, the columns
 #'   `<symptom>_pre` and `<symptom>_post`. A patient without any row for a

@@ -41,9 +41,11 @@ table_h <- tabulate_cohort(cohort, by = "hospital", data = myelography)
 test_that("alleviation_rule(): every argument", {
   base <- list(direction = "decrease", min_change = 2, min_relative = 0.3)
   check_argument(alleviation_rule, base, "direction")
-  # NA leaves a threshold out; 1e308 is a (huge) valid threshold
+  # NA leaves a threshold out; 1e308 is a (huge) valid threshold, except as
+  # a relative fall of a measure bounded below by 0 (more than 100%)
   for (arg in c("min_change", "min_relative", "worsen_change", "worsen_relative")) {
-    check_argument(alleviation_rule, base, arg, accept = c("NA", "fraction", "huge"))
+    check_argument(alleviation_rule, base, arg,
+                   accept = c("NA", if (arg != "min_relative") c("fraction", "huge")))
   }
   check_argument(alleviation_rule, base, "combine")
   check_argument(alleviation_rule, base, "absent_at",
