@@ -284,7 +284,13 @@ print.myelo_cohort <- function(x, n = 6L, ...) {
   }
   if (total > 0L) {
     cat("\n")
-    print(as.data.frame(utils::head(x, n))[shown], ...)
+    rows <- as.data.frame(utils::head(x, n))[shown]
+    text <- as.data.frame(lapply(rows, function(column) {
+      ifelse(is.na(column), "NA", as.character(column))
+    }), stringsAsFactors = FALSE, check.names = FALSE)
+    print_within_width(cbind(" " = rownames(rows), text, stringsAsFactors = FALSE),
+                       optional = list("any_alleviated", "primary_symptom"),
+                       see_all = "as.data.frame(x)")
     if (total > n) cat(sprintf("... %s more\n", count_of(total - n, "row")))
   }
   invisible(x)

@@ -165,8 +165,10 @@ plot.alleviation_curve <- function(x, main = NULL, xlab = NULL,
   current <- rule[[vary]]
   if (!is.na(current)) {
     graphics::abline(v = scale * current, lty = 2, col = "grey40")
-    graphics::mtext("rule's cut-off", side = 3, at = scale * current,
-                    line = 0.2, cex = 0.8, col = "grey30")
+    # inside the box, below its top, clear of a two-line title
+    top <- graphics::par("usr")[4L]
+    graphics::text(scale * current, top - 0.03 * diff(graphics::par("usr")[3:4]),
+                   "rule's cut-off", pos = 4, offset = 0.3, cex = 0.8, col = "grey30")
   }
   invisible(x)
 }

@@ -52,7 +52,8 @@ print_within_width <- function(shown, optional = list(), all = FALSE,
   for (group in optional) {
     group <- intersect(group, names(shown))
     extra <- sum(vapply(group, column_width, numeric(1)))
-    if (all || (!length(left_out) && used + extra <= width)) {
+    # print.data.frame() wraps a line as long as the width
+    if (all || (!length(left_out) && used + extra < width)) {
       kept <- c(kept, group)
       used <- used + extra
     } else {
@@ -75,8 +76,9 @@ print_within_width <- function(shown, optional = list(), all = FALSE,
   }
   print(shown, right = FALSE, row.names = FALSE)
   if (length(left_out)) {
-    cat(strwrap(sprintf("Not shown for width: %s (see all with %s, or as.data.frame(x)).",
-                        paste(left_out, collapse = ", "), see_all),
+    see <- unique(c(see_all, "as.data.frame(x)"))
+    cat(strwrap(sprintf("Not shown for width: %s (see all with %s).",
+                        paste(left_out, collapse = ", "), paste(see, collapse = " or ")),
                 width = width), sep = "\n")
   }
   invisible(left_out)
