@@ -118,12 +118,29 @@ check_columns_exist <- function(available, columns, arg, data_arg = "data",
                                 call = sys.call(-1L)) {
   missing <- setdiff(columns, available)
   if (length(missing)) {
-    abort(sprintf("`%s` names %s not found in `%s`: %s.", arg,
+    abort(sprintf("`%s` names %s not found in `%s`: %s.%s", arg,
                   if (length(missing) == 1L) "a column" else "columns",
-                  data_arg, paste0("\"", missing, "\"", collapse = ", ")),
+                  data_arg, paste0("\"", missing, "\"", collapse = ", "),
+                  near_miss(missing[1L], available)),
           call)
   }
   invisible(columns)
+}
+
+# " Did you mean `Prewt`?" for a name close to one available (same letters
+# in another case, or at most a third of its characters edited); "" when
+# nothing is close.
+near_miss <- function(name, available) {
+  available <- unique(available[!is.na(available) & nzchar(available)])
+  if (!length(available) || is.na(name)) return("")
+  same_case <- available[tolower(available) == tolower(name)]
+  candidates <- if (length(same_case)) same_case[1L] else {
+    d <- drop(utils::adist(name, available, ignore.case = TRUE))
+    limit <- max(1, floor(nchar(name) / 3))
+    if (min(d) <= limit) available[which.min(d)] else character(0)
+  }
+  if (!length(candidates)) return("")
+  sprintf(" Did you mean `%s`?", candidates)
 }
 
 # `seed`: NULL or a single whole number that set.seed() takes.
