@@ -300,10 +300,12 @@ print.myelo_durability <- function(x, digits = 1L, ...) {
   n_symptoms <- nlevels(x$symptom)
   n_patients <- if (n_symptoms) nrow(x) / n_symptoms else 0
   visits <- attr(x, "visits")
-  cat(sprintf("<myelo_durability> %s x %s over %s: %s\n",
-              count_of(n_patients, "patient"), count_of(n_symptoms, "symptom"),
-              count_of(length(visits), "visit"),
-              paste(visits, collapse = ", ")))
+  cat(strwrap(sprintf("<myelo_durability> %s x %s over %s: %s",
+                      count_of(n_patients, "patient"),
+                      count_of(n_symptoms, "symptom"),
+                      count_of(length(visits), "visit"),
+                      paste(visits, collapse = ", ")),
+              width = getOption("width"), exdent = 2L), sep = "\n")
   s <- summary(x)
   cat(strwrap("sustained: of the patients whose relief was seen and followed by a later judged visit (sustained + relapsed)",
               width = getOption("width")), sep = "\n")
@@ -390,7 +392,9 @@ plot_visit_rates <- function(rates, symptoms, labels, visits, main, col,
   on.exit(graphics::par(old))
   graphics::plot.default(at, 100 * rates$rate, type = "n",
                          xlim = c(0.6, length(visits) + 0.4),
-                         ylim = c(0, 100 * max(rates$rate_upper)), xaxt = "n",
+                         ylim = c(0, 100 * max(rates$rate_upper) *
+                                    (1 + 0.08 * length(symptoms))),
+                         xaxt = "n",
                          xlab = "Visit",
                          ylab = sprintf("Alleviated among judged, %% (%s%% CI)",
                                         format(100 * conf_level)),
@@ -409,13 +413,15 @@ plot_visit_rates <- function(rates, symptoms, labels, visits, main, col,
                            format_integer(rates$evaluable)),
                    pos = 3, cex = 0.8, xpd = TRUE)
   }
-  graphics::legend("topright", legend = labels, col = col, lwd = 2, pch = 19,
-                   bty = "n", cex = 0.85)
+  graphics::legend("top", legend = labels, col = col, lwd = 2, pch = 19,
+                   bty = "n", cex = 0.75)
 }
 
 plot_transitions <- function(transitions, rates, symptoms, labels, visits,
                              main, col) {
-  if (is.null(col)) col <- c("#1B9E77", "grey70", "grey92")
+  if (is.null(col)) col <- c("#1B9E77", "grey55", "grey88")
+  # long labels do not fit a panel of a 2 x 2 grid
+  if (length(symptoms) > 1L) labels <- ifelse(nchar(labels) > 28, symptoms, labels)
   col <- rep_len(col, 3L)
   n <- length(symptoms)
   rows <- ceiling(sqrt(n))
@@ -440,7 +446,7 @@ plot_transitions <- function(transitions, rates, symptoms, labels, visits,
     graphics::plot.new()
     graphics::plot.window(xlim = c(0.5, length(visits) + 0.5),
                           ylim = c(0, 100))
-    width <- 0.18
+    width <- 0.25
     for (v in seq_len(length(visits) - 1L)) {
       flows <- matrix(tr$patients[as.integer(tr$from_visit) == v],
                       3L, 3L, byrow = TRUE)
@@ -458,7 +464,7 @@ plot_transitions <- function(transitions, rates, symptoms, labels, visits,
         lower <- y0[1] + (y1[1] - y0[1]) * t
         upper <- y0[2] + (y1[2] - y0[2]) * t
         graphics::polygon(c(band_x, rev(band_x)), c(lower, rev(upper)),
-                          col = grDevices::adjustcolor(col[a], 0.45),
+                          col = grDevices::adjustcolor(col[a], 0.6),
                           border = NA)
         from_at[a] <- from_at[a] + f
         to_at[b] <- to_at[b] + f
