@@ -191,11 +191,12 @@ print.myelo_visits <- function(x, n = 6L, ...) {
   rules <- cohort_rules(x)
   visits <- visits_of(x)
   key <- attr(x, "source")$id
-  cat(sprintf("<myelo_visits> %s, %s, %s: %s\n",
-              count_of(length(unique(x[[key]])), "patient"),
-              count_of(length(rules), "symptom"),
-              count_of(length(visits), "visit"),
-              paste(visits, collapse = ", ")))
+  cat(strwrap(sprintf("<myelo_visits> %s, %s, %s: %s",
+                      count_of(length(unique(x[[key]])), "patient"),
+                      count_of(length(rules), "symptom"),
+                      count_of(length(visits), "visit"),
+                      paste(visits, collapse = ", ")),
+              width = getOption("width"), exdent = 2L), sep = "\n")
   cat("Alleviated / judged at each visit (absent and missing left out):\n")
   per_visit <- lapply(names(rules), function(s) {
     cell <- (as.integer(x$visit) - 1L) * 4L + as.integer(x[[s]])
@@ -214,7 +215,8 @@ print.myelo_visits <- function(x, n = 6L, ...) {
     cat(strwrap(sprintf("Carried from the data: %s", paste(other, collapse = ", ")),
                 width = getOption("width"), exdent = 2L), sep = "\n")
   }
-  cat("tabulate_cohort(x, by = \"visit\") for rates; durability(x) for their course.\n")
+  cat(strwrap("tabulate_cohort(x, by = \"visit\") for rates; durability(x) for their course.",
+              width = getOption("width")), sep = "\n")
   if (nrow(x) > 0L && n > 0L) {
     cat("\n")
     print(as.data.frame(utils::head(x, n))[c(key, "visit", names(rules))])

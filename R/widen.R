@@ -160,12 +160,13 @@ widen_measurements <- function(long, id = "id", symptom = "symptom",
   }
   suffixes <- if (length(post) == 1L) c("pre", "post") else c(pre, post)
   value_columns <- paste0(rep(symptom_names, each = n_times), "_", suffixes)
-  patient_level <- patient_columns(long, setdiff(names(long),
+  patient_level <- patient_level_columns(long, setdiff(names(long),
                                                  c(id, symptom, time, value)),
                                    row, n_patients, id, patient_ids)
   clash <- intersect(c(id, names(patient_level)), value_columns)
   if (length(clash)) {
-    abort(sprintf("Column \"%s\" of `long` would clash with the measurement column of the same name that widening makes; rename it.",
+    abort(sprintf("%s \"%s\" would clash with the measurement column of the same name that widening makes; rename it.",
+                  if (clash[1L] == id) "`id` column" else "Column",
                   clash[1L]), call)
   }
   wide <- matrix(if (is.integer(values)) NA_integer_ else NA_real_,
@@ -180,7 +181,7 @@ widen_measurements <- function(long, id = "id", symptom = "symptom",
 
 # Columns holding one value per patient (missing values aside), as one row
 # per patient; the others are dropped with a message.
-patient_columns <- function(long, columns, row, n_patients, id, patient_ids) {
+patient_level_columns <- function(long, columns, row, n_patients, id, patient_ids) {
   kept <- list()
   varying <- character(0)
   first_patient <- NULL
