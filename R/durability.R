@@ -101,8 +101,7 @@ durability <- function(x, conf_level = 0.95, method = "wilson") {
           n_visits),
     error = function(e) abort(conditionMessage(e), call))
   n_symptoms <- length(symptoms)
-  carried <- setdiff(names(x), c(key_name, "visit", symptoms, "any_alleviated",
-                                 "primary_symptom"))
+  carried <- setdiff(names(x), c(key_name, "visit", symptoms, patient_columns))
   patient_level <- lapply(as.list(x)[c(key_name, carried)], function(column) {
     rep(column[first_rows], times = n_symptoms)
   })

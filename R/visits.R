@@ -33,8 +33,8 @@
 #'   `patient`), `visit` (a factor with the visits as levels, in their
 #'   order), every other column of `data` that is not a measurement
 #'   (repeated for each visit), one factor per symptom (levels as in
-#'   [classify_alleviation()]), `any_alleviated` and `primary_symptom` as in
-#'   [classify_cohort()], judged at that visit. The rules are kept in the
+#'   [classify_alleviation()]), `patient_class`, `any_alleviated` and
+#'   `primary_symptom` as in [classify_cohort()], judged at that visit. The rules are kept in the
 #'   attribute `"rules"`, the visits in `"visits"`.
 #' @seealso [durability()] for whether relief lasts, [widen_measurements()].
 #' @references Guo R, Sakakibara T, Mizuno T, Akeda K, Kondo T, Kasai Y.
@@ -148,7 +148,7 @@ classify_visits <- function(data, rules = study_rules(), visits,
   })
   names(classes) <- symptoms
   patients <- .Call(C_summarise_patients, classes, as.double(n * n_visits),
-                    symptoms)
+                    symptoms, alleviation_levels)
   patient_key <- if (is.null(id)) seq_len(n) else data[[id]]
   kept <- c(list(patient_key), lapply(as.list(data)[carried], rep,
                                       times = n_visits))
@@ -157,8 +157,9 @@ classify_visits <- function(data, rules = study_rules(), visits,
   visit <- structure(rep(seq_len(n_visits), each = n), levels = visits,
                      class = "factor")
   columns <- c(kept[1L], list(visit = visit), kept[-1L], classes,
-               list(any_alleviated = patients[[1L]],
-                    primary_symptom = patients[[2L]]))
+               list(patient_class = patients[[1L]],
+                    any_alleviated = patients[[2L]],
+                    primary_symptom = patients[[3L]]))
   structure(columns, class = c("myelo_visits", "myelo_cohort", "data.frame"),
             row.names = .set_row_names(n * n_visits), rules = rules,
             source = list(pre = NULL, post = NULL, id = key),
@@ -209,8 +210,7 @@ print.myelo_visits <- function(x, n = 6L, ...) {
                          check.names = FALSE)
   rownames(shown) <- paste0("  ", visits)
   print(shown, right = TRUE)
-  other <- setdiff(names(x), c(key, "visit", names(rules), "any_alleviated",
-                               "primary_symptom"))
+  other <- setdiff(names(x), c(key, "visit", names(rules), patient_columns))
   if (length(other)) {
     cat(strwrap(sprintf("Carried from the data: %s", paste(other, collapse = ", ")),
                 width = getOption("width"), exdent = 2L), sep = "\n")

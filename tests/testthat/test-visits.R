@@ -41,6 +41,7 @@ test_that("each visit is classified against the baseline as classify_alleviation
                              post = stats::setNames(paste0(names(rules), "_", visit_names[k]),
                                                     names(rules)))
       expect_identical(v$any_alleviated[rows], one$any_alleviated, info = seed)
+      expect_identical(v$patient_class[rows], one$patient_class, info = seed)
       expect_identical(v$primary_symptom[rows], one$primary_symptom, info = seed)
     }
   }
@@ -75,7 +76,8 @@ test_that("the patient column, print and summary", {
   expect_identical(attr(summary(v), "by"), "visit")
   # subsetting keeps the class while the visit and patient columns are there
   expect_s3_class(v[v$visit == "day1", ], "myelo_visits")
-  expect_false(inherits(v[, c("lbp", "leg_pain", "any_alleviated", "primary_symptom")],
+  expect_false(inherits(v[, c("lbp", "leg_pain", "patient_class", "any_alleviated",
+                              "primary_symptom")],
                         "myelo_visits"))
   expect_identical(class(as.data.frame(v)), "data.frame")
 })
