@@ -81,3 +81,29 @@ print_within_width <- function(shown, optional = list(), all = FALSE,
   }
   invisible(left_out)
 }
+
+`%||%` <- function(a, b) if (is.null(a)) b else a
+
+# A result as a plain data frame of its numbers: no class of the package's,
+# no attributes but names and row names.
+plain_data_frame <- function(x) {
+  attributes(x) <- attributes(x)[c("names", "row.names")]
+  class(x) <- "data.frame"
+  x
+}
+
+# "26/293"
+format_fraction <- function(x, n) {
+  sprintf("%s/%s", format_integer(x), format_integer(n))
+}
+
+# "7.6-14.7%"
+format_interval <- function(lower, upper, digits = 1L) {
+  f <- function(p) formatC(100 * p, format = "f", digits = digits)
+  ifelse(is.na(lower), "-", sprintf("%s-%s%%", f(lower), f(upper)))
+}
+
+# "10.8%"; "-" where undefined.
+format_percent <- function(p, digits = 1L) {
+  ifelse(is.na(p), "-", paste0(formatC(100 * p, format = "f", digits = digits), "%"))
+}

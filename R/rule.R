@@ -249,17 +249,22 @@ format.alleviation_rule <- function(x, ...) {
                                     better, unit)
   worsened <- describe_thresholds(x$worsen_change, x$worsen_relative,
                                   x$combine, worse, unit)
+  # An infinite absent_at (the default of an "increase" rule) marks only an
+  # infinite baseline as absent: worth saying only where Inf is a valid
+  # value that means something, as "unlimited" walking distance does.
   absent <- if (decrease) {
     sprintf("at most %s", format(x$absent_at))
   } else if (is.infinite(x$absent_at)) {
-    "Inf (unlimited)"
+    if (is.infinite(x$range[2L]) && grepl("Inf|unlimited", x$label %||% "")) {
+      "Inf (unlimited)"
+    }
   } else {
     sprintf("at least %s", format(x$absent_at))
   }
   c(sprintf("alleviated when %s %s", subject, alleviated),
     if (is.null(worsened)) "never classified as worsened"
     else sprintf("worsened when %s %s", subject, worsened),
-    sprintf("absent when the baseline is %s", absent),
+    if (!is.null(absent)) sprintf("absent when the baseline is %s", absent),
     sprintf("valid values in [%s, %s]", format(x$range[1L]),
             format(x$range[2L])))
 }

@@ -153,7 +153,7 @@ test_that("alleviation_curve(): every argument", {
   check_argument(alleviation_curve, base, "post", accept = "named", message = "`")
   check_argument(alleviation_curve, base, "rule")
   check_argument(alleviation_curve, base, "thresholds",
-                 accept = c("fraction", "huge", "named", "too_long"))
+                 accept = c("NULL", "fraction", "huge", "named", "too_long"))   # NULL: default grid
   check_argument(alleviation_curve, base, "vary")
   check_argument(alleviation_curve, base, "conf_level")
   check_argument(alleviation_curve, base, "method")

@@ -33,7 +33,8 @@ test_that("hand-worked curve of a 0-10 score", {
   expect_equal(curve$evaluable, rep(4, 4))
   expect_equal(curve$rate, c(1, 2, 2, 0) / 4)
   ci <- prop_ci(curve$alleviated, curve$evaluable)
-  expect_equal(curve$lower, ci$lower)
+  expect_equal(curve$rate_lower, ci$proportion_lower)
+  expect_equal(curve$rate_upper, ci$proportion_upper)
 })
 
 test_that("print() and plot() work", {
