@@ -168,7 +168,7 @@ test_that("hand-worked courses", {
   expect_identical(s$relapsed, 1L)
   expect_equal(s$sustained_rate, 2 / 3)
   expect_equal(c(s$sustained_rate_lower, s$sustained_rate_upper),
-               unname(unlist(prop_ci(2, 3)[c("lower", "upper")])),
+               unname(unlist(prop_ci(2, 3)[c("proportion_lower", "proportion_upper")])),
                ignore_attr = TRUE, tolerance = 1e-12)
 })
 
