@@ -100,7 +100,8 @@ test_that("widen_measurements(): every argument", {
   # pre and post are labels of the time column: any single value is one
   # (matched as text), and a label that matches nothing leaves rows unpaired
   for (arg in c("pre", "post")) check_argument(widen_measurements, base, arg, message = "`")
-  expect_error(widen_measurements(long, pre = 1), "must be \"1\" or \"post\"")
+  expect_error(widen_measurements(long, pre = 1),
+               "neither `pre` \\(\"1\"\\) nor `post` \\(\"post\"\\); name every time point")
 })
 
 test_that("prop_ci(): every argument", {
