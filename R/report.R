@@ -1,0 +1,195 @@
+#' The whole analysis in one self-contained HTML report
+#'
+#' Classifies `data` with `rules`, tabulates it overall and by `by`,
+#' compares who was alleviated on `vars`, draws the cut-off curve of each
+#' symptom, and writes it all into one HTML file with a ready Methods
+#' paragraph ([describe_methods()]) and the R code that recreates the
+#' rules. The file is self-contained: figures are embedded, styles are
+#' inline, and it references no remote resource, so it opens from a USB
+#' stick on a hospital PC with no network.
+#'
+#' Sections, each only when it applies: 1. Patients (rows, and per symptom
+#' how many could be judged, were absent at baseline or missing: the
+#' numbers of a CONSORT-style flow diagram); 2. Definitions (every rule);
+#' 3. Results (the overall table, the patient-level class, and by `by` the
+#' table, forest plot and heterogeneity test); Groups (with `group`, the
+#' rates of each group side by side, and their difference with two groups);
+#' Who was alleviated (with `vars`); Sensitivity (the cut-off curve of each
+#' symptom); Methods; Reproducibility (package and R versions, the call,
+#' the rules as code).
+#'
+#' Built with knitr and markdown (both in Suggests), without pandoc.
+#'
+#' @param data A data frame, one row per patient, as for [classify_cohort()]
+#'   (`<symptom>_pre` and `<symptom>_post` columns).
+#' @param rules A named list of [alleviation_rule()]s.
+#' @param by Optional stratum columns of `data` (hospital, ...).
+#' @param group Optional column of `data` holding the groups to compare
+#'   (treatment arm, sex, ...).
+#' @param vars Optional columns of `data` to compare between alleviated and
+#'   other patients.
+#' @param file Path of the HTML file to write.
+#' @param title Title of the report (default: "Symptom alleviation:" and the
+#'   name of `data`).
+#' @param conf_level,method Confidence level and interval method of the
+#'   rates (see [prop_ci()]).
+#' @return The path of the file, invisibly.
+#' @examples
+#' \donttest{
+#' if (requireNamespace("knitr", quietly = TRUE) &&
+#'     requireNamespace("markdown", quietly = TRUE)) {
+#'   path <- alleviation_report(myelography, by = "hospital", group = "sex",
+#'                              vars = c("age", "diagnosis"),
+#'                              file = tempfile(fileext = ".html"))
+#'   file.size(path)
+#' }
+#' }
+#' @export
+alleviation_report <- function(data, rules = study_rules(), by = NULL,
+                               group = NULL, vars = NULL,
+                               file = "alleviation-report.html", title = NULL,
+                               conf_level = 0.95, method = "wilson") {
+  call <- sys.call()
+  data_name <- paste(deparse(substitute(data), width.cutoff = 60L), collapse = " ")
+  missing <- c("knitr", "markdown")[!vapply(c("knitr", "markdown"), requireNamespace,
+                                           logical(1), quietly = TRUE)]
+  if (length(missing)) {
+    abort(sprintf("alleviation_report() needs the package%s %s: install.packages(%s).",
+                  if (length(missing) > 1L) "s" else "",
+                  paste(missing, collapse = " and "),
+                  paste(deparse(missing), collapse = "")), call)
+  }
+  check_data_frame(data, "data", call = call)
+  check_conf_level(conf_level, call)
+  method <- check_choice(method, ci_methods, "method", call)
+  for (arg in c("by", "group", "vars")) {
+    value <- get(arg)
+    if (!is.null(value)) {
+      check_names(value, arg, call)
+      check_columns_exist(names(data), value, arg, call = call)
+    }
+  }
+  if (!is.null(group) && length(group) != 1L) {
+    abort(sprintf("`group` must name one column, not %d.", length(group)), call)
+  }
+  if (!is.character(file) || length(file) != 1L || is.na(file) || !nzchar(file)) {
+    abort(sprintf("`file` must be a single path, not %s.", describe_value(file)), call)
+  }
+  if (!dir.exists(dirname(file))) {
+    abort(sprintf("`file` must be in an existing folder; \"%s\" does not exist.",
+                  dirname(file)), call)
+  }
+  if (!is.null(title) && (!is.character(title) || length(title) != 1L || is.na(title))) {
+    abort(sprintf("`title` must be NULL or a single string, not %s.",
+                  describe_value(title)), call)
+  }
+  cohort <- classify_cohort(data, rules)
+  rules <- cohort_rules(cohort)
+  if (is.null(title)) title <- paste("Symptom alleviation:", data_name)
+  report <- report_contents(cohort, data, rules, by, group, vars, conf_level,
+                            method, data_name)
+  report$call <- deparse(call, width.cutoff = 70L)
+  render_report(report, title, file)
+}
+
+# Everything the report shows, computed before any rendering.
+report_contents <- function(cohort, data, rules, by, group, vars, conf_level,
+                            method, data_name) {
+  tab <- function(by) {
+    tabulate_cohort(cohort, by = by, conf_level = conf_level, method = method)
+  }
+  overall <- tab(NULL)
+  report <- list(rules = rules, overall = overall, by = by,
+                 version = as.character(utils::packageVersion("myelorelief")),
+                 date = format(Sys.Date()),
+                 interval_name = paste0(format(100 * conf_level), "% ",
+                                        interval_methods[[method]]$name))
+  report$data_note <- if (identical(data_name, "myelography")) {
+    "The data are the package's **synthetic** cohort, built to reproduce the published aggregates of Guo et al. (2016); the patient data were never published."
+  } else ""
+  report$flow <- patient_flow(overall, rules)
+  report$patients_text <- sprintf(
+    "%s in the data. Per symptom, patients are evaluable when the symptom was present at baseline and both values were recorded; the others were absent at baseline or missing a value.",
+    count_of(nrow(cohort), "row"))
+  if (length(by)) {
+    report$by_table <- tab(by)
+    report$by_summary <- summary(report$by_table)
+    report$by_plot_height <- min(12, 2 + 0.22 * nrow(report$by_table))
+  }
+  if (!is.null(group)) {
+    report$groups_table <- tab(group)
+    report$groups <- summary(report$groups_table)
+    report$groups_plot_height <- min(12, 2 + 0.22 * nrow(report$groups_table))
+    report$groups_text <- sprintf(
+      "Rates by %s, each against the others: Fisher's exact test%s.", group,
+      if (any(!is.na(report$groups$difference))) ", and the difference with Newcombe's interval" else "")
+  }
+  if (length(vars)) {
+    report$comparison <- compare_alleviated(cohort, vars)
+    report$comparison_text <- "Patients with any symptom alleviated against the others (median [IQR] or n (%))."
+  }
+  source <- attr(cohort, "source")
+  report$curves <- lapply(names(rules), function(s) {
+    curve <- alleviation_curve(
+      data[[source$pre[[s]]]], data[[source$post[[s]]]], rules[[s]],
+      vary = if (!is.na(rules[[s]]$min_relative)) "min_relative" else "min_change",
+      conf_level = conf_level, method = method)
+    structure(curve, symptom = s)
+  })
+  n <- length(rules)
+  report$curve_grid <- c(ceiling(n / 2), min(n, 2L))
+  report$curve_plot_height <- 3.6 * ceiling(n / 2)
+  report$sensitivity_text <- "How each symptom's rate moves with its threshold (the other settings of its rule fixed); the dashed line is the rule's cut-off."
+  report$methods <- describe_methods(rules, conf_level, method, by = c(by, group),
+                                     vars = vars)
+  report$rules_code <- rules_as_code(rules)
+  sections <- c("groups" = !is.null(group), "who" = length(vars) > 0L,
+                "sensitivity" = TRUE, "methods" = TRUE, "reproducibility" = TRUE)
+  numbers <- cumsum(sections) + 3L
+  report$sections <- stats::setNames(as.character(numbers), names(sections))
+  report
+}
+
+# Patients per symptom: evaluable, absent at baseline, missing.
+patient_flow <- function(overall, rules) {
+  rows <- as.data.frame(overall)
+  data.frame(
+    symptom = ifelse(rows$symptom == "any", "any (patient level)",
+                     vapply(as.character(rows$symptom), function(s) {
+                       rules[[s]]$label %||% s
+                     }, character(1))),
+    patients = format_integer(rows$n),
+    evaluable = format_count(rows$evaluable, rows$n),
+    "absent at baseline" = format_count(rows$absent, rows$n),
+    missing = format_count(rows$missing, rows$n),
+    check.names = FALSE)
+}
+
+# Knits the report in a temporary folder and writes one HTML file with the
+# figures embedded and the package's inline template.
+render_report <- function(report, title, file) {
+  work <- tempfile("myelorelief-report-")
+  dir.create(work)
+  on.exit(unlink(work, recursive = TRUE), add = TRUE)
+  rmd <- system.file("report", "report.Rmd", package = "myelorelief")
+  template <- system.file("report", "template.html", package = "myelorelief")
+  md <- file.path(work, "report.md")
+  env <- new.env(parent = asNamespace("myelorelief"))
+  env$report <- report
+  old <- setwd(work)
+  on.exit(setwd(old), add = TRUE)
+  old_width <- options(width = 90)
+  on.exit(options(old_width), add = TRUE)
+  old_opts <- knitr::opts_chunk$get()
+  on.exit(knitr::opts_chunk$restore(old_opts), add = TRUE)
+  knitr::knit(rmd, output = md, envir = env, quiet = TRUE)
+  setwd(old)
+  html <- file.path(work, "report.html")
+  markdown::mark(md, output = html, format = "html", template = template,
+                 options = c("+base64_images", "-highlight_code", "-mathjax"),
+                 meta = list(title = title))
+  if (!file.copy(html, file, overwrite = TRUE)) {
+    abort(sprintf("could not write `file` \"%s\".", file), sys.call(-1L))
+  }
+  invisible(normalizePath(file))
+}
