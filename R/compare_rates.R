@@ -311,8 +311,9 @@ comparison_counts <- function(cells, group, reference, strata, denominator,
 sum_by <- function(values, codes, size) {
   out <- numeric(size)
   if (!length(values)) return(out)
-  sums <- rowsum(as.double(values), codes, reorder = FALSE)
-  out[as.numeric(rownames(sums))] <- sums[, 1L]
+  # reorder = TRUE sorts the groups, so they are sort(unique(codes)) (much
+  # faster than reading them back from the row names)
+  out[sort(unique(codes))] <- rowsum(as.double(values), codes, reorder = TRUE)[, 1L]
   out
 }
 
@@ -342,13 +343,16 @@ compare_counts <- function(counts, conf_level, denominator) {
   totals_of <- function(v) colSums(matrix(v, K, M))
   crude <- comparison_rows(comparison, "crude", totals_of(a), totals_of(n1),
                            totals_of(c0), totals_of(n0), conf_level)
-  tests <- lapply(seq_len(M), function(m) {
-    heterogeneity_test(c(crude$events[m], crude$ref_events[m]),
-                       c(crude$total[m], crude$ref_total[m]), 10000L)
-  })
-  crude$test <- vapply(tests, `[[`, "", "test")
+  informative <- !vapply(seq_len(M), function(m) {
+    margins_decide_everything(c(crude$events[m], crude$ref_events[m])[
+      c(crude$total[m], crude$ref_total[m]) > 0],
+      c(crude$total[m], crude$ref_total[m])[c(crude$total[m], crude$ref_total[m]) > 0])
+  }, logical(1))
+  crude$test <- ifelse(informative, "Fisher's exact", not_informative)
   crude$statistic <- NA_real_
-  crude$p_value <- vapply(tests, `[[`, 0, "p_value")
+  crude$p_value <- NA_real_
+  crude$p_value[informative] <- fisher_p(crude$events, crude$total, crude$ref_events,
+                                         crude$ref_total)[informative]
 
   stratified <- length(counts$strata) > 0L
   stratum_rows <- NULL
@@ -426,6 +430,52 @@ two_by_two <- function(a, n1, c, n0, conf_level) {
        or_upper = exp(log_or + z * se_or),
        nnt = nnt$nnt, nnt_lower = nnt$lower, nnt_upper = nnt$upper,
        corrected = corrected)
+}
+
+# The two-sided p-value of Fisher's exact test on 2 x 2 tables (group a of
+# n1, reference c of n0), as fisher.test(): the probability of the tables no
+# more likely than the observed one (to a relative 1e-7), under the
+# hypergeometric distribution of a given the margins. fisher.test() sums the
+# whole distribution, whose support has as many values as the smaller
+# margin, which took seconds and gigabytes on a registry's table; here the
+# observed side is one phyper() tail, and the other tail's boundary is found
+# by bisection on the (unimodal) density, so the cost does not grow with the
+# counts.
+fisher_p <- function(a, n1, c, n0) {
+  vapply(seq_along(a), function(i) {
+    m <- a[i] + c[i]                 # events: the "white balls"
+    n <- n1[i] + n0[i] - m
+    k <- n1[i]                       # the group: the balls drawn
+    x <- a[i]
+    lo <- max(0, k - n)
+    hi <- min(k, m)
+    if (lo == hi) return(1)
+    log_d <- function(v) stats::dhyper(v, m, n, k, log = TRUE)
+    threshold <- log_d(x) + log1p(1e-7)
+    mode <- min(hi, max(lo, floor((k + 1) * (m + 1) / (m + n + 2))))
+    if (x <= mode) {
+      # the first y above x (and at or above the mode) as unlikely as x
+      left <- max(x + 1, mode)
+      if (left > hi || log_d(hi) > threshold) return(stats::phyper(x, m, n, k))
+      right <- hi
+      while (left < right) {
+        mid <- floor((left + right) / 2)
+        if (log_d(mid) <= threshold) right <- mid else left <- mid + 1
+      }
+      stats::phyper(x, m, n, k) + stats::phyper(left - 1, m, n, k, lower.tail = FALSE)
+    } else {
+      # the last y below x (and at or below the mode) as unlikely as x
+      right <- min(x - 1, mode)
+      upper_tail <- stats::phyper(x - 1, m, n, k, lower.tail = FALSE)
+      if (right < lo || log_d(lo) > threshold) return(upper_tail)
+      left <- lo
+      while (left < right) {
+        mid <- ceiling((left + right) / 2)
+        if (log_d(mid) <= threshold) left <- mid else right <- mid - 1
+      }
+      stats::phyper(left, m, n, k) + upper_tail
+    }
+  }, numeric(1))
 }
 
 # Altman's (1998) interval for the number needed to treat, from a risk

@@ -358,7 +358,7 @@ plot.rate_comparison <- function(x, measure = c("rd", "rr", "or"),
   graphics::plot.window(xlim = c(0, 1), ylim = c(0.5, n_rows + 1.5), yaxs = "i")
   graphics::title(main = main)
   # text columns: label, group counts, reference counts | graph | estimate
-  widths <- function(v) max(graphics::strwidth(v, cex = cex, font = 1)) + 0.02
+  widths <- function(v) max(graphics::strwidth(v, cex = cex, font = 2)) + 0.03
   w <- c(widths(c(header[1L], rows$label)), widths(c(header[2L], rows$group_counts)),
          widths(c(header[3L], rows$ref_counts)), widths(c(header[4L], estimates)))
   left <- 0.01 + cumsum(c(0, w[1:3]))
