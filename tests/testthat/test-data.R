@@ -63,5 +63,5 @@ test_that("the hypothetical trial's script rebuilds it identically", {
   expect_identical(as.vector(table(hypothetical_trial$centre)), c(60L, 80L, 100L, 120L))
   # randomised 1:1 within centre
   expect_true(all(table(hypothetical_trial$centre, hypothetical_trial$arm) ==
-                    table(hypothetical_trial$centre) / 2))
+                    as.vector(table(hypothetical_trial$centre)) / 2))
 })
