@@ -22,8 +22,11 @@
 #'   tails, not as `1 - alpha / 2`, which rounds to 1 near 1).
 #' @param method One of `"wilson"`, `"exact"`, `"jeffreys"`,
 #'   `"agresti-coull"`.
-#' @return A data frame with columns `estimate` (x / n), `lower`, `upper`,
-#'   one row per element.
+#' @return A data frame, one row per element: `x`, `n` (as doubles, after
+#'   recycling), `proportion` (x / n), `proportion_lower`,
+#'   `proportion_upper`, `conf_level` and `method`. Every interval in the
+#'   package is named so: the estimate, then `<estimate>_lower` and
+#'   `<estimate>_upper`.
 #' @references
 #' Wilson EB. Probable inference, the law of succession, and statistical
 #' inference. J Am Stat Assoc 1927;22:209-212.
@@ -63,7 +66,11 @@ prop_ci <- function(x, n, conf_level = 0.95,
     abort(sprintf("`x` must not exceed `n`: x = %s > n = %s at position %d.",
                   format(x[bad[1L]]), format(n[bad[1L]]), bad[1L]), call)
   }
-  proportion_interval(x, n, conf_level, method)
+  ci <- proportion_interval(x, n, conf_level, method)
+  list2DF(list(x = x, n = n, proportion = ci$estimate,
+               proportion_lower = ci$lower, proportion_upper = ci$upper,
+               conf_level = rep_len(conf_level, size),
+               method = rep_len(method, size)))
 }
 
 # The interval formulas on validated doubles; shared with tabulate_cohort().

@@ -1,4 +1,4 @@
-#' Classify paired before/after measurements as alleviated or not
+#' Classify paired baseline/follow-up measurements as alleviated or not
 #'
 #' Applies an [alleviation_rule()] to each pair of a baseline (`pre`) and a
 #' follow-up (`post`) measurement, in one pass of compiled C code.
@@ -38,8 +38,8 @@
 #' improvement, and `absent_at = Inf` still means "only `Inf` is absent".
 #' [alleviation_curve()] uses the same comparisons.
 #'
-#' @param pre,post Numeric vectors of equal length: the measurement before and
-#'   after myelography. Integer vectors work. Values outside the rule's
+#' @param pre,post Numeric vectors of equal length: the baseline and the
+#'   follow-up measurement. Integer vectors work. Values outside the rule's
 #'   `range`, `-Inf`, and `Inf` for a `"decrease"` measure are errors.
 #' @param rule An [alleviation_rule()].
 #' @return A factor as long as `pre` with levels `"alleviated"`,

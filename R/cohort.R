@@ -18,8 +18,11 @@
 #' alleviated symptom in the order of the rules.
 #'
 #' @param data A data frame, one row per patient.
-#' @param rules A named list of [alleviation_rule()]s, one per symptom; the
-#'   default [study_rules()] follows Guo et al. (2016).
+#' @param rules A named list of [alleviation_rule()]s, one per symptom, or
+#'   a single rule for a single symptom (named after its `pre` column, as
+#'   `weight` for `weight_pre`). The default [study_rules()] has the four
+#'   symptoms of Guo et al. (2016) with cut-offs that are the package's own
+#'   (the paper does not give its cut-offs).
 #' @param pre,post Optional named character vectors mapping symptom names to
 #'   the columns that hold the baseline and follow-up values, for the symptoms
 #'   whose columns do not follow the `<symptom>_pre` / `<symptom>_post`
@@ -55,6 +58,12 @@ classify_cohort <- function(data, rules = study_rules(), pre = NULL,
                             post = NULL, id = NULL) {
   call <- sys.call()
   check_data_frame(data, "data", call = call)
+  if (is_alleviation_rule(rules)) {
+    single <- name_single_rule(rules, data, pre, post, call)
+    rules <- single$rules
+    pre <- single$pre
+    post <- single$post
+  }
   check_rules(rules, call = call)
   symptoms <- names(rules)
   pre_columns <- symptom_columns(symptoms, pre, "_pre", "pre", call)
@@ -114,6 +123,36 @@ classify_cohort <- function(data, rules = study_rules(), pre = NULL,
   )
   new_myelo_cohort(columns, .row_names_info(data, 0L), rules,
                    list(pre = pre_columns, post = post_columns, id = id))
+}
+
+# One rule for one symptom, named after the symptom its columns give: the
+# name in `pre`/`post` (c(weight = "Prewt")), their common stem ("weight"
+# for "weight_pre" and "weight_post"), or the one <s>_pre/<s>_post pair of
+# `data`. Otherwise the user is asked to name it. Returns the rules and the
+# column mappings, named.
+name_single_rule <- function(rule, data, pre, post, call) {
+  name <- unique(c(names(pre), names(post)))
+  name <- name[!is.na(name) & name != ""]
+  stem <- function(column, suffix) {
+    if (is.character(column) && length(column) == 1L && endsWith(column, suffix)) {
+      substr(column, 1L, nchar(column) - nchar(suffix))
+    }
+  }
+  if (!length(name) && length(pre) == 1L && length(post) == 1L) {
+    name <- stem(pre, "_pre")
+    if (!identical(name, stem(post, "_post"))) name <- NULL
+  }
+  if (!length(name) && is.null(pre) && is.null(post)) {
+    pairs <- sub("_pre$", "", grep("_pre$", names(data), value = TRUE))
+    name <- pairs[paste0(pairs, "_post") %in% names(data)]
+  }
+  if (length(name) != 1L) {
+    abort("`rules` is a single alleviation_rule; name its symptom, as in rules = list(weight = rule), with pre = c(weight = \"<baseline column>\") and post = c(weight = \"<follow-up column>\") when the columns are not weight_pre and weight_post.",
+          call)
+  }
+  if (!is.null(pre) && is.null(names(pre))) pre <- stats::setNames(pre, name)
+  if (!is.null(post) && is.null(names(post))) post <- stats::setNames(post, name)
+  list(rules = stats::setNames(list(rule), name), pre = pre, post = post)
 }
 
 new_myelo_cohort <- function(columns, row_names, rules, source) {
@@ -245,7 +284,13 @@ print.myelo_cohort <- function(x, n = 6L, ...) {
   }
   if (total > 0L) {
     cat("\n")
-    print(as.data.frame(utils::head(x, n))[shown], ...)
+    rows <- as.data.frame(utils::head(x, n))[shown]
+    text <- as.data.frame(lapply(rows, function(column) {
+      ifelse(is.na(column), "NA", as.character(column))
+    }), stringsAsFactors = FALSE, check.names = FALSE)
+    print_within_width(cbind(" " = rownames(rows), text, stringsAsFactors = FALSE),
+                       optional = list("any_alleviated", "primary_symptom"),
+                       see_all = "as.data.frame(x)")
     if (total > n) cat(sprintf("... %s more\n", count_of(total - n, "row")))
   }
   invisible(x)

@@ -149,20 +149,34 @@ format_number <- function(x) format(round(x, 1), trim = TRUE)
 #' @rdname compare_alleviated
 #' @param ... Ignored.
 #' @export
-print.alleviation_comparison <- function(x, ...) {
+format.alleviation_comparison <- function(x, ...) {
+  shown <- plain_data_frame(x)
+  shown$variable[duplicated(shown$variable)] <- ""
+  names(shown)[names(shown) == "not_alleviated"] <- "not alleviated"
+  shown$p_value <- ifelse(is.na(x$p_value), "", format_p(x$p_value))
+  names(shown)[names(shown) == "p_value"] <- "p"
+  shown$test[is.na(shown$test)] <- ""
+  shown
+}
+
+#' @rdname compare_alleviated
+#' @param all `print()`: show every column, even past the console width.
+#' @export
+print.alleviation_comparison <- function(x, all = FALSE, ...) {
   cat(sprintf("Alleviated (n = %s) versus not alleviated (n = %s); %s not judged\n",
               format_integer(attr(x, "n_alleviated")),
               format_integer(attr(x, "n_not_alleviated")),
               format_integer(attr(x, "n_not_judged"))))
-  shown <- as.data.frame(x)
-  shown$variable[duplicated(shown$variable)] <- ""
-  shown$p_value <- ifelse(is.na(x$p_value), "", format_p(x$p_value))
-  shown$test[is.na(shown$test)] <- ""
-  attr(shown, "n_alleviated") <- attr(shown, "n_not_alleviated") <-
-    attr(shown, "n_not_judged") <- attr(shown, "simulate_B") <-
-    attr(shown, "seed") <- NULL
-  class(shown) <- "data.frame"
-  print(shown, right = FALSE, row.names = FALSE)
-  print_test_notes(x$test, attr(x, "simulate_B"), attr(x, "seed"))
+  print_within_width(format(x), optional = list("test"), all = all)
+  print_test_notes(x$test, attr(x, "simulate_B"), attr(x, "seed"),
+                   fisher_note = FALSE)
   invisible(x)
+}
+
+#' @rdname compare_alleviated
+#' @param row.names,optional Ignored.
+#' @export
+as.data.frame.alleviation_comparison <- function(x, row.names = NULL,
+                                                 optional = FALSE, ...) {
+  plain_data_frame(x)
 }

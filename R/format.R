@@ -52,7 +52,8 @@ print_within_width <- function(shown, optional = list(), all = FALSE,
   for (group in optional) {
     group <- intersect(group, names(shown))
     extra <- sum(vapply(group, column_width, numeric(1)))
-    if (all || (!length(left_out) && used + extra <= width)) {
+    # print.data.frame() wraps a line as long as the width
+    if (all || (!length(left_out) && used + extra < width)) {
       kept <- c(kept, group)
       used <- used + extra
     } else {
@@ -75,9 +76,36 @@ print_within_width <- function(shown, optional = list(), all = FALSE,
   }
   print(shown, right = FALSE, row.names = FALSE)
   if (length(left_out)) {
-    cat(strwrap(sprintf("Not shown for width: %s (see all with %s, or as.data.frame(x)).",
-                        paste(left_out, collapse = ", "), see_all),
+    see <- unique(c(see_all, "as.data.frame(x)"))
+    cat(strwrap(sprintf("Not shown for width: %s (see all with %s).",
+                        paste(left_out, collapse = ", "), paste(see, collapse = " or ")),
                 width = width), sep = "\n")
   }
   invisible(left_out)
+}
+
+`%||%` <- function(a, b) if (is.null(a)) b else a
+
+# A result as a plain data frame of its numbers: no class of the package's,
+# no attributes but names and row names.
+plain_data_frame <- function(x) {
+  attributes(x) <- attributes(x)[c("names", "row.names")]
+  class(x) <- "data.frame"
+  x
+}
+
+# "26/293"
+format_fraction <- function(x, n) {
+  sprintf("%s/%s", format_integer(x), format_integer(n))
+}
+
+# "7.6-14.7%"
+format_interval <- function(lower, upper, digits = 1L) {
+  f <- function(p) formatC(100 * p, format = "f", digits = digits)
+  ifelse(is.na(lower), "-", sprintf("%s-%s%%", f(lower), f(upper)))
+}
+
+# "10.8%"; "-" where undefined.
+format_percent <- function(p, digits = 1L) {
+  ifelse(is.na(p), "-", paste0(formatC(100 * p, format = "f", digits = digits), "%"))
 }

@@ -16,9 +16,11 @@
 #' @return A data frame of class `guo2016_reproduction`, one row per
 #'   published figure: `symptom`, `description`, `published`, `reproduced`
 #'   (alleviated patients), `patients_published`, `patients_reproduced`,
-#'   `match`, and the intervals of the reproduced share `exact_lower`,
-#'   `exact_upper`, `wilson_lower`, `wilson_upper`. The classified cohort and
-#'   its table are in the attributes `"cohort"` and `"table"`.
+#'   `match`, the reproduced `share` (reproduced / patients) and its
+#'   intervals `share_exact_lower`, `share_exact_upper`,
+#'   `share_wilson_lower`, `share_wilson_upper`. The classified cohort and
+#'   its table are in the attributes `"cohort"` and `"table"`. `format()`
+#'   gives the rows as text for a report; `as.data.frame()` the numbers.
 #' @seealso `vignette("guo2016", package = "myelorelief")`.
 #' @examples
 #' reproduce_guo2016()
@@ -50,37 +52,54 @@ reproduce_guo2016 <- function(data = myelorelief::myelography,
     patients_published = published$patients, patients_reproduced = patients,
     match = reproduced == published$alleviated &
       patients == published$patients,
-    exact_lower = exact$lower, exact_upper = exact$upper,
-    wilson_lower = wilson$lower, wilson_upper = wilson$upper))
+    share = exact$estimate,
+    share_exact_lower = exact$lower, share_exact_upper = exact$upper,
+    share_wilson_lower = wilson$lower, share_wilson_upper = wilson$upper))
   structure(out, class = c("guo2016_reproduction", "data.frame"),
             conf_level = conf_level, cohort = cohort, table = table)
 }
 
 #' @rdname reproduce_guo2016
 #' @param x A `guo2016_reproduction`.
+#' @param digits Decimal places of percentages.
 #' @param ... Ignored.
 #' @export
-print.guo2016_reproduction <- function(x, ...) {
-  cat("Guo et al. (2016), Open Orthop J 10:539-542: published versus reproduced\n")
-  shown <- data.frame(
-    symptom = x$description,
-    published = format_count(x$published, x$patients_published),
-    reproduced = format_count(x$reproduced, x$patients_reproduced),
+format.guo2016_reproduction <- function(x, digits = 1L, ...) {
+  level <- format(100 * attr(x, "conf_level"))
+  out <- data.frame(
+    figure = x$description,
+    published = format_count(x$published, x$patients_published, digits),
+    reproduced = format_count(x$reproduced, x$patients_reproduced, digits),
     match = ifelse(x$match, "yes", "NO"))
-  print(shown, right = FALSE, row.names = FALSE)
+  out[[sprintf("exact %s%% CI", level)]] <-
+    format_interval(x$share_exact_lower, x$share_exact_upper, digits)
+  out[[sprintf("Wilson %s%% CI", level)]] <-
+    format_interval(x$share_wilson_lower, x$share_wilson_upper, digits)
+  out
+}
+
+#' @rdname reproduce_guo2016
+#' @param all `print()`: show every column, even past the console width.
+#' @export
+print.guo2016_reproduction <- function(x, digits = 1L, all = FALSE, ...) {
+  cat("Guo et al. (2016), Open Orthop J 10:539-542: published versus reproduced\n")
+  shown <- format(x, digits = digits)
+  print_within_width(shown[1:4], all = all)
   cat(if (all(x$match)) "All published figures reproduced.\n"
       else sprintf("%d of %d published figures NOT reproduced.\n",
                    sum(!x$match), nrow(x)))
-  level <- format(100 * attr(x, "conf_level"))
-  cat(sprintf("\nNot in the paper: %s%% intervals of the reproduced shares\n", level))
-  share <- x$reproduced / x$patients_reproduced
-  intervals <- data.frame(
-    symptom = x$description,
-    exact = format_rate(share, x$exact_lower, x$exact_upper),
-    wilson = format_rate(share, x$wilson_lower, x$wilson_upper))
-  names(intervals)[2:3] <- c("exact (Clopper-Pearson)", "Wilson")
-  print(intervals, right = FALSE, row.names = FALSE)
-  cat("\nThe default cohort `myelography` is synthetic, built to match the",
-      "published\naggregates (the patient data were never published).\n")
+  cat("\nNot in the paper: intervals of the reproduced shares\n")
+  print_within_width(cbind(shown[1L], share = format_percent(x$share, digits),
+                           shown[5:6]), all = all)
+  cat("The default cohort `myelography` is synthetic, built to match the published\n",
+      "aggregates (the patient data were never published).\n", sep = "")
   invisible(x)
+}
+
+#' @rdname reproduce_guo2016
+#' @param row.names,optional Ignored.
+#' @export
+as.data.frame.guo2016_reproduction <- function(x, row.names = NULL,
+                                               optional = FALSE, ...) {
+  plain_data_frame(x)
 }

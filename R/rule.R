@@ -1,6 +1,6 @@
 #' Define when a symptom counts as alleviated
 #'
-#' An alleviation rule says how a paired before/after measurement of one
+#' An alleviation rule says how a paired baseline/follow-up measurement of one
 #' symptom is judged: which direction is better, how large a change counts,
 #' when the symptom was absent at baseline, and which values the measure can
 #' take. [classify_alleviation()] applies it to data; [study_rules()] gives
@@ -20,7 +20,9 @@
 #' @param min_change Smallest improvement, in the measure's units, that counts
 #'   as alleviation (a number >= 0), or `NA` to leave it out.
 #' @param min_relative Smallest improvement as a fraction of the baseline
-#'   value (0.3 = 30%), or `NA` to leave it out. At least one of `min_change`
+#'   value (0.3 = 30%), or `NA` to leave it out. For a `"decrease"` measure
+#'   that cannot go below 0, values above 1 (a fall of more than 100%) are
+#'   refused: they can never be met. At least one of `min_change`
 #'   and `min_relative` must be given.
 #' @param combine `"all"`: every threshold given must be met; `"any"`: one
 #'   suffices.
@@ -76,6 +78,7 @@ alleviation_rule <- function(direction = c("decrease", "increase"),
                worsen_change = worsen_change, worsen_relative = worsen_relative,
                absent_at = absent_at, range = range, label = label)
   check_rule_fields(rule, call)
+  check_reachable(rule, call)
   numeric_fields <- c("min_change", "min_relative", "worsen_change",
                       "worsen_relative", "absent_at", "range")
   rule[numeric_fields] <- lapply(rule[numeric_fields], as.numeric)
@@ -151,6 +154,20 @@ check_rule_fields <- function(rule, call) {
       (!is.character(label) || length(label) != 1L || is.na(label))) {
     abort(sprintf("`label` must be NULL or a single string, not %s.",
                   describe_value(label)), call)
+  }
+  invisible(rule)
+}
+
+# A fall of more than 100% of baseline cannot happen on a measure that
+# cannot go below 0: `min_relative = 30` meant 30%, not 3000%.
+check_reachable <- function(rule, call) {
+  value <- rule$min_relative
+  if (rule$direction == "decrease" && rule$range[1L] >= 0 && !is.na(value) &&
+      value > 1) {
+    abort(sprintf("`min_relative` = %s asks for a fall of more than 100%% of baseline, which a measure that cannot go below %s never reaches; it is a fraction (0.3 = 30%%)%s.",
+                  format(value), format(rule$range[1L]),
+                  if (value >= 2 && value <= 100) sprintf(": did you mean %s?", format(value / 100))
+                  else ""), call)
   }
   invisible(rule)
 }
@@ -249,17 +266,22 @@ format.alleviation_rule <- function(x, ...) {
                                     better, unit)
   worsened <- describe_thresholds(x$worsen_change, x$worsen_relative,
                                   x$combine, worse, unit)
+  # An infinite absent_at (the default of an "increase" rule) marks only an
+  # infinite baseline as absent: worth saying only where Inf is a valid
+  # value that means something, as "unlimited" walking distance does.
   absent <- if (decrease) {
     sprintf("at most %s", format(x$absent_at))
   } else if (is.infinite(x$absent_at)) {
-    "Inf (unlimited)"
+    if (is.infinite(x$range[2L]) && grepl("Inf|unlimited", x$label %||% "")) {
+      "Inf (unlimited)"
+    }
   } else {
     sprintf("at least %s", format(x$absent_at))
   }
   c(sprintf("alleviated when %s %s", subject, alleviated),
     if (is.null(worsened)) "never classified as worsened"
     else sprintf("worsened when %s %s", subject, worsened),
-    sprintf("absent when the baseline is %s", absent),
+    if (!is.null(absent)) sprintf("absent when the baseline is %s", absent),
     sprintf("valid values in [%s, %s]", format(x$range[1L]),
             format(x$range[2L])))
 }

@@ -65,7 +65,11 @@ study_rules <- function(min_change = 2, min_relative = 0.3,
 }
 
 check_rules <- function(rules, arg = "rules", call = sys.call(-1L)) {
-  if (is_alleviation_rule(rules) || !is.list(rules) || !length(rules) ||
+  if (is_alleviation_rule(rules)) {
+    abort(sprintf("`%s` must be a named list of rules, one per symptom, such as study_rules() or list(weight = rule); it is a single alleviation_rule.",
+                  arg), call)
+  }
+  if (!is.list(rules) || !length(rules) ||
       is.null(names(rules)) || anyNA(names(rules)) || any(names(rules) == "") ||
       anyDuplicated(names(rules)) ||
       !all(vapply(rules, is_alleviation_rule, logical(1)))) {

@@ -93,56 +93,103 @@ as.data.frame.alleviation_table <- function(x, row.names = NULL,
 #'
 #' A dot-and-whisker chart in base graphics: one line per symptom (and
 #' stratum), the dot at the alleviation rate among evaluable patients and the
-#' whisker across its confidence interval. Overall rows of a stratified table
-#' are drawn as open diamonds.
+#' whisker across its confidence interval, with alleviated/evaluable written
+#' at the right. In a stratified table each symptom is a heading over its
+#' strata, and its overall row ("all") is drawn as an open diamond. Text
+#' shrinks as rows are added, so that every row keeps its label on the
+#' default 480 x 480 `png()`; beyond about 60 rows, plot fewer symptoms or
+#' a larger device.
 #'
 #' @param x An `alleviation_table`.
 #' @param symptoms Which symptoms to show (default: all, including `"any"`).
-#' @param main,xlab Title and axis label.
+#' @param main,xlab Title and axis label. The default title names the
+#'   strata (`"Alleviation rates by hospital"`).
 #' @param col Colours, one per stratum (recycled).
+#' @param counts Write alleviated/evaluable beside each interval.
 #' @param ... Passed to [graphics::plot.default()].
 #' @return `x`, invisibly.
 #' @examples
 #' cohort <- classify_cohort(myelography)
 #' plot(tabulate_cohort(cohort, by = "hospital"))
+#' plot(tabulate_cohort(cohort), main = "Synthetic cohort of Guo et al. (2016)")
 #' @export
 plot.alleviation_table <- function(x, symptoms = levels(x$symptom),
-                                   main = "Alleviation after myelography",
-                                   xlab = NULL, col = NULL, ...) {
+                                   main = NULL, xlab = NULL, col = NULL,
+                                   counts = TRUE, ...) {
   x <- x[x$symptom %in% symptoms & x$evaluable > 0, , drop = FALSE]
   if (!nrow(x)) {
     abort("Nothing to plot: no symptom has evaluable patients.", sys.call())
   }
   by <- attr(x, "by")
-  stratum <- if (length(by)) {
-    do.call(paste, c(lapply(x[by], function(f) ifelse(is.na(f), "NA", as.character(f))),
-                     sep = " / "))
-  } else rep("", nrow(x))
-  strata <- unique(stratum)
-  if (is.null(col)) col <- grDevices::hcl.colors(max(length(strata), 2L), "Dark 3")
-  colour <- rep_len(col, length(strata))[match(stratum, strata)]
-  is_margin <- grepl(margin_label, stratum, fixed = TRUE)
-  colour[is_margin] <- "grey15"
-  labels <- ifelse(stratum == "", as.character(x$symptom),
-                   paste0(x$symptom, ": ", stratum))
-  # one row per line, symptoms top to bottom with a gap between groups
-  group_gap <- cumsum(c(0, diff(as.integer(x$symptom)) != 0))
-  y <- rev(seq_len(nrow(x)) + 0.6 * group_gap)
+  if (is.null(main)) {
+    main <- if (length(by)) paste("Alleviation rates by", paste(by, collapse = " and "))
+            else "Alleviation rates"
+  }
   if (is.null(xlab)) {
     xlab <- sprintf("Alleviated among evaluable patients, %% (%s%% CI)",
                     format(100 * attr(x, "conf_level")))
   }
-  old <- graphics::par(mar = c(4.5, 1 + 0.55 * max(nchar(labels)), 3, 1))
+  layout <- plot_rows(x, by)
+  stratum <- layout$stratum
+  strata <- unique(stratum[!layout$is_margin])
+  if (is.null(col)) col <- grDevices::hcl.colors(max(length(strata), 2L), "Dark 3")
+  colour <- rep_len(col, max(length(strata), 1L))[match(stratum, strata)]
+  colour[layout$is_margin] <- "grey15"
+
+  # Text small enough that every line (rows and headings) has room
+  n_lines <- max(layout$y) + 1
+  plot_height <- graphics::par("din")[2L] - 1.6       # inches, less title and axis
+  cex <- max(0.45, min(0.9, 0.8 * plot_height / n_lines /
+                         graphics::strheight("M", units = "inches")))
+  left <- max(graphics::strwidth(layout$label, units = "inches", cex = cex),
+              graphics::strwidth(layout$heading, units = "inches", cex = cex,
+                                 font = 2)) + 0.3
+  events <- format_fraction(x$alleviated, x$evaluable)
+  right <- if (counts) max(graphics::strwidth(events, units = "inches", cex = cex)) + 0.2
+           else 0.2
+  old <- graphics::par(mai = c(0.9, left, 0.6, right))
   on.exit(graphics::par(old))
-  graphics::plot.default(100 * x$rate, y, xlim = c(0, 100 * max(x$rate_upper)),
-                         ylim = range(y) + c(-0.5, 0.5), yaxt = "n", type = "n",
+  graphics::plot.default(100 * x$rate, layout$y, xlim = c(0, 100 * max(x$rate_upper)),
+                         ylim = c(max(layout$y) + 0.5, 0.5), yaxt = "n", type = "n",
                          xlab = xlab, ylab = "", main = main, ...)
-  graphics::abline(h = y, col = "grey92")
-  graphics::segments(100 * x$rate_lower, y, 100 * x$rate_upper, y,
+  graphics::abline(h = layout$y, col = "grey92")
+  graphics::segments(100 * x$rate_lower, layout$y, 100 * x$rate_upper, layout$y,
                      col = colour, lwd = 2)
-  graphics::points(100 * x$rate, y, pch = ifelse(is_margin, 23, 19),
-                   col = colour, bg = "white", cex = 1.2)
-  graphics::axis(2, at = y, labels = labels, las = 1, cex.axis = 0.85,
-                 tick = FALSE)
+  graphics::points(100 * x$rate, layout$y, pch = ifelse(layout$is_margin, 23, 19),
+                   col = colour, bg = "white", cex = min(1.2, 1.4 * cex))
+  # one mtext() per line: axis() would drop labels that overlap
+  graphics::mtext(layout$label, side = 2, at = layout$y, las = 1, line = 0.4,
+                  cex = cex, adj = 1)
+  if (length(layout$heading)) {
+    graphics::mtext(layout$heading, side = 2, at = layout$heading_y, las = 1,
+                    line = left / graphics::par("csi") - 0.6, adj = 0,
+                    cex = cex, font = 2)
+  }
+  if (counts) {
+    graphics::mtext(events, side = 4, at = layout$y, las = 1, line = 0.3,
+                    cex = cex, adj = 0, col = "grey25")
+  }
   invisible(x)
+}
+
+# Where each row of a table goes: symptoms top to bottom; in a stratified
+# table a heading line per symptom, then its strata (the overall row last,
+# labelled "all"). Returns y (1 = top), the labels, the headings and their
+# y, the stratum of each row and which rows are overall rows.
+plot_rows <- function(x, by) {
+  symptom <- as.character(x$symptom)
+  if (!length(by)) {
+    return(list(y = seq_len(nrow(x)), label = symptom, heading = character(),
+                heading_y = numeric(), stratum = rep("", nrow(x)),
+                is_margin = rep(FALSE, nrow(x))))
+  }
+  stratum <- stratum_names(x, by)
+  is_margin <- Reduce(`|`, lapply(x[by], function(f) !is.na(f) & f == margin_label))
+  label <- ifelse(is_margin, "all", stratum)
+  group <- match(symptom, unique(symptom))
+  # each symptom: one heading line, then its rows, then a half-line gap
+  y <- seq_len(nrow(x)) + group + 0.5 * (group - 1)
+  first <- !duplicated(group)
+  list(y = y, label = label, heading = symptom[first], heading_y = y[first] - 1,
+       stratum = stratum, is_margin = is_margin)
 }

@@ -18,6 +18,10 @@
 #' stratum has exactly one evaluable patient, and in a few other cases (one
 #' patient alleviated among strata of equal size, for instance).
 #'
+#' p-values are shown with two decimals above 0.01, three between 0.001 and
+#' 0.01, and as "<0.001" below (the New England Journal of Medicine's
+#' convention), the same everywhere in the package.
+#'
 #' The simulated p-value counts a replicate whose statistic equals the
 #' observed one to a relative 1e-7 as reaching it (so statistics that are
 #' equal on paper are equal in the computer too); otherwise it is that of
@@ -40,8 +44,10 @@
 #'   symptom: `symptom`, `n`, `alleviated`, `evaluable`, `rate`, `rate_lower`,
 #'   `rate_upper`, `strata` (strata with evaluable patients), `test`
 #'   (`"Fisher's exact"`, `"chi-square (simulated p)"`, `"not informative"`,
-#'   or `NA` for a table without strata), `p_value`, `difference`,
-#'   `difference_lower`, `difference_upper`.
+#'   or `NA` for a table without strata), `p_value`, `contrast` (which
+#'   difference: "female - male"), `difference`, `difference_lower`,
+#'   `difference_upper`. `format()` gives it as text for a report, with
+#'   p-values in one style (see Details); `as.data.frame()` the numbers.
 #' @references
 #' Newcombe RG. Interval estimation for the difference between independent
 #' proportions: comparison of eleven methods. Stat Med 1998;17:873-890.
@@ -67,15 +73,19 @@ summary.alleviation_table <- function(object, simulate_B = 10000L, seed = 1L,
     test <- if (length(by)) {
       heterogeneity_test(judged$alleviated, judged$evaluable, simulate_B, seed)
     } else list(test = NA_character_, p_value = NA_real_)
-    difference <- if (length(by) && nrow(judged) == 2L) {
+    two <- length(by) && nrow(judged) == 2L
+    difference <- if (two) {
       newcombe_difference(judged$alleviated, judged$evaluable, conf_level)
     } else c(NA_real_, NA_real_, NA_real_)
+    contrast <- if (two) paste(stratum_names(judged, by), collapse = " - ")
+                else NA_character_
     data.frame(symptom = s, n = totals[["n"]],
                alleviated = totals[["alleviated"]],
                evaluable = totals[["evaluable"]], rate = overall$estimate,
                rate_lower = overall$lower, rate_upper = overall$upper,
                strata = nrow(judged), test = test$test, p_value = test$p_value,
-               difference = difference[1L], difference_lower = difference[2L],
+               contrast = contrast, difference = difference[1L],
+               difference_lower = difference[2L],
                difference_upper = difference[3L])
   })
   out <- do.call(rbind, rows)
@@ -255,43 +265,87 @@ newcombe_interval <- function(x1, n1, x2, n2, conf_level) {
        upper = d + sqrt((w1$upper - w1$estimate)^2 + (w2$estimate - w2$lower)^2))
 }
 
+# "female", "A / old": the names of a table's strata, row by row.
+stratum_names <- function(rows, by) {
+  do.call(paste, c(lapply(rows[by], function(f) {
+    ifelse(is.na(f), "NA", as.character(f))
+  }), sep = " / "))
+}
+
 #' @rdname summary.alleviation_table
 #' @param x A `summary.alleviation_table`.
 #' @param digits Decimal places of percentages.
+#' @param all `print()`: show every column, even past the console width.
 #' @export
-print.summary.alleviation_table <- function(x, digits = 1L, ...) {
-  by <- attr(x, "by")
-  cat(sprintf("Alleviation rates%s (%s%% %s intervals)\n",
-              if (length(by)) paste0(" across strata of ", paste(by, collapse = " x ")) else "",
-              format(100 * attr(x, "conf_level")), method_label(attr(x, "method"))))
-  shown <- data.frame(
+format.summary.alleviation_table <- function(x, digits = 1L, ...) {
+  out <- data.frame(
     symptom = as.character(x$symptom),
-    "alleviated/evaluable" = format_count(x$alleviated, x$evaluable, digits),
-    rate = format_rate(x$rate, x$rate_lower, x$rate_upper, digits),
-    check.names = FALSE)
-  if (length(by)) {
-    shown$strata <- x$strata
-    shown$test <- ifelse(is.na(x$test), "-", x$test)
-    shown$p <- format_p(x$p_value)
+    alleviated = format_fraction(x$alleviated, x$evaluable))
+  out[[rate_header(attr(x, "conf_level"))]] <-
+    format_rate(x$rate, x$rate_lower, x$rate_upper, digits)
+  if (length(attr(x, "by"))) {
+    out$strata <- format_integer(x$strata)
+    out$p <- format_p(x$p_value)
+    out$test <- ifelse(is.na(x$test), "-", x$test)
     if (any(!is.na(x$difference))) {
-      shown$difference <- format_rate(x$difference, x$difference_lower,
-                                      x$difference_upper, digits, sep = " to ")
+      contrast <- unique(stats::na.omit(x$contrast))
+      header <- if (length(contrast) == 1L) {
+        rate_header(attr(x, "conf_level"), contrast)
+      } else rate_header(attr(x, "conf_level"), "difference")
+      out[[header]] <- ifelse(
+        is.na(x$difference), "-",
+        paste0(format_rate(x$difference, x$difference_lower, x$difference_upper,
+                           digits, sep = " to "),
+               if (length(contrast) > 1L) paste0(" ", x$contrast) else ""))
     }
   }
-  print(shown, right = FALSE, row.names = FALSE)
-  if (length(by)) print_test_notes(x$test, attr(x, "simulate_B"), attr(x, "seed"))
+  out
+}
+
+#' @rdname summary.alleviation_table
+#' @export
+print.summary.alleviation_table <- function(x, digits = 1L, all = FALSE, ...) {
+  by <- attr(x, "by")
+  cat(sprintf("Alleviation rates%s\n",
+              if (length(by)) paste0(" across strata of ", paste(by, collapse = " x ")) else ""))
+  cat(sprintf("rate: alleviated / evaluable; %s%% %s intervals\n",
+              format(100 * attr(x, "conf_level")), method_label(attr(x, "method"))))
+  shown <- format(x, digits = digits)
+  # one test for every symptom: the note below names it
+  if (length(unique(x$test)) == 1L) shown$test <- NULL
+  difference <- setdiff(names(shown), c("symptom", "alleviated", "strata", "p", "test",
+                                        rate_header(attr(x, "conf_level"))))
+  print_within_width(shown, optional = list("test", difference), all = all)
+  if (length(by)) {
+    print_test_notes(x$test, attr(x, "simulate_B"), attr(x, "seed"))
+    if (length(difference)) {
+      cat(sprintf("%s: difference of rates, Newcombe hybrid score interval\n",
+                  sub(" \\(.*", "", difference)))
+    }
+  }
   invisible(x)
+}
+
+#' @rdname summary.alleviation_table
+#' @param row.names,optional Ignored.
+#' @export
+as.data.frame.summary.alleviation_table <- function(x, row.names = NULL,
+                                                    optional = FALSE, ...) {
+  plain_data_frame(x)
 }
 
 # Footnotes for the tests a print shows; shared with
 # print.alleviation_comparison().
-print_test_notes <- function(test, simulate_B, seed) {
+print_test_notes <- function(test, simulate_B, seed, fisher_note = TRUE) {
+  if (fisher_note && any(test %in% "Fisher's exact")) {
+    cat("p: Fisher's exact test of equal rates across the strata\n")
+  }
   if (any(test %in% not_informative)) {
     cat("not informative: given the numbers in each group, every arrangement of the\n",
         "  data is equally likely, so no test can tell the groups apart\n", sep = "")
   }
   if (any(test %in% "chi-square (simulated p)") && !is.null(simulate_B)) {
-    cat(sprintf("simulated p: %s replicates, %s\n", format_integer(simulate_B),
+    cat(sprintf("chi-square (simulated p): Monte Carlo p-value of the chi-square test,\n  %s replicates, %s\n", format_integer(simulate_B),
                 if (is.null(seed)) "session's random numbers"
                 else paste("seed", format(seed))))
   }

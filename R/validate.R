@@ -118,12 +118,30 @@ check_columns_exist <- function(available, columns, arg, data_arg = "data",
                                 call = sys.call(-1L)) {
   missing <- setdiff(columns, available)
   if (length(missing)) {
-    abort(sprintf("`%s` names %s not found in `%s`: %s.", arg,
+    abort(sprintf("`%s` names %s not found in `%s`: %s.%s", arg,
                   if (length(missing) == 1L) "a column" else "columns",
-                  data_arg, paste0("\"", missing, "\"", collapse = ", ")),
+                  data_arg, paste0("\"", missing, "\"", collapse = ", "),
+                  did_you_mean(missing, available)),
           call)
   }
   invisible(columns)
+}
+
+# " Did you mean \"Prewt\"?" for names that differ from an available one
+# only in case or by a letter or two; "" when nothing is close.
+did_you_mean <- function(missing, available) {
+  available <- unique(as.character(available))
+  if (!length(available)) return("")
+  close <- vapply(missing, function(name) {
+    same_case <- available[tolower(available) == tolower(name)]
+    if (length(same_case)) return(same_case[1L])
+    distance <- utils::adist(name, available, ignore.case = TRUE)[1L, ]
+    best <- which.min(distance)
+    if (distance[best] <= max(1, nchar(name) %/% 4)) available[best] else NA_character_
+  }, character(1))
+  close <- close[!is.na(close)]
+  if (!length(close)) return("")
+  sprintf(" Did you mean %s?", paste0("\"", unique(close), "\"", collapse = ", "))
 }
 
 # `seed`: NULL or a single whole number that set.seed() takes.

@@ -419,4 +419,40 @@ ptrdiff_t mr_count_groups(const int *group, const int *const *symptom_codes,
                           int n_symptoms, ptrdiff_t from, ptrdiff_t to,
                           double *counts);
 
+/* ---- durability_kernel.c ---------------------------------------------- */
+
+/* Courses of alleviation over visits, 1-based factor codes (?durability). */
+enum { MR_COURSE_SUSTAINED = 1, MR_COURSE_RELAPSED = 2, MR_COURSE_UNKNOWN = 3,
+       MR_COURSE_NEVER = 4, MR_COURSE_ABSENT = 5, MR_COURSE_NOT_JUDGED = 6 };
+
+/* Per patient results of one symptom, n_patients each, caller-owned:
+ * first alleviated visit (1-based or MR_NA_CODE), visits alleviated,
+ * visits judged, course code, sustained and relapsed (1, 0, MR_NA_CODE). */
+typedef struct {
+    int *first, *n_alleviated, *n_judged, *course, *sustained, *relapsed;
+} mr_durability_out;
+
+/* Row of each patient (1-based codes in patient) and visit (1-based codes
+ * in visit) into index[(p - 1) * n_visits + (v - 1)], -1 where absent.
+ * Returns -1, or the first row with a code out of range (*duplicate 0) or
+ * a patient and visit already seen (*duplicate 1). */
+ptrdiff_t mr_visits_index(const int *patient, const int *visit,
+                          ptrdiff_t n_rows, ptrdiff_t n_patients,
+                          int n_visits, ptrdiff_t *index, int *duplicate);
+
+/* One symptom's class codes for patients [from, to): the row of patient p
+ * (0-based) at visit v is index[p * n_visits + v] (-1: missing), or
+ * v * n_patients + p when index is NULL (the layout classify_visits()
+ * makes). Fills out[p] and adds to states (n_visits * 4: alleviated, not
+ * alleviated, absent, missing per visit) and transitions ((n_visits - 1) *
+ * 9: from visit v to v + 1, [v * 9 + from * 3 + to] over the states
+ * alleviated, not alleviated, missing; patients absent at baseline left
+ * out). visit_state is scratch of n_visits ints. Returns 1 on a code that
+ * is not a class (then out is incomplete), else 0. */
+int mr_durability_range(const int *codes, const ptrdiff_t *index,
+                        ptrdiff_t n_patients, int n_visits, ptrdiff_t from,
+                        ptrdiff_t to, const mr_durability_out *out,
+                        int *visit_state, double *states,
+                        double *transitions);
+
 #endif

@@ -41,9 +41,11 @@ table_h <- tabulate_cohort(cohort, by = "hospital", data = myelography)
 test_that("alleviation_rule(): every argument", {
   base <- list(direction = "decrease", min_change = 2, min_relative = 0.3)
   check_argument(alleviation_rule, base, "direction")
-  # NA leaves a threshold out; 1e308 is a (huge) valid threshold
+  # NA leaves a threshold out; 1e308 is a (huge) valid threshold, except as
+  # a relative fall of a measure bounded below by 0 (more than 100%)
   for (arg in c("min_change", "min_relative", "worsen_change", "worsen_relative")) {
-    check_argument(alleviation_rule, base, arg, accept = c("NA", "fraction", "huge"))
+    check_argument(alleviation_rule, base, arg,
+                   accept = c("NA", if (arg != "min_relative") c("fraction", "huge")))
   }
   check_argument(alleviation_rule, base, "combine")
   check_argument(alleviation_rule, base, "absent_at",
@@ -98,7 +100,8 @@ test_that("widen_measurements(): every argument", {
   # pre and post are labels of the time column: any single value is one
   # (matched as text), and a label that matches nothing leaves rows unpaired
   for (arg in c("pre", "post")) check_argument(widen_measurements, base, arg, message = "`")
-  expect_error(widen_measurements(long, pre = 1), "must be \"1\" or \"post\"")
+  expect_error(widen_measurements(long, pre = 1),
+               "neither `pre` \\(\"1\"\\) nor `post` \\(\"post\"\\); name every time point")
 })
 
 test_that("prop_ci(): every argument", {
@@ -152,7 +155,7 @@ test_that("alleviation_curve(): every argument", {
   check_argument(alleviation_curve, base, "post", accept = "named", message = "`")
   check_argument(alleviation_curve, base, "rule")
   check_argument(alleviation_curve, base, "thresholds",
-                 accept = c("fraction", "huge", "named", "too_long"))
+                 accept = c("NULL", "fraction", "huge", "named", "too_long"))   # NULL: default grid
   check_argument(alleviation_curve, base, "vary")
   check_argument(alleviation_curve, base, "conf_level")
   check_argument(alleviation_curve, base, "method")

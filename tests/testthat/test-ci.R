@@ -4,12 +4,12 @@ test_that("Wilson equals prop.test(correct = FALSE) for every x", {
     oracle <- t(vapply(0:n, function(x) {
       suppressWarnings(stats::prop.test(x, n, correct = FALSE)$conf.int[1:2])
     }, numeric(2)))
-    expect_equal(ci$lower, oracle[, 1], tolerance = 1e-10)
-    expect_equal(ci$upper, oracle[, 2], tolerance = 1e-10)
-    expect_equal(ci$estimate, (0:n) / n)
+    expect_equal(ci$proportion_lower, oracle[, 1], tolerance = 1e-10)
+    expect_equal(ci$proportion_upper, oracle[, 2], tolerance = 1e-10)
+    expect_equal(ci$proportion, (0:n) / n)
   }
-  expect_equal(unlist(prop_ci(0, 10)[c("lower", "upper")]),
-               c(lower = 0, upper = 0.2775328), tolerance = 1e-7)
+  expect_equal(unlist(prop_ci(0, 10)[c("proportion_lower", "proportion_upper")]),
+               c(proportion_lower = 0, proportion_upper = 0.2775328), tolerance = 1e-7)
 })
 
 test_that("exact equals binom.test() for every x", {
@@ -19,8 +19,8 @@ test_that("exact equals binom.test() for every x", {
       oracle <- t(vapply(0:n, function(x) {
         stats::binom.test(x, n, conf.level = level)$conf.int[1:2]
       }, numeric(2)))
-      expect_equal(ci$lower, oracle[, 1], tolerance = 1e-10)
-      expect_equal(ci$upper, oracle[, 2], tolerance = 1e-10)
+      expect_equal(ci$proportion_lower, oracle[, 1], tolerance = 1e-10)
+      expect_equal(ci$proportion_upper, oracle[, 2], tolerance = 1e-10)
     }
   }
 })
@@ -29,11 +29,11 @@ test_that("Jeffreys equals the Beta quantiles with the boundary rules", {
   n <- 40
   x <- 0:n
   ci <- prop_ci(x, n, method = "jeffreys")
-  expect_equal(ci$lower[-1], qbeta(0.025, x[-1] + 0.5, n - x[-1] + 0.5), tolerance = 1e-12)
-  expect_equal(ci$upper[-(n + 1)], qbeta(0.975, x[-(n + 1)] + 0.5, n - x[-(n + 1)] + 0.5),
+  expect_equal(ci$proportion_lower[-1], qbeta(0.025, x[-1] + 0.5, n - x[-1] + 0.5), tolerance = 1e-12)
+  expect_equal(ci$proportion_upper[-(n + 1)], qbeta(0.975, x[-(n + 1)] + 0.5, n - x[-(n + 1)] + 0.5),
                tolerance = 1e-12)
-  expect_identical(ci$lower[1], 0)
-  expect_identical(ci$upper[n + 1], 1)
+  expect_identical(ci$proportion_lower[1], 0)
+  expect_identical(ci$proportion_upper[n + 1], 1)
 })
 
 test_that("Agresti-Coull matches the hand formula and is clipped", {
@@ -41,28 +41,34 @@ test_that("Agresti-Coull matches the hand formula and is clipped", {
   n_t <- 20 + z^2
   p_t <- (3 + z^2 / 2) / n_t
   ci <- prop_ci(3, 20, method = "agresti-coull")
-  expect_equal(ci$lower, p_t - z * sqrt(p_t * (1 - p_t) / n_t))
-  expect_equal(ci$upper, p_t + z * sqrt(p_t * (1 - p_t) / n_t))
+  expect_equal(ci$proportion_lower, p_t - z * sqrt(p_t * (1 - p_t) / n_t))
+  expect_equal(ci$proportion_upper, p_t + z * sqrt(p_t * (1 - p_t) / n_t))
   edge <- prop_ci(c(0, 5), 5, method = "agresti-coull")
-  expect_identical(edge$lower[1], 0)
-  expect_identical(edge$upper[2], 1)
+  expect_identical(edge$proportion_lower[1], 0)
+  expect_identical(edge$proportion_upper[2], 1)
 })
 
 test_that("the study's headline interval", {
-  expect_equal(round(100 * unlist(prop_ci(35, 325, method = "exact")[2:3]), 1),
-               c(lower = 7.6, upper = 14.7))
-  expect_equal(round(100 * unlist(prop_ci(35, 325)[2:3]), 1),
-               c(lower = 7.8, upper = 14.6))
+  expect_equal(round(100 * unlist(prop_ci(35, 325, method = "exact")[c("proportion_lower", "proportion_upper")]), 1),
+               c(proportion_lower = 7.6, proportion_upper = 14.7))
+  expect_equal(round(100 * unlist(prop_ci(35, 325)[c("proportion_lower", "proportion_upper")]), 1),
+               c(proportion_lower = 7.8, proportion_upper = 14.6))
 })
 
 test_that("results are a data frame, recycled, with NA for n = 0", {
   ci <- prop_ci(c(0, 1, 2), 4)
   expect_s3_class(ci, "data.frame")
-  expect_named(ci, c("estimate", "lower", "upper"))
+  expect_named(ci, c("x", "n", "proportion", "proportion_lower", "proportion_upper",
+                    "conf_level", "method"))
+  expect_identical(ci$x, c(0, 1, 2))
+  expect_identical(ci$n, c(4, 4, 4))
+  expect_identical(ci$method, rep("wilson", 3))
+  expect_identical(ci$conf_level, rep(0.95, 3))
   expect_identical(nrow(ci), 3L)
   for (m in c("wilson", "exact", "jeffreys", "agresti-coull")) {
     zero <- prop_ci(0, 0, method = m)
-    expect_true(all(is.na(unlist(zero))), info = m)
+    expect_true(all(is.na(unlist(zero[c("proportion", "proportion_lower",
+                                         "proportion_upper")]))), info = m)
   }
   expect_identical(nrow(prop_ci(numeric(), numeric())), 0L)
   expect_identical(prop_ci(2L, 4L), prop_ci(2, 4))
@@ -88,7 +94,7 @@ test_that("bad input is an error naming the argument", {
 })
 
 test_that("every method gives finite, ordered bounds in [0, 1] at any level", {
-  expect_true(all(is.finite(unlist(prop_ci(5, 10, conf_level = 1 - 1e-16)))))
+  expect_true(all(is.finite(unlist(prop_ci(5, 10, conf_level = 1 - 1e-16)[3:5]))))
   grid <- expand.grid(x = 0:40, n = c(1:40, 325, 1e6))
   grid <- grid[grid$x <= grid$n, ]
   grid <- rbind(grid, data.frame(x = c(1, 5e5, 1e9 - 1, 1e9), n = 1e9))
@@ -99,13 +105,13 @@ test_that("every method gives finite, ordered bounds in [0, 1] at any level", {
     for (level in levels) {
       ci <- prop_ci(grid$x, grid$n, conf_level = level, method = method)
       info <- sprintf("%s, conf_level = %.17g", method, level)
-      expect_true(all(is.finite(ci$lower) & is.finite(ci$upper)), info = info)
-      expect_true(all(ci$lower >= 0 & ci$upper <= 1), info = info)
-      expect_true(all(ci$lower <= ci$upper), info = info)
+      expect_true(all(is.finite(ci$proportion_lower) & is.finite(ci$proportion_upper)), info = info)
+      expect_true(all(ci$proportion_lower >= 0 & ci$proportion_upper <= 1), info = info)
+      expect_true(all(ci$proportion_lower <= ci$proportion_upper), info = info)
       # a higher level never gives a shorter interval (to round-off)
       if (!is.null(previous)) {
-        expect_true(all(ci$lower <= previous$lower + 1e-12 &
-                          ci$upper >= previous$upper - 1e-12), info = info)
+        expect_true(all(ci$proportion_lower <= previous$proportion_lower + 1e-12 &
+                          ci$proportion_upper >= previous$proportion_upper - 1e-12), info = info)
       }
       previous <- ci
     }
@@ -127,13 +133,13 @@ test_that("extreme levels agree with prop.test() and binom.test()", {
         stats::prop.test(k, n, conf.level = level, correct = FALSE)$conf.int[1:2]),
         numeric(2)))
       info <- sprintf("n = %d, conf_level = %.17g", n, level)
-      expect_equal(wilson$lower, oracle[, 1], tolerance = tol, info = info)
-      expect_equal(wilson$upper, oracle[, 2], tolerance = tol, info = info)
+      expect_equal(wilson$proportion_lower, oracle[, 1], tolerance = tol, info = info)
+      expect_equal(wilson$proportion_upper, oracle[, 2], tolerance = tol, info = info)
       exact <- prop_ci(x, n, conf_level = level, method = "exact")
       oracle <- t(vapply(x, function(k) stats::binom.test(k, n, conf.level = level)$conf.int[1:2],
                          numeric(2)))
-      expect_equal(exact$lower, oracle[, 1], tolerance = tol, info = info)
-      expect_equal(exact$upper, oracle[, 2], tolerance = tol, info = info)
+      expect_equal(exact$proportion_lower, oracle[, 1], tolerance = tol, info = info)
+      expect_equal(exact$proportion_upper, oracle[, 2], tolerance = tol, info = info)
     }
   }
 })
@@ -149,21 +155,21 @@ test_that("bounds solve their defining equations at extreme levels", {
       exact <- prop_ci(x, n, conf_level = level, method = "exact")
       jeffreys <- prop_ci(x, n, conf_level = level, method = "jeffreys")
       wilson <- prop_ci(x, n, conf_level = level)
-      lo <- x > 0 & exact$lower <= 0.5
-      up <- x < n & exact$upper <= 0.5
-      expect_equal(pbinom(x[lo] - 1, n, exact$lower[lo], lower.tail = FALSE),
+      lo <- x > 0 & exact$proportion_lower <= 0.5
+      up <- x < n & exact$proportion_upper <= 0.5
+      expect_equal(pbinom(x[lo] - 1, n, exact$proportion_lower[lo], lower.tail = FALSE),
                    rep(half_alpha, sum(lo)), tolerance = 1e-8, info = info)
-      expect_equal(pbinom(x[up], n, exact$upper[up]), rep(half_alpha, sum(up)),
+      expect_equal(pbinom(x[up], n, exact$proportion_upper[up]), rep(half_alpha, sum(up)),
                    tolerance = 1e-8, info = info)
-      lo <- x > 0 & jeffreys$lower <= 0.5
-      up <- x < n & jeffreys$upper <= 0.5
-      expect_equal(pbeta(jeffreys$lower[lo], x[lo] + 0.5, n - x[lo] + 0.5),
+      lo <- x > 0 & jeffreys$proportion_lower <= 0.5
+      up <- x < n & jeffreys$proportion_upper <= 0.5
+      expect_equal(pbeta(jeffreys$proportion_lower[lo], x[lo] + 0.5, n - x[lo] + 0.5),
                    rep(half_alpha, sum(lo)), tolerance = 1e-8, info = info)
-      expect_equal(pbeta(jeffreys$upper[up], x[up] + 0.5, n - x[up] + 0.5, lower.tail = FALSE),
+      expect_equal(pbeta(jeffreys$proportion_upper[up], x[up] + 0.5, n - x[up] + 0.5, lower.tail = FALSE),
                    rep(half_alpha, sum(up)), tolerance = 1e-8, info = info)
       # Wilson: the score statistic at each bound is the normal quantile
       p <- x / n
-      for (b in list(wilson$lower, wilson$upper)) {
+      for (b in list(wilson$proportion_lower, wilson$proportion_upper)) {
         ok <- b > 0 & b <= 0.5
         score <- abs(p[ok] - b[ok]) / sqrt(b[ok] * (1 - b[ok]) / n)
         expect_equal(pnorm(score, lower.tail = FALSE), rep(half_alpha, sum(ok)),
@@ -171,7 +177,7 @@ test_that("bounds solve their defining equations at extreme levels", {
       }
       for (ci in list(exact, jeffreys, wilson)) {
         # to the spacing of doubles near 1, where the upper bounds live
-        expect_lt(max(abs(ci$lower - (1 - rev(ci$upper)))), 4 * .Machine$double.eps,
+        expect_lt(max(abs(ci$proportion_lower - (1 - rev(ci$proportion_upper)))), 4 * .Machine$double.eps,
                   label = info)
       }
     }

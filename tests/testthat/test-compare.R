@@ -141,7 +141,7 @@ test_that("a simulated p-value is reproducible and leaves the random stream alon
   set.seed(1)
   oracle <- chisq.test(counts, simulate.p.value = TRUE, B = 2000)$p.value
   expect_equal(a$p_value[1], oracle)
-  expect_output(print(a), "simulated p: 2,000 replicates, seed 1")
+  expect_output(print(a), "2,000 replicates, seed 1")
   c7 <- compare_alleviated(cohort, "site", data = d, simulate_B = 2000, seed = 7)
   set.seed(7)
   expect_equal(c7$p_value[1],

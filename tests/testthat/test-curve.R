@@ -33,7 +33,8 @@ test_that("hand-worked curve of a 0-10 score", {
   expect_equal(curve$evaluable, rep(4, 4))
   expect_equal(curve$rate, c(1, 2, 2, 0) / 4)
   ci <- prop_ci(curve$alleviated, curve$evaluable)
-  expect_equal(curve$lower, ci$lower)
+  expect_equal(curve$rate_lower, ci$proportion_lower)
+  expect_equal(curve$rate_upper, ci$proportion_upper)
 })
 
 test_that("print() and plot() work", {
@@ -70,4 +71,22 @@ test_that("bad input is an error naming the argument", {
                class = "myelorelief_error")
   expect_error(alleviation_curve(1, -Inf, rule, 0.3), "`post` is -Inf at position 1",
                class = "myelorelief_error")
+})
+
+test_that("without thresholds the curve uses a round grid", {
+  rule <- study_rules()$lbp
+  relative <- alleviation_curve(myelography$lbp_pre, myelography$lbp_post, rule)
+  expect_equal(relative$threshold, seq(0, 1, by = 0.05))
+  points <- alleviation_curve(myelography$lbp_pre, myelography$lbp_post, rule,
+                              vary = "min_change")
+  change <- myelography$lbp_pre - myelography$lbp_post
+  expect_equal(points$threshold, 0:max(change, na.rm = TRUE))   # whole-number scores
+  decimal <- alleviation_curve(c(5, 6.5), c(2.25, 6), rule, vary = "min_change")
+  expect_identical(decimal$threshold[1], 0)
+  expect_lte(max(decimal$threshold), 2.75)
+  expect_gte(length(decimal$threshold), 10)
+  # each row equals the explicit call
+  again <- alleviation_curve(myelography$lbp_pre, myelography$lbp_post, rule,
+                             thresholds = points$threshold, vary = "min_change")
+  expect_identical(points, again)
 })

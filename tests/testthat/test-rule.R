@@ -202,7 +202,8 @@ test_that("any corruption of a rule is refused by every consumer or classifies a
              replicate(4, random_rule("increase"), simplify = FALSE))
   refused <- 0
   accepted <- 0
-  for (i in seq_len(n_cases(400))) {
+  cases <- n_cases(400)
+  for (i in seq_len(cases)) {
     rule <- bases[[sample(length(bases), 1)]]
     edits <- character()
     for (k in seq_len(sample(1:3, 1, prob = c(0.6, 0.3, 0.1)))) {
@@ -255,7 +256,10 @@ test_that("any corruption of a rule is refused by every consumer or classifies a
       }
     }
   }
-  # both branches were exercised many times
-  expect_gt(refused, 100)
-  expect_gt(accepted, 50)
+  expect_identical(refused + accepted, as.double(cases))
+  # both branches were exercised many times (under valgrind only 3 cases run)
+  if (cases == 400) {
+    expect_gt(refused, 100)
+    expect_gt(accepted, 50)
+  }
 })

@@ -182,7 +182,7 @@ test_that("the simulated p-value is reproducible and the random stream untouched
   }
   set.seed(123)
   expect_equal(s5$p_value[1], chisq.test(counts, simulate.p.value = TRUE, B = 2000)$p.value)
-  expect_output(print(s1), "simulated p: 2,000 replicates, seed 1")
+  expect_output(print(s1), "2,000 replicates, seed 1")
   expect_error(summary(tab, seed = NA), "`seed` must be NULL or a single whole number")
   expect_error(summary(tab, seed = c(1, 2)), "`seed`", class = "myelorelief_error")
 })

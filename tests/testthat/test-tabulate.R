@@ -72,9 +72,9 @@ test_that("rates and intervals come from prop_ci() with the chosen method", {
     tab <- tabulate_cohort(made$cohort, by = "site", data = made$data,
                            method = m, conf_level = 0.9)
     ci <- prop_ci(tab$alleviated, tab$evaluable, conf_level = 0.9, method = m)
-    expect_equal(tab$rate, ci$estimate)
-    expect_equal(tab$rate_lower, ci$lower)
-    expect_equal(tab$rate_upper, ci$upper)
+    expect_equal(tab$rate, ci$proportion)
+    expect_equal(tab$rate_lower, ci$proportion_lower)
+    expect_equal(tab$rate_upper, ci$proportion_upper)
   }
 })
 

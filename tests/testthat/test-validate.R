@@ -50,3 +50,51 @@ test_that("prints count in the singular and the plural", {
   expect_identical(myelorelief:::count_of(c(0, 1, 2, 1234), "patient"),
                    c("0 patients", "1 patient", "2 patients", "1,234 patients"))
 })
+
+test_that("natural mistakes get errors that say what to do", {
+  weight <- alleviation_rule("increase", min_relative = 0.05, label = "Body weight (lb)")
+  d <- data.frame(Prewt = c(80, 90, 85), Postwt = c(90, 80, 86), site = c("a", "b", "a"))
+  # a single rule: named after its columns where they say it, else refused
+  one <- classify_cohort(d, weight, pre = c(weight = "Prewt"), post = c(weight = "Postwt"))
+  expect_identical(names(attr(one, "rules")), "weight")
+  expect_identical(as.character(one$weight), c("alleviated", "worsened", "unchanged"))
+  same <- classify_cohort(d, list(weight = weight), pre = c(weight = "Prewt"),
+                          post = c(weight = "Postwt"))
+  expect_identical(one$weight, same$weight)
+  stems <- data.frame(weight_pre = d$Prewt, weight_post = d$Postwt)
+  expect_identical(classify_cohort(stems, weight)$weight, one$weight)
+  expect_identical(classify_cohort(stems, weight, pre = "weight_pre", post = "weight_post")$weight,
+                   one$weight)
+  expect_error(classify_cohort(d, weight, pre = "Prewt", post = "Postwt"),
+               "single alleviation_rule; name its symptom, as in rules = list\\(weight = rule\\)",
+               class = "myelorelief_error")
+  expect_error(classify_cohort(myelography, weight), "single alleviation_rule",
+               class = "myelorelief_error")
+  expect_error(reproduce_guo2016(rules = weight),
+               "a named list of rules.*it is a single alleviation_rule",
+               class = "myelorelief_error")
+  # near misses of column names
+  expect_error(classify_cohort(d, list(w = weight), pre = c(w = "prewt"), post = c(w = "Postwt")),
+               "\"prewt\"\\. Did you mean \"Prewt\"\\?", class = "myelorelief_error")
+  cohort <- classify_cohort(myelography)
+  expect_error(tabulate_cohort(cohort, by = "hospitl"), "Did you mean \"hospital\"",
+               class = "myelorelief_error")
+  expect_error(tabulate_cohort(cohort, by = "zzzzzz"), "not found in `x`: \"zzzzzz\"\\.$",
+               class = "myelorelief_error")
+  # a threshold that can never be met
+  expect_error(alleviation_rule(min_relative = 30),
+               "`min_relative` = 30 asks for a fall of more than 100%.*did you mean 0.3\\?",
+               class = "myelorelief_error")
+  expect_silent(alleviation_rule(min_relative = 1))
+  expect_silent(alleviation_rule("increase", min_relative = 30))
+  expect_silent(alleviation_rule(min_relative = 3, range = c(-10, 10)))
+  # no internal function in any of these calls
+  for (e in list(
+    tryCatch(classify_cohort(d, weight, pre = "Prewt", post = "Postwt"), error = identity),
+    tryCatch(classify_alleviation(1, 2, list(1)), error = identity),
+    tryCatch(tabulate_cohort(cohort, by = "hospitl"), error = identity),
+    tryCatch(alleviation_rule(min_relative = 30), error = identity))) {
+    expect_false(grepl("^check_|^abort|^name_single", deparse(conditionCall(e))[1L]))
+    expect_false(grepl("not a alleviation_rule|list of length 9", conditionMessage(e)))
+  }
+})

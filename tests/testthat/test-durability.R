@@ -1,0 +1,229 @@
+# A plain-R durability, written from ?durability: a loop over patients.
+oracle_durability <- function(v, symptoms, visits, key) {
+  patients <- unique(v[[key]])
+  rows <- list()
+  transitions <- list()
+  for (s in symptoms) {
+    trans <- array(0, c(length(visits) - 1L, 3L, 3L))
+    for (p in patients) {
+      mine <- v[v[[key]] == p, ]
+      class <- rep(NA_character_, length(visits))
+      class[match(as.character(mine$visit), visits)] <- as.character(mine[[s]])
+      state <- ifelse(is.na(class), "missing",
+                      ifelse(class == "alleviated", "alleviated",
+                             ifelse(class == "absent", "absent", "not")))
+      absent <- any(state == "absent")
+      judged <- which(state %in% c("alleviated", "not"))
+      first <- which(state == "alleviated")[1L]
+      relapsed <- !is.na(first) && any(state[seq_along(state) > first] == "not")
+      later <- !is.na(first) && any(judged > first)
+      course <- if (absent) "absent" else if (!length(judged)) "missing" else
+        if (is.na(first)) "never" else if (relapsed) "relapsed" else
+          if (later) "sustained" else "unconfirmed"
+      rows[[length(rows) + 1L]] <- data.frame(
+        key = p, symptom = s, n_judged = length(judged),
+        n_alleviated = sum(state == "alleviated"),
+        first_alleviated = visits[first],
+        sustained = switch(course, sustained = TRUE, relapsed = , never = FALSE, NA),
+        relapsed = switch(course, relapsed = TRUE, sustained = , never = ,
+                          unconfirmed = FALSE, NA),
+        course = course, stringsAsFactors = FALSE)
+      if (!absent && length(visits) > 1L) {
+        code <- match(state, c("alleviated", "not", "missing"))
+        for (k in seq_len(length(visits) - 1L)) {
+          trans[k, code[k], code[k + 1L]] <- trans[k, code[k], code[k + 1L]] + 1
+        }
+      }
+    }
+    transitions[[s]] <- trans
+  }
+  list(patients = do.call(rbind, rows), transitions = transitions)
+}
+
+compare_to_oracle <- function(d, oracle, key, info) {
+  got <- as.data.frame(d)
+  got <- data.frame(key = got[[key]], symptom = as.character(got$symptom),
+                    n_judged = got$n_judged, n_alleviated = got$n_alleviated,
+                    first_alleviated = as.character(got$first_alleviated),
+                    sustained = got$sustained, relapsed = got$relapsed,
+                    course = as.character(got$course), stringsAsFactors = FALSE)
+  want <- oracle$patients
+  ord <- function(x) x[order(x$symptom, x$key), , drop = FALSE]
+  got <- ord(got)
+  want <- ord(want)
+  rownames(got) <- rownames(want) <- NULL
+  expect_equal(got, want, info = info)
+  tr <- as.data.frame(d, what = "transitions")
+  for (s in names(oracle$transitions)) {
+    mine <- tr[tr$symptom == s, ]
+    want_tr <- oracle$transitions[[s]]
+    for (k in seq_len(dim(want_tr)[1L])) {
+      got_k <- matrix(mine$patients[as.integer(mine$from_visit) == k], 3, 3,
+                      byrow = TRUE)
+      expect_equal(got_k, want_tr[k, , ], info = paste(info, s, k))
+    }
+  }
+}
+
+make_visits <- function(n, seed, visits = c("d1", "w1", "m1", "m3")) {
+  set.seed(seed)
+  d <- data.frame(id = sample(100000L, n), sex = sample(c("f", "m"), n, TRUE))
+  pre <- sample(0:10, n, replace = TRUE)
+  pre[runif(n) < 0.1] <- NA
+  pre[runif(n) < 0.1] <- 0                       # absent at baseline
+  d$lbp_pre <- pre
+  d$leg_pain_pre <- sample(c(0:10, NA), n, replace = TRUE)
+  for (v in visits) {
+    drop <- pre - sample(0:6, n, replace = TRUE)
+    drop <- pmin(pmax(drop, 0), 10)
+    drop[runif(n) < 0.2] <- NA                    # missed visits
+    d[[paste0("lbp_", v)]] <- drop
+    d[[paste0("leg_pain_", v)]] <- sample(c(0:10, NA), n, replace = TRUE)
+  }
+  d
+}
+
+test_that("durability agrees with a plain-R loop over patients", {
+  rules <- study_rules()[c("lbp", "leg_pain")]
+  visits <- c("d1", "w1", "m1", "m3")
+  for (seed in seq_len(n_cases(12))) {
+    n <- sample(c(0:5, 50, 300), 1)
+    d <- make_visits(n, seed)
+    v <- classify_visits(d, rules, visits = visits, id = "id")
+    dur <- durability(v)
+    oracle <- oracle_durability(v, names(rules), visits, "id")
+    if (n > 0) compare_to_oracle(dur, oracle, "id", paste("seed", seed))
+    expect_equal(nrow(dur), 2 * n, info = paste("seed", seed))
+    # rates per visit equal tabulate_cohort(by = "visit")
+    tab <- as.data.frame(tabulate_cohort(v, by = "visit", margins = FALSE))
+    tab <- tab[tab$symptom != "any", ]
+    rates <- as.data.frame(dur, what = "visits")
+    expect_equal(rates$alleviated, tab$alleviated[order(tab$symptom, tab$visit)],
+                 info = paste("seed", seed))
+    expect_equal(rates$rate, tab$rate[order(tab$symptom, tab$visit)],
+                 info = paste("seed", seed))
+  }
+})
+
+test_that("rows in any order, subsets and missing rows give the same durability", {
+  rules <- study_rules()[c("lbp", "leg_pain")]
+  visits <- c("d1", "w1", "m1", "m3")
+  for (seed in seq_len(n_cases(10))) {
+    d <- make_visits(sample(1:200, 1), seed + 100)
+    v <- classify_visits(d, rules, visits = visits, id = "id")
+    whole <- durability(v)
+    info <- paste("seed", seed)
+    # permutation of the visit rows: visits out of order in the input
+    shuffled <- durability(v[sample(nrow(v)), ])
+    key <- function(x) {
+      x <- as.data.frame(x)
+      x[order(x$symptom, x$id), ]
+    }
+    expect_equal(key(shuffled), key(whole), ignore_attr = TRUE, info = info)
+    expect_equal(as.data.frame(shuffled, what = "transitions"),
+                 as.data.frame(whole, what = "transitions"), info = info)
+    # rows of a visit dropped count as missing visits
+    kept <- v[runif(nrow(v)) < 0.7, ]
+    partial <- durability(kept)
+    oracle <- oracle_durability(kept, names(rules), visits, "id")
+    compare_to_oracle(partial, oracle, "id", info)
+    # patient permutation of the data: the same rows per patient
+    permuted <- durability(classify_visits(d[sample(nrow(d)), ], rules,
+                                           visits = visits, id = "id"))
+    expect_equal(key(permuted), key(whole), ignore_attr = TRUE, info = info)
+    # chunks of patients: counts add up
+    chunk <- sample(1:3, nrow(d), replace = TRUE)
+    parts <- lapply(1:3, function(k) {
+      durability(classify_visits(d[chunk == k, , drop = FALSE], rules,
+                                 visits = visits, id = "id"))
+    })
+    sum_parts <- Reduce(`+`, lapply(parts, function(p) {
+      as.data.frame(p, what = "transitions")$patients
+    }))
+    expect_equal(sum_parts, as.data.frame(whole, what = "transitions")$patients,
+                 info = info)
+    expect_equal(Reduce(`+`, lapply(parts, function(p) summary(p)$sustained)),
+                 summary(whole)$sustained, info = info)
+  }
+})
+
+test_that("hand-worked courses", {
+  d <- data.frame(id = c("sus", "rel", "unc", "nev", "abs", "mis", "gap"),
+                  lbp_pre = c(8, 8, 8, 8, 0, 8, 8),
+                  lbp_a = c(2, 2, 8, 8, 0, NA, 2),
+                  lbp_b = c(2, 8, NA, 8, NA, NA, NA),
+                  lbp_c = c(NA, 2, 2, 8, 0, NA, 3))
+  v <- classify_visits(d, study_rules()["lbp"], visits = c("a", "b", "c"), id = "id")
+  dur <- as.data.frame(durability(v))
+  expect_identical(as.character(dur$course),
+                   c("sustained", "relapsed", "unconfirmed", "never", "absent",
+                     "missing", "sustained"))
+  expect_identical(dur$sustained, c(TRUE, FALSE, NA, FALSE, NA, NA, TRUE))
+  expect_identical(dur$relapsed, c(FALSE, TRUE, FALSE, FALSE, NA, NA, FALSE))
+  expect_identical(as.character(dur$first_alleviated), c("a", "a", "c", NA, NA, NA, "a"))
+  expect_identical(dur$n_alleviated, c(2L, 2L, 1L, 0L, 0L, 0L, 2L))
+  expect_identical(dur$n_judged, c(2L, 3L, 2L, 3L, 0L, 0L, 2L))
+  s <- summary(durability(v))
+  expect_identical(s$sustained, 2L)
+  expect_identical(s$relapsed, 1L)
+  expect_equal(s$sustained_rate, 2 / 3)
+  expect_equal(c(s$sustained_rate_lower, s$sustained_rate_upper),
+               unname(unlist(prop_ci(2, 3)[c("proportion_lower", "proportion_upper")])),
+               ignore_attr = TRUE, tolerance = 1e-12)
+})
+
+test_that("print, format, as.data.frame and plot", {
+  v <- classify_visits(hypothetical_followup,
+                       visits = c("post", "week1", "month1", "month3"), id = "id")
+  d <- durability(v)
+  out <- capture.output(print(d))
+  expect_true(all(nchar(out) <= 80))
+  expect_match(paste(out[1:2], collapse = " "), "325 patients x 4 symptoms over 4 visits")
+  f <- format(d)
+  expect_true(all(vapply(f, is.character, logical(1))))
+  expect_named(f, c("symptom", "judged", "alleviated", "at post", "relapsed",
+                    "unconfirmed", "sustained", "sustained % (95% CI)"))
+  expect_identical(class(as.data.frame(d)), "data.frame")
+  expect_identical(nrow(as.data.frame(d, what = "transitions")), 4L * 3L * 9L)
+  expect_error(as.data.frame(d, what = "x"), "`what` must be one of")
+  expect_identical(class(d[1:3, ]), "data.frame")
+  file <- tempfile(fileext = ".png")
+  grDevices::png(file)
+  expect_invisible(plot(d))
+  expect_invisible(plot(d, which = "transitions"))
+  expect_invisible(plot(d, which = "transitions", symptoms = "lbp"))
+  grDevices::dev.off()
+  unlink(file)
+  expect_error(plot(d, symptoms = "nope"), "`symptoms` must name symptoms")
+  expect_error(plot(d, which = "pie"), "`which` must be one of")
+})
+
+test_that("bad input to durability() is refused", {
+  expect_error(durability(classify_cohort(myelography)),
+               "`x` must be a myelo_visits cohort")
+  expect_error(durability(1:3), "`x` must be a myelo_cohort")
+  v <- classify_visits(hypothetical_followup, visits = c("post", "week1"), id = "id")
+  expect_error(durability(v, conf_level = 2), "`conf_level`")
+  expect_error(durability(v, method = "wald"), "`method`")
+  twice <- v[c(1, 1, 2), ]
+  expect_error(durability(twice), "more than one row for one patient and visit")
+  one <- classify_visits(hypothetical_followup, visits = "post", id = "id")
+  d <- durability(one)
+  expect_identical(nrow(as.data.frame(d, what = "transitions")), 0L)
+  expect_true(all(d$course[!is.na(d$first_alleviated)] == "unconfirmed"))
+})
+
+test_that("one thread and two give identical durability", {
+  skip_if(Sys.getenv("MYELORELIEF_MEMCHECK") != "")
+  set.seed(7)
+  n <- 70000
+  d <- data.frame(id = seq_len(n), lbp_pre = sample(0:10, n, TRUE))
+  for (v in c("a", "b", "c")) d[[paste0("lbp_", v)]] <- sample(c(0:10, NA), n, TRUE)
+  v <- classify_visits(d, study_rules()["lbp"], visits = c("a", "b", "c"), id = "id")
+  old <- myelorelief_threads(1)
+  one <- durability(v)
+  myelorelief_threads(Inf)
+  two <- durability(v)
+  myelorelief_threads(old)
+  expect_identical(one, two)
+})

@@ -1,0 +1,127 @@
+visit_names <- c("day1", "week1", "month1")
+
+random_visits <- function(n, seed, n_visits = 3L) {
+  set.seed(seed)
+  score <- function() {
+    x <- sample(0:10, n, replace = TRUE)
+    x[runif(n) < 0.15] <- NA
+    x
+  }
+  d <- data.frame(id = sprintf("p%04d", sample.int(10 * n + 10, n)),
+                  site = sample(c("A", "B", NA), n, replace = TRUE))
+  for (s in c("lbp", "leg_pain")) {
+    d[[paste0(s, "_pre")]] <- score()
+    for (v in visit_names[seq_len(n_visits)]) d[[paste0(s, "_", v)]] <- score()
+  }
+  d
+}
+
+test_that("each visit is classified against the baseline as classify_alleviation() does", {
+  rules <- study_rules()[c("lbp", "leg_pain")]
+  for (seed in seq_len(n_cases(10))) {
+    d <- random_visits(sample(0:200, 1), seed)
+    v <- classify_visits(d, rules, visits = visit_names, id = "id")
+    expect_s3_class(v, c("myelo_visits", "myelo_cohort", "data.frame"))
+    expect_identical(nrow(v), 3L * nrow(d), info = seed)
+    expect_identical(levels(v$visit), visit_names)
+    for (k in seq_along(visit_names)) {
+      rows <- v$visit == visit_names[k]
+      expect_identical(v$id[rows], d$id, info = seed)
+      expect_identical(v$site[rows], d$site, info = seed)
+      for (s in names(rules)) {
+        expect_identical(
+          v[[s]][rows],
+          classify_alleviation(d[[paste0(s, "_pre")]],
+                               d[[paste0(s, "_", visit_names[k])]], rules[[s]]),
+          info = paste(seed, s, k))
+      }
+      one <- classify_cohort(d[c("id", paste0(names(rules), "_pre"),
+                                 paste0(names(rules), "_", visit_names[k]))],
+                             rules, id = "id",
+                             post = stats::setNames(paste0(names(rules), "_", visit_names[k]),
+                                                    names(rules)))
+      expect_identical(v$any_alleviated[rows], one$any_alleviated, info = seed)
+      expect_identical(v$patient_class[rows], one$patient_class, info = seed)
+      expect_identical(v$primary_symptom[rows], one$primary_symptom, info = seed)
+    }
+  }
+})
+
+test_that("tabulate_cohort(by = \"visit\") counts each visit, and chunks combine", {
+  rules <- study_rules()[c("lbp", "leg_pain")]
+  for (seed in seq_len(n_cases(10))) {
+    d <- random_visits(sample(1:300, 1), seed)
+    v <- classify_visits(d, rules, visits = visit_names, id = "id")
+    tab <- tabulate_cohort(v, by = c("visit", "site"))
+    oracle <- oracle_tabulate(v, list(visit = v$visit, site = v$site))
+    expect_same_cells(tab, oracle, info = paste("seed", seed))
+    # chunks of patients, some empty
+    chunk <- sample(1:4, nrow(d), replace = TRUE)
+    tables <- lapply(1:4, function(k) {
+      tabulate_cohort(classify_visits(d[chunk == k, , drop = FALSE], rules,
+                                      visits = visit_names, id = "id"),
+                      by = c("visit", "site"))
+    })
+    expect_same_table_content(combine_tables(tables), tab, info = paste("seed", seed))
+  }
+})
+
+test_that("the patient column, print and summary", {
+  d <- random_visits(20, 1)
+  d$id <- NULL
+  v <- classify_visits(d, study_rules()[c("lbp", "leg_pain")], visits = visit_names)
+  expect_identical(v$patient, rep(1:20, 3))
+  expect_output(print(v), "20 patients, 2 symptoms, 3 visits: day1, week1, month1")
+  expect_s3_class(summary(v), "alleviation_table")
+  expect_identical(attr(summary(v), "by"), "visit")
+  # subsetting keeps the class while the visit and patient columns are there
+  expect_s3_class(v[v$visit == "day1", ], "myelo_visits")
+  expect_false(inherits(v[, c("lbp", "leg_pain", "patient_class", "any_alleviated",
+                              "primary_symptom")],
+                        "myelo_visits"))
+  expect_identical(class(as.data.frame(v)), "data.frame")
+})
+
+test_that("the hypothetical follow-up has the study's 35 alleviated patients at the first visit", {
+  v <- classify_visits(hypothetical_followup,
+                       visits = c("post", "week1", "month1", "month3"), id = "id")
+  first <- v[v$visit == "post", ]
+  expect_identical(sum(first$any_alleviated, na.rm = TRUE), 35L)
+  expect_identical(as.vector(table(first$primary_symptom)), c(26L, 2L, 2L, 5L))
+  script <- system.file("scripts", "make_followup.R", package = "myelorelief")
+  env <- new.env()
+  sys.source(script, envir = env)
+  seed_before <- if (exists(".Random.seed", globalenv())) get(".Random.seed", globalenv())
+  expect_identical(env$make_hypothetical_followup(myelography, study_rules()),
+                   hypothetical_followup)
+  seed_after <- if (exists(".Random.seed", globalenv())) get(".Random.seed", globalenv())
+  expect_identical(seed_after, seed_before)
+})
+
+test_that("bad input gives errors naming the argument", {
+  d <- random_visits(5, 2)
+  rules <- study_rules()[c("lbp", "leg_pain")]
+  expect_error(classify_visits(1:3, rules, visit_names), "`data` must be a data frame")
+  expect_error(classify_visits(d, rules), "`visits` must name the follow-up visits")
+  expect_error(classify_visits(d, rules, c("day1", "day1")), "`visits` must not repeat")
+  expect_error(classify_visits(d, rules, c("day1", "week2")),
+               "`visits` names columns? not found in `data`: \"lbp_week2\".*Did you mean \"lbp_week1\"")
+  expect_error(classify_visits(d, rules, visit_names, baseline = "Pre"),
+               "`baseline` names .*Did you mean \"lbp_pre\"")
+  expect_error(classify_visits(d, rules, visit_names, baseline = "day1"),
+               "`baseline` .* must not be one of `visits`")
+  expect_error(classify_visits(d, rules, visit_names, baseline = c("a", "b")), "`baseline`")
+  expect_error(classify_visits(d, rules, visit_names, id = "ID"), "Did you mean \"id\"")
+  expect_error(classify_visits(d, rules, visit_names, id = 1), "`id` must be NULL")
+  expect_error(classify_visits(d, list(1), visit_names), "`rules`")
+  p <- d
+  p$patient <- 1
+  expect_error(classify_visits(p, rules, visit_names), "\"patient\".*name it in `id`")
+  bad <- d
+  bad$lbp_week1[2] <- 11
+  expect_error(classify_visits(bad, rules, visit_names),
+               "Symptom \"lbp\" \\(columns `lbp_pre`, `lbp_week1`\\): `post` is 11 at position 2")
+  text <- d
+  text$lbp_month1 <- as.character(text$lbp_month1)
+  expect_error(classify_visits(text, rules, visit_names), "`data\\$lbp_month1` must be a numeric vector")
+})
