@@ -97,12 +97,15 @@ print.rate_comparison <- function(x, digits = 1L, ...) {
   if (any(x$test %in% names(short_test)[2L])) {
     notes <- c(notes, "CMH: Cochran-Mantel-Haenszel test (no continuity correction).")
   }
+  if (any(x$test %in% names(short_test)[1L])) {
+    notes <- c(notes, "Fisher: Fisher's exact test of equal rates, two-sided.")
+  }
   if (attr(x, "not_compared") > 0) {
     notes <- c(notes, sprintf("%s with %s missing not compared.",
                               count_of(attr(x, "not_compared"), "patient"), group))
   }
   if (length(notes)) cat("\n", paste0(notes, "\n"), sep = "")
-  print_test_notes(x$test, NULL, NULL)
+  print_test_notes(x$test, NULL, NULL, fisher_note = FALSE)
   invisible(x)
 }
 
@@ -176,10 +179,7 @@ format_nnt <- function(nnt, lower, upper, digits = 1L) {
 #' @export
 as.data.frame.rate_comparison <- function(x, row.names = NULL,
                                           optional = FALSE, ...) {
-  attributes(x)[c("group_name", "strata_names", "reference", "denominator",
-                  "conf_level", "n_strata", "not_compared", "stratum_rows")] <- NULL
-  class(x) <- "data.frame"
-  x
+  plain_data_frame(x)
 }
 
 #' Stratum by stratum: the tables behind a pooled comparison
@@ -225,6 +225,14 @@ summary.rate_comparison <- function(object, ...) {
                          "denominator", "conf_level", "n_strata")]
   class(rows) <- c("summary.rate_comparison", "data.frame")
   rows
+}
+
+#' @rdname summary.rate_comparison
+#' @param row.names,optional Ignored.
+#' @export
+as.data.frame.summary.rate_comparison <- function(x, row.names = NULL,
+                                                  optional = FALSE, ...) {
+  plain_data_frame(x)
 }
 
 #' @rdname summary.rate_comparison

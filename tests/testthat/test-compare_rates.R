@@ -446,6 +446,8 @@ test_that("print, format, as.data.frame, summary and plot", {
   expect_identical(s$analysis[1:6], c(rep("stratum", 4), "crude", "Mantel-Haenszel"))
   expect_equal(sum(s$events[s$analysis == "stratum" & s$symptom == "lbp"]), 34)
   expect_output(print(s, n = 2), "2 strata more")
+  expect_identical(class(as.data.frame(s)), "data.frame")
+  expect_identical(nrow(as.data.frame(s)), 6L)
   file <- tempfile(fileext = ".png")
   grDevices::png(file)
   for (measure in c("rd", "rr", "or")) expect_identical(plot(x, measure = measure), x)
