@@ -1,7 +1,7 @@
 #' Compare alleviation rates between groups, crude and pooled over strata
 #'
 #' The effect measures of a responder analysis, computed from the counts of
-#' an [alleviation_table]: for each symptom (and `"any"`) and each level of
+#' an `alleviation_table` ([tabulate_cohort()]): for each symptom (and `"any"`) and each level of
 #' `group` against the `reference` level, the risk difference, risk ratio,
 #' odds ratio, number needed to treat and Fisher's exact test, on the whole
 #' groups (crude); and with `strata` (a hospital, a centre), the
