@@ -5,6 +5,8 @@
 test_that("the built vignettes reference no remote resource", {
   doc <- system.file("doc", package = "myelorelief")
   files <- if (nzchar(doc)) list.files(doc, "\\.html$", full.names = TRUE) else character()
+  # R's own index of the vignettes is not one of them
+  files <- files[basename(files) != "index.html"]
   skip_if(!length(files), "vignettes not built in this installation")
   for (file in files) {
     html <- paste(readLines(file, warn = FALSE, encoding = "UTF-8"), collapse = "\n")
