@@ -28,6 +28,15 @@ check_argument <- function(fun, args, arg, accept = character(),
       if (!is.null(err)) {
         expect_match(conditionMessage(err), message, fixed = TRUE, label = label)
         expect_s3_class(err, "myelorelief_error")
+        # the error names the function the user called, never an internal one
+        called <- conditionCall(err)
+        # (do.call() puts the function itself in the call: that is `fun`)
+        name <- if (is.call(called) && is.name(called[[1L]])) as.character(called[[1L]]) else ""
+        expect_true(name %in% c("", "do.call", "fun", getNamespaceExports("myelorelief")) ||
+                      grepl("^(print|format|summary|plot|as\\.data\\.frame)\\.", name),
+                    label = paste(label, "names", name))
+        expect_false(grepl("\\ba (alleviation|[aeiou])", conditionMessage(err)),
+                     label = paste(label, "reads as English"))
       }
     }
   }

@@ -5,8 +5,7 @@
 test_that("the built vignettes reference no remote resource", {
   doc <- system.file("doc", package = "myelorelief")
   files <- if (nzchar(doc)) list.files(doc, "\\.html$", full.names = TRUE) else character()
-  # R's own index of the vignettes is not one of them
-  files <- files[basename(files) != "index.html"]
+  files <- files[basename(files) != "index.html"]      # R's own index page
   skip_if(!length(files), "vignettes not built in this installation")
   for (file in files) {
     html <- paste(readLines(file, warn = FALSE, encoding = "UTF-8"), collapse = "\n")
