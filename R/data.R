@@ -64,3 +64,42 @@
 #' guo2016
 #' prop_ci(guo2016$alleviated, guo2016$patients, method = "exact")
 "guo2016"
+
+#' A HYPOTHETICAL two-arm, four-centre trial of intradural injection
+#'
+#' **No such trial exists. These patients and results are invented.** Guo et
+#' al. (2016) suggest intradural injection as a therapy; this data set
+#' imagines the randomised trial that could follow, so that the package can
+#' show the analysis of a multicentre responder trial ([compare_rates()],
+#' pooled over centres). It was made by the deterministic, documented script
+#' `inst/scripts/make_hypothetical_trial.R` (rebuilt with
+#' `data-raw/hypothetical_trial.R`): 360 patients at four centres (60, 80,
+#' 100 and 120), randomised 1:1 within centre in permuted blocks of four to
+#' a sham procedure or injection; symptoms measured as in [myelography]
+#' before and one week after; alleviation drawn so that about 11% of sham
+#' patients have a symptom alleviated under [study_rules()] (the rate Guo et
+#' al. observed) and the odds are three times as high with injection, the
+#' same at every centre, whose base rates differ. About 3% of follow-ups are
+#' missing. It stands for nothing that has been observed.
+#'
+#' @format A data frame with 360 rows, one per patient, and 13 columns:
+#' \describe{
+#'   \item{id}{Patient identifier, "T001" to "T360".}
+#'   \item{centre}{Factor, "Centre 1" to "Centre 4".}
+#'   \item{arm}{Factor: sham (the reference), injection.}
+#'   \item{age}{Age in years.}
+#'   \item{sex}{Factor: female, male.}
+#'   \item{lbp_pre, lbp_post}{Lower back pain, numeric rating scale 0-10.}
+#'   \item{leg_pain_pre, leg_pain_post}{Leg pain, NRS 0-10.}
+#'   \item{numbness_pre, numbness_post}{Numbness of the lower extremities,
+#'     NRS 0-10.}
+#'   \item{claudication_pre, claudication_post}{Walking distance to
+#'     intermittent claudication in metres; `Inf` = walks without limit.}
+#' }
+#' @source Invented (hypothetical); see the script named above.
+#' @seealso `vignette("comparing-groups", package = "myelorelief")`.
+#' @examples
+#' trial <- classify_cohort(hypothetical_trial)
+#' compare_rates(tabulate_cohort(trial, by = c("arm", "centre")), "arm",
+#'               strata = "centre")
+"hypothetical_trial"

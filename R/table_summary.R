@@ -246,14 +246,23 @@ fisher_is_cheap <- function(counts) {
     (nrow(counts) <= 20L && sum(counts) <= 2000)
 }
 
-# Newcombe's (1998) hybrid score interval for p1 - p2 from Wilson intervals.
+# Newcombe's (1998) hybrid score interval for p1 - p2 from Wilson intervals
+# (method 10): c(difference, lower, upper) for two strata (x and n of
+# length 2).
 newcombe_difference <- function(x, n, conf_level) {
-  ci <- proportion_interval(x, n, conf_level, "wilson")
-  p <- ci$estimate
-  d <- p[1L] - p[2L]
-  c(d,
-    d - sqrt((p[1L] - ci$lower[1L])^2 + (ci$upper[2L] - p[2L])^2),
-    d + sqrt((ci$upper[1L] - p[1L])^2 + (p[2L] - ci$lower[2L])^2))
+  d <- newcombe_interval(x[1L], n[1L], x[2L], n[2L], conf_level)
+  c(d$estimate, d$lower, d$upper)
+}
+
+# The same, vectorised over pairs of proportions x1 / n1 and x2 / n2 (shared
+# with compare_rates()); NA where either denominator is 0.
+newcombe_interval <- function(x1, n1, x2, n2, conf_level) {
+  w1 <- proportion_interval(x1, n1, conf_level, "wilson")
+  w2 <- proportion_interval(x2, n2, conf_level, "wilson")
+  d <- w1$estimate - w2$estimate
+  list(estimate = d,
+       lower = d - sqrt((w1$estimate - w1$lower)^2 + (w2$upper - w2$estimate)^2),
+       upper = d + sqrt((w1$upper - w1$estimate)^2 + (w2$estimate - w2$lower)^2))
 }
 
 # "female", "A / old": the names of a table's strata, row by row.

@@ -215,6 +215,10 @@ t_recl <- record("curve", "101 x classify_alleviation", 1e6, mark(reclassify(), 
 # ---- 5. the study pipeline ----------------------------------------------------
 t_repro <- record("reproduce", "reproduce_guo2016() on 325", 325, mark(reproduce_guo2016(), 200))
 
+# ---- 7. compare_rates: 10^7 patients, 2 arms x 100 centres; 10^4 strata ------
+source(file.path("bench", "compare-rates.R"), local = TRUE)
+results[[length(results) + 1L]] <- compare_rates_rows
+
 # ---- report --------------------------------------------------------------------
 table_df <- do.call(rbind, results)
 ratio <- function(a, b) a / b

@@ -48,3 +48,20 @@ test_that("guo2016 holds the published figures", {
   expect_identical(unique(guo2016$patients), 325L)
   expect_identical(sum(guo2016$alleviated[-1]), guo2016$alleviated[1])
 })
+
+test_that("the hypothetical trial's script rebuilds it identically", {
+  script <- system.file("scripts", "make_hypothetical_trial.R", package = "myelorelief")
+  expect_true(nzchar(script))
+  env <- new.env()
+  sys.source(script, envir = env)
+  seed_before <- if (exists(".Random.seed", globalenv())) get(".Random.seed", globalenv())
+  expect_identical(env$make_hypothetical_trial(), hypothetical_trial)
+  seed_after <- if (exists(".Random.seed", globalenv())) get(".Random.seed", globalenv())
+  expect_identical(seed_after, seed_before)
+  expect_identical(nrow(hypothetical_trial), 360L)
+  expect_identical(levels(hypothetical_trial$arm), c("sham", "injection"))
+  expect_identical(as.vector(table(hypothetical_trial$centre)), c(60L, 80L, 100L, 120L))
+  # randomised 1:1 within centre
+  expect_true(all(table(hypothetical_trial$centre, hypothetical_trial$arm) ==
+                    as.vector(table(hypothetical_trial$centre)) / 2))
+})
