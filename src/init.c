@@ -12,6 +12,7 @@ SEXP C_alleviation_curve(SEXP, SEXP, SEXP, SEXP, SEXP);
 SEXP C_group_rows(SEXP, SEXP, SEXP);
 SEXP C_copy_columns(SEXP);
 SEXP C_myelorelief_threads(SEXP);
+SEXP C_mcid_roc(SEXP, SEXP, SEXP, SEXP);
 
 SEXP mr_class_levels = NULL;
 SEXP mr_factor_class = NULL;
@@ -27,6 +28,7 @@ static const R_CallMethodDef call_methods[] = {
     CALLDEF(C_group_rows, 3),
     CALLDEF(C_copy_columns, 1),
     CALLDEF(C_myelorelief_threads, 1),
+    CALLDEF(C_mcid_roc, 4),
     { NULL, NULL, 0 }
 };
 
