@@ -9,9 +9,13 @@
 #' (one row per patient, symptom and time point) can be made wide with
 #' [widen_measurements()].
 #'
-#' `any_alleviated` is `TRUE` when any symptom was alleviated; `FALSE` when
-#' none was and at least one symptom could be judged, or every symptom was
-#' absent at baseline; `NA` when missing values left nothing to judge.
+#' Each patient gets a class across symptoms, `patient_class`: alleviated if
+#' any symptom was; else worsened if any symptom worsened; else absent if
+#' every symptom was absent at baseline; else unchanged (some symptom could
+#' be judged and none changed enough); `NA` when missing values left nothing
+#' to judge. `any_alleviated` is `TRUE` for the alleviated, `FALSE` for the
+#' other classes and `NA` for the missing; `primary_symptom` is the first
+#' alleviated symptom in the order of the rules.
 #'
 #' @param data A data frame, one row per patient.
 #' @param rules A named list of [alleviation_rule()]s, one per symptom; the
@@ -28,8 +32,9 @@
 #'   `data` that is not a measurement (hospital, age, ...; R shares them, so
 #'   nothing is copied, except from a `data.table`, whose columns can change
 #'   in place), one factor per symptom (levels as in
-#'   [classify_alleviation()]), `any_alleviated` and `primary_symptom` (a
-#'   factor with the rules' names as levels). Because the patients' columns
+#'   [classify_alleviation()]), `patient_class` (a factor with the same
+#'   levels), `any_alleviated` and `primary_symptom` (a factor with the
+#'   rules' names as levels). Because the patients' columns
 #'   travel with their classes, subsetting or reordering a cohort keeps
 #'   every row aligned. The rules are kept in the attribute `"rules"`.
 #' @seealso [tabulate_cohort()] for counts and rates,
@@ -95,7 +100,7 @@ classify_cohort <- function(data, rules = study_rules(), pre = NULL,
   })
   names(classes) <- symptoms
   patients <- .Call(C_summarise_patients, classes, as.double(nrow(data)),
-                    symptoms)
+                    symptoms, alleviation_levels)
 
   kept <- as.list(data)[c(id, carried)]
   # R shares these vectors with `data`; data.table modifies its columns in
@@ -104,7 +109,8 @@ classify_cohort <- function(data, rules = study_rules(), pre = NULL,
   columns <- c(
     kept,
     classes,
-    list(any_alleviated = patients[[1L]], primary_symptom = patients[[2L]])
+    list(patient_class = patients[[1L]], any_alleviated = patients[[2L]],
+         primary_symptom = patients[[3L]])
   )
   new_myelo_cohort(columns, .row_names_info(data, 0L), rules,
                    list(pre = pre_columns, post = post_columns, id = id))
@@ -231,7 +237,7 @@ print.myelo_cohort <- function(x, n = 6L, ...) {
       collapse = ", ")))
   }
   id <- attr(x, "source")$id
-  shown <- c(id, names(rules), "any_alleviated", "primary_symptom")
+  shown <- c(id, names(rules), patient_columns)
   other <- setdiff(names(x), shown)
   if (length(other)) {
     cat(strwrap(sprintf("Carried from the data: %s", paste(other, collapse = ", ")),

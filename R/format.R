@@ -34,3 +34,50 @@ format_p <- function(p) {
 count_of <- function(n, singular, plural = paste0(singular, "s")) {
   paste(format_integer(n), ifelse(n == 1, singular, plural))
 }
+
+# Prints `shown` (a data frame of character columns) within the console
+# width: the columns not named in `optional`, then the `optional` groups (a
+# list of character vectors of column names) in order while each whole group
+# still fits (`all = TRUE`: every group, on lines as long as they need). Says
+# which columns were left out and how to see them.
+print_within_width <- function(shown, optional = list(), all = FALSE,
+                               width = getOption("width"),
+                               see_all = "print(x, all = TRUE)") {
+  column_width <- function(column) {
+    max(nchar(c(column, shown[[column]]), type = "width"), 0L) + 1L
+  }
+  kept <- setdiff(names(shown), unlist(optional))
+  used <- sum(vapply(kept, column_width, numeric(1)))
+  left_out <- character()
+  for (group in optional) {
+    group <- intersect(group, names(shown))
+    extra <- sum(vapply(group, column_width, numeric(1)))
+    if (all || (!length(left_out) && used + extra <= width)) {
+      kept <- c(kept, group)
+      used <- used + extra
+    } else {
+      left_out <- c(left_out, group)
+    }
+  }
+  shown <- shown[intersect(names(shown), kept)]
+  # numbers (and "-") right-aligned, text left-aligned
+  for (j in seq_along(shown)) {
+    values <- shown[[j]]
+    if (length(values) && all(grepl("^(-|[-+<>]?[0-9][0-9,.]*%?)$", values))) {
+      w <- max(nchar(c(names(shown)[j], values), type = "width"))
+      shown[[j]] <- formatC(values, width = w)
+      names(shown)[j] <- formatC(names(shown)[j], width = w)
+    }
+  }
+  if (all) {
+    old <- options(width = max(width, used + 1L))
+    on.exit(options(old))
+  }
+  print(shown, right = FALSE, row.names = FALSE)
+  if (length(left_out)) {
+    cat(strwrap(sprintf("Not shown for width: %s (see all with %s, or as.data.frame(x)).",
+                        paste(left_out, collapse = ", "), see_all),
+                width = width), sep = "\n")
+  }
+  invisible(left_out)
+}

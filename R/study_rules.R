@@ -86,4 +86,5 @@ check_rules <- function(rules, arg = "rules", call = sys.call(-1L)) {
 
 # Names of the patient-level columns of a cohort and of the "any" rows of a
 # table, which no symptom may take.
-reserved_symptom_names <- c("any", "any_alleviated", "primary_symptom")
+patient_columns <- c("patient_class", "any_alleviated", "primary_symptom")
+reserved_symptom_names <- c("any", patient_columns)

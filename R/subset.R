@@ -17,13 +17,28 @@ keep_class_after_subset <- function(out, x, required) {
 `[.myelo_cohort` <- function(x, ...) {
   keep_class_after_subset(
     NextMethod(), x,
-    c(names(cohort_rules(x)), "any_alleviated", "primary_symptom"))
+    c(names(cohort_rules(x)), patient_columns))
 }
 
 #' @export
 `[.alleviation_table` <- function(x, ...) {
-  keep_class_after_subset(
+  out <- keep_class_after_subset(
     NextMethod(), x,
     c(attr(x, "by"), "symptom", count_columns, "n", "evaluable", "rate",
       "rate_lower", "rate_upper", "share"))
+  # A table with rows left out or reordered no longer describes its
+  # patients as a whole: print() then says so rather than count them.
+  if (inherits(out, "alleviation_table") &&
+      !identical(row_numbers(out), row_numbers(x))) {
+    attr(out, "subset") <- TRUE
+  }
+  out
+}
+
+# Row names as integers, whether stored compactly or not.
+row_numbers <- function(x) {
+  names <- attr(x, "row.names")
+  if (is.integer(names) && length(names) == 2L && is.na(names[1L])) {
+    seq_len(abs(names[2L]))
+  } else as.integer(names)
 }

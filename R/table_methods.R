@@ -2,19 +2,28 @@
 
 #' Print, format and convert an alleviation table
 #'
-#' `format()` turns the table into text columns: `alleviated` as
-#' "26/325 (8.0%)" (the share of all patients in the stratum), `rate` as the
-#' percentage among evaluable patients with its interval, then the other
-#' counts. `print()` shows that, aligned, under a one-line header.
+#' `format()` turns the table into text columns ready for a report
+#' (`knitr::kable(format(x))`): the strata, `symptom`, `alleviated/n` as
+#' "26/325 (8.0%)" (the share of all patients in the stratum), `evaluable`,
+#' the rate among evaluable patients with its interval as "8.9% (6.1-12.7)",
+#' then `unchanged`, `worsened`, `absent` and `missing`. `as.data.frame()`
+#' gives the numbers (for `write.csv()`).
+#'
+#' `print()` shows the formatted table under a short header. It keeps to the
+#' console width (`getOption("width")`): the last four counts are shown only
+#' when they fit; `print(x, all = TRUE)` shows every column, and
+#' `as.data.frame(x)` gives every number.
 #'
 #' @param x An `alleviation_table` from [tabulate_cohort()].
 #' @param digits Decimal places of percentages.
+#' @param all Show every column, even past the console width.
 #' @param ... Ignored.
 #' @return `format()`: a data frame of character columns. `print()`: `x`,
 #'   invisibly. `as.data.frame()`: a plain data frame.
 #' @examples
 #' tab <- tabulate_cohort(classify_cohort(myelography))
 #' tab
+#' print(tab, all = TRUE)
 #' format(tab)
 #' as.data.frame(tab)
 #' @export
@@ -22,33 +31,42 @@ format.alleviation_table <- function(x, digits = 1L, ...) {
   by <- attr(x, "by")
   out <- lapply(x[by], function(f) ifelse(is.na(f), "NA", as.character(f)))
   out$symptom <- as.character(x$symptom)
-  out$alleviated <- format_count(x$alleviated, x$n, digits)
-  out$rate <- format_rate(x$rate, x$rate_lower, x$rate_upper, digits)
+  out[["alleviated/n"]] <- format_count(x$alleviated, x$n, digits)
   out$evaluable <- format_integer(x$evaluable)
+  out[[rate_header(attr(x, "conf_level"))]] <-
+    format_rate(x$rate, x$rate_lower, x$rate_upper, digits)
   for (column in c("unchanged", "worsened", "absent", "missing")) {
     out[[column]] <- format_integer(x[[column]])
   }
-  out <- as.data.frame(out, stringsAsFactors = FALSE)
-  names(out)[names(out) == "alleviated"] <- "alleviated/n"
-  names(out)[names(out) == "rate"] <- sprintf("rate (%s%% CI)",
-                                               format(100 * attr(x, "conf_level")))
-  out
+  as.data.frame(out, stringsAsFactors = FALSE, check.names = FALSE)
+}
+
+# "rate (95% CI)"
+rate_header <- function(conf_level, what = "rate") {
+  sprintf("%s (%s%% CI)", what, format(100 * conf_level))
 }
 
 #' @rdname format.alleviation_table
 #' @export
-print.alleviation_table <- function(x, digits = 1L, ...) {
+print.alleviation_table <- function(x, digits = 1L, all = FALSE, ...) {
   by <- attr(x, "by")
-  cells <- strip_margins(x, by)
-  patients <- if (nrow(cells)) sum(cells$n[cells$symptom == cells$symptom[1L]]) else 0
-  cat(sprintf("<alleviation_table> %s, %s%s; %s%% %s intervals\n",
-              count_of(patients, "patient"),
-              count_of(nlevels(x$symptom) - 1L, "symptom"),
-              if (length(by)) paste0(", by ", paste(by, collapse = " x ")) else "",
-              format(100 * attr(x, "conf_level")),
+  strata <- if (length(by)) paste0(", by ", paste(by, collapse = " x ")) else ""
+  if (isTRUE(attr(x, "subset"))) {
+    cat(sprintf("<alleviation_table> %s selected from a table%s\n",
+                count_of(nrow(x), "row"), sub(",", "", strata)))
+  } else {
+    cells <- strip_margins(x, by)
+    patients <- sum(cells$n[as.integer(cells$symptom) == 1L])
+    cat(sprintf("<alleviation_table> %s, %s%s\n", count_of(patients, "patient"),
+                count_of(length(attr(x, "rules")), "symptom"), strata))
+  }
+  cat("rate: alleviated / evaluable (symptom present at baseline and judged)\n")
+  cat(sprintf("intervals: %s%% %s\n", format(100 * attr(x, "conf_level")),
               method_label(attr(x, "method"))))
-  cat("rate = alleviated / evaluable (had the symptom and could be judged)\n")
-  print(format(x, digits = digits), right = FALSE, row.names = FALSE)
+  print_within_width(format(x, digits = digits),
+                     optional = list(c("unchanged", "worsened"),
+                                     c("absent", "missing")),
+                     all = all)
   invisible(x)
 }
 
@@ -64,7 +82,7 @@ method_label <- function(method) {
 as.data.frame.alleviation_table <- function(x, row.names = NULL,
                                             optional = FALSE, ...) {
   for (a in c("rules", "by", "by_levels", "by_kinds", "conf_level", "method",
-              "margins", "drop")) {
+              "margins", "drop", "subset")) {
     attr(x, a) <- NULL
   }
   class(x) <- "data.frame"

@@ -7,10 +7,14 @@
 #'
 #' The `rate` is alleviated / evaluable: among patients who had the symptom
 #' and could be judged. The `share` is alleviated / n: the share of the whole
-#' stratum, as Guo et al. (2016) report 35 of 325 patients (10.8%). For the
-#' patient-level rows (`symptom == "any"`) `alleviated` counts
-#' `any_alleviated == TRUE`, `unchanged` counts `FALSE` and `missing` counts
-#' `NA`.
+#' stratum, as Guo et al. (2016) report 35 of 325 patients (10.8%).
+#'
+#' With several rules, the rows of `symptom == "any"` count patients by
+#' their class across symptoms (`patient_class` of [classify_cohort()]):
+#' alleviated if any symptom was; else worsened if any symptom worsened;
+#' else absent if every symptom was absent at baseline; else unchanged;
+#' missing when no symptom could be judged. With one rule there are no
+#' `"any"` rows: they would repeat the symptom's.
 #'
 #' No patient is lost: a missing stratum value is a stratum of its own (shown
 #' as `NA`), and empty levels of a factor are kept with zero counts and `NA`
@@ -49,7 +53,8 @@
 #'   A full listing of more than 10^6 combinations is refused with a
 #'   suggestion to use `drop = TRUE`.
 #' @return A data frame of class `alleviation_table`, one row per stratum and
-#'   symptom (symptoms in the order of the rules, then `"any"`), with the
+#'   symptom (symptoms in the order of the rules, then `"any"` when there are
+#'   several), with the
 #'   stratum columns (factors), `symptom`, `n`, `alleviated`, `unchanged`,
 #'   `worsened`, `absent`, `missing`, `evaluable`, `rate`, `rate_lower`,
 #'   `rate_upper` and `share`. Counts are doubles, so that registries past
@@ -81,10 +86,12 @@ tabulate_cohort <- function(x, by = NULL, data = NULL, conf_level = 0.95,
   strata <- stratum_columns(x, by, data, margins, call)
   rules <- cohort_rules(x)
   n_levels <- vapply(strata, function(s) length(s$values), integer(1))
+  class_columns <- lapply(table_symptoms(rules), function(s) {
+    x[[if (s == "any") "patient_class" else s]]
+  })
   counted <- .Call(C_tabulate_cohort,
                    unname(lapply(strata, `[[`, "codes")), unname(n_levels),
-                   lapply(names(rules), function(s) x[[s]]),
-                   x$any_alleviated)
+                   class_columns, as.double(nrow(x)))
   counts <- counted[[1L]]
   codes <- stats::setNames(counted[[2L]], names(strata))
   cells <- arrange_cells(codes, counts, n_levels, drop, call)
@@ -99,15 +106,21 @@ margin_label <- "(all)"
 table_columns <- c("n", count_columns, "evaluable", "rate", "rate_lower",
                    "rate_upper", "share")
 
+# The symptoms of a table's rows: the rules', then the patient-level "any"
+# (the patient class) when there are several.
+table_symptoms <- function(rules) {
+  if (length(rules) > 1L) c(names(rules), "any") else names(rules)
+}
+
 check_cohort <- function(x, arg, call) {
   rules <- cohort_rules(x)
   if (!inherits(x, "myelo_cohort") || is.null(rules) ||
-      !all(c(names(rules), "any_alleviated") %in% names(x)) ||
+      !all(c(names(rules), patient_columns) %in% names(x)) ||
       !is.logical(x$any_alleviated)) {
     abort(sprintf("`%s` must be a myelo_cohort made by classify_cohort(), not %s.",
                   arg, describe_value(x)), call)
   }
-  for (s in names(rules)) {
+  for (s in c(names(rules), "patient_class")) {
     if (!is.factor(x[[s]]) || !identical(levels(x[[s]]), alleviation_levels)) {
       abort(sprintf("`%s$%s` must be the factor classify_cohort() made; it was changed.",
                     arg, s), call)
@@ -118,11 +131,12 @@ check_cohort <- function(x, arg, call) {
 
 # The table from cells: cells$codes (per stratum, the cells' codes) and
 # cells$counts, a matrix with one row per cell and one column per category
-# and symptom (column (category - 1) * (symptoms + 1) + symptom, the "any"
-# symptom last). Shared by tabulate_cohort() and combine_tables().
+# and symptom (column (category - 1) * symptoms + symptom, the "any"
+# symptom last when there is one). Shared by tabulate_cohort() and
+# combine_tables().
 build_alleviation_table <- function(cells, strata, rules, conf_level, method,
                                     margins, drop) {
-  symptoms <- c(names(rules), "any")
+  symptoms <- table_symptoms(rules)
   by <- names(strata)
   counts <- cells$counts
   stratum_codes <- cells$codes

@@ -96,10 +96,10 @@ ptrdiff_t mr_group_range(mr_group_step *step, const int *prev,
 }
 
 ptrdiff_t mr_count_groups(const int *group, const int *const *symptom_codes,
-                          int n_symptoms, const int *any_alleviated,
-                          ptrdiff_t from, ptrdiff_t to, double *counts)
+                          int n_symptoms, ptrdiff_t from, ptrdiff_t to,
+                          double *counts)
 {
-    const ptrdiff_t cell_size = (ptrdiff_t) (n_symptoms + 1) * MR_N_CATEGORIES;
+    const ptrdiff_t cell_size = (ptrdiff_t) n_symptoms * MR_N_CATEGORIES;
     for (ptrdiff_t i = from; i < to; i++) {
         double *cell = counts + (ptrdiff_t) group[i] * cell_size;
         for (int s = 0; s < n_symptoms; s++) {
@@ -111,10 +111,6 @@ ptrdiff_t mr_count_groups(const int *group, const int *const *symptom_codes,
             }
             cell[s * MR_N_CATEGORIES + slot] += 1;
         }
-        int any = any_alleviated[i];
-        unsigned slot = any == 1 ? 0u : any == 0 ? 1u : 4u;
-        if (any != 0 && any != 1 && any != MR_NA_CODE) return i;
-        cell[n_symptoms * MR_N_CATEGORIES + slot] += 1;
     }
     return -1;
 }

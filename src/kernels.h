@@ -310,10 +310,14 @@ mr_bad_value mr_find_invalid(const mr_prepared_rule *rule, mr_column pre,
 /* ---- patients_kernel.c ------------------------------------------------ */
 
 /* Patient-level summary of n_symptoms class-code columns for rows
- * [from, to): any_alleviated (1, 0 or MR_NA_CODE) and primary (1-based
- * index of the first alleviated symptom, or MR_NA_CODE). */
+ * [from, to): the patient's class (a class code: alleviated if any symptom
+ * was; else worsened if any was; else absent if every symptom was absent;
+ * else unchanged if any could be judged; else MR_NA_CODE), any_alleviated
+ * (1, 0 or MR_NA_CODE: the class is alleviated, another class, missing)
+ * and primary (1-based index of the first alleviated symptom, or
+ * MR_NA_CODE). */
 void mr_summarise_patients(const int *const *codes, int n_symptoms,
-                           ptrdiff_t from, ptrdiff_t to,
+                           ptrdiff_t from, ptrdiff_t to, int *patient_class,
                            int *any_alleviated, int *primary);
 
 /* ---- tabulate_kernel.c ------------------------------------------------ */
@@ -334,11 +338,11 @@ typedef struct {
 } mr_strata;
 
 /*
- * Add rows [from, to) to counts, n_cells * (n_symptoms + 1) *
- * MR_N_CATEGORIES doubles laid out as
- *   counts[(cell * (n_symptoms + 1) + s) * MR_N_CATEGORIES + category],
- * with s = n_symptoms for the patient-level "any" column (TRUE counted as
- * alleviated, FALSE as unchanged, NA as missing).
+ * Add rows [from, to) to counts, n_cells * n_symptoms * MR_N_CATEGORIES
+ * doubles laid out as
+ *   counts[(cell * n_symptoms + s) * MR_N_CATEGORIES + category].
+ * Every column holds class codes 1..4 or MR_NA_CODE (counted as missing);
+ * the patient-level class, when there is one, is simply the last column.
  *
  * The rows are first counted in 32-bit integer counters in scratch, zeroed:
  * n_threads * n_lanes blocks of mr_tabulate_block_size() counters laid out
@@ -354,7 +358,6 @@ ptrdiff_t mr_tabulate_block_size(ptrdiff_t n_cells, int n_symptoms);
 
 ptrdiff_t mr_tabulate_range(const mr_strata *strata,
                             const int *const *symptom_codes, int n_symptoms,
-                            const int *any_alleviated,
                             ptrdiff_t from, ptrdiff_t to, int n_threads,
                             int n_lanes, double *counts, ptrdiff_t n_cells,
                             unsigned *scratch);
@@ -470,9 +473,9 @@ ptrdiff_t mr_group_range(mr_group_step *step, const int *prev,
 
 /* Add rows [from, to) to counts laid out as in mr_tabulate_range(), with
  * cell = group[i] (0-based). Returns -1, or the first row with an invalid
- * class code or any_alleviated value. */
+ * class code. */
 ptrdiff_t mr_count_groups(const int *group, const int *const *symptom_codes,
-                          int n_symptoms, const int *any_alleviated,
-                          ptrdiff_t from, ptrdiff_t to, double *counts);
+                          int n_symptoms, ptrdiff_t from, ptrdiff_t to,
+                          double *counts);
 
 #endif

@@ -1,7 +1,10 @@
 /* .Call glue: patient-level summary for classify_cohort(). */
 #include "glue.h"
 
-SEXP C_summarise_patients(SEXP codes, SEXP n_rows, SEXP primary_levels)
+/* list(patient class, any_alleviated, primary_symptom); the class is a
+ * factor with class_levels, the primary symptom with primary_levels. */
+SEXP C_summarise_patients(SEXP codes, SEXP n_rows, SEXP primary_levels,
+                          SEXP class_levels)
 {
     /* Converting a double outside R_xlen_t's range (Inf, 1e300) to it is
      * undefined behaviour: refuse it, and fractions, first. */
@@ -16,21 +19,27 @@ SEXP C_summarise_patients(SEXP codes, SEXP n_rows, SEXP primary_levels)
     if (TYPEOF(primary_levels) != STRSXP ||
         XLENGTH(primary_levels) != n_symptoms)
         Rf_error("internal error: one primary level per symptom expected.");
+    if (TYPEOF(class_levels) != STRSXP || XLENGTH(class_levels) != 4)
+        Rf_error("internal error: four class levels expected.");
 
+    SEXP patient = PROTECT(Rf_allocVector(INTSXP, n));
     SEXP any = PROTECT(Rf_allocVector(LGLSXP, n));
     SEXP primary = PROTECT(Rf_allocVector(INTSXP, n));
     for (R_xlen_t from = 0; from < n; from += MR_CHUNK) {
         R_xlen_t to = n - from > MR_CHUNK ? from + MR_CHUNK : n;
-        mr_summarise_patients(columns, n_symptoms, from, to, LOGICAL(any),
-                              INTEGER(primary));
+        mr_summarise_patients(columns, n_symptoms, from, to,
+                              INTEGER(patient), LOGICAL(any), INTEGER(primary));
         R_CheckUserInterrupt();
     }
     Rf_setAttrib(primary, R_LevelsSymbol, primary_levels);
     Rf_setAttrib(primary, R_ClassSymbol, mr_factor_class);
+    Rf_setAttrib(patient, R_LevelsSymbol, class_levels);
+    Rf_setAttrib(patient, R_ClassSymbol, mr_factor_class);
 
-    SEXP out = PROTECT(Rf_allocVector(VECSXP, 2));
-    SET_VECTOR_ELT(out, 0, any);
-    SET_VECTOR_ELT(out, 1, primary);
-    UNPROTECT(3);
+    SEXP out = PROTECT(Rf_allocVector(VECSXP, 3));
+    SET_VECTOR_ELT(out, 0, patient);
+    SET_VECTOR_ELT(out, 1, any);
+    SET_VECTOR_ELT(out, 2, primary);
+    UNPROTECT(4);
     return out;
 }

@@ -1,24 +1,31 @@
-/* Kernel: patient-level summary across symptoms (any_alleviated and the
- * primary symptom, the first alleviated one in the rules' order). */
+/* Kernel: patient-level summary across symptoms: the patient's class,
+ * any_alleviated, and the primary symptom (the first alleviated one in the
+ * rules' order). */
 #include "kernels.h"
 
 void mr_summarise_patients(const int *const *codes, int n_symptoms,
-                           ptrdiff_t from, ptrdiff_t to,
+                           ptrdiff_t from, ptrdiff_t to, int *patient_class,
                            int *any_alleviated, int *primary)
 {
     for (ptrdiff_t i = from; i < to; i++) {
-        int first = MR_NA_CODE, evaluable = 0, absent = 0;
+        int first = MR_NA_CODE, worsened = 0, unchanged = 0, absent = 0;
         for (int s = 0; s < n_symptoms; s++) {
             int code = codes[s][i];
             if (code == MR_ALLEVIATED) { first = s + 1; break; }
-            if (code == MR_UNCHANGED || code == MR_WORSENED) evaluable++;
-            else if (code == MR_ABSENT) absent++;
+            worsened += code == MR_WORSENED;
+            unchanged += code == MR_UNCHANGED;
+            absent += code == MR_ABSENT;
         }
         primary[i] = first;
-        if (first != MR_NA_CODE) any_alleviated[i] = 1;
-        /* Not alleviated: a judgement exists when some symptom could be
-         * judged, or when the patient had none of the symptoms at all. */
-        else if (evaluable > 0 || absent == n_symptoms) any_alleviated[i] = 0;
-        else any_alleviated[i] = MR_NA_CODE;
+        /* Alleviated if any symptom was; else worsened if any was; else
+         * absent when every symptom was absent at baseline; else unchanged
+         * when one could be judged; else nothing could be judged. */
+        int class_code = first != MR_NA_CODE ? MR_ALLEVIATED
+            : worsened ? MR_WORSENED
+            : absent == n_symptoms ? MR_ABSENT
+            : unchanged ? MR_UNCHANGED : MR_NA_CODE;
+        patient_class[i] = class_code;
+        any_alleviated[i] = class_code == MR_NA_CODE ? MR_NA_CODE
+            : class_code == MR_ALLEVIATED;
     }
 }

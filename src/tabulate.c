@@ -88,14 +88,14 @@ static SEXP group_codes(const strata_input *in, const ptrdiff_t *first_row,
     return out;
 }
 
-/* Counts laid out cell by cell (cell_major[(g * (n_symptoms + 1) + s) * 5 +
+/* Counts laid out cell by cell (cell_major[(g * n_symptoms + s) * 5 +
  * category], as the kernels count) into an R matrix with one row per cell
- * and one column per category and symptom (column category * (n_symptoms +
- * 1) + s): each column of the R table is then a slice, not a transpose. */
+ * and one column per category and symptom (column category * n_symptoms +
+ * s): each column of the R table is then a slice, not a transpose. */
 static SEXP counts_by_cell(const double *cell_major, R_xlen_t n_cells,
                            int n_symptoms)
 {
-    int width = n_symptoms + 1;
+    int width = n_symptoms;
     SEXP out = PROTECT(Rf_allocMatrix(REALSXP, (int) n_cells,
                                       width * MR_N_CATEGORIES));
     double *o = REAL(out);
@@ -140,10 +140,9 @@ SEXP C_group_rows(SEXP strata_codes, SEXP n_levels, SEXP n_rows)
 /* Counts of every cell of the full grid, by cell index (the fast path);
  * then only the cells holding patients (all of them without strata). */
 static SEXP tabulate_direct(const strata_input *in, const int **symptoms,
-                            int n_symptoms, const int *any, R_xlen_t n,
-                            ptrdiff_t n_cells)
+                            int n_symptoms, R_xlen_t n, ptrdiff_t n_cells)
 {
-    ptrdiff_t cell_size = (ptrdiff_t) (n_symptoms + 1) * MR_N_CATEGORIES;
+    ptrdiff_t cell_size = (ptrdiff_t) n_symptoms * MR_N_CATEGORIES;
     double n_counts = (double) n_cells * (double) cell_size;
     double *counts = mr_zeroed_doubles((R_xlen_t) n_counts);
     mr_strata spec = { in->n_strata, in->codes, in->n_levels };
@@ -158,7 +157,7 @@ static SEXP tabulate_direct(const strata_input *in, const int **symptoms,
     memset(scratch, 0, n_scratch * sizeof(unsigned));
     for (R_xlen_t from = 0; from < n; from += MR_CHUNK) {
         R_xlen_t to = n - from > MR_CHUNK ? from + MR_CHUNK : n;
-        ptrdiff_t bad = mr_tabulate_range(&spec, symptoms, n_symptoms, any,
+        ptrdiff_t bad = mr_tabulate_range(&spec, symptoms, n_symptoms,
                                           from, to, n_threads, n_lanes,
                                           counts, n_cells, scratch);
         if (bad >= 0)
@@ -166,15 +165,14 @@ static SEXP tabulate_direct(const strata_input *in, const int **symptoms,
                      (double) bad + 1);
         R_CheckUserInterrupt();
     }
-    /* Keep the cells with patients: every patient is counted once in the
-     * "any" column. */
+    /* Keep the cells with patients: every patient is counted once in each
+     * column, so in the first. */
     R_xlen_t n_kept = 0;
     ptrdiff_t *kept = (ptrdiff_t *) R_alloc((size_t) n_cells, sizeof(ptrdiff_t));
     for (ptrdiff_t cell = 0; cell < n_cells; cell++) {
-        const double *any_counts = counts + cell * cell_size +
-            (ptrdiff_t) n_symptoms * MR_N_CATEGORIES;
+        const double *first_column = counts + cell * cell_size;
         double patients = 0;
-        for (int k = 0; k < MR_N_CATEGORIES; k++) patients += any_counts[k];
+        for (int k = 0; k < MR_N_CATEGORIES; k++) patients += first_column[k];
         if (patients > 0 || in->n_strata == 0) kept[n_kept++] = cell;
     }
     for (R_xlen_t k = 0; k < n_kept; k++)
@@ -200,17 +198,17 @@ static SEXP tabulate_direct(const strata_input *in, const int **symptoms,
 
 /* Rows grouped by the combinations present, then counted per group. */
 static SEXP tabulate_grouped(const strata_input *in, const int **symptoms,
-                             int n_symptoms, const int *any, R_xlen_t n)
+                             int n_symptoms, R_xlen_t n)
 {
     int *ids = (int *) R_alloc(n > 0 ? (size_t) n : 1, sizeof(int));
     ptrdiff_t *first_row;
     R_xlen_t n_groups = group_rows(in, n, ids, &first_row);
-    ptrdiff_t cell_size = (ptrdiff_t) (n_symptoms + 1) * MR_N_CATEGORIES;
+    ptrdiff_t cell_size = (ptrdiff_t) n_symptoms * MR_N_CATEGORIES;
     double *counts = mr_zeroed_doubles(n_groups * cell_size);
     for (R_xlen_t from = 0; from < n; from += MR_CHUNK) {
         R_xlen_t to = n - from > MR_CHUNK ? from + MR_CHUNK : n;
-        ptrdiff_t bad = mr_count_groups(ids, symptoms, n_symptoms, any, from,
-                                        to, counts);
+        ptrdiff_t bad = mr_count_groups(ids, symptoms, n_symptoms, from, to,
+                                        counts);
         if (bad >= 0)
             Rf_error("`x` row %.0f holds a code outside its factor's levels.",
                      (double) bad + 1);
@@ -223,24 +221,27 @@ static SEXP tabulate_grouped(const strata_input *in, const int **symptoms,
 }
 
 /* list(counts, codes): a matrix of counts, one row per cell holding
- * patients and one column per category and symptom (see counts_by_cell()),
- * and per stratum the cells' codes. */
+ * patients and one column per category and class column (see
+ * counts_by_cell()), and per stratum the cells' codes. The class columns
+ * (the symptoms, then the patient class when there are several) are
+ * factor codes 1..4 or NA, all n_rows long. */
 SEXP C_tabulate_cohort(SEXP strata_codes, SEXP n_levels, SEXP symptom_codes,
-                       SEXP any_alleviated)
+                       SEXP n_rows)
 {
-    if (TYPEOF(any_alleviated) != LGLSXP)
-        Rf_error("internal error: `any_alleviated` must be logical.");
-    R_xlen_t n = XLENGTH(any_alleviated);
+    if (!Rf_isReal(n_rows) || XLENGTH(n_rows) != 1 || !(REAL(n_rows)[0] >= 0) ||
+        REAL(n_rows)[0] > (double) R_XLEN_T_MAX)
+        Rf_error("internal error: `n_rows` must be one non-negative double.");
+    if (XLENGTH(symptom_codes) < 1)
+        Rf_error("internal error: at least one class column expected.");
+    R_xlen_t n = (R_xlen_t) REAL(n_rows)[0];
     const int **symptoms = mr_integer_columns(symptom_codes, n, "symptoms");
     int n_symptoms = (int) XLENGTH(symptom_codes);
     strata_input in = read_strata(strata_codes, n_levels, n);
     double n_cells = 1;
     for (int j = 0; j < in.n_strata; j++) n_cells *= (double) in.n_levels[j] + 1;
     if (n_cells <= MR_DIRECT_CELLS)
-        return tabulate_direct(&in, symptoms, n_symptoms,
-                               LOGICAL_RO(any_alleviated), n, (ptrdiff_t) n_cells);
-    return tabulate_grouped(&in, symptoms, n_symptoms,
-                            LOGICAL_RO(any_alleviated), n);
+        return tabulate_direct(&in, symptoms, n_symptoms, n, (ptrdiff_t) n_cells);
+    return tabulate_grouped(&in, symptoms, n_symptoms, n);
 }
 
 /* A deep copy of a list of columns, for data that may be modified in place

@@ -6,7 +6,7 @@
 
 ptrdiff_t mr_tabulate_block_size(ptrdiff_t n_cells, int n_symptoms)
 {
-    return n_cells * (n_symptoms + 1) * MR_N_CATEGORIES;
+    return n_cells * n_symptoms * MR_N_CATEGORIES;
 }
 
 /* Slots from codes without branches (classes and NA come in random order)
@@ -26,12 +26,6 @@ static inline unsigned valid_code(int code, unsigned n_levels)
     return ((unsigned) code - 1u < n_levels) | (code == MR_NA_CODE);
 }
 
-/* 1 unless a logical is neither TRUE, FALSE nor NA. */
-static inline unsigned valid_logical(int x)
-{
-    return ((unsigned) x <= 1u) | (x == MR_NA_CODE);
-}
-
 /* All codes of x[from, to) valid (1..n_levels or NA). Loops of their own,
  * so that they vectorise, over values the counting loops then find in L1. */
 static inline unsigned valid_codes(const int *x, ptrdiff_t from, ptrdiff_t to,
@@ -41,23 +35,6 @@ static inline unsigned valid_codes(const int *x, ptrdiff_t from, ptrdiff_t to,
     MR_OMP(omp simd reduction(&:valid))
     for (ptrdiff_t i = from; i < to; i++) valid &= valid_code(x[i], n_levels);
     return valid;
-}
-
-/* All of x[from, to) TRUE, FALSE or NA. */
-static inline unsigned valid_logicals(const int *x, ptrdiff_t from, ptrdiff_t to)
-{
-    unsigned valid = 1;
-    MR_OMP(omp simd reduction(&:valid))
-    for (ptrdiff_t i = from; i < to; i++) valid &= valid_logical(x[i]);
-    return valid;
-}
-
-/* any_alleviated: TRUE (1) counts as alleviated (slot 0), FALSE (0) as
- * unchanged (slot 1), NA as missing (slot 4). */
-static inline unsigned any_slot(int any)
-{
-    unsigned slot = 1u - (unsigned) any;     /* NA wraps past 4 */
-    return slot < 4u ? slot : 4u;
 }
 
 /* The cell of row i, strata folded first-fastest (the order of
@@ -80,13 +57,11 @@ static inline ptrdiff_t cell_of(const mr_strata *strata, const ptrdiff_t *stride
 static ptrdiff_t first_invalid_row(const mr_strata *strata,
                                    const ptrdiff_t *stride,
                                    const int *const *symptom_codes,
-                                   int n_symptoms, const int *any_alleviated,
-                                   ptrdiff_t from, ptrdiff_t to)
+                                   int n_symptoms, ptrdiff_t from, ptrdiff_t to)
 {
     for (ptrdiff_t i = from; i < to; i++) {
         unsigned valid = 1;
         cell_of(strata, stride, i, &valid);
-        valid &= valid_logical(any_alleviated[i]);
         for (int s = 0; s < n_symptoms; s++)
             valid &= valid_code(symptom_codes[s][i], 4u);
         if (!valid) return i;
@@ -96,12 +71,11 @@ static ptrdiff_t first_invalid_row(const mr_strata *strata,
 
 ptrdiff_t mr_tabulate_range(const mr_strata *strata,
                             const int *const *symptom_codes, int n_symptoms,
-                            const int *any_alleviated,
                             ptrdiff_t from, ptrdiff_t to, int n_threads,
                             int n_lanes, double *counts, ptrdiff_t n_cells,
                             unsigned *scratch)
 {
-    const ptrdiff_t cell_size = (ptrdiff_t) (n_symptoms + 1) * MR_N_CATEGORIES;
+    const ptrdiff_t cell_size = (ptrdiff_t) n_symptoms * MR_N_CATEGORIES;
     const ptrdiff_t block = mr_tabulate_block_size(n_cells, n_symptoms);
     const ptrdiff_t lane_mask = n_lanes - 1;
     ptrdiff_t stride[MR_MAX_STRATA];
@@ -144,10 +118,6 @@ ptrdiff_t mr_tabulate_range(const mr_strata *strata,
                 for (ptrdiff_t i = run; i < end; i++)
                     column[cells[i - run] + slot_of(codes[i], 4u)] += 1;
             }
-            unsigned *column = mine + n_symptoms * MR_N_CATEGORIES;
-            valid &= valid_logicals(any_alleviated, run, end);
-            for (ptrdiff_t i = run; i < end; i++)
-                column[cells[i - run] + any_slot(any_alleviated[i])] += 1;
         }
         if (!valid) invalid = 1;
     }
@@ -163,5 +133,5 @@ ptrdiff_t mr_tabulate_range(const mr_strata *strata,
     if (!invalid) return -1;
     for (int j = 0; j < strata->n_strata; j++) stride[j] /= cell_size;
     return first_invalid_row(strata, stride, symptom_codes, n_symptoms,
-                             any_alleviated, from, to);
+                             from, to);
 }

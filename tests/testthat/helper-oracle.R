@@ -112,3 +112,10 @@ random_cohort <- function(n, n_symptoms = 3) {
   }
   list(data = data, cohort = classify_cohort(data, rules))
 }
+
+# Evaluates `code` with options(width = width), restoring the old width.
+withr_width <- function(width, code) {
+  old <- options(width = width)
+  on.exit(options(old))
+  code
+}

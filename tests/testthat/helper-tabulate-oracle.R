@@ -24,10 +24,9 @@ oracle_tabulate <- function(cohort, strata) {
   key <- if (length(strata)) {
     do.call(paste, c(lapply(strata, oracle_value_key), sep = " | "))
   } else rep("", nrow(cohort))
-  rows <- lapply(c(symptoms, "any"), function(s) {
+  rows <- lapply(c(symptoms, if (length(symptoms) > 1L) "any"), function(s) {
     class <- if (s == "any") {
-      ifelse(is.na(cohort$any_alleviated), "missing",
-             ifelse(cohort$any_alleviated, "alleviated", "unchanged"))
+      oracle_patient_class(as.data.frame(cohort)[symptoms])
     } else {
       ifelse(is.na(cohort[[s]]), "missing", as.character(cohort[[s]]))
     }
@@ -39,6 +38,21 @@ oracle_tabulate <- function(cohort, strata) {
   })
   out <- if (nrow(cohort)) do.call(rbind, rows) else rows[[1L]]
   out[order(out$key, out$symptom), , drop = FALSE]
+}
+
+# The patient class of ?classify_cohort, patient by patient: alleviated if
+# any symptom was; else worsened if any was; else absent if all were; else
+# unchanged if any could be judged; else missing.
+oracle_patient_class <- function(classes) {
+  classes <- as.data.frame(lapply(classes, as.character), stringsAsFactors = FALSE)
+  vapply(seq_len(nrow(classes)), function(i) {
+    k <- unlist(classes[i, ], use.names = FALSE)
+    if (any(k %in% "alleviated")) "alleviated"
+    else if (any(k %in% "worsened")) "worsened"
+    else if (all(k %in% "absent")) "absent"
+    else if (any(k %in% "unchanged")) "unchanged"
+    else "missing"
+  }, character(1))
 }
 
 # The same rows from a table: cells with patients, margins left out, the

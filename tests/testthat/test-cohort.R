@@ -9,7 +9,8 @@ two <- study_rules()[c("lbp", "leg_pain")]
 test_that("classify_cohort() classifies each symptom like classify_alleviation()", {
   cohort <- classify_cohort(wide, two, id = "id")
   expect_s3_class(cohort, c("myelo_cohort", "data.frame"))
-  expect_named(cohort, c("id", "lbp", "leg_pain", "any_alleviated", "primary_symptom"))
+  expect_named(cohort, c("id", "lbp", "leg_pain", "patient_class", "any_alleviated",
+                          "primary_symptom"))
   expect_identical(cohort$id, wide$id)
   expect_identical(cohort$lbp, classify_alleviation(wide$lbp_pre, wide$lbp_post, two$lbp))
   expect_identical(cohort$leg_pain,
@@ -22,6 +23,10 @@ test_that("any_alleviated and primary_symptom follow the documented rule", {
   # a: both alleviated; b: leg only; c: all absent; d: nothing judged;
   # e: worsened + unchanged; f: all absent
   expect_identical(cohort$any_alleviated, c(TRUE, TRUE, FALSE, NA, FALSE, FALSE))
+  expect_identical(as.character(cohort$patient_class),
+                   c("alleviated", "alleviated", "absent", NA, "worsened", "absent"))
+  expect_identical(levels(cohort$patient_class),
+                   c("alleviated", "unchanged", "worsened", "absent"))
   expect_identical(as.character(cohort$primary_symptom),
                    c("lbp", "leg_pain", NA, NA, NA, NA))
   expect_identical(levels(cohort$primary_symptom), c("lbp", "leg_pain"))
@@ -104,4 +109,37 @@ test_that("a zero-row data frame gives a zero-row cohort", {
   cohort <- classify_cohort(wide[0, ], two)
   expect_identical(nrow(cohort), 0L)
   expect_identical(tabulate_cohort(cohort)$n, c(0, 0, 0))
+})
+
+test_that("the patient class follows its rule on random cohorts, and feeds the any rows", {
+  set.seed(61)
+  classes <- c("alleviated", "unchanged", "worsened", "absent", NA)
+  for (case in seq_len(n_cases(30))) {
+    n <- sample(0:60, 1)
+    k <- sample(1:4, 1)
+    # pre/post pairs that give each class under a 2-point rule on 0-10
+    pairs <- list(alleviated = c(8, 2), unchanged = c(5, 5), worsened = c(3, 9),
+                  absent = c(0, 4), missing = c(NA, 3))
+    d <- data.frame(row.names = seq_len(n))
+    for (s in seq_len(k)) {
+      picked <- sample(names(pairs), n, replace = TRUE,
+                       prob = c(0.1, 0.4, 0.2, 0.2, 0.1))
+      d[[paste0("s", s, "_pre")]] <- vapply(pairs[picked], `[`, 1, 1)
+      d[[paste0("s", s, "_post")]] <- vapply(pairs[picked], `[`, 1, 2)
+    }
+    rules <- rep(list(alleviation_rule(min_change = 2, range = c(0, 10))), k)
+    names(rules) <- paste0("s", seq_len(k))
+    cohort <- classify_cohort(d, rules)
+    oracle <- oracle_patient_class(as.data.frame(cohort)[names(rules)])
+    info <- sprintf("seed 61, case %d, n %d, %d symptoms", case, n, k)
+    shown <- as.character(cohort$patient_class)
+    shown[is.na(shown)] <- "missing"
+    expect_identical(shown, oracle, info = info)
+    expected <- oracle == "alleviated"
+    expected[oracle == "missing"] <- NA
+    expect_identical(cohort$any_alleviated, expected, info = info)
+    tab <- tabulate_cohort(cohort)
+    expect_identical(as.character(tab$symptom),
+                     c(names(rules), if (k > 1) "any"), info = info)
+  }
 })

@@ -21,6 +21,8 @@ test_that("cells show median [IQR] and n (%) with missing values counted", {
                   arm = c("a", "a", "b", NA, "b", "b", "a", "b"))
   x <- structure(
     list(score = d$score, arm = d$arm, s = factor(rep("unchanged", 8), levels = c("alleviated", "unchanged", "worsened", "absent")),
+         patient_class = factor(rep(c("alleviated", "unchanged"), c(5, 3)),
+                                levels = c("alleviated", "unchanged", "worsened", "absent")),
          any_alleviated = c(TRUE, TRUE, TRUE, TRUE, TRUE, FALSE, FALSE, FALSE),
          primary_symptom = factor(rep(NA, 8), levels = "s")),
     class = c("myelo_cohort", "data.frame"), row.names = .set_row_names(8L),

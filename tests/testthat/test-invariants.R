@@ -92,10 +92,11 @@ test_that("an interrupt during a long C loop leaves R usable", {
 test_that("the patient summary refuses a row count it cannot convert", {
   # C_summarise_patients is internal (classify_cohort() passes nrow(data));
   # converting Inf or 1e300 to R_xlen_t would be undefined behaviour.
-  summarise <- function(n) .Call(myelorelief:::C_summarise_patients, list(), n, character())
+  summarise <- function(n) .Call(myelorelief:::C_summarise_patients, list(), n, character(),
+                                     c("alleviated", "unchanged", "worsened", "absent"))
   for (n in list(Inf, -Inf, NaN, NA_real_, 1e300, 2^53, -1, 2.5)) {
     expect_error(summarise(n), "`n_rows`", info = format(n))
   }
-  expect_identical(lengths(summarise(0)), c(0L, 0L))
-  expect_identical(lengths(summarise(3)), c(3L, 3L))
+  expect_identical(lengths(summarise(0)), c(0L, 0L, 0L))
+  expect_identical(lengths(summarise(3)), c(3L, 3L, 3L))
 })

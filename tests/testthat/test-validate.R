@@ -41,12 +41,12 @@ test_that("messages of exported functions use the descriptions", {
 test_that("prints count in the singular and the plural", {
   one <- data.frame(lbp_pre = 8, lbp_post = 2)
   tab <- tabulate_cohort(classify_cohort(one, study_rules()["lbp"]))
-  expect_output(print(tab), "<alleviation_table> 1 patient, 1 symptom;", fixed = TRUE)
+  expect_output(print(tab), "<alleviation_table> 1 patient, 1 symptom\n", fixed = TRUE)
   two <- data.frame(lbp_pre = c(8, 5), lbp_post = c(2, 5), leg_pain_pre = 3, leg_pain_post = 3)
   tab <- tabulate_cohort(classify_cohort(two, study_rules()[c("lbp", "leg_pain")]))
-  expect_output(print(tab), "<alleviation_table> 2 patients, 2 symptoms;", fixed = TRUE)
+  expect_output(print(tab), "<alleviation_table> 2 patients, 2 symptoms\n", fixed = TRUE)
   big <- tabulate_cohort(classify_cohort(myelography))
-  expect_output(print(big), "<alleviation_table> 325 patients, 4 symptoms;", fixed = TRUE)
+  expect_output(print(big), "<alleviation_table> 325 patients, 4 symptoms\n", fixed = TRUE)
   expect_identical(myelorelief:::count_of(c(0, 1, 2, 1234), "patient"),
                    c("0 patients", "1 patient", "2 patients", "1,234 patients"))
 })
