@@ -717,7 +717,10 @@ plot_mean_change <- function(x, main, xlab, ylab, ...) {
                          ylim = range(c(lo, hi, 0), finite = TRUE), xaxt = "n",
                          pch = 19, col = ifelse(tab$minimal, "firebrick", "steelblue4"),
                          main = main, xlab = xlab, ylab = ylab, ...)
-  graphics::axis(1, at = seq_len(k), labels = tab$category)
+  # category names on two staggered lines, so that none is dropped
+  graphics::axis(1, at = seq_len(k), labels = FALSE)
+  graphics::mtext(tab$category, side = 1, at = seq_len(k), cex = 0.85,
+                  line = if (k > 3) ifelse(seq_len(k) %% 2 == 1, 0.8, 1.8) else 1)
   graphics::segments(seq_len(k), lo, seq_len(k), hi,
                      col = ifelse(tab$minimal, "firebrick", "steelblue4"))
   graphics::abline(h = 0, col = "grey60", lty = 2)
