@@ -39,7 +39,9 @@
 #'   analogue scale, `c(0, Inf)` for metres. Values outside it are errors.
 #' @param label Optional name of the measure, used when printing.
 #' @return An object of class `alleviation_rule`: a list with the arguments
-#'   above, validated.
+#'   above, validated. A rule derived from data ([reliable_change_rule()],
+#'   [as_rule()]) has one more field, `origin`: a sentence saying where its
+#'   threshold came from, which `print()` shows.
 #' @seealso [classify_alleviation()], [study_rules()], [alleviation_curve()].
 #' @references
 #' Ostelo RWJG, Deyo RA, Stratford P, et al. Interpreting change scores for
@@ -86,7 +88,8 @@ alleviation_rule <- function(direction = c("decrease", "increase"),
 }
 
 # The fields of a rule, in the order alleviation_rule() creates them.
-# `label` may be absent (`rule$label <- NULL` removes it).
+# `label` may be absent (`rule$label <- NULL` removes it); a derived rule
+# has one more, `origin`, last.
 rule_fields <- c("direction", "min_change", "min_relative", "combine",
                  "worsen_change", "worsen_relative", "absent_at", "range",
                  "label")
@@ -106,7 +109,7 @@ check_rule_names <- function(rule, call) {
   }
   fields <- names(rule)
   if (is.null(fields)) fields <- rep("", length(rule))
-  unknown <- setdiff(fields, rule_fields)
+  unknown <- setdiff(fields, c(rule_fields, "origin"))
   if (length(unknown)) {
     abort(sprintf("unknown field %s; the fields are %s.",
                   if (is.na(unknown[1L]) || unknown[1L] == "") "without a name"
@@ -149,11 +152,13 @@ check_rule_fields <- function(rule, call) {
       describe_value(range)), call)
   }
   check_number(field("absent_at"), "absent_at", finite = FALSE, call = call)
-  label <- field("label")
-  if (!is.null(label) &&
-      (!is.character(label) || length(label) != 1L || is.na(label))) {
-    abort(sprintf("`label` must be NULL or a single string, not %s.",
-                  describe_value(label)), call)
+  for (name in c("label", "origin")) {
+    text <- field(name)
+    if (!is.null(text) &&
+        (!is.character(text) || length(text) != 1L || is.na(text))) {
+      abort(sprintf("`%s` must be NULL or a single string, not %s.", name,
+                    describe_value(text)), call)
+    }
   }
   invisible(rule)
 }
@@ -197,7 +202,12 @@ check_rule <- function(rule, arg = "rule", call = sys.call(-1L)) {
 # path. (Field by field with check_number() it costs ~50 us, which dominated
 # calls on small inputs.)
 rule_is_intact <- function(rule) {
-  typeof(rule) == "list" && identical(names(rule), rule_fields) &&
+  typeof(rule) == "list" &&
+    (identical(names(rule), rule_fields) ||
+       (identical(names(rule), c(rule_fields, "origin")) &&
+          is.character(.subset2(rule, "origin")) &&
+          length(.subset2(rule, "origin")) == 1L &&
+          !is.na(.subset2(rule, "origin")))) &&
     identical(class(rule), "alleviation_rule") &&
     intact_threshold(.subset2(rule, "min_change")) &&
     intact_threshold(.subset2(rule, "min_relative")) &&
@@ -291,5 +301,6 @@ format.alleviation_rule <- function(x, ...) {
 print.alleviation_rule <- function(x, ...) {
   cat("<alleviation_rule>", if (!is.null(x$label)) x$label, "\n")
   cat(paste0("  ", format(x), "\n"), sep = "")
+  if (!is.null(x$origin)) cat("  threshold from: ", x$origin, "\n", sep = "")
   invisible(x)
 }

@@ -381,6 +381,65 @@ void mr_curve_range(const mr_prepared_rule *rule, int vary_relative,
 
 void mr_curve_finish(const double *bins, int n_thr, double *alleviated);
 
+/* ---- mcid_kernel.c ---------------------------------------------------- */
+
+/* Random numbers for bootstrap resamples, from the caller's generator. */
+typedef struct {
+    double (*binomial)(void *state, double size, double prob);
+    double (*uniform_index)(void *state, double n);   /* in [0, n) */
+    void *state;
+} mr_rng;
+
+typedef struct {
+    ptrdiff_t best;          /* group of the Youden optimum, -1 if undefined */
+    double n_improved, n_other;
+    double auc;              /* Mann-Whitney, ties half; NaN if a class is empty */
+    double auc_var;          /* DeLong; NaN if a class has fewer than 2 */
+} mr_roc_result;
+
+/*
+ * The n changes (no NaN; -0 counts as 0) of patients improved (nonzero) or
+ * not by the anchor, sorted and merged into groups of equal change: a value
+ * within MR_TOL of its magnitude of a group's first value joins the group.
+ * Fills value (each group's first, smallest change, ascending), n_improved
+ * and n_other (counts per group), each with room for n, and returns the
+ * number of groups. keys and buffer are scratch of n each. n < 2^32.
+ */
+ptrdiff_t mr_roc_group(const double *change, const int *improved, ptrdiff_t n,
+                       uint64_t *keys, uint64_t *buffer, double *value,
+                       double *n_improved, double *n_other);
+
+/* Sensitivity P(change >= cut-off | improved) and specificity
+ * P(change < cut-off | other) at each group's value, the Youden optimum
+ * (the smallest cut-off of a tie), the AUC and its DeLong variance. */
+void mr_roc_sweep(const double *n_improved, const double *n_other,
+                  ptrdiff_t n_groups, double *sensitivity, double *specificity,
+                  mr_roc_result *out);
+
+/* Non-empty (group, class) cells, and whether resamples should draw
+ * patient by patient (1) rather than cell counts by binomials (0). */
+ptrdiff_t mr_roc_cells(const double *n_improved, const double *n_other,
+                       ptrdiff_t n_groups);
+int mr_roc_boot_by_patient(ptrdiff_t n_cells, ptrdiff_t n);
+
+/* For drawing patient by patient: the group of each of the n patients,
+ * improved ones first, each class in group order. */
+void mr_roc_boot_layout(const double *n_improved, const double *n_other,
+                        ptrdiff_t n_groups, uint32_t *group_of);
+
+/* One bootstrap resample of the n patients: its Youden cut-off (a group's
+ * value), NaN when the resample has no improved or no other patient.
+ * To draw patient by patient: group_of from mr_roc_boot_layout() and draws,
+ * n zeroed bytes (left zeroed); n calls of uniform_index(n) pick patient
+ * positions in that layout. To draw cell counts: group_of and draws NULL;
+ * Binomial(draws left, cell / patients left) for the cells in group order,
+ * improved before other, empty cells skipped, the last non-empty cell
+ * taking the draws left. counts: 2 * n_groups zeroed doubles, left zeroed. */
+double mr_roc_resample(const double *value, const double *n_improved,
+                       const double *n_other, ptrdiff_t n_groups, ptrdiff_t n,
+                       const uint32_t *group_of, unsigned char *draws,
+                       mr_rng rng, double *counts);
+
 /* ---- group_kernel.c --------------------------------------------------- */
 
 /* One step of grouping rows by their strata: the ids so far (n_prev groups)

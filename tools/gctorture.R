@@ -13,7 +13,10 @@ run_all <- function() list(
   curve = alleviation_curve(pre, post, rule, c(0, 0.3, 0.6)),
   errors = tryCatch(classify_alleviation(c(1, 11), c(1, 1), rule), error = conditionMessage),
   range_error = tryCatch(classify_alleviation(10 + 1e-6, 1, rule), error = conditionMessage),
-  threads = c(myelorelief_threads(), myelorelief_threads(1), myelorelief_threads(Inf))
+  threads = c(myelorelief_threads(), myelorelief_threads(1), myelorelief_threads(Inf)),
+  mcid = { set.seed(3); estimate_mcid(data$lbp_pre, data$lbp_post, data$lbp_pre > 4, boot = 20) },
+  mcid_by_patient = { set.seed(4); estimate_mcid(c(pre, 9.5, 8.25), c(post, 1.5, 7), c(TRUE, FALSE, TRUE, FALSE, TRUE, FALSE, TRUE), boot = 20) },
+  reliable = reliable_change_rule(reliability = 0.8, baseline = data$lbp_pre)
 )
 expected <- run_all()
 gctorture(TRUE)

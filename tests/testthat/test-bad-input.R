@@ -32,8 +32,11 @@ check_argument <- function(fun, args, arg, accept = character(),
         called <- conditionCall(err)
         # (do.call() puts the function itself in the call: that is `fun`)
         name <- if (is.call(called) && is.name(called[[1L]])) as.character(called[[1L]]) else ""
-        expect_true(name %in% c("", "do.call", "fun", getNamespaceExports("myelorelief")) ||
-                      grepl("^(print|format|summary|plot|as\\.data\\.frame)\\.", name),
+        # (or a method of a generic the user called: summary.alleviation_table)
+        generics <- c(getNamespaceExports("myelorelief"), "print", "format",
+                      "summary", "plot", "as.data.frame")
+        expect_true(name %in% c("", "do.call", "fun", generics) ||
+                      any(startsWith(name, paste0(generics, "."))),
                     label = paste(label, "names", name))
         expect_false(grepl("\\ba (alleviation|[aeiou])", conditionMessage(err)),
                      label = paste(label, "reads as English"))
@@ -184,4 +187,50 @@ test_that("methods: arguments of print, format, summary and plot", {
   grDevices::pdf(NULL)
   on.exit(grDevices::dev.off())
   expect_error(plot(table_h, symptoms = "none"), "Nothing to plot")
+})
+
+test_that("estimate_mcid(): every argument", {
+  base <- list(pre = c(7, 5, 8, 3, 6, 2), post = c(3, 5, 2, 3, 6, 1),
+               anchor = c(TRUE, FALSE, TRUE, FALSE, FALSE, TRUE), boot = 0)
+  check_argument(estimate_mcid, base, "pre")
+  check_argument(estimate_mcid, base, "post")
+  check_argument(estimate_mcid, base, "anchor")
+  check_argument(estimate_mcid, base, "improved", accept = "logical")
+  check_argument(estimate_mcid, base, "direction")
+  check_argument(estimate_mcid, base, "scale")
+  check_argument(estimate_mcid, base, "method")
+  check_argument(estimate_mcid, base, "conf_level")
+  check_argument(estimate_mcid, base, "boot")
+  check_argument(estimate_mcid, base, "minimal", accept = "NULL")
+  # `range` and `absent_at` go to alleviation_rule(), checked above; a
+  # valid one may leave values out of range or every patient absent (see
+  # test-mcid.R)
+  mean_base <- list(pre = c(7, 5, 8, 3), post = c(3, 5, 2, 3),
+                    anchor = c("a", "b", "a", "b"), method = "mean_change")
+  # "a" is a value of the anchor (as a string or a factor)
+  check_argument(estimate_mcid, mean_base, "minimal", accept = c("character", "factor"))
+})
+
+test_that("reliable_change_rule(): every argument", {
+  base <- list(sd = 2, reliability = 0.8)
+  check_argument(reliable_change_rule, base, "sd", accept = "fraction")
+  check_argument(reliable_change_rule, base, "reliability")
+  check_argument(reliable_change_rule, base, "direction")
+  check_argument(reliable_change_rule, base, "conf_level")
+  check_argument(reliable_change_rule, c(base, list(range = c(0, 10))), "range",
+                 accept = "named")
+  check_argument(reliable_change_rule, c(base, list(label = "a")), "label",
+                 accept = c("NULL", "character"))
+  from_baseline <- list(reliability = 0.8, baseline = c(1, 2, 3, 4), range = c(0, 10))
+  # three values, a named pair: an SD can be computed
+  check_argument(reliable_change_rule, from_baseline, "baseline",
+                 accept = c("too_long", "named"))
+})
+
+test_that("as_rule(): every argument", {
+  m <- estimate_mcid(c(7, 5, 8, 3, 6, 2), c(3, 5, 2, 3, 6, 1),
+                     c(TRUE, FALSE, TRUE, FALSE, FALSE, TRUE), boot = 0)
+  check_argument(as_rule, list(x = m), "x")
+  check_argument(as_rule, list(x = m), "range", accept = "named")
+  check_argument(as_rule, list(x = m), "label", accept = c("NULL", "character"))
 })
