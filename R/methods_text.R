@@ -14,6 +14,8 @@
 #' @param conf_level,method Confidence level and interval method of the
 #'   rates (see [prop_ci()]).
 #' @param by Optional names of the strata compared (e.g. `"hospital"`).
+#' @param group Optional name of the column whose levels were compared with
+#'   [compare_rates()] (pooled over `by` when given).
 #' @param vars Optional names of the characteristics compared between
 #'   alleviated and other patients ([compare_alleviated()]).
 #' @return A character vector of class `methods_text`: the paragraph, then
@@ -24,13 +26,15 @@
 #' describe_methods(by = "hospital", vars = c("age", "sex"))
 #' @export
 describe_methods <- function(rules = study_rules(), conf_level = 0.95,
-                             method = "wilson", by = NULL, vars = NULL) {
+                             method = "wilson", by = NULL, group = NULL,
+                             vars = NULL) {
   call <- sys.call()
   check_rules(rules, call = call)
   check_conf_level(conf_level, call)
   method <- check_choice(method, ci_methods, "method", call)
   if (!is.null(by)) check_names(by, "by", call)
   if (!is.null(vars)) check_names(vars, "vars", call)
+  if (!is.null(group)) check_names(group, "group", call)
   # symptoms judged alike share one sentence
   definitions <- vapply(rules, describe_rule, character(1), what = "<what>")
   sentences <- vapply(unique(definitions), function(d) {
@@ -57,6 +61,18 @@ describe_methods <- function(rules = study_rules(), conf_level = 0.95,
       "Heterogeneity of the alleviation rates across %s was assessed with Fisher's exact test (a Monte Carlo chi-square test where the exact test was computationally infeasible); for two strata, the difference in rates is given with Newcombe's hybrid score interval (Newcombe 1998).",
       paste(by, collapse = " and ")))
     references <- c(references, method_references[c("fisher", "newcombe")])
+  }
+  if (length(group)) {
+    sentences <- c(sentences, sprintf(
+      "Each level of %s was compared with the reference level by the risk difference with Newcombe's hybrid score interval (Newcombe 1998), the risk ratio with the Katz log interval (Katz et al. 1978), the odds ratio with Woolf's logit interval (Woolf 1955; 0.5 added to every cell of a table with a zero cell) and the number needed to treat with Altman's interval (Altman 1998), with Fisher's exact test.",
+      paste(group, collapse = " and ")))
+    references <- c(references, method_references[c("newcombe", "katz", "woolf", "altman", "fisher")])
+    if (length(by)) {
+      sentences <- c(sentences, sprintf(
+        "Estimates pooled over %s are Mantel-Haenszel estimates (Mantel and Haenszel 1959), with the variance of Sato, Greenland and Robins (1989) for the risk difference and of Greenland and Robins (1985) for the risk ratio and the Robins-Breslow-Greenland variance for the odds ratio (Robins et al. 1986), tested with the Cochran-Mantel-Haenszel test; heterogeneity of the odds ratio was assessed with the Breslow-Day test with Tarone's correction (Tarone 1985), of the risk difference and risk ratio with Cochran's Q and I\u00b2 (Higgins and Thompson 2002).",
+        paste(by, collapse = " and ")))
+      references <- c(references, method_references[c("mantel", "sato", "greenland", "robins", "tarone", "higgins")])
+    }
   }
   if (length(vars)) {
     sentences <- c(sentences, sprintf(
@@ -159,6 +175,15 @@ method_references <- c(
   wilcoxon = "Wilcoxon F. Individual comparisons by ranking methods. Biometrics Bull 1945;1:80-83.",
   ostelo = "Ostelo RWJG, Deyo RA, Stratford P, et al. Interpreting change scores for pain and functional status in low back pain: towards international consensus regarding minimal important change. Spine 2008;33:90-94.",
   dworkin = "Dworkin RH, Turk DC, Wyrwich KW, et al. Interpreting the clinical importance of treatment outcomes in chronic pain clinical trials: IMMPACT recommendations. J Pain 2008;9:105-121.",
+  katz = "Katz D, Baptista J, Azen SP, Pike MC. Obtaining confidence intervals for the risk ratio in cohort studies. Biometrics 1978;34:469-474.",
+  woolf = "Woolf B. On estimating the relation between blood group and disease. Ann Hum Genet 1955;19:251-253.",
+  altman = "Altman DG. Confidence intervals for the number needed to treat. BMJ 1998;317:1309-1312.",
+  mantel = "Mantel N, Haenszel W. Statistical aspects of the analysis of data from retrospective studies of disease. J Natl Cancer Inst 1959;22:719-748.",
+  sato = "Sato T, Greenland S, Robins JM. On the variance estimator for the Mantel-Haenszel risk difference. Biometrics 1989;45:1323-1324.",
+  greenland = "Greenland S, Robins JM. Estimation of a common effect parameter from sparse follow-up data. Biometrics 1985;41:55-68.",
+  robins = "Robins J, Breslow N, Greenland S. Estimators of the Mantel-Haenszel variance consistent in both sparse data and large-strata limiting models. Biometrics 1986;42:311-323.",
+  tarone = "Tarone RE. On heterogeneity tests based on efficient scores. Biometrika 1985;72:91-95.",
+  higgins = "Higgins JPT, Thompson SG. Quantifying heterogeneity in a meta-analysis. Stat Med 2002;21:1539-1558.",
   package = "myelorelief: symptom alleviation classified and tabulated in C. R package; see citation(\"myelorelief\").")
 
 # R code that recreates a list of rules: every field, by name.

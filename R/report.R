@@ -12,8 +12,10 @@
 #' how many could be judged, were absent at baseline or missing: the
 #' numbers of a CONSORT-style flow diagram); 2. Definitions (every rule);
 #' 3. Results (the overall table, the patient-level class, and by `by` the
-#' table, forest plot and heterogeneity test); Groups (with `group`, the
-#' rates of each group side by side, and their difference with two groups);
+#' table, forest plot and heterogeneity test); Groups (with `group`,
+#' [compare_rates()]: risk difference, risk ratio, odds ratio and number
+#' needed to treat of each level against the first, crude and, with `by`,
+#' pooled over the strata by Mantel-Haenszel, with a forest plot);
 #' Who was alleviated (with `vars`); Sensitivity (the cut-off curve of each
 #' symptom); Methods; Reproducibility (package and R versions, the call,
 #' the rules as code).
@@ -108,6 +110,8 @@ report_contents <- function(cohort, data, rules, by, group, vars, conf_level,
     "The data are the package's **synthetic** cohort, built to reproduce the published aggregates of Guo et al. (2016); the patient data were never published."
   } else ""
   report$flow <- patient_flow(overall, rules)
+  # knitr evaluates figure sizes even of chunks it skips
+  report$by_plot_height <- report$groups_plot_height <- 5
   report$patients_text <- sprintf(
     "%s in the data. Per symptom, patients are evaluable when the symptom was present at baseline and both values were recorded; the others were absent at baseline or missing a value.",
     count_of(nrow(cohort), "row"))
@@ -117,12 +121,17 @@ report_contents <- function(cohort, data, rules, by, group, vars, conf_level,
     report$by_plot_height <- min(12, 2 + 0.22 * nrow(report$by_table))
   }
   if (!is.null(group)) {
-    report$groups_table <- tab(group)
-    report$groups <- summary(report$groups_table)
-    report$groups_plot_height <- min(12, 2 + 0.22 * nrow(report$groups_table))
+    report$groups <- compare_rates(tab(c(group, by)), group,
+                                   strata = if (length(by)) by,
+                                   conf_level = conf_level)
+    # the forest plot of the "any" (or only) symptom: a line per stratum,
+    # the pooled and the crude line
+    n_strata <- if (length(by)) nrow(report$by_table) / nlevels(report$by_table$symptom) else 0
+    report$groups_plot_height <- min(12, 2 + 0.3 * (n_strata + 3))
     report$groups_text <- sprintf(
-      "Rates by %s, each against the others: Fisher's exact test%s.", group,
-      if (any(!is.na(report$groups$difference))) ", and the difference with Newcombe's interval" else "")
+      "Each level of %s against the reference level, crude%s: risk difference (Newcombe's interval), risk ratio (Katz), odds ratio (Woolf), number needed to treat (Altman) and Fisher's exact test%s. The forest plot shows the risk difference.",
+      group, if (length(by)) sprintf(" and pooled over %s (Mantel-Haenszel)", paste(by, collapse = " and ")) else "",
+      if (length(by)) "; pooled p from the Cochran-Mantel-Haenszel test, heterogeneity by Breslow-Day (Tarone) for the odds ratio and Cochran's Q and I\u00b2 for the difference and ratio" else "")
   }
   if (length(vars)) {
     report$comparison <- compare_alleviated(cohort, vars)
@@ -140,8 +149,8 @@ report_contents <- function(cohort, data, rules, by, group, vars, conf_level,
   report$curve_grid <- c(ceiling(n / 2), min(n, 2L))
   report$curve_plot_height <- 3.6 * ceiling(n / 2)
   report$sensitivity_text <- "How each symptom's rate moves with its threshold (the other settings of its rule fixed); the dashed line is the rule's cut-off."
-  report$methods <- describe_methods(rules, conf_level, method, by = c(by, group),
-                                     vars = vars)
+  report$methods <- describe_methods(rules, conf_level, method, by = by,
+                                     group = group, vars = vars)
   report$rules_code <- rules_as_code(rules)
   sections <- c("groups" = !is.null(group), "who" = length(vars) > 0L,
                 "sensitivity" = TRUE, "methods" = TRUE, "reproducibility" = TRUE)
@@ -149,6 +158,8 @@ report_contents <- function(cohort, data, rules, by, group, vars, conf_level,
   report$sections <- stats::setNames(as.character(numbers), names(sections))
   report
 }
+
+group_column <- function(report) attr(report[["groups"]], "group_name")
 
 # Patients per symptom: evaluable, absent at baseline, missing.
 patient_flow <- function(overall, rules) {

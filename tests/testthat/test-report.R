@@ -1,0 +1,126 @@
+# alleviation_report() and describe_methods(): a self-contained file with
+# the sections that apply, and text generated from the very rules used.
+
+skip_if_no_report_tools <- function() {
+  skip_if_not_installed("knitr")
+  skip_if_not_installed("markdown")
+}
+
+read_html <- function(path) paste(readLines(path, warn = FALSE, encoding = "UTF-8"), collapse = "\n")
+
+test_that("the report is one self-contained file with the sections that apply", {
+  skip_if_no_report_tools()
+  path <- tempfile(fileext = ".html")
+  out <- alleviation_report(myelography, by = "hospital", group = "sex",
+                            vars = c("age", "diagnosis"), file = path)
+  expect_identical(out, normalizePath(path))
+  html <- read_html(path)
+  # no remote resource of any kind; figures embedded
+  tags <- regmatches(html, gregexpr("<(script|link|img|iframe|source)\\b[^>]*>", html))[[1L]]
+  expect_false(any(grepl("(src|href)\\s*=\\s*[\"']?(https?:)?//", tags)))
+  expect_false(grepl("<script", html, fixed = TRUE))
+  images <- regmatches(html, gregexpr("<img[^>]*>", html))[[1L]]
+  expect_gte(length(images), 3L)          # strata, groups, and the curves
+  expect_true(all(grepl("src=\"data:image/png;base64,", images, fixed = TRUE)))
+  for (heading in c("1. Patients", "2. Definitions", "3. Results", "By hospital",
+                    "4. Groups", "5. Who was alleviated", "6. Sensitivity to the cut-off",
+                    "7. Methods", "8. Reproducibility")) {
+    expect_match(html, heading, fixed = TRUE, info = heading)
+  }
+  expect_match(html, "synthetic", fixed = TRUE)       # the study's cohort says so
+  expect_match(html, "Mantel-Haenszel", fixed = TRUE)
+  # numbers from the package's own tables
+  expect_match(html, "35/325 (10.8%)", fixed = TRUE)
+  expect_match(html, "26/293", fixed = TRUE)
+})
+
+test_that("sections that do not apply are left out and numbered in order", {
+  skip_if_no_report_tools()
+  d <- myelography[c("lbp_pre", "lbp_post", "hospital")]
+  path <- tempfile(fileext = ".html")
+  alleviation_report(d, rules = study_rules()["lbp"], file = path, title = "Back pain only")
+  html <- read_html(path)
+  expect_match(html, "<title>Back pain only</title>", fixed = TRUE)
+  expect_false(grepl("Groups|Who was alleviated|By hospital|synthetic", html))
+  expect_match(html, "4. Sensitivity to the cut-off", fixed = TRUE)
+  expect_match(html, "5. Methods", fixed = TRUE)
+  expect_match(html, "6. Reproducibility", fixed = TRUE)
+  expect_false(grepl("any (patient level)", html, fixed = TRUE))   # one rule
+})
+
+test_that("the report's rules code recreates the rules", {
+  set.seed(91)
+  for (case in seq_len(n_cases(40))) {
+    direction <- sample(c("decrease", "increase"), 1)
+    rule <- alleviation_rule(
+      direction, min_change = sample(c(NA, 0, 1.5, 2), 1),
+      min_relative = sample(c(0.3, 0.25, 1), 1),
+      combine = sample(c("all", "any"), 1),
+      worsen_change = sample(c(NA, 3), 1), worsen_relative = sample(c(NA, 0.5), 1),
+      range = if (direction == "decrease") c(0, 10) else c(0, Inf),
+      label = sample(list(NULL, "A \"quoted\" label (0-10)"), 1)[[1L]])
+    rules <- list(s = rule, t = study_rules()$claudication)
+    env <- new.env(parent = asNamespace("myelorelief"))
+    eval(parse(text = myelorelief:::rules_as_code(rules)), env)
+    expect_identical(env$rules, rules, info = paste("seed 91, case", case))
+  }
+})
+
+test_that("describe_methods() states the rules, the intervals and the tests used", {
+  text <- describe_methods()
+  expect_s3_class(text, "methods_text")
+  paragraph <- text[[1L]]
+  expect_match(paragraph, "lower back pain (NRS 0-10), leg pain (NRS 0-10) and numbness",
+               fixed = TRUE)
+  expect_match(paragraph, "a decrease of at least 2 points and at least 30% of the baseline value",
+               fixed = TRUE)
+  expect_match(paragraph, "an increase of at least 30% of the baseline value", fixed = TRUE)
+  expect_match(paragraph, "95% Wilson score intervals (Wilson 1927)", fixed = TRUE)
+  expect_false(grepl("Fisher|Mantel", paragraph))
+  expect_true(any(grepl("^Ostelo", text)))
+  # the interval method and level follow the settings
+  exact <- describe_methods(conf_level = 0.9, method = "exact")
+  expect_match(exact[[1L]], "90% exact Clopper-Pearson intervals", fixed = TRUE)
+  expect_true(any(grepl("^Clopper CJ", exact)))
+  # "any" combining and custom thresholds
+  vas <- list(vas = alleviation_rule(min_change = 15, min_relative = 0.3, combine = "any",
+                                     range = c(0, 100), label = "VAS (mm)"))
+  one <- describe_methods(vas)[[1L]]
+  expect_match(one, "Alleviation of VAS (mm) was defined as a decrease of at least 15 points or at least 30%",
+               fixed = TRUE)
+  expect_false(grepl("A patient was classified", one))        # one symptom
+  expect_false(any(grepl("^Ostelo", describe_methods(vas))))  # not the study's cut-offs
+  never <- list(s = alleviation_rule(min_change = 2, worsen_change = NA, worsen_relative = NA))
+  expect_match(describe_methods(never)[[1L]], "no patient was classified as worsened")
+  # strata, groups and characteristics add their methods and references
+  full <- describe_methods(by = "hospital", group = "arm", vars = "age")
+  for (name in c("Fisher's exact test", "Newcombe", "Mantel-Haenszel", "Breslow-Day",
+                 "Wilcoxon rank-sum", "Altman")) {
+    expect_match(full[[1L]], name, fixed = TRUE, info = name)
+  }
+  for (author in c("^Mantel N", "^Tarone", "^Sato", "^Newcombe", "^Wilcoxon", "^Altman")) {
+    expect_true(any(grepl(author, full)), info = author)
+  }
+  expect_identical(anyDuplicated(as.character(full)), 0L)
+  expect_output(print(full), "References")
+})
+
+test_that("bad arguments to the report are refused by name", {
+  skip_if_no_report_tools()
+  path <- tempfile(fileext = ".html")
+  expect_error(alleviation_report(myelography, by = "hosptal", file = path),
+               "`by`.*Did you mean \"hospital\"", class = "myelorelief_error")
+  expect_error(alleviation_report(myelography, group = c("sex", "hospital"), file = path),
+               "`group` must name one column", class = "myelorelief_error")
+  expect_error(alleviation_report(myelography, file = file.path(tempdir(), "no", "such", "x.html")),
+               "`file` must be in an existing folder", class = "myelorelief_error")
+  expect_error(alleviation_report(myelography, file = NA), "`file`", class = "myelorelief_error")
+  expect_error(alleviation_report(myelography, title = 1, file = path), "`title`",
+               class = "myelorelief_error")
+  expect_error(alleviation_report(list(1), file = path), "`data`", class = "myelorelief_error")
+  expect_error(describe_methods(method = "wald"), "`method`", class = "myelorelief_error")
+  expect_false(file.exists(path))
+  # the session is left as it was
+  expect_identical(getOption("width"), withr_width(80, {
+    alleviation_report(myelography, file = path); getOption("width") }))
+})
