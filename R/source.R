@@ -22,10 +22,12 @@
 #'   them; gzip, bzip2 and xz compressed files are read too). Each file is
 #'   read `chunk_rows` records at a time, columns by name, and parsed with
 #'   `data.table::fread()` when data.table is installed, [utils::read.csv()]
-#'   otherwise. Blank fields and `NA` are missing values for both readers
-#'   (`na.strings = c("NA", "")`): the result is identical to tabulating
-#'   `fread(file, na.strings = c("NA", ""))` or
-#'   `read.csv(file, na.strings = c("NA", ""))`. Each file is a piece.
+#'   otherwise. Blank fields, quoted or not, and `NA` are missing values
+#'   for both readers: the result is identical to tabulating
+#'   `read.csv(file, na.strings = c("NA", ""))`, or
+#'   `fread(file, na.strings = c("NA", ""))` with its empty strings made
+#'   `NA`, whichever reader is used (the two differ on some quoting, such
+#'   as doubled quotes inside a field). Each file is a piece.
 #'   Column types are found chunk by chunk, as a reader finds them for the
 #'   whole file; a `by` column read as numbers in one chunk and as text in
 #'   another is an error that names it.
@@ -289,6 +291,7 @@ piece_table <- function(piece, ctx, progress) {
 
 frame_table <- function(piece, ctx, progress) {
   data <- piece$data
+  check_source_columns(names(data), ctx, piece$where)
   n <- nrow(data)
   starts <- if (n) seq(1, n, by = ctx$chunk_rows) else 1
   total <- NULL

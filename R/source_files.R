@@ -123,10 +123,17 @@ parse_csv <- function(lines, header, positions, ctx) {
   out <- tryCatch({
     if (identical(ctx$reader, "fread")) {
       need_package("data.table", "Reading CSV files with fread", ctx$call)
-      data.table::fread(text = paste(c(lines, ""), collapse = "\n"),
-                        sep = ",", header = FALSE, select = positions,
-                        na.strings = c("NA", ""), data.table = FALSE,
-                        showProgress = FALSE)
+      read <- data.table::fread(text = paste(c(lines, ""), collapse = "\n"),
+                                sep = ",", header = FALSE, select = positions,
+                                na.strings = c("NA", ""), data.table = FALSE,
+                                showProgress = FALSE)
+      # fread keeps a quoted "" as text, but a chunk holding nothing else
+      # would read it as NA: blank fields are missing, quoted or not.
+      for (j in which(vapply(read, is.character, logical(1)))) {
+        blank <- which(!nzchar(read[[j]]))
+        if (length(blank)) read[[j]][blank] <- NA_character_
+      }
+      read
     } else {
       classes <- rep("NULL", length(header))
       classes[positions] <- NA
