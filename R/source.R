@@ -73,8 +73,7 @@
 #'   (and the size of a rowid range of an SQLite table).
 #' @return An `alleviation_table`, identical to [tabulate_cohort()] on the
 #'   whole source loaded as one data frame.
-#' @seealso [combine_tables()], which adds the chunks' tables;
-#'   `vignette("registries", package = "myelorelief")`.
+#' @seealso [combine_tables()], which adds the chunks' tables.
 #' @references
 #' Bengtsson H (2021). A unifying framework for parallel and distributed
 #' processing in R using futures. The R Journal 13(2):208-227.
