@@ -567,7 +567,7 @@ format.mcid <- function(x, ...) {
               } else "")
     }
     out <- c(
-      "<mcid> anchor-based minimal important change: ROC cut-off with the largest Youden's J",
+      "<mcid> anchor-based cut-off: ROC, the largest Youden's J",
       paste0("  ", change, "; improved by the anchor: ", values),
       paste0("  ", patients(sprintf("%s improved, %s not",
                                      format_integer(counts[["improved"]]),
@@ -587,7 +587,7 @@ format.mcid <- function(x, ...) {
     }
   } else {
     out <- c(
-      "<mcid> anchor-based minimal important change: mean change in the minimal category",
+      "<mcid> anchor-based cut-off: mean change of the minimal category",
       paste0("  ", change, "; minimal improvement by the anchor: ", values),
       paste0("  ", patients(sprintf("%s in the minimal category",
                                      format_integer(counts[["minimal"]])))),
@@ -615,13 +615,25 @@ format.mcid <- function(x, ...) {
 #' @rdname estimate_mcid
 #' @export
 print.mcid <- function(x, ...) {
-  cat(paste0(format(x), "\n"), sep = "")
+  cat(wrap_lines(format(x)), sep = "\n")
   invisible(x)
+}
+
+# Lines longer than the console wrapped at words, continuation lines
+# indented two more spaces than the line they continue.
+wrap_lines <- function(lines, width = getOption("width")) {
+  unlist(lapply(lines, function(line) {
+    if (nchar(line, type = "width") <= width) return(line)
+    indent <- nchar(sub("^( *).*$", "\\1", line))
+    strwrap(line, width = width, indent = indent, exdent = indent + 2L)
+  }))
 }
 
 #' @rdname estimate_mcid
 #' @param row.names,optional Ignored (for the generic).
-#' @param what `"estimate"`: one row with the estimate, its interval,
+#' @param what `"estimate"`: one row with the `estimate`, its interval
+#'   (`estimate_lower`, `estimate_upper`, named like every interval of the
+#'   package),
 #'   sensitivity, specificity, Youden's J, AUC and the counts (rows of
 #'   several estimates bind into a table); `"roc"`: the ROC table, one row per
 #'   candidate cut-off; `"categories"`: the mean change by anchor category
@@ -649,7 +661,8 @@ as.data.frame.mcid <- function(x, row.names = NULL, optional = FALSE,
     if (name %in% names(x$counts)) x$counts[[name]] else NA_real_
   }
   data.frame(method = x$method, scale = x$scale, direction = x$direction,
-             estimate = x$estimate, lower = x$lower, upper = x$upper,
+             estimate = x$estimate, estimate_lower = x$lower,
+             estimate_upper = x$upper,
              interval = x$interval, conf_level = x$conf_level,
              sensitivity = x$sensitivity, specificity = x$specificity,
              youden = x$youden, auc = x$auc, auc_lower = x$auc_lower,
