@@ -109,3 +109,13 @@ format_interval <- function(lower, upper, digits = 1L) {
 format_percent <- function(p, digits = 1L) {
   ifelse(is.na(p), "-", paste0(formatC(100 * p, format = "f", digits = digits), "%"))
 }
+
+# Lines longer than the console wrapped at words, continuation lines
+# indented two more spaces than the line they continue.
+wrap_lines <- function(lines, width = getOption("width")) {
+  unlist(lapply(lines, function(line) {
+    if (nchar(line, type = "width") <= width) return(line)
+    indent <- nchar(sub("^( *).*$", "\\1", line))
+    strwrap(line, width = width, indent = indent, exdent = indent + 2L)
+  }))
+}

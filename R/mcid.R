@@ -619,15 +619,6 @@ print.mcid <- function(x, ...) {
   invisible(x)
 }
 
-# Lines longer than the console wrapped at words, continuation lines
-# indented two more spaces than the line they continue.
-wrap_lines <- function(lines, width = getOption("width")) {
-  unlist(lapply(lines, function(line) {
-    if (nchar(line, type = "width") <= width) return(line)
-    indent <- nchar(sub("^( *).*$", "\\1", line))
-    strwrap(line, width = width, indent = indent, exdent = indent + 2L)
-  }))
-}
 
 #' @rdname estimate_mcid
 #' @param row.names,optional Ignored (for the generic).

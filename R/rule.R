@@ -254,7 +254,8 @@ rule_params <- function(rule) {
 # "falls by at least 2 points and by at least 30% of baseline"
 describe_thresholds <- function(change, relative, combine, verb, unit) {
   parts <- c(
-    if (!is.na(change)) sprintf("by at least %s%s", format(change), unit),
+    if (!is.na(change)) sprintf("by at least %s%s", format(change),
+                                if (change == 1) sub("s$", "", unit) else unit),
     if (!is.na(relative)) sprintf("by at least %s%% of baseline",
                                   format(100 * relative))
   )
@@ -299,8 +300,8 @@ format.alleviation_rule <- function(x, ...) {
 #' @rdname alleviation_rule
 #' @export
 print.alleviation_rule <- function(x, ...) {
-  cat("<alleviation_rule>", if (!is.null(x$label)) x$label, "\n")
-  cat(paste0("  ", format(x), "\n"), sep = "")
-  if (!is.null(x$origin)) cat("  threshold from: ", x$origin, "\n", sep = "")
+  cat(paste(c("<alleviation_rule>", x$label), collapse = " "), "\n", sep = "")
+  lines <- paste0("  ", c(format(x), if (!is.null(x$origin)) paste("threshold from:", x$origin)))
+  cat(wrap_lines(lines), sep = "\n")
   invisible(x)
 }
