@@ -4,6 +4,9 @@
 skip_if_no_report_tools <- function() {
   skip_if_not_installed("knitr")
   skip_if_not_installed("markdown")
+  # knitting and PNG devices under valgrind take minutes and test no C code
+  # that the other tests do not
+  skip_if(nzchar(Sys.getenv("MYELORELIEF_MEMCHECK")), "report rendering under a memory checker")
 }
 
 read_html <- function(path) paste(readLines(path, warn = FALSE, encoding = "UTF-8"), collapse = "\n")
