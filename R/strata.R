@@ -16,12 +16,24 @@ stratum_column <- function(values, column, call) {
   }
   if (is.factor(values)) return(factor_stratum(values, column, call))
   key <- stratum_key_values(values)
-  first <- which(!duplicated(key) & !is.na(key))
-  first <- first[sort_order(key[first])]
+  # Text is numbered in C by string identity, in order of first appearance,
+  # then the distinct strings are sorted; NULL where encodings are mixed.
+  coded <- if (is.character(key)) .Call(C_string_codes, key)
+  if (!is.null(coded)) {
+    first <- coded[[2L]]
+    order <- sort_order(key[first])
+    rank <- integer(length(first))
+    rank[order] <- seq_along(first)
+    codes <- rank[coded[[1L]]]
+    first <- first[order]
+  } else {
+    first <- which(!duplicated(key) & !is.na(key))
+    first <- first[sort_order(key[first])]
+    codes <- match(key, key[first])
+  }
   typed <- values[first]
   names(typed) <- NULL
-  list(codes = match(key, key[first]), values = typed,
-       kind = stratum_kind(values))
+  list(codes = codes, values = typed, kind = stratum_kind(values))
 }
 
 factor_stratum <- function(values, column, call) {
@@ -83,6 +95,8 @@ kind_family <- function(kind) {
 # apart alike in seconds).
 stratum_labels <- function(values) {
   if (!length(values)) return(character(0))
+  # distinct strings are their own distinct labels
+  if (is.character(values) && !is.object(values)) return(values)
   labels <- if (is.character(values)) {
     values
   } else if (is.double(values) && !is.object(values)) {

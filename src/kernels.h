@@ -514,4 +514,14 @@ int mr_durability_range(const int *codes, const ptrdiff_t *index,
                         int *visit_state, double *states,
                         double *transitions);
 
+/* ---- string_codes_kernel.c ------------------------------------------- */
+
+/* Codes 1..k for n strings (pointers), numbered in order of first
+ * appearance, MR_NA_CODE where the pointer is `na`; first[j] gets the first
+ * index of string j. keys (zeroed here) and ids hold 2^bits slots, with
+ * 2^bits > n. Returns k. */
+ptrdiff_t mr_string_codes(const void *const *strings, ptrdiff_t n,
+                          const void *na, int bits, uintptr_t *keys, int *ids,
+                          int *codes, ptrdiff_t *first);
+
 #endif

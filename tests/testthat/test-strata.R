@@ -209,3 +209,33 @@ test_that("data beside a cohort must be proven aligned", {
   expect_identical(tabulate_cohort(co, by = "hospital"), before)
   expect_identical(co$id, myelography$id)
 })
+
+test_that("character strata are coded alike in C and in R, whatever the encodings", {
+  cafe <- "caf\u00e9"
+  latin1 <- iconv(cafe, "UTF-8", "latin1")
+  expect_identical(Encoding(latin1), "latin1")
+  d <- data.frame(lbp_pre = 8, lbp_post = rep(c(2, 8), 4))
+  d$place <- c(cafe, latin1, "cafe", NA, "", cafe, "", "Cafe")
+  cohort <- classify_cohort(d, study_rules()["lbp"])
+  tab <- tabulate_cohort(cohort, by = "place", margins = FALSE)
+  # the same text in two encodings is one stratum, as match() and table() say
+  expect_identical(sum(tab$n), 8)
+  expect_identical(nrow(tab), length(unique(d$place)))   # unique() too sees one cafe
+  expect_identical(tab$n[!is.na(tab$place) & tab$place == cafe], 3)
+  expect_identical(tab$n[is.na(tab$place)], 1)
+  expect_identical(tab$n[!is.na(tab$place) & tab$place == ""], 2)
+  # the fast path (all ASCII or UTF-8) and R's path give the same codes
+  set.seed(71)
+  for (case in seq_len(n_cases(20))) {
+    pool <- c(sprintf("s%03d", sample(999, 30)), "", "\u00e9t\u00e9", "na\u00efve", NA)
+    x <- sample(pool, sample(0:300, 1), replace = TRUE)
+    fast <- myelorelief:::stratum_column(x, "x", NULL)
+    key <- x
+    first <- which(!duplicated(key) & !is.na(key))
+    first <- first[order(key[first], method = "radix")]
+    expect_identical(fast$codes, match(key, key[first]), info = paste("seed 71, case", case))
+    expect_identical(fast$values, key[first], info = paste("seed 71, case", case))
+    expect_false(is.null(.Call(myelorelief:::C_string_codes, x)))
+  }
+  expect_null(.Call(myelorelief:::C_string_codes, c("a", latin1)))
+})
