@@ -127,3 +127,33 @@ test_that("bad arguments to the report are refused by name", {
   expect_identical(getOption("width"), withr_width(80, {
     alleviation_report(myelography, file = path); getOption("width") }))
 })
+
+test_that("the Methods paragraph excludes absent patients only where a rule can find any", {
+  # weight gain (MASS::anorexia): an "increase" rule whose default
+  # absent_at = Inf marks nobody absent; "an unlimited baseline value" is
+  # meaningless for weight
+  weight <- list(weight = alleviation_rule("increase", min_change = 2, label = "Weight (lb)"))
+  text <- describe_methods(weight)[[1L]]
+  expect_false(grepl("unlimited|without the symptom|Inf", text), info = text)
+  # walking distance where Inf means unlimited still says so
+  walk <- describe_methods(study_rules()["claudication"])[[1L]]
+  expect_match(walk, "without the symptom at baseline", fixed = TRUE)
+  # absent_at outside the valid values: nobody can be absent
+  for (absent_at in c(-Inf, -1)) {
+    rule <- alleviation_rule(min_change = 2, absent_at = absent_at, range = c(0, 10))
+    text <- describe_methods(list(pain = rule))[[1L]]
+    expect_false(grepl("without the symptom|-Inf|at most -1", text), info = text)
+    expect_false(any(grepl("absent when", format(rule))), info = format(absent_at))
+  }
+  rule <- alleviation_rule("increase", min_relative = 0.3, absent_at = 600, range = c(0, 500))
+  expect_false(grepl("without the symptom", describe_methods(list(walk = rule))[[1L]]))
+  # a threshold of 1 point and of 0 read as English and as classified
+  # (a zero change is never alleviation)
+  one <- describe_methods(list(pain = alleviation_rule(min_change = 2, min_relative = 0.3,
+                                                       worsen_change = 1, worsen_relative = NA,
+                                                       range = c(0, 10))))[[1L]]
+  expect_match(one, "an increase of at least 1 point;", fixed = TRUE)
+  zero <- describe_methods(list(w = alleviation_rule("increase", min_change = 0)))[[1L]]
+  expect_false(grepl("at least 0 ", zero), info = zero)
+  expect_match(zero, "an increase of more than 0 units", fixed = TRUE)
+})
