@@ -159,6 +159,21 @@ report_contents <- function(cohort, data, rules, by, group, vars, conf_level,
   report
 }
 
+# Text from the data (labels, levels, column names) shown verbatim in
+# markdown: the characters markdown or HTML would read as markup are
+# backslash-escaped, so "<Bern>" is not swallowed as a tag and "*sig*" is
+# not set in italics.
+md_escape <- function(x) gsub("([][\\\\`*_<>~])", "\\\\\\1", x, perl = TRUE)
+
+# A data frame as a pipe table, its text escaped.
+md_table <- function(x) {
+  x <- as.data.frame(x, stringsAsFactors = FALSE)
+  text <- vapply(x, function(column) is.character(column) || is.factor(column), logical(1))
+  x[text] <- lapply(x[text], function(column) md_escape(as.character(column)))
+  names(x) <- md_escape(names(x))
+  knitr::kable(x, format = "pipe", row.names = FALSE)
+}
+
 group_column <- function(report) attr(report[["groups"]], "group_name")
 
 # Patients per symptom: evaluable, absent at baseline, missing.
@@ -197,7 +212,12 @@ render_report <- function(report, title, file) {
   setwd(old)
   html <- file.path(work, "report.html")
   markdown::mark(md, output = html, format = "html", template = template,
-                 options = c("+base64_images", "-highlight_code", "-mathjax"),
+                 # no typographic rewriting of the data: smartypants
+                 # turns counts such as 3/4 into a fraction glyph, ~x~ and
+                 # ^x^ become sub- and superscripts, a URL a remote link
+                 options = c("+base64_images", "-highlight_code", "-mathjax",
+                             "-latex_math", "-smartypants", "-subscript",
+                             "-superscript", "-autolink"),
                  meta = list(title = title))
   if (!file.copy(html, file, overwrite = TRUE)) {
     abort(sprintf("could not write `file` \"%s\".", file), sys.call(-1L))

@@ -157,3 +157,27 @@ test_that("the Methods paragraph excludes absent patients only where a rule can 
   expect_false(grepl("at least 0 ", zero), info = zero)
   expect_match(zero, "an increase of more than 0 units", fixed = TRUE)
 })
+
+test_that("the report shows counts and the data's labels verbatim, never as markdown", {
+  skip_if_no_report_tools()
+  # small strata give counts such as 1/2 and 3/4, which typographic
+  # markdown turns into the glyphs for one half and three quarters; labels
+  # with <, *, _ or ~ must not become tags or emphasis
+  d <- data.frame(site = rep(c("<Bern>", "*Basel*", "St. Gallen & Co", "~Zug~"), each = 4),
+                  pain_pre = rep(6, 16),
+                  pain_post = c(1, 1, 1, 6,  1, 6, 6, 6,  1, 1, 6, 6,  1, 6, 6, 6))
+  d$pain_pre[c(8, 16)] <- NA                   # 1/4 alleviated at Basel and Zug
+  d$pain_post[c(7, 15)] <- NA
+  rule <- alleviation_rule(min_change = 2, range = c(0, 10), label = "Pain_score *now*")
+  path <- tempfile(fileext = ".html")
+  alleviation_report(d, list(pain = rule), by = "site", file = path)
+  html <- read_html(path)
+  expect_false(grepl("[\u00bc-\u00be\u2150-\u215e]", html))     # no fraction glyphs
+  expect_match(html, "3/4 (75.0%)", fixed = TRUE)
+  expect_match(html, "1/4 (25.0%)", fixed = TRUE)
+  expect_match(html, ">&lt;Bern&gt;<", fixed = TRUE)
+  expect_match(html, ">*Basel*<", fixed = TRUE)
+  expect_match(html, ">~Zug~<", fixed = TRUE)
+  expect_false(grepl("<Bern>|<em>|<del>|<sub>", html))
+  expect_match(html, "pain_score *now*", fixed = TRUE)  # in the Methods paragraph
+})
