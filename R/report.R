@@ -119,6 +119,7 @@ report_contents <- function(cohort, data, rules, by, group, vars, conf_level,
     report$by_table <- tab(by)
     report$by_summary <- summary(report$by_table)
     report$by_plot_height <- min(12, 2 + 0.22 * nrow(report$by_table))
+    report$by_plotted <- any(report$by_table$evaluable > 0)
   }
   if (!is.null(group)) {
     report$groups <- compare_rates(tab(c(group, by)), group,
@@ -145,7 +146,16 @@ report_contents <- function(cohort, data, rules, by, group, vars, conf_level,
       conf_level = conf_level, method = method)
     structure(curve, symptom = s)
   })
-  n <- length(rules)
+  # a symptom nobody could be judged on has no curve to draw: say so
+  judged <- vapply(report$curves, function(curve) any(!is.na(curve$rate)), logical(1))
+  if (!all(judged)) {
+    report$unjudged_text <- sprintf(
+      "%s: no patient could be judged (absent at baseline or a value missing), so there is no curve.",
+      enumerate(vapply(names(rules)[!judged], function(s) rules[[s]]$label %||% s,
+                       character(1))))
+  }
+  report$curves <- report$curves[judged]
+  n <- max(1L, length(report$curves))
   report$curve_grid <- c(ceiling(n / 2), min(n, 2L))
   report$curve_plot_height <- 3.6 * ceiling(n / 2)
   report$sensitivity_text <- "How each symptom's rate moves with its threshold (the other settings of its rule fixed); the dashed line is the rule's cut-off."

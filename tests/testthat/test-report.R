@@ -181,3 +181,19 @@ test_that("the report shows counts and the data's labels verbatim, never as mark
   expect_false(grepl("<Bern>|<em>|<del>|<sub>", html))
   expect_match(html, "pain_score *now*", fixed = TRUE)  # in the Methods paragraph
 })
+
+test_that("a symptom nobody could be judged on gives a report without error messages", {
+  skip_if_no_report_tools()
+  # every patient free of pain at baseline, and a second symptom all missing
+  d <- data.frame(pain_pre = rep(0, 10), pain_post = 0:9,
+                  numb_pre = rep(NA_real_, 10), numb_post = rep(3, 10),
+                  site = rep(c("A", "B"), 5))
+  rules <- list(pain = alleviation_rule(min_change = 2, range = c(0, 10)),
+                numb = alleviation_rule(min_change = 2, range = c(0, 10)))
+  path <- tempfile(fileext = ".html")
+  alleviation_report(d, rules, by = "site", file = path)
+  html <- read_html(path)
+  expect_false(grepl("Error|Nothing to plot|plot\\.alleviation", html))
+  expect_match(html, "no patient could be judged", fixed = TRUE)
+  expect_match(html, "10/10 (100.0%)", fixed = TRUE)     # absent at baseline
+})
