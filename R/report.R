@@ -74,6 +74,10 @@ alleviation_report <- function(data, rules = study_rules(), by = NULL,
   if (!is.null(group) && length(group) != 1L) {
     abort(sprintf("`group` must name one column, not %d.", length(group)), call)
   }
+  if (!is.null(group) && group %in% by) {
+    abort(sprintf("`group` must not be one of the `by` columns: \"%s\" is both.", group),
+          call)
+  }
   if (!is.character(file) || length(file) != 1L || is.na(file) || !nzchar(file)) {
     abort(sprintf("`file` must be a single path, not %s.", describe_value(file)), call)
   }
@@ -133,6 +137,12 @@ report_contents <- function(cohort, data, rules, by, group, vars, conf_level,
       "Each level of %s against the reference level, crude%s: risk difference (Newcombe's interval), risk ratio (Katz), odds ratio (Woolf), number needed to treat (Altman) and Fisher's exact test%s. The forest plot shows the risk difference.",
       group, if (length(by)) sprintf(" and pooled over %s (Mantel-Haenszel)", paste(by, collapse = " and ")) else "",
       if (length(by)) "; pooled p from the Cochran-Mantel-Haenszel test, heterogeneity by Breslow-Day (Tarone) for the odds ratio and Cochran's Q and I\u00b2 for the difference and ratio" else "")
+    not_compared <- attr(report$groups, "not_compared")
+    if (not_compared > 0) {
+      report$groups_text <- sprintf("%s %s with %s missing not compared.",
+                                    report$groups_text,
+                                    count_of(not_compared, "patient"), group)
+    }
   }
   if (length(vars)) {
     report$comparison <- compare_alleviated(cohort, vars)

@@ -197,3 +197,20 @@ test_that("a symptom nobody could be judged on gives a report without error mess
   expect_match(html, "no patient could be judged", fixed = TRUE)
   expect_match(html, "10/10 (100.0%)", fixed = TRUE)     # absent at baseline
 })
+
+test_that("the report's group comparison says who was left out, and group may not be a stratum", {
+  skip_if_no_report_tools()
+  d <- data.frame(pain_pre = rep(5, 10), pain_post = 0:9, site = rep(c("A", "B"), 5),
+                  arm = c(NA, rep("x", 4), rep("y", 5)))
+  rules <- list(pain = alleviation_rule(min_change = 2, range = c(0, 10)))
+  path <- tempfile(fileext = ".html")
+  alleviation_report(d, rules, group = "arm", file = path)
+  expect_match(read_html(path), "1 patient with arm missing not compared", fixed = TRUE)
+  # the same column as group and stratum: an error naming the arguments
+  # the user gave, not an internal function
+  expect_error(alleviation_report(d, rules, by = "site", group = "site", file = path),
+               "`group` must not be one of the `by` columns", class = "myelorelief_error")
+  err <- tryCatch(alleviation_report(d, rules, by = "site", group = "site", file = path),
+                  error = function(e) e)
+  expect_match(paste(deparse(conditionCall(err)), collapse = ""), "^alleviation_report\\(")
+})
