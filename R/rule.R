@@ -313,7 +313,8 @@ format.alleviation_rule <- function(x, ...) {
 #' @rdname alleviation_rule
 #' @export
 print.alleviation_rule <- function(x, ...) {
-  cat(paste(c("<alleviation_rule>", x$label), collapse = " "), "\n", sep = "")
+  # the header too: the study's walking-distance label runs past 80 columns
+  cat(wrap_lines(paste(c("<alleviation_rule>", x$label), collapse = " ")), sep = "\n")
   lines <- paste0("  ", c(format(x), if (!is.null(x$origin)) paste("threshold from:", x$origin)))
   cat(wrap_lines(lines), sep = "\n")
   invisible(x)
