@@ -261,19 +261,26 @@ cohort_rules <- function(x) attr(x, "rules", exact = TRUE)
 print.myelo_cohort <- function(x, n = 6L, ...) {
   rules <- cohort_rules(x)
   total <- nrow(x)
-  cat(sprintf("<myelo_cohort> %s, %s: %s\n",
-              count_of(total, "patient"), count_of(length(rules), "symptom"),
-              paste(names(rules), collapse = ", ")))
+  cat(strwrap(sprintf("<myelo_cohort> %s, %s: %s",
+                      count_of(total, "patient"), count_of(length(rules), "symptom"),
+                      paste(names(rules), collapse = ", ")),
+              getOption("width"), exdent = 2L), sep = "\n")
   judged <- sum(!is.na(x$any_alleviated))
-  cat(sprintf("Any symptom alleviated: %s (%s not judged: missing values)\n",
-              format_count(sum(x$any_alleviated, na.rm = TRUE), total),
-              format_integer(total - judged)))
+  cat(strwrap(sprintf("Any symptom alleviated: %s (%s not judged: missing values)",
+                      format_count(sum(x$any_alleviated, na.rm = TRUE), total),
+                      format_integer(total - judged)),
+              getOption("width"), exdent = 2L), sep = "\n")
   for (s in names(rules)) {
     counts <- tabulate(x[[s]], nbins = length(alleviation_levels))
     counts <- c(counts, missing = total - sum(counts))
-    cat(sprintf("  %-14s %s\n", s, paste(
-      sprintf("%s %s", c(alleviation_levels, "missing"), format_integer(counts)),
-      collapse = ", ")))
+    prefix <- sprintf("  %-14s ", s)
+    # the counts wrap under themselves within the console width
+    text <- strwrap(paste(sprintf("%s\u00a0%s", c(alleviation_levels, "missing"),
+                                  format_integer(counts)), collapse = ", "),
+                    max(20L, getOption("width") - nchar(prefix, type = "width")))
+    text <- gsub("\u00a0", " ", text, fixed = TRUE)
+    cat(paste0(c(prefix, rep(strrep(" ", nchar(prefix, type = "width")), length(text) - 1L)),
+               text), sep = "\n")
   }
   id <- attr(x, "source")$id
   shown <- c(id, names(rules), patient_columns)

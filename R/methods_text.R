@@ -106,8 +106,11 @@ describe_rule <- function(rule, what) {
   decrease <- rule$direction == "decrease"
   change <- function(amount, relative, direction) {
     parts <- c(
-      if (!is.na(amount)) sprintf("at least %s%s", format(amount),
-                                  if (decrease) " points" else " units"),
+      # a change of 0 is never alleviation (nor worsening): "more than 0"
+      if (!is.na(amount)) sprintf("%s %s%s", if (amount == 0) "more than" else "at least",
+                                  format(amount),
+                                  paste0(if (decrease) " point" else " unit",
+                                         if (amount != 1) "s")),
       if (!is.na(relative)) sprintf("at least %s%% of the baseline value",
                                     format(100 * relative)))
     if (!length(parts)) return(NULL)
@@ -123,12 +126,14 @@ describe_rule <- function(rule, what) {
   worsening <- if (is.null(worsened)) "no patient was classified as worsened"
                else if (same_thresholds) "worsening as the same change in the other direction"
                else sprintf("worsening as %s", worsened)
-  absent <- if (decrease) {
+  absent <- if (!can_be_absent(rule)) {
+    NULL
+  } else if (decrease) {
     sprintf("a baseline value of %s", if (rule$absent_at == rule$range[1L])
       format(rule$absent_at) else paste("at most", format(rule$absent_at)))
   } else if (is.finite(rule$absent_at)) {
     sprintf("a baseline value of at least %s", format(rule$absent_at))
-  } else if (is.infinite(rule$range[2L])) {
+  } else {
     "an unlimited baseline value, Inf"
   }
   sprintf("Alleviation of %s was defined as %s; %s%s.", what,

@@ -74,6 +74,10 @@ alleviation_report <- function(data, rules = study_rules(), by = NULL,
   if (!is.null(group) && length(group) != 1L) {
     abort(sprintf("`group` must name one column, not %d.", length(group)), call)
   }
+  if (!is.null(group) && group %in% by) {
+    abort(sprintf("`group` must not be one of the `by` columns: \"%s\" is both.", group),
+          call)
+  }
   if (!is.character(file) || length(file) != 1L || is.na(file) || !nzchar(file)) {
     abort(sprintf("`file` must be a single path, not %s.", describe_value(file)), call)
   }
@@ -119,6 +123,7 @@ report_contents <- function(cohort, data, rules, by, group, vars, conf_level,
     report$by_table <- tab(by)
     report$by_summary <- summary(report$by_table)
     report$by_plot_height <- min(12, 2 + 0.22 * nrow(report$by_table))
+    report$by_plotted <- any(report$by_table$evaluable > 0)
   }
   if (!is.null(group)) {
     report$groups <- compare_rates(tab(c(group, by)), group,
@@ -132,6 +137,12 @@ report_contents <- function(cohort, data, rules, by, group, vars, conf_level,
       "Each level of %s against the reference level, crude%s: risk difference (Newcombe's interval), risk ratio (Katz), odds ratio (Woolf), number needed to treat (Altman) and Fisher's exact test%s. The forest plot shows the risk difference.",
       group, if (length(by)) sprintf(" and pooled over %s (Mantel-Haenszel)", paste(by, collapse = " and ")) else "",
       if (length(by)) "; pooled p from the Cochran-Mantel-Haenszel test, heterogeneity by Breslow-Day (Tarone) for the odds ratio and Cochran's Q and I\u00b2 for the difference and ratio" else "")
+    not_compared <- attr(report$groups, "not_compared")
+    if (not_compared > 0) {
+      report$groups_text <- sprintf("%s %s with %s missing not compared.",
+                                    report$groups_text,
+                                    count_of(not_compared, "patient"), group)
+    }
   }
   if (length(vars)) {
     report$comparison <- compare_alleviated(cohort, vars)
@@ -145,7 +156,16 @@ report_contents <- function(cohort, data, rules, by, group, vars, conf_level,
       conf_level = conf_level, method = method)
     structure(curve, symptom = s)
   })
-  n <- length(rules)
+  # a symptom nobody could be judged on has no curve to draw: say so
+  judged <- vapply(report$curves, function(curve) any(!is.na(curve$rate)), logical(1))
+  if (!all(judged)) {
+    report$unjudged_text <- sprintf(
+      "%s: no patient could be judged (absent at baseline or a value missing), so there is no curve.",
+      enumerate(vapply(names(rules)[!judged], function(s) rules[[s]]$label %||% s,
+                       character(1))))
+  }
+  report$curves <- report$curves[judged]
+  n <- max(1L, length(report$curves))
   report$curve_grid <- c(ceiling(n / 2), min(n, 2L))
   report$curve_plot_height <- 3.6 * ceiling(n / 2)
   report$sensitivity_text <- "How each symptom's rate moves with its threshold (the other settings of its rule fixed); the dashed line is the rule's cut-off."
@@ -157,6 +177,21 @@ report_contents <- function(cohort, data, rules, by, group, vars, conf_level,
   numbers <- cumsum(sections) + 3L
   report$sections <- stats::setNames(as.character(numbers), names(sections))
   report
+}
+
+# Text from the data (labels, levels, column names) shown verbatim in
+# markdown: the characters markdown or HTML would read as markup are
+# backslash-escaped, so "<Bern>" is not swallowed as a tag and "*sig*" is
+# not set in italics.
+md_escape <- function(x) gsub("([][\\\\`*_<>~])", "\\\\\\1", x, perl = TRUE)
+
+# A data frame as a pipe table, its text escaped.
+md_table <- function(x) {
+  x <- as.data.frame(x, stringsAsFactors = FALSE)
+  text <- vapply(x, function(column) is.character(column) || is.factor(column), logical(1))
+  x[text] <- lapply(x[text], function(column) md_escape(as.character(column)))
+  names(x) <- md_escape(names(x))
+  knitr::kable(x, format = "pipe", row.names = FALSE)
 }
 
 group_column <- function(report) attr(report[["groups"]], "group_name")
@@ -197,7 +232,12 @@ render_report <- function(report, title, file) {
   setwd(old)
   html <- file.path(work, "report.html")
   markdown::mark(md, output = html, format = "html", template = template,
-                 options = c("+base64_images", "-highlight_code", "-mathjax"),
+                 # no typographic rewriting of the data: smartypants
+                 # turns counts such as 3/4 into a fraction glyph, ~x~ and
+                 # ^x^ become sub- and superscripts, a URL a remote link
+                 options = c("+base64_images", "-highlight_code", "-mathjax",
+                             "-latex_math", "-smartypants", "-subscript",
+                             "-superscript", "-autolink"),
                  meta = list(title = title))
   if (!file.copy(html, file, overwrite = TRUE)) {
     abort(sprintf("could not write `file` \"%s\".", file), sys.call(-1L))

@@ -263,6 +263,19 @@ describe_thresholds <- function(change, relative, combine, verb, unit) {
   paste(verb, paste(parts, collapse = if (combine == "all") " and " else " or "))
 }
 
+# Whether the rule can mark a baseline as absent, worth saying: not when
+# `absent_at` lies beyond the valid values (-Inf for a "decrease" rule:
+# nobody is absent), and for the infinite absent_at of an "increase" rule
+# only where Inf is a valid value that means something, as "unlimited"
+# walking distance does (not for weight).
+can_be_absent <- function(rule) {
+  if (rule$direction == "decrease") return(rule$absent_at >= rule$range[1L])
+  if (is.infinite(rule$absent_at)) {
+    return(is.infinite(rule$range[2L]) && grepl("Inf|unlimited", rule$label %||% ""))
+  }
+  rule$absent_at <= rule$range[2L]
+}
+
 #' @rdname alleviation_rule
 #' @param x An `alleviation_rule`.
 #' @param ... Ignored.
@@ -280,12 +293,12 @@ format.alleviation_rule <- function(x, ...) {
   # An infinite absent_at (the default of an "increase" rule) marks only an
   # infinite baseline as absent: worth saying only where Inf is a valid
   # value that means something, as "unlimited" walking distance does.
-  absent <- if (decrease) {
+  absent <- if (!can_be_absent(x)) {
+    NULL
+  } else if (decrease) {
     sprintf("at most %s", format(x$absent_at))
   } else if (is.infinite(x$absent_at)) {
-    if (is.infinite(x$range[2L]) && grepl("Inf|unlimited", x$label %||% "")) {
-      "Inf (unlimited)"
-    }
+    "Inf (unlimited)"
   } else {
     sprintf("at least %s", format(x$absent_at))
   }
@@ -300,7 +313,8 @@ format.alleviation_rule <- function(x, ...) {
 #' @rdname alleviation_rule
 #' @export
 print.alleviation_rule <- function(x, ...) {
-  cat(paste(c("<alleviation_rule>", x$label), collapse = " "), "\n", sep = "")
+  # the header too: the study's walking-distance label runs past 80 columns
+  cat(wrap_lines(paste(c("<alleviation_rule>", x$label), collapse = " ")), sep = "\n")
   lines <- paste0("  ", c(format(x), if (!is.null(x$origin)) paste("threshold from:", x$origin)))
   cat(wrap_lines(lines), sep = "\n")
   invisible(x)

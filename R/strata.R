@@ -58,8 +58,11 @@ factor_stratum <- function(values, column, call) {
 
 # Radix order: fast, and for text the C locale's byte order, the same on
 # every machine whatever its locale (as data.table sorts). Complex numbers,
-# which radix sorting does not take, by real then imaginary part.
+# which radix sorting does not take, by real then imaginary part. Text in
+# the native encoding (read.csv()'s "Zürich") is refused by radix
+# ordering, so it is marked as UTF-8 first.
 sort_order <- function(key) {
+  if (is.character(key)) key <- enc2utf8(key)
   if (is.complex(key)) order(key) else order(key, method = "radix")
 }
 

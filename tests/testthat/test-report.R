@@ -127,3 +127,90 @@ test_that("bad arguments to the report are refused by name", {
   expect_identical(getOption("width"), withr_width(80, {
     alleviation_report(myelography, file = path); getOption("width") }))
 })
+
+test_that("the Methods paragraph excludes absent patients only where a rule can find any", {
+  # weight gain (MASS::anorexia): an "increase" rule whose default
+  # absent_at = Inf marks nobody absent; "an unlimited baseline value" is
+  # meaningless for weight
+  weight <- list(weight = alleviation_rule("increase", min_change = 2, label = "Weight (lb)"))
+  text <- describe_methods(weight)[[1L]]
+  expect_false(grepl("unlimited|without the symptom|Inf", text), info = text)
+  # walking distance where Inf means unlimited still says so
+  walk <- describe_methods(study_rules()["claudication"])[[1L]]
+  expect_match(walk, "without the symptom at baseline", fixed = TRUE)
+  # absent_at outside the valid values: nobody can be absent
+  for (absent_at in c(-Inf, -1)) {
+    rule <- alleviation_rule(min_change = 2, absent_at = absent_at, range = c(0, 10))
+    text <- describe_methods(list(pain = rule))[[1L]]
+    expect_false(grepl("without the symptom|-Inf|at most -1", text), info = text)
+    expect_false(any(grepl("absent when", format(rule))), info = format(absent_at))
+  }
+  rule <- alleviation_rule("increase", min_relative = 0.3, absent_at = 600, range = c(0, 500))
+  expect_false(grepl("without the symptom", describe_methods(list(walk = rule))[[1L]]))
+  # a threshold of 1 point and of 0 read as English and as classified
+  # (a zero change is never alleviation)
+  one <- describe_methods(list(pain = alleviation_rule(min_change = 2, min_relative = 0.3,
+                                                       worsen_change = 1, worsen_relative = NA,
+                                                       range = c(0, 10))))[[1L]]
+  expect_match(one, "an increase of at least 1 point;", fixed = TRUE)
+  zero <- describe_methods(list(w = alleviation_rule("increase", min_change = 0)))[[1L]]
+  expect_false(grepl("at least 0 ", zero), info = zero)
+  expect_match(zero, "an increase of more than 0 units", fixed = TRUE)
+})
+
+test_that("the report shows counts and the data's labels verbatim, never as markdown", {
+  skip_if_no_report_tools()
+  # small strata give counts such as 1/2 and 3/4, which typographic
+  # markdown turns into the glyphs for one half and three quarters; labels
+  # with <, *, _ or ~ must not become tags or emphasis
+  d <- data.frame(site = rep(c("<Bern>", "*Basel*", "St. Gallen & Co", "~Zug~"), each = 4),
+                  pain_pre = rep(6, 16),
+                  pain_post = c(1, 1, 1, 6,  1, 6, 6, 6,  1, 1, 6, 6,  1, 6, 6, 6))
+  d$pain_pre[c(8, 16)] <- NA                   # 1/4 alleviated at Basel and Zug
+  d$pain_post[c(7, 15)] <- NA
+  rule <- alleviation_rule(min_change = 2, range = c(0, 10), label = "Pain_score *now*")
+  path <- tempfile(fileext = ".html")
+  alleviation_report(d, list(pain = rule), by = "site", file = path)
+  html <- read_html(path)
+  expect_false(grepl("[\u00bc-\u00be\u2150-\u215e]", html))     # no fraction glyphs
+  expect_match(html, "3/4 (75.0%)", fixed = TRUE)
+  expect_match(html, "1/4 (25.0%)", fixed = TRUE)
+  expect_match(html, ">&lt;Bern&gt;<", fixed = TRUE)
+  expect_match(html, ">*Basel*<", fixed = TRUE)
+  expect_match(html, ">~Zug~<", fixed = TRUE)
+  expect_false(grepl("<Bern>|<em>|<del>|<sub>", html))
+  expect_match(html, "pain_score *now*", fixed = TRUE)  # in the Methods paragraph
+})
+
+test_that("a symptom nobody could be judged on gives a report without error messages", {
+  skip_if_no_report_tools()
+  # every patient free of pain at baseline, and a second symptom all missing
+  d <- data.frame(pain_pre = rep(0, 10), pain_post = 0:9,
+                  numb_pre = rep(NA_real_, 10), numb_post = rep(3, 10),
+                  site = rep(c("A", "B"), 5))
+  rules <- list(pain = alleviation_rule(min_change = 2, range = c(0, 10)),
+                numb = alleviation_rule(min_change = 2, range = c(0, 10)))
+  path <- tempfile(fileext = ".html")
+  alleviation_report(d, rules, by = "site", file = path)
+  html <- read_html(path)
+  expect_false(grepl("Error|Nothing to plot|plot\\.alleviation", html))
+  expect_match(html, "no patient could be judged", fixed = TRUE)
+  expect_match(html, "10/10 (100.0%)", fixed = TRUE)     # absent at baseline
+})
+
+test_that("the report's group comparison says who was left out, and group may not be a stratum", {
+  skip_if_no_report_tools()
+  d <- data.frame(pain_pre = rep(5, 10), pain_post = 0:9, site = rep(c("A", "B"), 5),
+                  arm = c(NA, rep("x", 4), rep("y", 5)))
+  rules <- list(pain = alleviation_rule(min_change = 2, range = c(0, 10)))
+  path <- tempfile(fileext = ".html")
+  alleviation_report(d, rules, group = "arm", file = path)
+  expect_match(read_html(path), "1 patient with arm missing not compared", fixed = TRUE)
+  # the same column as group and stratum: an error naming the arguments
+  # the user gave, not an internal function
+  expect_error(alleviation_report(d, rules, by = "site", group = "site", file = path),
+               "`group` must not be one of the `by` columns", class = "myelorelief_error")
+  err <- tryCatch(alleviation_report(d, rules, by = "site", group = "site", file = path),
+                  error = function(e) e)
+  expect_match(paste(deparse(conditionCall(err)), collapse = ""), "^alleviation_report\\(")
+})

@@ -263,3 +263,23 @@ test_that("any corruption of a rule is refused by every consumer or classifies a
     expect_gt(accepted, 50)
   }
 })
+
+test_that("a rule and a cohort print within the console width", {
+  # the study's walking-distance label, a derived rule's origin and the
+  # cohort's per-symptom counts ran past 80 columns
+  many <- myelography[rep(seq_len(nrow(myelography)), 40), ]
+  rownames(many) <- NULL
+  objects <- list(study_rules()$claudication,
+                  reliable_change_rule(2.2, 0.85, range = c(0, 10), label = "Leg pain (NRS)"),
+                  classify_cohort(myelography), classify_cohort(many))
+  for (width in c(60L, 80L, 120L)) {
+    old <- options(width = width)
+    # the cohort's header and table are designed for 80 columns
+    for (k in if (width < 80L) 1:2 else seq_along(objects)) {
+      out <- capture.output(print(objects[[k]]))
+      expect_lte(max(nchar(out, type = "width")), width,
+                 label = sprintf("widest line of object %d at width %d", k, width))
+    }
+    options(old)
+  }
+})

@@ -239,3 +239,28 @@ test_that("character strata are coded alike in C and in R, whatever the encoding
   }
   expect_null(.Call(myelorelief:::C_string_codes, c("a", latin1)))
 })
+
+test_that("non-ASCII text strata as read.csv() reads them (native encoding) are counted", {
+  # "Zürich" from read.csv() is in the native encoding, which radix
+  # ordering refused: "Character encoding must be UTF-8, Latin-1 or bytes"
+  skip_if_not(isTRUE(l10n_info()[["UTF-8"]]), "needs a UTF-8 locale")
+  path <- tempfile(fileext = ".csv")
+  writeLines(enc2utf8(c("site,pain_pre,pain_post", "Z\u00fcrich,5,1", "Bern,5,5",
+                        "Z\u00fcrich,6,6", "S\u00e3o Paulo,7,2", "Bern,NA,1")),
+             path, useBytes = TRUE)
+  d <- utils::read.csv(path, stringsAsFactors = FALSE)
+  expect_true(any(Encoding(d$site) == "unknown" & grepl("rich", d$site)))
+  rules <- list(pain = alleviation_rule(min_change = 2, range = c(0, 10)))
+  tab <- as.data.frame(tabulate_cohort(classify_cohort(d, rules), by = "site",
+                                       margins = FALSE))
+  alleviated <- d$pain_pre - d$pain_post >= 2
+  oracle <- table(d$site, alleviated)
+  expect_identical(as.character(tab$site), sort(enc2utf8(unique(d$site)), method = "radix"))
+  expect_equal(tab$alleviated, as.vector(oracle[as.character(tab$site), "TRUE"]))
+  expect_equal(tab$evaluable, as.vector(rowSums(oracle[as.character(tab$site), ])))
+  # the same from the file, in chunks
+  src <- as.data.frame(tabulate_source(path, rules = rules, by = "site", chunk_rows = 2,
+                                       margins = FALSE))
+  expect_identical(as.character(src$site), as.character(tab$site))
+  expect_identical(src$alleviated, tab$alleviated)
+})
