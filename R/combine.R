@@ -103,9 +103,11 @@ combine_tables <- function(...) {
   cell_codes <- lapply(codes, `[`, grouped[[2L]])
   cells <- arrange_cells(cell_codes, totals, n_levels, attr(first, "drop"),
                          call)
-  build_alleviation_table(cells, strata, rules = rules,
-                          conf_level = attr(first, "conf_level"),
-                          method = attr(first, "method"),
-                          margins = attr(first, "margins"),
-                          drop = attr(first, "drop"))
+  table <- build_alleviation_table(cells, strata, rules = rules,
+                                   conf_level = attr(first, "conf_level"),
+                                   method = attr(first, "method"),
+                                   margins = attr(first, "margins"),
+                                   drop = attr(first, "drop"))
+  attr(table, "unit") <- attr(first, "unit")
+  table
 }

@@ -57,7 +57,7 @@ print.alleviation_table <- function(x, digits = 1L, all = FALSE, ...) {
   } else {
     cells <- strip_margins(x, by)
     patients <- sum(cells$n[as.integer(cells$symptom) == 1L])
-    cat(sprintf("<alleviation_table> %s, %s%s\n", count_of(patients, "patient"),
+    cat(sprintf("<alleviation_table> %s, %s%s\n", count_of(patients, attr(x, "unit") %||% "patient"),
                 count_of(length(attr(x, "rules")), "symptom"), strata))
   }
   cat("rate: alleviated / evaluable (symptom present at baseline and judged)\n")
@@ -82,7 +82,7 @@ method_label <- function(method) {
 as.data.frame.alleviation_table <- function(x, row.names = NULL,
                                             optional = FALSE, ...) {
   for (a in c("rules", "by", "by_levels", "by_kinds", "conf_level", "method",
-              "margins", "drop", "subset")) {
+              "margins", "drop", "subset", "unit")) {
     attr(x, a) <- NULL
   }
   class(x) <- "data.frame"

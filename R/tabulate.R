@@ -95,9 +95,12 @@ tabulate_cohort <- function(x, by = NULL, data = NULL, conf_level = 0.95,
   counts <- counted[[1L]]
   codes <- stats::setNames(counted[[2L]], names(strata))
   cells <- arrange_cells(codes, counts, n_levels, drop, call)
-  build_alleviation_table(cells, strata, rules = rules,
-                          conf_level = conf_level, method = method,
-                          margins = margins, drop = drop)
+  table <- build_alleviation_table(cells, strata, rules = rules,
+                                   conf_level = conf_level, method = method,
+                                   margins = margins, drop = drop)
+  # a cohort of visits has a row per patient and visit: say so when printing
+  if (inherits(x, "myelo_visits")) attr(table, "unit") <- "patient-visit"
+  table
 }
 
 n_categories <- 5L

@@ -125,3 +125,17 @@ test_that("bad input gives errors naming the argument", {
   text$lbp_month1 <- as.character(text$lbp_month1)
   expect_error(classify_visits(text, rules, visit_names), "`data\\$lbp_month1` must be a numeric vector")
 })
+
+test_that("a table of visits counts patient-visits, and says so", {
+  v <- classify_visits(hypothetical_followup, visits = c("post", "week1", "month1", "month3"),
+                       id = "id")
+  tab <- tabulate_cohort(v, by = "visit")
+  header <- capture.output(print(tab))[1L]
+  expect_match(header, sprintf("^<alleviation_table> %s patient-visits,",
+                               format(nrow(v), big.mark = ",")))
+  parts <- split(seq_len(nrow(v)), rep(1:2, length.out = nrow(v)))
+  combined <- combine_tables(lapply(parts, function(i) tabulate_cohort(v[i, ], by = "visit")))
+  expect_match(capture.output(print(combined))[1L], "patient-visits")
+  expect_false(grepl("patient-visit", capture.output(print(
+    tabulate_cohort(classify_cohort(myelography))))[1L]))
+})
