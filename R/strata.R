@@ -158,7 +158,8 @@ stratum_columns <- function(x, by, data, margins, call) {
                     column, nrow(x), length(values)), call)
     }
     stratum$labels <- stratum_labels(stratum$values)
-    if (margins && margin_label %in% stratum$labels) {
+    # (== rather than %in%: no hash table of a million labels)
+    if (margins && any(stratum$labels == margin_label, na.rm = TRUE)) {
       abort(sprintf("`by` column \"%s\" has the value \"%s\", which `margins = TRUE` uses for overall rows; rename it or set `margins = FALSE`.",
                     column, margin_label), call)
     }
