@@ -22,10 +22,10 @@
 #'   the references. `print()` wraps it to the console width;
 #'   `as.character()` gives the plain strings.
 #' @examples
-#' describe_methods()
-#' describe_methods(by = "hospital", vars = c("age", "sex"))
+#' methods_text()
+#' methods_text(by = "hospital", vars = c("age", "sex"))
 #' @export
-describe_methods <- function(rules = study_rules(), conf_level = 0.95,
+methods_text <- function(rules = study_rules(), conf_level = 0.95,
                              method = "wilson", by = NULL, group = NULL,
                              vars = NULL) {
   call <- sys.call()

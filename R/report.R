@@ -3,7 +3,7 @@
 #' Classifies `data` with `rules`, tabulates it overall and by `by`,
 #' compares who was alleviated on `vars`, draws the cut-off curve of each
 #' symptom, and writes it all into one HTML file with a ready Methods
-#' paragraph ([describe_methods()]) and the R code that recreates the
+#' paragraph ([methods_text()]) and the R code that recreates the
 #' rules. The file is self-contained: figures are embedded, styles are
 #' inline, and it references no remote resource, so it opens from a USB
 #' stick on a hospital PC with no network.
@@ -35,6 +35,9 @@
 #'   name of `data`).
 #' @param conf_level,method Confidence level and interval method of the
 #'   rates (see [prop_ci()]).
+#' @param pre,post Optional named character vectors mapping symptoms to the
+#'   columns of their baseline and follow-up values, as in
+#'   [classify_cohort()] (`pre = c(weight = "Prewt")`).
 #' @return The path of the file, invisibly.
 #' @examples
 #' \donttest{
@@ -50,7 +53,8 @@
 alleviation_report <- function(data, rules = study_rules(), by = NULL,
                                group = NULL, vars = NULL,
                                file = "alleviation-report.html", title = NULL,
-                               conf_level = 0.95, method = "wilson") {
+                               conf_level = 0.95, method = "wilson",
+                               pre = NULL, post = NULL) {
   call <- sys.call()
   data_name <- paste(deparse(substitute(data), width.cutoff = 60L), collapse = " ")
   missing <- c("knitr", "markdown")[!vapply(c("knitr", "markdown"), requireNamespace,
@@ -89,18 +93,18 @@ alleviation_report <- function(data, rules = study_rules(), by = NULL,
     abort(sprintf("`title` must be NULL or a single string, not %s.",
                   describe_value(title)), call)
   }
-  cohort <- classify_cohort(data, rules)
+  cohort <- classify_cohort(data, rules, pre = pre, post = post)
   rules <- cohort_rules(cohort)
   if (is.null(title)) title <- paste("Symptom alleviation:", data_name)
   report <- report_contents(cohort, data, rules, by, group, vars, conf_level,
-                            method, data_name)
+                            method)
   report$call <- deparse(call, width.cutoff = 70L)
   render_report(report, title, file)
 }
 
 # Everything the report shows, computed before any rendering.
 report_contents <- function(cohort, data, rules, by, group, vars, conf_level,
-                            method, data_name) {
+                            method) {
   tab <- function(by) {
     tabulate_cohort(cohort, by = by, conf_level = conf_level, method = method)
   }
@@ -110,9 +114,16 @@ report_contents <- function(cohort, data, rules, by, group, vars, conf_level,
                  date = format(Sys.Date()),
                  interval_name = paste0(format(100 * conf_level), "% ",
                                         interval_methods[[method]]$name))
-  report$data_note <- if (identical(data_name, "myelography")) {
+  # The study's own cohort (by value, whatever its name) with the study's
+  # rules: say it is synthetic, and set the published figures beside ours.
+  study_data <- identical(data, myelorelief::myelography)
+  report$data_note <- if (study_data) {
     "The data are the package's **synthetic** cohort, built to reproduce the published aggregates of Guo et al. (2016); the patient data were never published."
   } else ""
+  if (study_data && all(myelorelief::guo2016$symptom[-1L] %in% names(rules))) {
+    report$published <- tryCatch(reproduce_guo2016(data, rules, conf_level),
+                                 myelorelief_error = function(e) NULL)
+  }
   report$flow <- patient_flow(overall, rules)
   # knitr evaluates figure sizes even of chunks it skips
   report$by_plot_height <- report$groups_plot_height <- 5
@@ -169,7 +180,7 @@ report_contents <- function(cohort, data, rules, by, group, vars, conf_level,
   report$curve_grid <- c(ceiling(n / 2), min(n, 2L))
   report$curve_plot_height <- 3.6 * ceiling(n / 2)
   report$sensitivity_text <- "How each symptom's rate moves with its threshold (the other settings of its rule fixed); the dashed line is the rule's cut-off."
-  report$methods <- describe_methods(rules, conf_level, method, by = by,
+  report$methods <- methods_text(rules, conf_level, method, by = by,
                                      group = group, vars = vars)
   report$rules_code <- rules_as_code(rules)
   sections <- c("groups" = !is.null(group), "who" = length(vars) > 0L,

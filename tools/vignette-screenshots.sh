@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the vignettes and renders each page to PNG with headless Chromium,
-# so that anyone can look at what readers see, offline.
+# Builds the vignettes and an alleviation_report() of the synthetic cohort,
+# and renders each page to PNG with headless Chromium, so that anyone can
+# look at what readers see, offline.
 # Usage, from the package root:
 #   bash tools/vignette-screenshots.sh [out_dir]     (default: vignette-png/)
 # Needs Chromium (Debian: apt-get install chromium) and the package's
@@ -18,11 +19,9 @@ build=$(mktemp -d)
 R CMD INSTALL --no-test-load --library="$lib" . >"$build/install.log" 2>&1 ||
   { cat "$build/install.log"; exit 1; }
 cp vignettes/* "$build/"
-for rmd in "$build"/*.Rmd; do
-  name=$(basename "$rmd" .Rmd)
-  ( cd "$build" && R_LIBS="$lib" Rscript -e "tools::buildVignette('$name.Rmd', dir = '.', tangle = FALSE)" >/dev/null )
-  html="$build/$name.html"
-  # one tall shot with the network switched off, then cut into pages
+# One tall screenshot with the network switched off, cut into pages.
+shoot() {
+  local html=$1 name=$2 height
   height=$(R_LIBS="$lib" Rscript -e "x <- readLines('$html'); cat(max(3000, 40 * length(x)))")
   "$browser" --headless --no-sandbox --disable-gpu --hide-scrollbars \
     --proxy-server="127.0.0.1:9" --window-size=1000,"$height" \
@@ -42,5 +41,17 @@ for rmd in "$build"/*.Rmd; do
       png::writePNG(img[rows, , , drop = FALSE], sprintf('$out/%s-%02d.png', '$name', k))
     }"
   echo "$name: $(ls "$out"/"$name"-*.png | wc -l) page(s) in $out"
+}
+
+for rmd in "$build"/*.Rmd; do
+  name=$(basename "$rmd" .Rmd)
+  ( cd "$build" && R_LIBS="$lib" Rscript -e "tools::buildVignette('$name.Rmd', dir = '.', tangle = FALSE)" >/dev/null )
+  shoot "$build/$name.html" "$name"
 done
+
+# The one-call report on the synthetic cohort
+R_LIBS="$lib" Rscript -e "myelorelief::alleviation_report(myelorelief::myelography,
+  by = 'hospital', group = 'sex', vars = c('age', 'diagnosis'),
+  file = '$build/report.html', title = 'Report on the synthetic cohort')" >/dev/null
+shoot "$build/report.html" report
 rm -rf "$lib" "$build"

@@ -1,4 +1,4 @@
-# alleviation_report() and describe_methods(): a self-contained file with
+# alleviation_report() and methods_text(): a self-contained file with
 # the sections that apply, and text generated from the very rules used.
 
 skip_if_no_report_tools <- function() {
@@ -69,8 +69,8 @@ test_that("the report's rules code recreates the rules", {
   }
 })
 
-test_that("describe_methods() states the rules, the intervals and the tests used", {
-  text <- describe_methods()
+test_that("methods_text() states the rules, the intervals and the tests used", {
+  text <- methods_text()
   expect_s3_class(text, "methods_text")
   paragraph <- text[[1L]]
   expect_match(paragraph, "lower back pain (NRS 0-10), leg pain (NRS 0-10) and numbness",
@@ -82,21 +82,21 @@ test_that("describe_methods() states the rules, the intervals and the tests used
   expect_false(grepl("Fisher|Mantel", paragraph))
   expect_true(any(grepl("^Ostelo", text)))
   # the interval method and level follow the settings
-  exact <- describe_methods(conf_level = 0.9, method = "exact")
+  exact <- methods_text(conf_level = 0.9, method = "exact")
   expect_match(exact[[1L]], "90% exact Clopper-Pearson intervals", fixed = TRUE)
   expect_true(any(grepl("^Clopper CJ", exact)))
   # "any" combining and custom thresholds
   vas <- list(vas = alleviation_rule(min_change = 15, min_relative = 0.3, combine = "any",
                                      range = c(0, 100), label = "VAS (mm)"))
-  one <- describe_methods(vas)[[1L]]
+  one <- methods_text(vas)[[1L]]
   expect_match(one, "Alleviation of VAS (mm) was defined as a decrease of at least 15 points or at least 30%",
                fixed = TRUE)
   expect_false(grepl("A patient was classified", one))        # one symptom
-  expect_false(any(grepl("^Ostelo", describe_methods(vas))))  # not the study's cut-offs
+  expect_false(any(grepl("^Ostelo", methods_text(vas))))  # not the study's cut-offs
   never <- list(s = alleviation_rule(min_change = 2, worsen_change = NA, worsen_relative = NA))
-  expect_match(describe_methods(never)[[1L]], "no patient was classified as worsened")
+  expect_match(methods_text(never)[[1L]], "no patient was classified as worsened")
   # strata, groups and characteristics add their methods and references
-  full <- describe_methods(by = "hospital", group = "arm", vars = "age")
+  full <- methods_text(by = "hospital", group = "arm", vars = "age")
   for (name in c("Fisher's exact test", "Newcombe", "Mantel-Haenszel", "Breslow-Day",
                  "Wilcoxon rank-sum", "Altman")) {
     expect_match(full[[1L]], name, fixed = TRUE, info = name)
@@ -121,7 +121,7 @@ test_that("bad arguments to the report are refused by name", {
   expect_error(alleviation_report(myelography, title = 1, file = path), "`title`",
                class = "myelorelief_error")
   expect_error(alleviation_report(list(1), file = path), "`data`", class = "myelorelief_error")
-  expect_error(describe_methods(method = "wald"), "`method`", class = "myelorelief_error")
+  expect_error(methods_text(method = "wald"), "`method`", class = "myelorelief_error")
   expect_false(file.exists(path))
   # the session is left as it was
   expect_identical(getOption("width"), withr_width(80, {
@@ -133,27 +133,27 @@ test_that("the Methods paragraph excludes absent patients only where a rule can 
   # absent_at = Inf marks nobody absent; "an unlimited baseline value" is
   # meaningless for weight
   weight <- list(weight = alleviation_rule("increase", min_change = 2, label = "Weight (lb)"))
-  text <- describe_methods(weight)[[1L]]
+  text <- methods_text(weight)[[1L]]
   expect_false(grepl("unlimited|without the symptom|Inf", text), info = text)
   # walking distance where Inf means unlimited still says so
-  walk <- describe_methods(study_rules()["claudication"])[[1L]]
+  walk <- methods_text(study_rules()["claudication"])[[1L]]
   expect_match(walk, "without the symptom at baseline", fixed = TRUE)
   # absent_at outside the valid values: nobody can be absent
   for (absent_at in c(-Inf, -1)) {
     rule <- alleviation_rule(min_change = 2, absent_at = absent_at, range = c(0, 10))
-    text <- describe_methods(list(pain = rule))[[1L]]
+    text <- methods_text(list(pain = rule))[[1L]]
     expect_false(grepl("without the symptom|-Inf|at most -1", text), info = text)
     expect_false(any(grepl("absent when", format(rule))), info = format(absent_at))
   }
   rule <- alleviation_rule("increase", min_relative = 0.3, absent_at = 600, range = c(0, 500))
-  expect_false(grepl("without the symptom", describe_methods(list(walk = rule))[[1L]]))
+  expect_false(grepl("without the symptom", methods_text(list(walk = rule))[[1L]]))
   # a threshold of 1 point and of 0 read as English and as classified
   # (a zero change is never alleviation)
-  one <- describe_methods(list(pain = alleviation_rule(min_change = 2, min_relative = 0.3,
+  one <- methods_text(list(pain = alleviation_rule(min_change = 2, min_relative = 0.3,
                                                        worsen_change = 1, worsen_relative = NA,
                                                        range = c(0, 10))))[[1L]]
   expect_match(one, "an increase of at least 1 point;", fixed = TRUE)
-  zero <- describe_methods(list(w = alleviation_rule("increase", min_change = 0)))[[1L]]
+  zero <- methods_text(list(w = alleviation_rule("increase", min_change = 0)))[[1L]]
   expect_false(grepl("at least 0 ", zero), info = zero)
   expect_match(zero, "an increase of more than 0 units", fixed = TRUE)
 })
@@ -213,4 +213,58 @@ test_that("the report's group comparison says who was left out, and group may no
   err <- tryCatch(alleviation_report(d, rules, by = "site", group = "site", file = path),
                   error = function(e) e)
   expect_match(paste(deparse(conditionCall(err)), collapse = ""), "^alleviation_report\\(")
+})
+
+test_that("on the study's cohort the report sets the published figures beside its own", {
+  skip_if_no_report_tools()
+  path <- tempfile(fileext = ".html")
+  alleviation_report(myelography, file = path)
+  html <- read_html(path)
+  expect_match(html, "Guo et al. (2016) reported 35 of 325 patients (10.8%)", fixed = TRUE)
+  for (figure in c("35/325 (10.8%)", "26/325 (8.0%)", "2/325 (0.6%)", "5/325 (1.5%)")) {
+    expect_match(html, figure, fixed = TRUE, info = figure)
+  }
+  expect_match(html, "<td align=\"left\">yes</td>", fixed = TRUE)
+  expect_false(grepl(">NO<", html, fixed = TRUE))
+})
+
+test_that("a report on other data never mentions myelography, and states its rule", {
+  skip_if_no_report_tools()
+  skip_if_not_installed("MASS")
+  anorexia <- MASS::anorexia
+  weight <- alleviation_rule("increase", min_change = 2, label = "Body weight (lb)")
+  path <- tempfile(fileext = ".html")
+  alleviation_report(anorexia, rules = weight, by = "Treat", file = path,
+                     pre = c(weight = "Prewt"), post = c(weight = "Postwt"))
+  html <- read_html(path)
+  expect_false(grepl("myelograph|Guo et al|synthetic", html, ignore.case = TRUE))
+  # counts from an oracle written here
+  alleviated <- anorexia$Postwt - anorexia$Prewt >= 2
+  for (treat in levels(anorexia$Treat)) {
+    shown <- sprintf("%d/%d", sum(alleviated[anorexia$Treat == treat]),
+                     sum(anorexia$Treat == treat))
+    expect_match(html, shown, fixed = TRUE, info = treat)
+  }
+  expect_match(html, sprintf("%d/72", sum(alleviated)), fixed = TRUE)
+  expect_match(html, "Alleviation of body weight (lb) was defined as an increase of at least 2 units",
+               fixed = TRUE)
+  expect_match(html, "By Treat", fixed = TRUE)
+  # the Methods text follows the rule: another threshold, another sentence
+  stricter <- alleviation_rule("increase", min_change = 5, label = "Body weight (lb)")
+  alleviation_report(anorexia, rules = list(weight = stricter), file = path,
+                     pre = c(weight = "Prewt"), post = c(weight = "Postwt"))
+  expect_match(read_html(path), "an increase of at least 5 units", fixed = TRUE)
+})
+
+test_that("the same data and arguments give the same file but for its date", {
+  skip_if_no_report_tools()
+  paths <- replicate(2, tempfile(fileext = ".html"))
+  for (p in paths) {
+    alleviation_report(myelography, by = "hospital", group = "sex", vars = "age",
+                       file = p, title = "Fixed")
+  }
+  lines <- lapply(paths, function(p) readLines(p, warn = FALSE))
+  dated <- lapply(lines, function(l) grepl(format(Sys.Date()), l, fixed = TRUE))
+  expect_identical(sum(dated[[1L]]), 1L)            # one date line
+  expect_identical(lines[[1L]][!dated[[1L]]], lines[[2L]][!dated[[2L]]])
 })
