@@ -270,7 +270,8 @@ print.durability_summary <- function(x, digits = 1L, ...) {
   visits <- attr(x, "visits")
   cat(sprintf("<durability_summary> %s: %s\n",
               count_of(length(visits), "visit"), paste(visits, collapse = ", ")))
-  cat(strwrap("sustained: of the patients whose relief was seen and followed by a later judged visit (sustained + relapsed)",
+  cat(strwrap(sprintf("alleviated: at any visit; at %s: alleviated at the first visit; sustained: of the patients whose relief was seen and followed by a later judged visit (sustained + relapsed)",
+                      visits[1L]),
               width = getOption("width")), sep = "\n")
   print(compact_durability(format(x, digits = digits)), right = FALSE,
         row.names = FALSE)
@@ -306,7 +307,8 @@ print.myelo_durability <- function(x, digits = 1L, ...) {
                       paste(visits, collapse = ", ")),
               width = getOption("width"), exdent = 2L), sep = "\n")
   s <- summary(x)
-  cat(strwrap("sustained: of the patients whose relief was seen and followed by a later judged visit (sustained + relapsed)",
+  cat(strwrap(sprintf("alleviated: at any visit; at %s: alleviated at the first visit; sustained: of the patients whose relief was seen and followed by a later judged visit (sustained + relapsed)",
+                      visits[1L]),
               width = getOption("width")), sep = "\n")
   print(compact_durability(format(s, digits = digits)), right = FALSE,
         row.names = FALSE)
