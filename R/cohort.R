@@ -70,17 +70,7 @@ classify_cohort <- function(data, rules = study_rules(), pre = NULL,
   post_columns <- symptom_columns(symptoms, post, "_post", "post", call)
   check_columns_exist(names(data), pre_columns, "pre", call = call)
   check_columns_exist(names(data), post_columns, "post", call = call)
-  if (!is.null(id)) {
-    if (!is.character(id) || length(id) != 1L || is.na(id)) {
-      abort(sprintf("`id` must be NULL or a single column name, not %s.",
-                    describe_value(id)), call)
-    }
-    check_columns_exist(names(data), id, "id", call = call)
-  }
-  if (anyDuplicated(names(data))) {
-    abort(sprintf("`data` has more than one column named \"%s\"; names must be unique.",
-                  names(data)[anyDuplicated(names(data))]), call)
-  }
+  check_id_and_names(data, id, call)
   measured <- c(pre_columns, post_columns)
   if (!is.null(id) && id %in% measured) {
     abort(sprintf("`id` must not be a measurement column: \"%s\" is read as a symptom's values.",

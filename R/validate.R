@@ -167,3 +167,21 @@ check_conf_level <- function(x, call = sys.call(-1L)) {
   }
   invisible(x)
 }
+
+# The `id` column of a data frame of patients (NULL or one existing column)
+# and unique column names; shared by classify_cohort() and
+# classify_visits().
+check_id_and_names <- function(data, id, call) {
+  if (!is.null(id)) {
+    if (!is.character(id) || length(id) != 1L || is.na(id)) {
+      abort(sprintf("`id` must be NULL or a single column name, not %s.",
+                    describe_value(id)), call)
+    }
+    check_columns_exist(names(data), id, "id", call = call)
+  }
+  if (anyDuplicated(names(data))) {
+    abort(sprintf("`data` has more than one column named \"%s\"; names must be unique.",
+                  names(data)[anyDuplicated(names(data))]), call)
+  }
+  invisible(data)
+}

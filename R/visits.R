@@ -78,17 +78,7 @@ classify_visits <- function(data, rules = study_rules(), visits,
     abort(sprintf("`baseline` (\"%s\") must not be one of `visits`.", baseline),
           call)
   }
-  if (!is.null(id)) {
-    if (!is.character(id) || length(id) != 1L || is.na(id)) {
-      abort(sprintf("`id` must be NULL or a single column name, not %s.",
-                    describe_value(id)), call)
-    }
-    check_columns_exist(names(data), id, "id", call = call)
-  }
-  if (anyDuplicated(names(data))) {
-    abort(sprintf("`data` has more than one column named \"%s\"; names must be unique.",
-                  names(data)[anyDuplicated(names(data))]), call)
-  }
+  check_id_and_names(data, id, call)
   symptoms <- names(rules)
   pre_columns <- paste0(symptoms, "_", baseline)
   visit_columns <- matrix(paste0(rep(symptoms, length(visits)), "_",

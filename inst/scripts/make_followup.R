@@ -20,56 +20,51 @@
 #     each later visit (all their values NA from then on), and 2% of the
 #     remaining values are missing at random (a missed questionnaire).
 make_hypothetical_followup <- function(cohort, rules, seed = 20161117L) {
-  if (exists(".Random.seed", envir = globalenv())) {
-    saved <- get(".Random.seed", envir = globalenv())
-    on.exit(assign(".Random.seed", saved, envir = globalenv()))
-  } else {
-    on.exit(rm(".Random.seed", envir = globalenv()))
-  }
-  set.seed(seed, kind = "Mersenne-Twister", normal.kind = "Inversion",
-           sample.kind = "Rejection")
-  visits <- c("week1", "month1", "month3")
-  keep <- c(week1 = 0.75, month1 = 0.65, month3 = 0.75)
-  dropout <- c(week1 = 0.04, month1 = 0.06, month3 = 0.08)
-  late <- 0.01
-  intermittent <- 0.02
-  symptoms <- c("lbp", "leg_pain", "numbness", "claudication")
-  n <- nrow(cohort)
-  followed <- rep(TRUE, n)
-  state <- lapply(stats::setNames(symptoms, symptoms), function(s) {
-    pre <- cohort[[paste0(s, "_pre")]]
-    post <- cohort[[paste0(s, "_post")]]
-    class <- myelorelief::classify_alleviation(pre, post, rules[[s]])
-    list(pre = pre, value = post, relieved = class %in% "alleviated",
-         relapsed = rep(FALSE, n),
-         could_start = class %in% c("unchanged", "worsened") &
-           s != "claudication" & !is.na(pre) & pre >= 4)
-  })
-  out <- cohort
-  for (v in visits) {
-    followed <- followed & stats::runif(n) >= dropout[[v]]
-    for (s in symptoms) {
-      st <- state[[s]]
-      kept <- st$relieved & stats::runif(n) < keep[[v]]
-      lost <- st$relieved & !kept
-      starts <- st$could_start & !st$relieved & !st$relapsed &
-        stats::runif(n) < late
-      value <- st$value
-      value[lost] <- st$pre[lost]
-      value[starts] <- floor(st$pre[starts] / 2)
-      if (is.integer(st$value)) value <- as.integer(value)
-      st$relieved <- kept | starts
-      st$relapsed <- st$relapsed | lost
-      st$value <- value
-      state[[s]] <- st
-      shown <- value
-      shown[!followed | stats::runif(n) < intermittent] <- NA
-      out[[paste0(s, "_", v)]] <- shown
+  # R's default generators seeded, the session's random state put back after
+  myelorelief:::with_seed(seed, {
+    visits <- c("week1", "month1", "month3")
+    keep <- c(week1 = 0.75, month1 = 0.65, month3 = 0.75)
+    dropout <- c(week1 = 0.04, month1 = 0.06, month3 = 0.08)
+    late <- 0.01
+    intermittent <- 0.02
+    symptoms <- c("lbp", "leg_pain", "numbness", "claudication")
+    n <- nrow(cohort)
+    followed <- rep(TRUE, n)
+    state <- lapply(stats::setNames(symptoms, symptoms), function(s) {
+      pre <- cohort[[paste0(s, "_pre")]]
+      post <- cohort[[paste0(s, "_post")]]
+      class <- myelorelief::classify_alleviation(pre, post, rules[[s]])
+      list(pre = pre, value = post, relieved = class %in% "alleviated",
+           relapsed = rep(FALSE, n),
+           could_start = class %in% c("unchanged", "worsened") &
+             s != "claudication" & !is.na(pre) & pre >= 4)
+    })
+    out <- cohort
+    for (v in visits) {
+      followed <- followed & stats::runif(n) >= dropout[[v]]
+      for (s in symptoms) {
+        st <- state[[s]]
+        kept <- st$relieved & stats::runif(n) < keep[[v]]
+        lost <- st$relieved & !kept
+        starts <- st$could_start & !st$relieved & !st$relapsed &
+          stats::runif(n) < late
+        value <- st$value
+        value[lost] <- st$pre[lost]
+        value[starts] <- floor(st$pre[starts] / 2)
+        if (is.integer(st$value)) value <- as.integer(value)
+        st$relieved <- kept | starts
+        st$relapsed <- st$relapsed | lost
+        st$value <- value
+        state[[s]] <- st
+        shown <- value
+        shown[!followed | stats::runif(n) < intermittent] <- NA
+        out[[paste0(s, "_", v)]] <- shown
+      }
     }
-  }
-  # measurement columns grouped by symptom, in visit order
-  measured <- unlist(lapply(symptoms, function(s) {
-    paste0(s, "_", c("pre", "post", visits))
-  }))
-  out[c(setdiff(names(cohort), measured), measured)]
+    # measurement columns grouped by symptom, in visit order
+    measured <- unlist(lapply(symptoms, function(s) {
+      paste0(s, "_", c("pre", "post", visits))
+    }))
+    out[c(setdiff(names(cohort), measured), measured)]
+  })
 }
