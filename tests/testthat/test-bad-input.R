@@ -234,3 +234,37 @@ test_that("as_rule(): every argument", {
   check_argument(as_rule, list(x = m), "range", accept = "named")
   check_argument(as_rule, list(x = m), "label", accept = c("NULL", "character"))
 })
+
+test_that("methods_text(): every argument", {
+  base <- list(rules = study_rules()["lbp"])
+  check_argument(methods_text, base, "rules")
+  check_argument(methods_text, base, "conf_level")
+  check_argument(methods_text, base, "method")
+  # NULL leaves strata, groups and characteristics out; any names will do
+  for (arg in c("by", "group", "vars")) {
+    check_argument(methods_text, base, arg, accept = c("NULL", "character"))
+  }
+})
+
+test_that("alleviation_report(): every argument", {
+  skip_if_not_installed("knitr")
+  skip_if_not_installed("markdown")
+  skip_if(nzchar(Sys.getenv("MYELORELIEF_MEMCHECK")), "report rendering under a memory checker")
+  # file = "a" is a valid path: written in a temporary folder
+  old <- setwd(tempdir())
+  on.exit(setwd(old), add = TRUE)
+  base <- list(data = myelography[1:40, c("lbp_pre", "lbp_post", "hospital", "sex")],
+               rules = study_rules()["lbp"], file = tempfile(fileext = ".html"))
+  check_argument(alleviation_report, base, "data")
+  check_argument(alleviation_report, base, "rules")
+  check_argument(alleviation_report, base, "conf_level")
+  check_argument(alleviation_report, base, "method")
+  check_argument(alleviation_report, base, "file", accept = "character")
+  check_argument(alleviation_report, base, "title", accept = c("NULL", "character"))
+  for (arg in c("by", "group", "vars")) {
+    check_argument(alleviation_report, base, arg, accept = "NULL")
+  }
+  for (arg in c("pre", "post")) {
+    check_argument(alleviation_report, base, arg, accept = "NULL")
+  }
+})
