@@ -155,7 +155,8 @@ tabulate_source <- function(source, rules = study_rules(), by = NULL, ...,
   tables <- c(plan$first(progress),
               run_pieces(plan$pieces, plan$ctx, progress))
   tables <- tables[!vapply(tables, is.null, logical(1))]
-  total_table(tables, plan$ctx, "the pieces of `source`")
+  total <- total_table(tables, plan$ctx, "the pieces of `source`")
+  if (is.null(plan$finish)) total else plan$finish(total)
 }
 
 # What to read: the source's pieces (run through future.apply when there
@@ -242,11 +243,16 @@ check_source_columns <- function(fields, ctx, where) {
 }
 
 # One chunk's table, through classify_cohort() and tabulate_cohort(). Errors
-# say where in the source the chunk came from.
-tabulate_chunk <- function(chunk, ctx, where) {
+# say where in the source the chunk came from; `row_name(i)` says where its
+# i-th row is (for a measurement that is text but not a number).
+tabulate_chunk <- function(chunk, ctx, where, row_name = NULL) {
   check_source_columns(names(chunk), ctx, where)
+  if (is.null(row_name)) {
+    row_name <- function(i) sprintf("row %s of %s", format_integer(i), where)
+  }
+  chunk <- numeric_measurements(take_columns(chunk, ctx$columns), ctx, row_name)
   in_source(where, ctx$call, {
-    cohort <- classify_cohort(chunk[ctx$columns], ctx$rules, pre = ctx$pre,
+    cohort <- classify_cohort(chunk, ctx$rules, pre = ctx$pre,
                               post = ctx$post)
     tabulate_cohort(cohort, by = ctx$by, conf_level = ctx$conf_level,
                     method = ctx$method, margins = ctx$margins,
@@ -271,6 +277,11 @@ add_table <- function(total, table, ctx, where) {
 total_table <- function(tables, ctx, where) {
   if (length(tables) == 1L) return(tables[[1L]])
   in_source(where, ctx$call, combine_tables(tables))
+}
+
+# A data frame of the needed columns, without the method dispatch of `[`.
+take_columns <- function(data, columns) {
+  list2DF(as.list(data)[columns], nrow = nrow(data))
 }
 
 # A data frame of the needed columns and the given rows, without the
@@ -301,7 +312,11 @@ frame_table <- function(piece, ctx, progress) {
       sprintf("rows %s-%s of %s", format_integer(start), format_integer(end),
               piece$where)
     } else piece$where
-    table <- tabulate_chunk(take_rows(data, ctx$columns, rows), ctx, where)
+    row_name <- function(i) {
+      sprintf("row %s of %s", format_integer(start - 1 + i), piece$where)
+    }
+    table <- tabulate_chunk(take_rows(data, ctx$columns, rows), ctx, where,
+                            row_name)
     total <- add_table(total, table, ctx, piece$where)
     signal_progress(progress, length(rows))
   }

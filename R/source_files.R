@@ -24,7 +24,8 @@ csv_plan <- function(paths, ctx) {
     list(kind = "csv", path = path, where = sprintf("file \"%s\"", path))
   })
   list(pieces = pieces, ctx = ctx, steps = sum(file.size(paths)),
-       first = function(progress) list())
+       first = function(progress) list(),
+       finish = function(table) type_csv_strata(table, ctx))
 }
 
 # fread() where data.table is installed; option myelorelief.csv_reader
@@ -48,7 +49,13 @@ csv_open <- function(path, ctx) {
   }
   header <- scan(text = first$lines, what = "", sep = ",", quote = "\"",
                  na.strings = character(0), quiet = TRUE, strip.white = TRUE)
+  if (length(header) == 1L && nzchar(separator_hint(header))) {
+    close(con)
+    abort(sprintf("The header line of %s is one column, %s.%s", where,
+                  quote_value(header), separator_hint(header)), ctx$call)
+  }
   list(con = con, header = header, where = where,
+       lines = length(first$lines),
        bytes = sum(nchar(first$lines, "bytes")) + length(first$lines))
 }
 
@@ -94,20 +101,21 @@ csv_table <- function(piece, ctx, progress) {
   }
   advance(opened$bytes)
   total <- NULL
-  read <- 0
+  line <- opened$lines
   repeat {
     records <- read_records(con, ctx$chunk_rows)
-    lines <- records$lines[nzchar(records$lines)]
+    lines <- records$lines
     if (length(lines) || (records$eof && is.null(total))) {
+      first_line <- line + 1
       where <- if (length(lines)) {
-        sprintf("records %s-%s of %s", format_integer(read + 1),
-                format_integer(read + length(lines)), piece$where)
+        sprintf("lines %s-%s of %s", format_integer(first_line),
+                format_integer(line + length(lines)), piece$where)
       } else piece$where
-      chunk <- in_source(where, ctx$call,
-                         parse_csv(lines, opened$header, positions, ctx))
-      total <- add_table(total, tabulate_chunk(chunk, ctx, where), ctx,
-                         piece$where)
-      read <- read + length(lines)
+      parsed <- parse_csv(lines, first_line, opened$header, positions, ctx,
+                          piece$where)
+      table <- tabulate_chunk(parsed$chunk, ctx, where, parsed$row_name)
+      total <- add_table(total, table, ctx, piece$where)
+      line <- line + length(lines)
     }
     advance(sum(nchar(records$lines, "bytes")) + length(records$lines))
     if (records$eof) break
@@ -116,42 +124,106 @@ csv_table <- function(piece, ctx, progress) {
   total
 }
 
-# The needed columns of some CSV lines, by the header's positions, typed as
-# the reader types a whole file.
-parse_csv <- function(lines, header, positions, ctx) {
-  if (!length(lines)) return(empty_chunk(ctx))
-  out <- tryCatch({
-    if (identical(ctx$reader, "fread")) {
-      need_package("data.table", "Reading CSV files with fread", ctx$call)
-      read <- data.table::fread(text = paste(c(lines, ""), collapse = "\n"),
-                                sep = ",", header = FALSE, select = positions,
-                                na.strings = c("NA", ""), data.table = FALSE,
-                                showProgress = FALSE)
-      # fread keeps a quoted "" as text, but a chunk holding nothing else
-      # would read it as NA: blank fields are missing, quoted or not.
-      for (j in which(vapply(read, is.character, logical(1)))) {
-        blank <- which(!nzchar(read[[j]]))
-        if (length(blank)) read[[j]][blank] <- NA_character_
-      }
-      read
+# The needed columns of some CSV lines (starting at line `first_line` of the
+# file), by the header's positions, as text: strata are typed once for the
+# whole source (type_csv_strata()), measurements by one rule
+# (measurement_from_text()), so both readers give the same values. Blank
+# lines are skipped, except inside a quoted field. Every record must have
+# the header's number of fields: a short or long record is an error naming
+# its line, never a row filled up or shifted. Also returns `row_name(i)`,
+# the line of the chunk's i-th record.
+parse_csv <- function(lines, first_line, header, positions, ctx, file) {
+  call <- ctx$call
+  if (!length(lines)) return(list(chunk = empty_chunk(ctx), row_name = NULL))
+  text <- paste(lines, collapse = "\n")
+  # Fields per line: NA on the lines of a record that spans lines but its
+  # last, 0 on a blank line.
+  fields <- utils::count.fields(textConnection(text), sep = ",", quote = "\"",
+                                comment.char = "", blank.lines.skip = FALSE)
+  ends <- which(!is.na(fields) & fields > 0L)
+  if (!length(ends)) return(list(chunk = empty_chunk(ctx), row_name = NULL))
+  starts <- record_starts(fields, ends)
+  wrong <- which(fields[ends] != length(header))
+  if (length(wrong)) {
+    k <- wrong[1L]
+    abort(sprintf("Line %s of %s has %d field%s where its header has %d; every record must have one field per column (a missing value is an empty field).%s",
+                  format_integer(first_line - 1 + starts[k]), file, fields[ends[k]],
+                  if (fields[ends[k]] == 1L) "" else "s", length(header),
+                  separator_hint(lines[starts[k]])), call)
+  }
+  # fread() and read.csv() undo a doubled quote inside a quoted field
+  # differently ("""east""" is "east" with its quotes to read.csv(), which
+  # defines the values): such chunks are read by read.csv().
+  use_fread <- identical(ctx$reader, "fread") &&
+    !grepl("[^,\n]\"\"|\"\"[^,\n]", text)
+  read <- tryCatch(withCallingHandlers({
+    if (use_fread) {
+      need_package("data.table", "Reading CSV files with fread", call)
+      data.table::fread(text = paste0(text, "\n"), sep = ",", quote = "\"",
+                        header = FALSE, select = positions,
+                        colClasses = list(character = positions),
+                        na.strings = "NA", strip.white = FALSE, fill = FALSE,
+                        blank.lines.skip = TRUE, data.table = FALSE,
+                        showProgress = FALSE)
     } else {
       classes <- rep("NULL", length(header))
-      classes[positions] <- NA
-      read <- utils::read.csv(text = lines, header = FALSE,
-                              colClasses = classes, na.strings = c("NA", ""),
-                              stringsAsFactors = FALSE, check.names = FALSE)
+      classes[positions] <- "character"
+      out <- utils::read.csv(text = text, header = FALSE, colClasses = classes,
+                             na.strings = "NA", strip.white = FALSE,
+                             fill = FALSE, blank.lines.skip = TRUE,
+                             stringsAsFactors = FALSE, check.names = FALSE,
+                             comment.char = "", quote = "\"")
       # read.csv() keeps the columns in file order
-      read[match(positions, sort(positions))]
+      out[match(positions, sort(positions))]
     }
-  }, error = function(e) {
-    abort(sprintf("the CSV lines could not be read: %s", conditionMessage(e)))
+  }, warning = function(w) stop(conditionMessage(w), call. = FALSE)),
+  error = function(e) {
+    abort(sprintf("Lines %s-%s of %s could not be read as CSV: %s",
+                  format_integer(first_line),
+                  format_integer(first_line - 1 + length(lines)), file,
+                  conditionMessage(e)), call)
   })
-  if (length(out) != length(positions)) {
-    abort(sprintf("the CSV lines have fewer columns than the header (%d)",
-                  length(header)))
+  if (nrow(read) != length(ends) || length(read) != length(positions)) {
+    abort(sprintf("Lines %s-%s of %s hold %d records, but the CSV reader returned %d rows of %d columns; the file may be malformed there.",
+                  format_integer(first_line),
+                  format_integer(first_line - 1 + length(lines)), file,
+                  length(ends), nrow(read), length(read)), call)
   }
-  names(out) <- ctx$columns
-  out
+  names(read) <- ctx$columns
+  # Blank fields are missing, quoted or not, as are "NA" fields.
+  for (j in seq_along(read)) {
+    values <- as.character(read[[j]])
+    values[values %in% c("", "NA")] <- NA_character_
+    read[[j]] <- values
+  }
+  row_name <- function(i) {
+    sprintf("line %s of %s", format_integer(first_line - 1 + starts[i]), file)
+  }
+  list(chunk = list2DF(as.list(read), nrow = nrow(read)), row_name = row_name)
+}
+
+# The first line of each record, from count.fields()'s fields per line and
+# the lines where records end: the first line after the previous record
+# that is not blank.
+record_starts <- function(fields, ends) {
+  if (!length(ends)) return(integer(0))
+  used <- which(is.na(fields) | fields > 0L)
+  previous_end <- c(0L, ends[-length(ends)])
+  used[findInterval(previous_end, used) + 1L]
+}
+
+# A hint where a line looks separated by semicolons or tabs rather than
+# commas.
+separator_hint <- function(line) {
+  if (!length(line) || is.na(line)) return("")
+  for (sep in c(";", "\t")) {
+    if (grepl(sep, line, fixed = TRUE)) {
+      return(sprintf(" The file seems to be separated by %s; tabulate_source() reads comma-separated files: read it with %s and pass the data frame, or write it with commas.",
+                     if (sep == ";") "semicolons" else "tabs",
+                     if (sep == ";") "utils::read.csv2()" else "utils::read.delim()"))
+    }
+  }
+  ""
 }
 
 # A chunk without rows: measurements as numbers, strata without a type.

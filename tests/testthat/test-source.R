@@ -125,12 +125,9 @@ test_that("CSV files, read by fread or by base R, give the whole table", {
     if (reader == "fread") skip_if_not_installed("data.table")
     withr_options <- options(myelorelief.csv_reader = reader)
     on.exit(options(withr_options), add = TRUE)
+    # Both readers type the columns as read.csv() types the whole file.
     read_whole <- function(path) {
-      if (reader == "fread") {
-        blank_to_na(data.table::fread(path, na.strings = c("NA", ""), data.table = FALSE))
-      } else {
-        utils::read.csv(path, na.strings = c("NA", ""))
-      }
+      blank_to_na(utils::read.csv(path, na.strings = c("NA", "")))
     }
     for (case in seq_len(n_cases(6))) {
       seed <- 1450 + case
@@ -168,12 +165,7 @@ test_that("CSV: quoted commas and line breaks, compressed files, a file of no ro
   utils::write.csv(data, path, row.names = FALSE)
   for (reader in c("fread", "base")) {
     old <- options(myelorelief.csv_reader = reader)
-    whole <- if (reader == "fread") {
-      whole_table(blank_to_na(data.table::fread(path, na.strings = c("NA", ""),
-                                                data.table = FALSE)), rules, "ward")
-    } else {
-      whole_table(utils::read.csv(path, na.strings = c("NA", "")), rules, "ward")
-    }
+    whole <- whole_table(utils::read.csv(path, na.strings = c("NA", "")), rules, "ward")
     for (chunk_rows in 1:7) {
       expect_identical(tabulate_source(path, rules, by = "ward", chunk_rows = chunk_rows),
                        whole, info = paste(reader, chunk_rows))
@@ -377,17 +369,42 @@ test_that("bad sources and arguments fail with errors that name them", {
   on.exit(unlink(empty), add = TRUE)
 })
 
-test_that("CSV columns that change type between chunks, and missing columns, are named", {
+test_that("CSV strata are typed once for the whole file, whatever the chunks hold", {
   data <- data.frame(pain_pre = c(8, 6, 5, 9), pain_post = c(2, 6, 1, 9),
                      ward = c("1", "2", "2b", "3"))
   rules <- list(pain = alleviation_rule(min_change = 2, range = c(0, 10)))
   path <- tempfile(fileext = ".csv")
   on.exit(unlink(path), add = TRUE)
   utils::write.csv(data, path, row.names = FALSE)
-  expect_error(tabulate_source(path, rules, by = "ward", chunk_rows = 2),
-               "Stratum column \"ward\" is integer in table 1 but character in table 2")
-  expect_identical(tabulate_source(path, rules, by = "ward", chunk_rows = 4),
-                   whole_table(utils::read.csv(path), rules, "ward"))
+  for (reader in c("fread", "base")) {
+    old <- options(myelorelief.csv_reader = reader)
+    for (chunk_rows in 1:4) {
+      expect_identical(tabulate_source(path, rules, by = "ward", chunk_rows = chunk_rows),
+                       whole_table(utils::read.csv(path), rules, "ward"),
+                       info = paste(reader, chunk_rows))
+    }
+    options(old)
+  }
+  # A chunk of only "F" is not logical while the next is text; "T", "F",
+  # "TRUE" are one logical column for both readers; "1" and "01" one number.
+  sex <- data.frame(pain_pre = 1:6 + 3, pain_post = c(1, 5, 2, 9, 4, 1),
+                    sex = c("F", "F", "F", "M", "F", "M"),
+                    flag = c("T", "F", "TRUE", "false", NA, "T"),
+                    site = c("1", "01", "2", "1.0", "2", "10"))
+  sex_path <- tempfile(fileext = ".csv")
+  on.exit(unlink(sex_path), add = TRUE)
+  utils::write.csv(sex, sex_path, row.names = FALSE)
+  for (by in c("sex", "flag", "site")) {
+    whole <- whole_table(utils::read.csv(sex_path, na.strings = c("NA", "")), rules, by)
+    for (reader in c("fread", "base")) {
+      old <- options(myelorelief.csv_reader = reader)
+      for (chunk_rows in c(1, 2, 3, 6)) {
+        expect_identical(tabulate_source(sex_path, rules, by = by, chunk_rows = chunk_rows),
+                         whole, info = paste(by, reader, chunk_rows))
+      }
+      options(old)
+    }
+  }
   expect_error(tabulate_source(path, rules, by = "wards"),
                "has no column \"wards\".*Did you mean \"ward\"")
   other <- tempfile(fileext = ".csv")
@@ -417,4 +434,79 @@ test_that("database sources: bad table, query and connection are named", {
 test_that("a missing optional package is named with how to install it", {
   expect_error(need_package("notAPackage14", "Reading X", NULL),
                "Reading X needs the notAPackage14 package: install.packages\\(\"notAPackage14\"\\)")
+})
+
+test_that("CSV: a blank line inside a quoted field is kept, blank lines between records skipped", {
+  rules <- list(pain = alleviation_rule(min_change = 2, range = c(0, 10)))
+  path <- tempfile(fileext = ".csv")
+  on.exit(unlink(path), add = TRUE)
+  writeLines(c("pain_pre,pain_post,ward", "8,2,\"north", "", "wing\"", "",
+               "6,6,south", "", "5,1,\"north", "", "wing\""), path)
+  whole <- whole_table(utils::read.csv(path), rules, "ward")
+  expect_setequal(as.character(whole$ward), c("north\n\nwing", "south", "(all)"))
+  for (reader in c("fread", "base")) {
+    old <- options(myelorelief.csv_reader = reader)
+    for (chunk_rows in 1:6) {
+      expect_identical(tabulate_source(path, rules, by = "ward", chunk_rows = chunk_rows),
+                       whole, info = paste(reader, chunk_rows))
+    }
+    options(old)
+  }
+})
+
+test_that("CSV: text in a measurement column is missing when blank, an error naming line and value otherwise", {
+  rules <- list(pain = alleviation_rule(min_change = 2, range = c(0, 10)))
+  path <- tempfile(fileext = ".csv")
+  on.exit(unlink(path), add = TRUE)
+  writeLines(c("pain_pre,pain_post,ward", "8,2,a", "6,,a", "5,\"\",b", "9,  ,b",
+               "7,NA,a", "4,\" 1 \",b"), path)
+  oracle <- data.frame(pain_pre = c(8, 6, 5, 9, 7, 4), pain_post = c(2, NA, NA, NA, NA, 1),
+                       ward = c("a", "a", "b", "b", "a", "b"))
+  whole <- whole_table(oracle, rules, "ward")
+  for (reader in c("fread", "base")) {
+    old <- options(myelorelief.csv_reader = reader)
+    for (chunk_rows in 1:6) {
+      expect_identical(tabulate_source(path, rules, by = "ward", chunk_rows = chunk_rows),
+                       whole, info = paste(reader, chunk_rows))
+    }
+    options(old)
+  }
+  bad <- tempfile(fileext = ".csv")
+  on.exit(unlink(bad), add = TRUE)
+  writeLines(c("pain_pre,pain_post,ward", "8,2,a", "6,x,a", "T,1,b"), bad)
+  for (reader in c("fread", "base")) {
+    old <- options(myelorelief.csv_reader = reader)
+    for (chunk_rows in c(1, 2, 10)) {
+      expect_error(tabulate_source(bad, rules, chunk_rows = chunk_rows),
+                   "Column \"pain_post\" holds \"x\", which is not a number, in line 3 of file",
+                   info = paste(reader, chunk_rows))
+    }
+    writeLines(c("pain_pre,pain_post,ward", "8,2,a", "6,,a", "T,1,b"), bad)
+    expect_error(tabulate_source(bad, rules, chunk_rows = 10),
+                 "\"pain_pre\" holds \"T\", which is not a number, in line 4", info = reader)
+    writeLines(c("pain_pre,pain_post,ward", "8,2,a", "6,x,a", "T,1,b"), bad)
+    options(old)
+  }
+})
+
+test_that("CSV: a record with too few or too many fields, or a semicolon file, is named by its line", {
+  rules <- list(pain = alleviation_rule(min_change = 2, range = c(0, 10)))
+  short <- tempfile(fileext = ".csv")
+  semicolon <- tempfile(fileext = ".csv")
+  on.exit(unlink(c(short, semicolon)), add = TRUE)
+  writeLines(c("pain_pre,pain_post,ward", "8,2,a", "\"6\n\",1", "5,1,b,c"), short)
+  writeLines(c("pain_pre;pain_post;ward", "8;2;a"), semicolon)
+  for (reader in c("fread", "base")) {
+    old <- options(myelorelief.csv_reader = reader)
+    for (chunk_rows in c(1, 10)) {
+      expect_error(tabulate_source(short, rules, by = "ward", chunk_rows = chunk_rows),
+                   "Line 3 of file .* has 2 fields where its header has 3",
+                   info = paste(reader, chunk_rows))
+    }
+    options(old)
+  }
+  writeLines(c("pain_pre,pain_post,ward", "8,2,a", "5,1,b,c"), short)
+  expect_error(tabulate_source(short, rules), "Line 3 of file .* has 4 fields where its header has 3")
+  expect_error(tabulate_source(semicolon, rules),
+               "one column, \"pain_pre;pain_post;ward\".*separated by semicolons.*read.csv2")
 })

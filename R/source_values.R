@@ -1,0 +1,88 @@
+# Values as every source of tabulate_source() reads them, whatever reader
+# or database delivers them: one rule for measurements that arrive as text,
+# and one typing of CSV strata for the whole source.
+
+# A measurement that arrives as text (a CSV field, a text value in a
+# numeric column of a dynamically typed database, a character column of a
+# data frame) is missing when it is empty, all blank or "NA", a number when
+# it reads as one (as.numeric(), the parser of read.csv()), and otherwise
+# an error naming the column, the row and the value: a blank is never a 0
+# and a typo never a missing value. Returns the numbers and the positions
+# of text that is not one.
+measurement_from_text <- function(text) {
+  text <- as.character(text)
+  value <- rep(NA_real_, length(text))
+  given <- which(!is.na(text))
+  if (!length(given)) return(list(value = value, bad = integer(0)))
+  trimmed <- trimws(text[given], whitespace = "[ \t\r\n\f\v]")
+  filled <- nzchar(trimmed) & trimmed != "NA"
+  given <- given[filled]
+  parsed <- suppressWarnings(as.numeric(trimmed[filled]))
+  bad <- is.na(parsed) & !is.nan(parsed)
+  value[given] <- parsed
+  list(value = value, bad = given[bad])
+}
+
+quote_value <- function(x) {
+  x <- encodeString(x, quote = "\"")
+  if (nchar(x) > 60L) paste0(substr(x, 1L, 57L), "...\"") else x
+}
+
+# The measurement columns of a chunk made numbers: text by the rule above,
+# factors by their labels (read.csv(stringsAsFactors = TRUE) makes them).
+# Other columns are left to classify_cohort(), which checks them. Text that
+# is not a number is an error naming the first such row of the chunk;
+# `row_name(i)` says where row i of the chunk is in the source.
+numeric_measurements <- function(chunk, ctx, row_name) {
+  first_bad <- NULL
+  for (column in unique(c(ctx$pre, ctx$post))) {
+    values <- chunk[[column]]
+    if (is.character(values) || is.factor(values)) {
+      read <- measurement_from_text(values)
+      if (length(read$bad) &&
+          (is.null(first_bad) || read$bad[1L] < first_bad$bad[1L])) {
+        first_bad <- c(read, list(column = column, text = as.character(values)))
+      }
+      chunk[[column]] <- read$value
+    }
+  }
+  if (!is.null(first_bad)) {
+    row <- first_bad$bad[1L]
+    more <- length(first_bad$bad) - 1L
+    abort(sprintf("Column \"%s\" holds %s, which is not a number, in %s%s. A measurement must be a number, or empty or NA where it is missing; correct the value or make it empty.",
+                  first_bad$column, quote_value(first_bad$text[row]), row_name(row),
+                  if (more > 0L) sprintf(" (and %d more such value%s in the column)", more,
+                                         if (more == 1L) "" else "s") else ""),
+          ctx$call)
+  }
+  chunk
+}
+
+# Strata of CSV files are read as text, chunk by chunk, and typed once for
+# the whole source as read.csv() types a whole column (type.convert() of
+# all its values: logical, integer, double or text): a chunk holding only
+# "F" is not logical while the next is text, and both readers agree. Text
+# that becomes one value ("1" and "01") is then one stratum.
+type_csv_strata <- function(table, ctx) {
+  by <- ctx$by
+  if (!length(by)) return(table)
+  by_levels <- attr(table, "by_levels")
+  by_kinds <- attr(table, "by_kinds")
+  changed <- FALSE
+  for (column in by) {
+    values <- by_levels[[column]]
+    if (!is.character(values) && length(values)) next
+    typed <- utils::type.convert(values, as.is = TRUE, na.strings = c("NA", ""),
+                                 numerals = "allow.loss")
+    if (is.character(typed) && length(values)) next
+    by_levels[[column]] <- typed
+    by_kinds[[column]] <- stratum_kind(typed)
+    changed <- TRUE
+  }
+  if (!changed) return(table)
+  attr(table, "by_levels") <- by_levels
+  attr(table, "by_kinds") <- by_kinds
+  # combine_tables() of the one table merges equal values and sorts them
+  # as tabulate_cohort() sorts a column of that type.
+  in_source("the source", ctx$call, combine_tables(list(table)))
+}
