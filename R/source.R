@@ -155,6 +155,7 @@ tabulate_source <- function(source, rules = study_rules(), by = NULL, ...,
   tables <- c(plan$first(progress),
               run_pieces(plan$pieces, plan$ctx, progress))
   tables <- tables[!vapply(tables, is.null, logical(1))]
+  if (!is.null(plan$verify)) tables <- plan$verify(tables)
   total <- total_table(tables, plan$ctx, "the pieces of `source`")
   if (is.null(plan$finish)) total else plan$finish(total)
 }
@@ -250,7 +251,9 @@ tabulate_chunk <- function(chunk, ctx, where, row_name = NULL) {
   if (is.null(row_name)) {
     row_name <- function(i) sprintf("row %s of %s", format_integer(i), where)
   }
-  chunk <- numeric_measurements(take_columns(chunk, ctx$columns), ctx, row_name)
+  chunk <- numeric_measurements(
+    take_columns(chunk, c(ctx$columns, unlist(ctx$text_parts, use.names = FALSE))),
+    ctx, row_name)
   in_source(where, ctx$call, {
     cohort <- classify_cohort(chunk, ctx$rules, pre = ctx$pre,
                               post = ctx$post)

@@ -37,14 +37,28 @@ numeric_measurements <- function(chunk, ctx, row_name) {
   first_bad <- NULL
   for (column in unique(c(ctx$pre, ctx$post))) {
     values <- chunk[[column]]
+    # A database column's text part (see source_select()): text where the
+    # database holds text in a numeric column, NA elsewhere.
+    part <- ctx$text_parts[[column]]
+    text <- if (!is.null(part)) chunk[[part]]
+    if (!is.null(part)) chunk[[part]] <- NULL
     if (is.character(values) || is.factor(values)) {
-      read <- measurement_from_text(values)
-      if (length(read$bad) &&
-          (is.null(first_bad) || read$bad[1L] < first_bad$bad[1L])) {
-        first_bad <- c(read, list(column = column, text = as.character(values)))
-      }
-      chunk[[column]] <- read$value
+      text <- as.character(values)
+      values <- rep(NA_real_, length(text))
     }
+    if (is.null(text) || !any(!is.na(text))) {
+      chunk[[column]] <- values
+      next
+    }
+    read <- measurement_from_text(text)
+    if (length(read$bad) &&
+        (is.null(first_bad) || read$bad[1L] < first_bad$bad[1L])) {
+      first_bad <- c(read, list(column = column, text = text))
+    }
+    values <- as.double(values)
+    has_text <- !is.na(text)
+    values[has_text] <- read$value[has_text]
+    chunk[[column]] <- values
   }
   if (!is.null(first_bad)) {
     row <- first_bad$bad[1L]

@@ -82,14 +82,13 @@ start_postgres <- function() {
   list(connect = connect, stop = stop_server, port = port)
 }
 
-# The cluster for a test file: skips with the reason where there is none;
-# stopped when `env` (the test file's frame) ends.
+# A cluster for a test: skips with the reason where there is none; stopped
+# when `env` (the test's frame) ends.
 local_postgres <- function(env = parent.frame()) {
   testthat::skip_on_cran()
   testthat::skip_if(nzchar(Sys.getenv("MYELORELIEF_MEMCHECK")), "a database server under a memory checker")
   server <- start_postgres()
   if (is.character(server)) testthat::skip(paste("no PostgreSQL:", server))
-  withr_defer <- function(expr, envir) do.call(on.exit, list(substitute(expr), add = TRUE), envir = envir)
-  reg.finalizer(environment(server$stop), function(e) server$stop(), onexit = TRUE)
+  withr::defer(server$stop(), envir = env)
   server
 }

@@ -2,49 +2,6 @@
 # data loaded at once (tabulate_cohort() on it, and the plain-R oracle of
 # helper-tabulate-oracle.R), under any chunking and any future plan.
 
-# A random registry with strata of several types, NA, an empty factor level.
-random_registry <- function(n, n_symptoms = 2) {
-  made <- random_cohort(n, n_symptoms)
-  data <- made$data
-  data$dose <- sample(c(2.5, 5, 10, NA), n, replace = TRUE)
-  data$day <- as.Date("2020-01-01") + sample(0:3, n, replace = TRUE)
-  data$flag <- sample(c(TRUE, FALSE, NA), n, replace = TRUE)
-  list(data = data, rules = attr(made$cohort, "rules"))
-}
-
-whole_table <- function(data, rules, by, ...) {
-  tabulate_cohort(classify_cohort(data, rules), by = by, ...)
-}
-
-# Random row chunks of `data`, some of them empty.
-random_chunks <- function(data, k) {
-  chunk <- sample(rep_len(seq_len(k), nrow(data)))
-  lapply(seq_len(k + 1L), function(j) data[chunk == j, , drop = FALSE])
-}
-
-# What ?tabulate_source says blank fields are: missing, quoted or not.
-blank_to_na <- function(data) {
-  for (j in seq_along(data)) {
-    if (is.character(data[[j]])) data[[j]][data[[j]] %in% ""] <- NA
-  }
-  data
-}
-
-local_sqlite <- function(data, name = "registry", file = TRUE, env = parent.frame()) {
-  skip_if_not_installed("DBI")
-  skip_if_not_installed("RSQLite")
-  path <- if (file) tempfile(fileext = ".sqlite") else ":memory:"
-  con <- DBI::dbConnect(RSQLite::SQLite(), path)
-  withr_defer <- function() {
-    DBI::dbDisconnect(con)
-    if (file) unlink(path)
-  }
-  do.call(on.exit, list(substitute(withr_defer()), add = TRUE), envir = env)
-  assign("withr_defer", withr_defer, envir = env)
-  DBI::dbWriteTable(con, name, data)
-  con
-}
-
 test_that("a list of data frames gives the whole table, for any chunking", {
   for (case in seq_len(n_cases(15))) {
     seed <- 1400 + case
@@ -251,6 +208,7 @@ test_that("only the needed columns are selected", {
           add = TRUE)
   tabulate_source(con, made$rules, by = "site", table = "registry")
   selects <- grep("^SELECT .* FROM `registry`$", log$seen, value = TRUE)
+  selects <- selects[!grepl("COUNT(*)", selects, fixed = TRUE)]
   expect_length(selects, 1L)
   expect_false(grepl("secret|\\*", selects))
   expect_true(grepl("`site`", selects))
@@ -419,7 +377,7 @@ test_that("database sources: bad table, query and connection are named", {
   expect_error(tabulate_source(con, table = "registry", query = "SELECT 1"),
                "give exactly one of `table`")
   expect_error(tabulate_source(con, table = "registri"),
-               "`table` names a table not found.*Did you mean \"registry\"")
+               "`table` names a table the connection cannot read: \"registri\".*no such table.*Did you mean \"registry\"")
   expect_error(tabulate_source(con, table = 1), "`table` must be a single table name")
   expect_error(tabulate_source(con, query = c("a", "b")), "`query` must be a single SQL query")
   expect_error(tabulate_source(con, query = "SELECT * FROM nowhere"),
