@@ -8,37 +8,54 @@
 #'
 #' @section Sources:
 #' * **A DBI connection** (any backend: SQLite, PostgreSQL, DuckDB, ...)
-#'   with `table`, a table name (a string or [DBI::Id()]), or `query`, an
-#'   SQL query. Only the columns needed (the measurements of `rules` and the
-#'   `by` columns) are selected: `SELECT <columns> FROM <table>`, or
-#'   `SELECT <columns> FROM (<query>)`. Rows are fetched `chunk_rows` at a
-#'   time. A table of an SQLite database file is read in ranges of
-#'   `chunk_rows` rowids, each range a piece that a parallel worker reads
-#'   through a read-only connection of its own; other tables and queries
-#'   are streamed through the given connection, in this process. The data
-#'   must not change during the run.
+#'   with `table`, a table name (a string or [DBI::Id()], a schema too), or
+#'   `query`, one SQL statement (a trailing `;` or `-- comment` is fine;
+#'   two statements are refused). The source is read as this connection
+#'   sees it: its TEMP tables (also one that shadows a table of the same
+#'   name), attached schemas, and rows written in its open transaction.
+#'   Only the needed columns are selected (the measurements of `rules` and
+#'   the `by` columns), and rows are fetched `chunk_rows` at a time through
+#'   the connection, in this process. Only one case is read in parallel:
+#'   under a parallel [future::plan()], a table in the main schema of an
+#'   SQLite database file, with no TEMP table of its name and no open
+#'   transaction on the connection, is read in ranges of `chunk_rows`
+#'   rowids by workers that open the file read-only, once a new connection
+#'   counts the same rows as yours; the rows read are checked against that
+#'   count. The data must not change during the run.
 #' * **CSV files**, a character vector of paths: comma-separated with a
 #'   header line (as [utils::write.csv()] and `data.table::fwrite()` write
 #'   them; gzip, bzip2 and xz compressed files are read too). Each file is
-#'   read `chunk_rows` records at a time, columns by name, and parsed with
+#'   read `chunk_rows` records at a time, columns by name, with
 #'   `data.table::fread()` when data.table is installed, [utils::read.csv()]
-#'   otherwise. Blank fields, quoted or not, and `NA` are missing values
-#'   for both readers: the result is identical to tabulating
-#'   `read.csv(file, na.strings = c("NA", ""))`, or
-#'   `fread(file, na.strings = c("NA", ""))` with its empty strings made
-#'   `NA`, whichever reader is used (the two differ on some quoting, such
-#'   as doubled quotes inside a field). Each file is a piece.
-#'   Column types are found chunk by chunk, as a reader finds them for the
-#'   whole file; a `by` column read as numbers in one chunk and as text in
-#'   another is an error that names it.
+#'   otherwise; both give the same result, identical to tabulating
+#'   `read.csv(file, na.strings = c("NA", ""))` of the whole source. Column
+#'   types are decided once for the whole source: a `by` column is typed as
+#'   `read.csv()` types a whole column (logical, integer, double or text,
+#'   from all its values, so a chunk holding only `"F"` is not read as
+#'   logical beside a chunk of text, and `"1"` and `"01"` are one stratum).
+#'   Blank lines between records are skipped, blank lines inside a quoted
+#'   field kept; a record with more or fewer fields than the header is an
+#'   error naming its line. Each file is a piece.
 #' * **A list of data frames** (or one data frame): each element is a piece,
 #'   tabulated `chunk_rows` rows at a time.
 #' * **A function** called with no arguments that returns the next chunk, a
 #'   data frame, or `NULL` when there is no more. It is called in this
 #'   process, one chunk after another.
 #'
+#' @section Values:
+#' One rule for every source: a measurement that arrives as text (a CSV
+#' field, text in a numeric column of an SQLite table, a text column of a
+#' database or of a data frame) is missing when it is empty, all blank or
+#' `"NA"`, a number when it reads as one ([as.numeric()]), and otherwise an
+#' error that names the column, the row (line of a CSV file, rowid of an
+#' SQLite table, row of a query's result or of a data frame) and the value:
+#' a blank is never 0 and a typo never a missing value, whatever
+#' `chunk_rows` and whichever reader. A database driver's warning while
+#' fetching (RSQLite's "coercing other values" of a column of mixed types)
+#' is an error too: such rows would not arrive as the database holds them.
+#'
 #' @section Parallel pieces:
-#' Pieces (files, elements of a list, rowid ranges of an SQLite table) are
+#' Pieces (files, elements of a list, rowid ranges of an SQLite file) are
 #' tabulated through `future.apply::future_lapply()` under the plan the user
 #' set with `future::plan()`: in this process under the default
 #' `plan(sequential)`, on local worker processes under
@@ -54,8 +71,8 @@
 #' Progress is reported through the progressr package, when installed, and
 #' is silent unless asked for, as progressr's conventions say: wrap the call
 #' in `progressr::with_progress()` or set `progressr::handlers(global =
-#' TRUE)`. Steps are rows (lists, SQLite tables) or bytes (files); a stream
-#' of unknown length reports the rows read so far.
+#' TRUE)`. Steps are rows (lists, database tables, counted first) or bytes
+#' (files); a query or function source reports the rows read so far.
 #'
 #' @inheritParams tabulate_cohort
 #' @param source A DBI connection (with `table` or `query`), a character
