@@ -53,6 +53,8 @@
 #' `chunk_rows` and whichever reader. A database driver's warning while
 #' fetching (RSQLite's "coercing other values" of a column of mixed types)
 #' is an error too: such rows would not arrive as the database holds them.
+#' A text stratum that is empty or `"NA"` is missing in every source, as in
+#' a CSV file.
 #'
 #' @section Parallel pieces:
 #' Pieces (files, elements of a list, rowid ranges of an SQLite file) are
@@ -271,6 +273,7 @@ tabulate_chunk <- function(chunk, ctx, where, row_name = NULL) {
   chunk <- numeric_measurements(
     take_columns(chunk, c(ctx$columns, unlist(ctx$text_parts, use.names = FALSE))),
     ctx, row_name)
+  chunk <- missing_text_strata(chunk, ctx$by)
   in_source(where, ctx$call, {
     cohort <- classify_cohort(chunk, ctx$rules, pre = ctx$pre,
                               post = ctx$post)

@@ -72,6 +72,22 @@ numeric_measurements <- function(chunk, ctx, row_name) {
   chunk
 }
 
+# An empty or "NA" text stratum is missing in every source, as in a CSV
+# file read with na.strings = c("NA", "").
+missing_text_strata <- function(chunk, by) {
+  for (column in by) {
+    values <- chunk[[column]]
+    if (is.character(values) && !is.object(values)) {
+      blank <- which(values %in% c("", "NA"))
+      if (length(blank)) {
+        values[blank] <- NA_character_
+        chunk[[column]] <- values
+      }
+    }
+  }
+  chunk
+}
+
 # Strata of CSV files are read as text, chunk by chunk, and typed once for
 # the whole source as read.csv() types a whole column (type.convert() of
 # all its values: logical, integer, double or text): a chunk holding only
