@@ -135,7 +135,7 @@ csv_table <- function(piece, ctx, progress) {
 parse_csv <- function(lines, first_line, header, positions, ctx, file) {
   call <- ctx$call
   if (!length(lines)) return(list(chunk = empty_chunk(ctx), row_name = NULL))
-  text <- paste(lines, collapse = "\n")
+  text <- paste(c(lines, ""), collapse = "\n")
   # Fields per line: NA on the lines of a record that spans lines but its
   # last, 0 on a blank line.
   fields <- utils::count.fields(textConnection(text), sep = ",", quote = "\"",
@@ -155,11 +155,12 @@ parse_csv <- function(lines, first_line, header, positions, ctx, file) {
   # differently ("""east""" is "east" with its quotes to read.csv(), which
   # defines the values): such chunks are read by read.csv().
   use_fread <- identical(ctx$reader, "fread") &&
-    !grepl("[^,\n]\"\"|\"\"[^,\n]", text)
+    !(grepl("\"\"", text, fixed = TRUE) &&
+        grepl("[^,\n]\"\"|\"\"[^,\n]", text))
   read <- tryCatch(withCallingHandlers({
     if (use_fread) {
       need_package("data.table", "Reading CSV files with fread", call)
-      data.table::fread(text = paste0(text, "\n"), sep = ",", quote = "\"",
+      data.table::fread(text = text, sep = ",", quote = "\"",
                         header = FALSE, select = positions,
                         colClasses = list(character = positions),
                         na.strings = "NA", strip.white = FALSE, fill = FALSE,
@@ -190,12 +191,9 @@ parse_csv <- function(lines, first_line, header, positions, ctx, file) {
                   length(ends), nrow(read), length(read)), call)
   }
   names(read) <- ctx$columns
-  # Blank fields are missing, quoted or not, as are "NA" fields.
-  for (j in seq_along(read)) {
-    values <- as.character(read[[j]])
-    values[values %in% c("", "NA")] <- NA_character_
-    read[[j]] <- values
-  }
+  # Blank strata are missing, quoted or not, as are "NA" fields
+  # (missing_text_strata()); measurements are read by their own rule.
+  read <- missing_text_strata(read, ctx$by)
   row_name <- function(i) {
     sprintf("line %s of %s", format_integer(first_line - 1 + starts[i]), file)
   }

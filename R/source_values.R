@@ -11,16 +11,16 @@
 # of text that is not one.
 measurement_from_text <- function(text) {
   text <- as.character(text)
-  value <- rep(NA_real_, length(text))
-  given <- which(!is.na(text))
-  if (!length(given)) return(list(value = value, bad = integer(0)))
-  trimmed <- trimws(text[given], whitespace = "[ \t\r\n\f\v]")
-  filled <- nzchar(trimmed) & trimmed != "NA"
-  given <- given[filled]
-  parsed <- suppressWarnings(as.numeric(trimmed[filled]))
-  bad <- is.na(parsed) & !is.nan(parsed)
-  value[given] <- parsed
-  list(value = value, bad = given[bad])
+  # as.numeric() skips blanks around a number; what it cannot read is
+  # missing if blank or "NA", else bad (checked only where it failed).
+  value <- suppressWarnings(as.numeric(text))
+  failed <- which(is.na(value))
+  failed <- failed[!is.na(text[failed]) & !is.nan(value[failed])]
+  if (length(failed)) {
+    missing <- grepl("^[[:space:]]*(NA)?[[:space:]]*$", text[failed])
+    failed <- failed[!missing]
+  }
+  list(value = value, bad = failed)
 }
 
 quote_value <- function(x) {
@@ -78,7 +78,7 @@ missing_text_strata <- function(chunk, by) {
   for (column in by) {
     values <- chunk[[column]]
     if (is.character(values) && !is.object(values)) {
-      blank <- which(values %in% c("", "NA"))
+      blank <- which(!nzchar(values) | values == "NA")
       if (length(blank)) {
         values[blank] <- NA_character_
         chunk[[column]] <- values
