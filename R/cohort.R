@@ -30,6 +30,9 @@
 #' @param id Optional name of an identifier column of `data`. It comes first
 #'   in the result and is what [tabulate_cohort()] and [compare_alleviated()]
 #'   check to prove that a `data` given to them is in the cohort's order.
+#'   Its values must be present (not `NA` or blank) and unique, one row per
+#'   patient; otherwise the error names the first missing or duplicated
+#'   value and its rows.
 #' @return A data frame of class `myelo_cohort`, one row per row of `data`
 #'   with its row names: the `id` column (if given), every other column of
 #'   `data` that is not a measurement (hospital, age, ...; R shares them, so

@@ -168,9 +168,9 @@ check_conf_level <- function(x, call = sys.call(-1L)) {
   invisible(x)
 }
 
-# The `id` column of a data frame of patients (NULL or one existing column)
-# and unique column names; shared by classify_cohort() and
-# classify_visits().
+# The `id` column of a data frame of patients (NULL, or one existing column
+# whose values are present and unique: one row per patient) and unique
+# column names; shared by classify_cohort() and classify_visits().
 check_id_and_names <- function(data, id, call) {
   if (!is.null(id)) {
     if (!is.character(id) || length(id) != 1L || is.na(id)) {
@@ -178,10 +178,61 @@ check_id_and_names <- function(data, id, call) {
                     describe_value(id)), call)
     }
     check_columns_exist(names(data), id, "id", call = call)
+    check_ids(data[[id]], sprintf("`id` column \"%s\"", id), call)
   }
   if (anyDuplicated(names(data))) {
     abort(sprintf("`data` has more than one column named \"%s\"; names must be unique.",
                   names(data)[anyDuplicated(names(data))]), call)
   }
   invisible(data)
+}
+
+# Patient ids: one atomic value per row, none missing (NA, NaN or the blank
+# "" that a CSV's empty cell reads as) and, with `unique`, none twice. A
+# duplicate is named with the rows that hold it, so that the user can find
+# them; `what` names the column in the messages ("`id` column \"id\"",
+# "`long$id`").
+check_ids <- function(ids, what, call, unique = TRUE,
+                      duplicate = "has the value %s more than once (%s); ids must be unique: one row per patient.") {
+  if (!is.atomic(ids) || !is.null(dim(ids))) {
+    abort(sprintf("%s must hold one value per row (an atomic vector), not %s.",
+                  what, describe_value(ids)), call)
+  }
+  if (anyNA(ids)) {
+    abort(sprintf("%s is missing (NA) at row %d; every row needs an id.", what,
+                  which(is.na(ids))[1L]), call)
+  }
+  blank <- if (is.character(ids)) {
+    !nzchar(ids)
+  } else if (is.factor(ids) && any(levels(ids) == "")) {
+    unclass(ids) %in% which(levels(ids) == "")
+  }
+  if (any(blank)) {
+    abort(sprintf("%s is blank (\"\") at row %d; every row needs an id.", what,
+                  which(blank)[1L]), call)
+  }
+  if (unique) {
+    first <- anyDuplicated(ids)
+    if (first) {
+      abort(sprintf(paste(what, duplicate), format_id(ids[first]),
+                    format_rows(which(ids == ids[first]))), call)
+    }
+  }
+  invisible(ids)
+}
+
+# An id as a message shows it: text in quotes, numbers and dates as printed.
+format_id <- function(value) {
+  if (is.character(value) || is.factor(value)) {
+    sprintf("\"%s\"", as.character(value))
+  } else {
+    format(value)
+  }
+}
+
+# "row 3", "rows 1, 3, 5", "rows 1, 2, 3, 4, 5, ... 12 rows"
+format_rows <- function(rows) {
+  if (length(rows) == 1L) return(sprintf("row %d", rows))
+  sprintf("rows %s%s", paste(utils::head(rows, 5L), collapse = ", "),
+          if (length(rows) > 5L) sprintf(", ... %s rows", format_integer(length(rows))) else "")
 }

@@ -26,7 +26,10 @@
 #' @param baseline The suffix of the baseline columns.
 #' @param id Optional name of an identifier column of `data`. Without it,
 #'   the result has a column `patient` holding each patient's row number in
-#'   `data`.
+#'   `data`. Its values must be present (not `NA` or blank) and unique, one
+#'   row per patient, since [durability()] follows each patient by it;
+#'   otherwise the error names the first missing or duplicated value and its
+#'   rows.
 #' @return A data frame of class `c("myelo_visits", "myelo_cohort")`, with
 #'   `nrow(data) * length(visits)` rows, visit by visit (every patient at the
 #'   first visit, then every patient at the second, ...): the `id` column (or

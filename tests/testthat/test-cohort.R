@@ -143,3 +143,61 @@ test_that("the patient class follows its rule on random cohorts, and feeds the a
                      c(names(rules), if (k > 1) "any"), info = info)
   }
 })
+
+test_that("ids must be unique and present: the first duplicate is named with its rows", {
+  rules <- study_rules()["lbp"]
+  d <- data.frame(id = c("a", "b", "a", "c", "a"), lbp_pre = c(8, 8, 8, 6, 5),
+                  lbp_post = c(2, 8, 8, 6, 5))
+  expect_error(classify_cohort(d, rules, id = "id"),
+               "`id` column \"id\" has the value \"a\" more than once \\(rows 1, 3, 5\\)",
+               class = "myelorelief_error")
+  # numbers, factors and dates are ids too
+  n <- transform(d, id = c(7, 1, 7, 2, 3))
+  expect_error(classify_cohort(n, rules, id = "id"), "has the value 7 more than once \\(rows 1, 3\\)")
+  f <- transform(d, id = factor(c("x", "y", "z", "y", "w")))
+  expect_error(classify_cohort(f, rules, id = "id"), "has the value \"y\" more than once \\(rows 2, 4\\)")
+  # missing ids, NA and blank, are refused with their row
+  m <- transform(d, id = c("a", "b", NA, "c", "d"))
+  expect_error(classify_cohort(m, rules, id = "id"),
+               "`id` column \"id\" is missing \\(NA\\) at row 3",
+               class = "myelorelief_error")
+  b <- transform(d, id = c("a", "b", "c", "", "d"))
+  expect_error(classify_cohort(b, rules, id = "id"), "is blank \\(\"\"\\) at row 4")
+  nan <- transform(d, id = c(1, 2, 3, 4, NaN))
+  expect_error(classify_cohort(nan, rules, id = "id"), "is missing \\(NA\\) at row 5")
+  # many duplicates: the first few rows and how many there are
+  many <- data.frame(id = rep("p", 12), lbp_pre = 5, lbp_post = 5)
+  expect_error(classify_cohort(many, rules, id = "id"),
+               "more than once \\(rows 1, 2, 3, 4, 5, ... 12 rows\\)")
+  # a list column is not an id
+  l <- d
+  l$id <- as.list(1:5)
+  expect_error(classify_cohort(l, rules, id = "id"), "`id` column \"id\" must hold one value per row")
+  # without `id` nothing is checked; unique ids pass
+  expect_s3_class(classify_cohort(d, rules), "myelo_cohort")
+  expect_s3_class(classify_cohort(transform(d, id = letters[1:5]), rules, id = "id"),
+                  "myelo_cohort")
+})
+
+test_that("unique ids pass whatever their type, on random cohorts", {
+  set.seed(4104)
+  for (k in 1:20) {
+    n <- sample(0:300, 1)
+    ids <- sample.int(5 * n + 5, n)
+    d <- data.frame(lbp_pre = sample(0:10, n, TRUE), lbp_post = sample(0:10, n, TRUE))
+    for (as_type in list(identity, as.character, as.double, factor)) {
+      d$id <- as_type(ids)
+      cohort <- classify_cohort(d, study_rules()["lbp"], id = "id")
+      expect_identical(cohort$id, d$id, info = paste("case", k, "n", n))
+    }
+    if (n > 1) {
+      dup <- sample(n, 2)
+      d$id <- ids
+      d$id[max(dup)] <- ids[min(dup)]
+      expect_error(classify_cohort(d, study_rules()["lbp"], id = "id"),
+                   sprintf("has the value %d more than once \\(rows %d, %d\\)",
+                           ids[min(dup)], min(dup), max(dup)),
+                   info = paste("case", k, "n", n))
+    }
+  }
+})

@@ -139,3 +139,20 @@ test_that("a table of visits counts patient-visits, and says so", {
   expect_false(grepl("patient-visit", capture.output(print(
     tabulate_cohort(classify_cohort(myelography))))[1L]))
 })
+
+test_that("ids must be unique and present: no patient's visits paired with another's", {
+  wide <- data.frame(id = c("a", "b", "a"), lbp_pre = c(8, 6, 8),
+                     lbp_day1 = c(2, 6, 8), lbp_week1 = c(8, 6, 2))
+  rules <- study_rules()["lbp"]
+  expect_error(classify_visits(wide, rules, visits = c("day1", "week1"), id = "id"),
+               "`id` column \"id\" has the value \"a\" more than once \\(rows 1, 3\\)",
+               class = "myelorelief_error")
+  wide$id[3] <- NA
+  expect_error(classify_visits(wide, rules, visits = c("day1", "week1"), id = "id"),
+               "`id` column \"id\" is missing \\(NA\\) at row 3",
+               class = "myelorelief_error")
+  wide$id[3] <- "c"
+  v <- classify_visits(wide, rules, visits = c("day1", "week1"), id = "id")
+  expect_match(capture.output(print(v))[1L], "3 patients")
+  expect_identical(nrow(durability(v)), 3L)
+})
