@@ -236,3 +236,45 @@ format_rows <- function(rows) {
   sprintf("rows %s%s", paste(utils::head(rows, 5L), collapse = ", "),
           if (length(rows) > 5L) sprintf(", ... %s rows", format_integer(length(rows))) else "")
 }
+
+# The columns each symptom reads, as a list named by symptom of character
+# vectors named by role ("baseline (`pre`)", "follow-up (`post`)", "visit
+# \"day1\""), the baseline first. A column read in two roles of one symptom
+# is refused (a baseline that is also the follow-up leaves every patient
+# unchanged), and so is a column shared by two symptoms unless they read
+# exactly the same columns in the same roles: that is two rules for one
+# measure (a sensitivity analysis); any other sharing is a slip in a mapping.
+check_column_roles <- function(columns, call,
+                               fix = "check the mapping of the columns to symptoms") {
+  symptoms <- names(columns)
+  for (s in symptoms) {
+    used <- columns[[s]]
+    twice <- anyDuplicated(used)
+    if (twice) {
+      roles <- names(used)[used == used[twice]]
+      abort(sprintf("Symptom \"%s\" reads the column \"%s\" as its %s and as its %s: a column can hold only one time point.%s",
+                    s, used[twice], roles[1L], roles[2L],
+                    if (twice == 2L && length(used) == 2L) " Every patient would be unchanged." else ""),
+            call)
+    }
+  }
+  signature <- vapply(columns, function(used) {
+    paste(names(used), used, sep = "\r", collapse = "\n")
+  }, character(1))
+  column <- unlist(columns, use.names = FALSE)
+  owner <- rep(seq_along(columns), lengths(columns))
+  role <- unlist(lapply(columns, names), use.names = FALSE)
+  shared <- unique(column[duplicated(column)])
+  for (col in shared) {
+    at <- which(column == col)
+    differs <- at[signature[owner[at]] != signature[owner[at[1L]]]]
+    if (length(differs)) {
+      first <- at[1L]
+      other <- differs[1L]
+      abort(sprintf("The column \"%s\" is the %s of \"%s\" and the %s of \"%s\": two symptoms can share columns only when they read the same baseline and follow-up (two rules for one measure); %s.",
+                    col, role[first], symptoms[owner[first]], role[other],
+                    symptoms[owner[other]], fix), call)
+    }
+  }
+  invisible(columns)
+}

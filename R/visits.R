@@ -91,6 +91,12 @@ classify_visits <- function(data, rules = study_rules(), visits,
   check_columns_exist(names(data), pre_columns, "baseline", call = call)
   check_columns_exist(names(data), as.vector(t(visit_columns)), "visits",
                       call = call)
+  # symptom and visit names can make one column name twice ("a" at visit
+  # "b_x" and "a_b" at visit "x" both read "a_b_x")
+  check_column_roles(lapply(stats::setNames(seq_along(symptoms), symptoms), function(k) {
+    stats::setNames(c(pre_columns[k], visit_columns[k, ]),
+                    c("baseline", sprintf("visit \"%s\"", visits)))
+  }), call, fix = "rename a symptom in `rules` or a visit (and its columns)")
   measured <- c(pre_columns, as.vector(visit_columns))
   if (!is.null(id) && id %in% measured) {
     abort(sprintf("`id` must not be a measurement column: \"%s\" is read as a symptom's values.",

@@ -201,3 +201,34 @@ test_that("unique ids pass whatever their type, on random cohorts", {
     }
   }
 })
+
+test_that("a column read as both baseline and follow-up, or by two symptoms in different roles, is refused", {
+  d <- data.frame(x = c(8, 4), y = c(2, 4), z = c(5, 5), w = c(1, 1))
+  rules <- study_rules()[c("lbp", "leg_pain")]
+  expect_error(classify_cohort(d, study_rules()["lbp"], pre = c(lbp = "x"), post = c(lbp = "x")),
+               "Symptom \"lbp\" reads the column \"x\" as its baseline \\(`pre`\\) and as its follow-up \\(`post`\\)",
+               class = "myelorelief_error")
+  # a single rule named by its mapping
+  expect_error(classify_cohort(d, study_rules()$lbp, pre = c(lbp = "x"), post = c(lbp = "x")),
+               "reads the column \"x\" as its baseline")
+  # the follow-up of one symptom is the baseline of another
+  expect_error(classify_cohort(d, rules, pre = c(lbp = "x", leg_pain = "y"),
+                               post = c(lbp = "y", leg_pain = "z")),
+               "The column \"y\" is the follow-up \\(`post`\\) of \"lbp\" and the baseline \\(`pre`\\) of \"leg_pain\"",
+               class = "myelorelief_error")
+  # two symptoms with one follow-up column and different baselines: a slip
+  expect_error(classify_cohort(d, rules, pre = c(lbp = "x", leg_pain = "z"),
+                               post = c(lbp = "y", leg_pain = "y")),
+               "The column \"y\" is the follow-up \\(`post`\\) of \"lbp\" and the follow-up \\(`post`\\) of \"leg_pain\"")
+  # ... and by the <symptom>_pre pattern for one of them
+  p <- data.frame(lbp_pre = c(8, 4), lbp_post = c(2, 4), leg_pain_pre = c(5, 5))
+  expect_error(classify_cohort(p, rules, post = c(leg_pain = "lbp_post")),
+               "The column \"lbp_post\" is the follow-up \\(`post`\\) of \"lbp\" and the follow-up")
+  # two rules for one measure (the same baseline and follow-up): allowed
+  two <- list(strict = alleviation_rule(min_change = 4, range = c(0, 10)),
+              lenient = alleviation_rule(min_change = 2, range = c(0, 10)))
+  cohort <- classify_cohort(d, two, pre = c(strict = "x", lenient = "x"),
+                            post = c(strict = "y", lenient = "y"))
+  expect_identical(as.character(cohort$strict), c("alleviated", "unchanged"))
+  expect_identical(as.character(cohort$lenient), c("alleviated", "unchanged"))
+})

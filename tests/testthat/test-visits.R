@@ -156,3 +156,16 @@ test_that("ids must be unique and present: no patient's visits paired with anoth
   expect_match(capture.output(print(v))[1L], "3 patients")
   expect_identical(nrow(durability(v)), 3L)
 })
+
+test_that("the visits' column mapping is checked like classify_cohort()'s", {
+  # symptom "a" at visit "b_x" and symptom "a_b" at visit "x" are one column
+  d <- data.frame(a_pre = 8, a_b_x = 2, a_x = 3, a_b_pre = 6, a_b_b_x = 5)
+  rules <- list(a = alleviation_rule(min_change = 2, range = c(0, 10)),
+                a_b = alleviation_rule(min_change = 2, range = c(0, 10)))
+  expect_error(classify_visits(d, rules, visits = c("b_x", "x")),
+               "The column \"a_b_x\" is the visit \"b_x\" of \"a\" and the visit \"x\" of \"a_b\".*rename a symptom in `rules` or a visit",
+               class = "myelorelief_error")
+  # without the collision the same names are fine
+  ok <- classify_visits(d, rules["a"], visits = c("b_x", "x"))
+  expect_identical(as.character(ok$a), c("alleviated", "alleviated"))
+})
