@@ -181,6 +181,10 @@
 #'
 #' # Shares of all patients, as the paper reports them
 #' compare_rates(by_sex, "sex", denominator = "n")
+#'
+#' # A table subset to one symptom compares that symptom
+#' crude <- tabulate_cohort(cohort, by = "sex")
+#' compare_rates(crude[crude$symptom == "leg_pain", ], "sex")
 #' @export
 compare_rates <- function(x, group, reference = NULL, strata = NULL,
                           conf_level = 0.95,
