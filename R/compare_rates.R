@@ -330,10 +330,7 @@ comparison_counts <- function(cells, group, reference, strata, denominator,
 # compare other patients than the table's, so such a subset is refused.
 check_symptom_cells <- function(cells, by, symptoms, symptom_codes, call) {
   if (!nrow(cells)) return(logical(0))
-  cell <- if (length(by)) {
-    match(do.call(paste, c(lapply(cells[by], as.integer), sep = "\r")),
-          do.call(paste, c(lapply(cells[by], as.integer), sep = "\r")))
-  } else rep(1L, nrow(cells))
+  cell <- cell_codes(cells, by)
   first <- !duplicated(cell)
   n_cells <- sum(first)
   repeated <- anyDuplicated((cell - 1) * length(symptoms) + symptom_codes)
@@ -353,6 +350,29 @@ check_symptom_cells <- function(cells, by, symptoms, symptom_codes, call) {
                   symptoms[short[1L]]), call)
   }
   first
+}
+
+# One integer per combination of the `by` values of the cells (a missing
+# value a level of its own), in order of first appearance: the factor codes
+# folded into one number, or pasted when their product passes 2^53.
+cell_codes <- function(cells, by) {
+  if (!length(by)) return(rep(1L, nrow(cells)))
+  sizes <- vapply(cells[by], nlevels, integer(1)) + 1
+  codes <- lapply(by, function(column) {
+    k <- as.integer(cells[[column]])
+    k[is.na(k)] <- nlevels(cells[[column]]) + 1L
+    k
+  })
+  key <- if (prod(sizes) < 2^53) {
+    folded <- 0
+    size <- 1
+    for (j in seq_along(codes)) {
+      folded <- folded + (codes[[j]] - 1) * size
+      size <- size * sizes[[j]]
+    }
+    folded
+  } else do.call(paste, c(codes, sep = "\r"))
+  match(key, key)
 }
 
 # "sex = female, hospital = A" for row `i` of a table's cells

@@ -92,8 +92,10 @@ durability <- function(x, conf_level = 0.95, method = "wilson") {
     patient <- NULL
     # rows of the first visit: one per patient
     check_ids(key[first_rows], key_arg, call,
-              duplicate = sprintf("has the patient %%s in more than one row of visit \"%s\" (%%s); ids must be unique: one row per patient and visit.",
-                                  visits[1L]))
+              duplicate = function(value, rows) {
+                sprintf("has the patient %s in more than one row of visit \"%s\" (%s); ids must be unique: one row per patient and visit.",
+                        value, visits[1L], rows)
+              })
   } else {
     if (anyNA(x$visit)) {
       abort(sprintf("`x$visit` is missing at row %d.", which(is.na(x$visit))[1L]),

@@ -191,16 +191,21 @@ check_id_and_names <- function(data, id, call) {
 # "" that a CSV's empty cell reads as) and, with `unique`, none twice. A
 # duplicate is named with the rows that hold it, so that the user can find
 # them; `what` names the column in the messages ("`id` column \"id\"",
-# "`long$id`").
-check_ids <- function(ids, what, call, unique = TRUE,
-                      duplicate = "has the value %s more than once (%s); ids must be unique: one row per patient.") {
+# "`long$id`"), `needs` what each row needs, and `duplicate` makes the
+# message's end from the duplicated value and its rows. User text (column
+# names, ids) is an argument of sprintf(), never part of a format.
+check_ids <- function(ids, what, call, unique = TRUE, needs = "an id",
+                      duplicate = function(value, rows) {
+                        sprintf("has the value %s more than once (%s); ids must be unique: one row per patient.",
+                                value, rows)
+                      }) {
   if (!is.atomic(ids) || !is.null(dim(ids))) {
     abort(sprintf("%s must hold one value per row (an atomic vector), not %s.",
                   what, describe_value(ids)), call)
   }
   if (anyNA(ids)) {
-    abort(sprintf("%s is missing (NA) at row %d; every row needs an id.", what,
-                  which(is.na(ids))[1L]), call)
+    abort(sprintf("%s is missing (NA) at row %d; every row needs %s.", what,
+                  which(is.na(ids))[1L], needs), call)
   }
   blank <- if (is.character(ids)) {
     !nzchar(ids)
@@ -208,14 +213,14 @@ check_ids <- function(ids, what, call, unique = TRUE,
     unclass(ids) %in% which(levels(ids) == "")
   }
   if (any(blank)) {
-    abort(sprintf("%s is blank (\"\") at row %d; every row needs an id.", what,
-                  which(blank)[1L]), call)
+    abort(sprintf("%s is blank (\"\") at row %d; every row needs %s.", what,
+                  which(blank)[1L], needs), call)
   }
   if (unique) {
     first <- anyDuplicated(ids)
     if (first) {
-      abort(sprintf(paste(what, duplicate), format_id(ids[first]),
-                    format_rows(which(ids == ids[first]))), call)
+      abort(paste(what, duplicate(format_id(ids[first]),
+                                  format_rows(which(ids == ids[first])))), call)
     }
   }
   invisible(ids)
@@ -225,6 +230,8 @@ check_ids <- function(ids, what, call, unique = TRUE,
 format_id <- function(value) {
   if (is.character(value) || is.factor(value)) {
     sprintf("\"%s\"", as.character(value))
+  } else if (is.numeric(value) && !is.object(value)) {
+    format(value, scientific = FALSE, digits = 15)
   } else {
     format(value)
   }

@@ -119,7 +119,8 @@ widen_measurements <- function(long, id = "id", symptom = "symptom",
   # Rows are told apart by (id, symptom, time): each must be present; their
   # combination must be unique (checked below, once the cells are known).
   check_ids(ids, sprintf("`long$%s`", id), call, unique = FALSE)
-  check_ids(symptoms, sprintf("`long$%s`", symptom), call, unique = FALSE)
+  check_ids(symptoms, sprintf("`long$%s`", symptom), call, unique = FALSE,
+            needs = "a symptom")
   stage <- match(times, c(pre, post))
   if (anyNA(stage)) {
     bad <- which(is.na(stage))[1L]

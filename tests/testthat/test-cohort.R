@@ -232,3 +232,14 @@ test_that("a column read as both baseline and follow-up, or by two symptoms in d
   expect_identical(as.character(cohort$strict), c("alleviated", "unchanged"))
   expect_identical(as.character(cohort$lenient), c("alleviated", "unchanged"))
 })
+
+test_that("id messages take column names and ids as text, not as formats", {
+  d <- data.frame(`id %s%d` = c("50%", "x", "50%"), lbp_pre = 8, lbp_post = 2,
+                  check.names = FALSE)
+  expect_error(classify_cohort(d, study_rules()["lbp"], id = "id %s%d"),
+               "`id` column \"id %s%d\" has the value \"50%\" more than once \\(rows 1, 3\\)",
+               fixed = FALSE, class = "myelorelief_error")
+  big <- data.frame(id = c(1e6, 2e6, 1e6), lbp_pre = 8, lbp_post = 2)
+  expect_error(classify_cohort(big, study_rules()["lbp"], id = "id"),
+               "has the value 1000000 more than once")
+})

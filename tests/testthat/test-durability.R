@@ -243,3 +243,12 @@ test_that("a cohort whose ids were made duplicate or missing afterwards is refus
   expect_error(durability(na), "`x\\$id` is missing \\(NA\\) at row 2", class = "myelorelief_error")
   expect_error(durability(na[6:1, ]), "`x\\$id` is missing \\(NA\\) at row", class = "myelorelief_error")
 })
+
+test_that("a visit name with a % is text in the duplicate message", {
+  wide <- data.frame(id = c("a", "b"), lbp_pre = c(8, 6), `lbp_50%` = c(2, 6),
+                     check.names = FALSE)
+  v <- classify_visits(wide, study_rules()["lbp"], visits = "50%", id = "id")
+  v$id[2] <- "a"
+  expect_error(durability(v), "has the patient \"a\" in more than one row of visit \"50%\" \\(rows 1, 2\\)",
+               class = "myelorelief_error")
+})
