@@ -40,7 +40,9 @@
 #' The rows of `x` may be in any order (a subset or a shuffle of a
 #' `classify_visits()` result); patients are told apart by its id column
 #' (or `patient`), and a patient without a row for a visit counts as
-#' missing there.
+#' missing there. A missing id, or two rows of one id at one visit (ids
+#' changed after [classify_visits()], which refuses both), is an error
+#' rather than two patients followed as one.
 #'
 #' @param x A `myelo_visits` cohort from [classify_visits()].
 #' @param conf_level Confidence level of the intervals.
