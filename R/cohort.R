@@ -26,10 +26,18 @@
 #' @param pre,post Optional named character vectors mapping symptom names to
 #'   the columns that hold the baseline and follow-up values, for the symptoms
 #'   whose columns do not follow the `<symptom>_pre` / `<symptom>_post`
-#'   pattern.
+#'   pattern. A column cannot be both a baseline and a follow-up. Two
+#'   symptoms may read the same columns only as the same baseline and
+#'   follow-up (two rules for one measure, as in a sensitivity analysis of
+#'   the threshold); a column shared in any other way, such as one
+#'   follow-up column for two symptoms with different baselines, is refused
+#'   as a slip in the mapping.
 #' @param id Optional name of an identifier column of `data`. It comes first
 #'   in the result and is what [tabulate_cohort()] and [compare_alleviated()]
 #'   check to prove that a `data` given to them is in the cohort's order.
+#'   Its values must be present (not `NA` or blank) and unique, one row per
+#'   patient; otherwise the error names the first missing or duplicated
+#'   value and its rows.
 #' @return A data frame of class `myelo_cohort`, one row per row of `data`
 #'   with its row names: the `id` column (if given), every other column of
 #'   `data` that is not a measurement (hospital, age, ...; R shares them, so
@@ -70,6 +78,9 @@ classify_cohort <- function(data, rules = study_rules(), pre = NULL,
   post_columns <- symptom_columns(symptoms, post, "_post", "post", call)
   check_columns_exist(names(data), pre_columns, "pre", call = call)
   check_columns_exist(names(data), post_columns, "post", call = call)
+  check_column_roles(lapply(stats::setNames(seq_along(symptoms), symptoms), function(k) {
+    c("baseline (`pre`)" = pre_columns[[k]], "follow-up (`post`)" = post_columns[[k]])
+  }), call)
   check_id_and_names(data, id, call)
   measured <- c(pre_columns, post_columns)
   if (!is.null(id) && id %in% measured) {
@@ -193,7 +204,7 @@ check_aligned_data <- function(data, x, call) {
   measured <- c(source$pre, source$post)
   if (length(measured) && all(measured %in% names(data))) {
     again <- tryCatch(
-      classify_cohort(data[measured], cohort_rules(x), pre = source$pre,
+      classify_cohort(data[unique(measured)], cohort_rules(x), pre = source$pre,
                       post = source$post),
       myelorelief_error = function(e) {
         refuse(sprintf("its measurements cannot be classified (%s)",

@@ -13,7 +13,10 @@
 #' with an error naming the column and both types.
 #'
 #' The tables must share rules, `by` columns, interval method, confidence
-#' level, `margins` and `drop`; otherwise the error says what differs.
+#' level, `margins` and `drop`, and count the same unit: a table of a
+#' [classify_visits()] cohort counts patient-visits and cannot be added to
+#' one of a [classify_cohort()] cohort, which counts patients. Otherwise the
+#' error says which table differs and how.
 #'
 #' @param ... `alleviation_table`s, or one list of them.
 #' @return An `alleviation_table`.
@@ -52,6 +55,21 @@ combine_tables <- function(...) {
     }
   }
   first <- tables[[1L]]
+  # a table of a classify_visits() cohort counts patient-visits, one of
+  # classify_cohort() patients: their sum would count neither
+  unit_of <- function(table) attr(table, "unit") %||% "patient"
+  describe_unit <- function(unit) {
+    if (unit == "patient-visit") {
+      "patient-visits (a table of a classify_visits() cohort)"
+    } else paste0(unit, "s")
+  }
+  for (k in seq_along(tables)[-1L]) {
+    if (!identical(unit_of(tables[[k]]), unit_of(first))) {
+      abort(sprintf("Table %d counts %s, but table 1 counts %s: only tables of the same unit can be combined. Tabulate every chunk from the same kind of cohort.",
+                    k, describe_unit(unit_of(tables[[k]])),
+                    describe_unit(unit_of(first))), call)
+    }
+  }
   for (k in seq_along(tables)[-1L]) {
     for (a in c("rules", "by", "method", "conf_level", "margins", "drop")) {
       if (!identical(attr(tables[[k]], a), attr(first, a))) {

@@ -83,7 +83,12 @@
 #' attribute `not_compared`; a missing stratum value is a stratum of its own.
 #' Levels of `group` without patients are not compared. The table's other
 #' `by` columns, if any, are added up. Rows of the table that are overall
-#' margins (`"(all)"`) are not used.
+#' margins (`"(all)"`) are not used. A table subset to some symptoms
+#' (`x[x$symptom == "leg_pain", ]`) gives those symptoms' rows of the
+#' comparison of the whole table, with the patients of each level counted
+#' once per stratum from whichever symptoms it holds; a table whose rows
+#' were subset otherwise, so that its symptoms hold different strata, or
+#' whose rows were repeated, is refused rather than compared.
 #'
 #' @param x An `alleviation_table` from [tabulate_cohort()] or
 #'   [combine_tables()], tabulated by `group` (and by `strata`, when given).
@@ -176,6 +181,10 @@
 #'
 #' # Shares of all patients, as the paper reports them
 #' compare_rates(by_sex, "sex", denominator = "n")
+#'
+#' # A table subset to one symptom compares that symptom
+#' crude <- tabulate_cohort(cohort, by = "sex")
+#' compare_rates(crude[crude$symptom == "leg_pain", ], "sex")
 #' @export
 compare_rates <- function(x, group, reference = NULL, strata = NULL,
                           conf_level = 0.95,
@@ -195,7 +204,7 @@ compare_rates <- function(x, group, reference = NULL, strata = NULL,
   denominator <- check_choice(denominator, c("evaluable", "n"), "denominator",
                               call)
   counts <- comparison_counts(strip_margins(x, by), group, reference, strata,
-                              denominator, call)
+                              denominator, call, by = by)
   compare_counts(counts, conf_level, denominator)
 }
 
@@ -231,13 +240,20 @@ check_by_columns <- function(columns, by, arg, call, single = FALSE) {
 # counts per symptom, stratum and level, as arrays of dim c(levels, strata,
 # symptoms) with the reference level first.
 comparison_counts <- function(cells, group, reference, strata, denominator,
-                              call) {
-  symptoms <- levels(cells$symptom)
+                              call, by = c(group, strata)) {
+  # the symptoms the table holds (a table may be subset to some), in the
+  # order of the rules
+  symptom_codes <- as.integer(cells$symptom)
+  held <- sort(unique(symptom_codes))
+  symptoms <- levels(cells$symptom)[held]
+  symptom_codes <- match(symptom_codes, held)
   g <- cells[[group]]
   labels <- levels(g)
   codes <- as.integer(g)
-  first <- cells$symptom == symptoms[1L]
-  # patients per level (n is the same for every symptom of a stratum)
+  # n is the same for every symptom of a stratum cell: each cell's patients
+  # are counted once, from its first row, whichever symptoms the table holds
+  first <- check_symptom_cells(cells, by, symptoms, symptom_codes, call)
+  # patients per level
   patients <- sum_by(cells$n[first & !is.na(codes)], codes[first & !is.na(codes)],
                      length(labels))
   not_compared <- sum(cells$n[first & is.na(codes)])
@@ -296,15 +312,75 @@ comparison_counts <- function(cells, group, reference, strata, denominator,
   K <- length(stratum_labels)
   S <- length(symptoms)
   keep <- !is.na(level_of) & !is.na(stratum)
-  slot <- ((as.integer(cells$symptom[keep]) - 1) * K + (stratum[keep] - 1)) * L +
+  slot <- ((symptom_codes[keep] - 1) * K + (stratum[keep] - 1)) * L +
     level_of[keep]
   size <- L * K * S
   events <- array(sum_by(cells$alleviated[keep], slot, size), c(L, K, S))
   totals <- array(sum_by(cells[[denominator]][keep], slot, size), c(L, K, S))
   list(events = events, totals = totals, symptoms = symptoms,
+       symptom_levels = levels(cells$symptom),
        reference = reference, compared = compared,
        stratum_labels = stratum_labels, group = group, strata = strata,
        not_compared = not_compared)
+}
+
+# The first row of each stratum cell (the combination of the `by` values),
+# after checking that every symptom the table holds has one row in each
+# cell: a row repeated, or a cell's rows kept for some symptoms only, would
+# compare other patients than the table's, so such a subset is refused.
+check_symptom_cells <- function(cells, by, symptoms, symptom_codes, call) {
+  if (!nrow(cells)) return(logical(0))
+  cell <- cell_codes(cells, by)
+  first <- !duplicated(cell)
+  n_cells <- sum(first)
+  repeated <- anyDuplicated((cell - 1) * length(symptoms) + symptom_codes)
+  if (repeated) {
+    rows <- which(cell == cell[repeated] &
+                    symptom_codes == symptom_codes[repeated])
+    abort(sprintf("`x` has the row of symptom \"%s\"%s more than once (rows %s): its patients would be counted twice.",
+                  symptoms[symptom_codes[repeated]],
+                  if (length(by)) sprintf(" and stratum %s", cell_label(cells, by, repeated)) else "",
+                  paste(utils::head(rows, 5L), collapse = ", ")), call)
+  }
+  per_symptom <- tabulate(symptom_codes, length(symptoms))
+  short <- which(per_symptom < n_cells)
+  if (length(short)) {
+    abort(sprintf("`x` has rows of symptom \"%s\" for %d of its %d strata: its rows were subset by something other than the symptom, so its symptoms describe different patients. Subset a table by symptom only (x[x$symptom == \"%s\", ]), or tabulate the patients to compare.",
+                  symptoms[short[1L]], per_symptom[short[1L]], n_cells,
+                  symptoms[short[1L]]), call)
+  }
+  first
+}
+
+# One integer per combination of the `by` values of the cells (a missing
+# value a level of its own), in order of first appearance: the factor codes
+# folded into one number, or pasted when their product passes 2^53.
+cell_codes <- function(cells, by) {
+  if (!length(by)) return(rep(1L, nrow(cells)))
+  sizes <- vapply(cells[by], nlevels, integer(1)) + 1
+  codes <- lapply(by, function(column) {
+    k <- as.integer(cells[[column]])
+    k[is.na(k)] <- nlevels(cells[[column]]) + 1L
+    k
+  })
+  key <- if (prod(sizes) < 2^53) {
+    folded <- 0
+    size <- 1
+    for (j in seq_along(codes)) {
+      folded <- folded + (codes[[j]] - 1) * size
+      size <- size * sizes[[j]]
+    }
+    folded
+  } else do.call(paste, c(codes, sep = "\r"))
+  match(key, key)
+}
+
+# "sex = female, hospital = A" for row `i` of a table's cells
+cell_label <- function(cells, by, i) {
+  paste(vapply(by, function(column) {
+    value <- as.character(cells[[column]][i])
+    sprintf("%s = %s", column, if (is.na(value)) "NA" else sprintf("\"%s\"", value))
+  }, character(1)), collapse = ", ")
 }
 
 # sum(values) for each code in 1..size (codes without values give 0).
@@ -337,7 +413,7 @@ compare_counts <- function(counts, conf_level, denominator) {
   id <- rep(seq_len(M), each = K)
 
   comparison <- data.frame(
-    symptom = factor(counts$symptoms[comp_symptom], levels = counts$symptoms),
+    symptom = factor(counts$symptoms[comp_symptom], levels = counts$symptom_levels),
     group = counts$compared[comp_level], reference = counts$reference,
     stringsAsFactors = FALSE)
   totals_of <- function(v) colSums(matrix(v, K, M))
@@ -605,7 +681,8 @@ heterogeneity_tests <- function(a, b, c, d, id, informative, rd, rr, or) {
   q_rd <- chi(pmax(0, q_rd), usable & is.finite(rd))
   q_rr <- chi(pmax(0, q_rr), usable & is.finite(rr) & rr > 0)
   bd <- chi(pmax(0, bd), usable & is.finite(or) & or > 0)
-  i2 <- function(q) ifelse(q > 0, pmax(0, (q - df) / q), 0)
+  # as.double(): a column of NA from ifelse() would be logical
+  i2 <- function(q) as.double(ifelse(q > 0, pmax(0, (q - df) / q), 0))
   list(q_rd = q_rd$q, q_rd_p = q_rd$p, i2_rd = i2(q_rd$q),
        q_rr = q_rr$q, q_rr_p = q_rr$p, i2_rr = i2(q_rr$q),
        breslow_day = bd$q, breslow_day_p = bd$p,

@@ -40,7 +40,9 @@
 #' The rows of `x` may be in any order (a subset or a shuffle of a
 #' `classify_visits()` result); patients are told apart by its id column
 #' (or `patient`), and a patient without a row for a visit counts as
-#' missing there.
+#' missing there. A missing id, or two rows of one id at one visit (ids
+#' changed after [classify_visits()], which refuses both), is an error
+#' rather than two patients followed as one.
 #'
 #' @param x A `myelo_visits` cohort from [classify_visits()].
 #' @param conf_level Confidence level of the intervals.
@@ -80,11 +82,22 @@ durability <- function(x, conf_level = 0.95, method = "wilson") {
   key_name <- attr(x, "source")$id
   key <- x[[key_name]]
   n_visits <- length(visits)
+  # classify_visits() refuses missing and duplicated ids; a cohort whose id
+  # column was changed since is checked again, so that no two patients are
+  # followed as one.
+  key_arg <- sprintf("`x$%s`", key_name)
+  check_ids(key, key_arg, call, unique = FALSE)
   canonical <- .Call(C_visits_canonical, key, x$visit, n_visits)
   if (canonical) {
     n_patients <- nrow(x) %/% n_visits
     first_rows <- seq_len(n_patients)
     patient <- NULL
+    # rows of the first visit: one per patient
+    check_ids(key[first_rows], key_arg, call,
+              duplicate = function(value, rows) {
+                sprintf("has the patient %s in more than one row of visit \"%s\" (%s); ids must be unique: one row per patient and visit.",
+                        value, visits[1L], rows)
+              })
   } else {
     if (anyNA(x$visit)) {
       abort(sprintf("`x$visit` is missing at row %d.", which(is.na(x$visit))[1L]),

@@ -5,13 +5,17 @@
 #' alleviated, `FALSE` where it was unchanged or worsened, and `NA` where it
 #' was absent at baseline or could not be judged (a value missing), so that
 #' the model's patients are those of the `"evaluable"` rates of
-#' [tabulate_cohort()] and [compare_rates()].
+#' [tabulate_cohort()] and [compare_rates()]: `sum(!is.na(outcome))` is the
+#' table's `evaluable` count, for each symptom and for `"any"`.
 #'
 #' @param x A `myelo_cohort` from [classify_cohort()], or a factor of
 #'   classes from [classify_alleviation()].
 #' @param symptom With a cohort: the name of one of its symptoms, or
-#'   `"any"` for the patient-level result `any_alleviated` (returned as it
-#'   is). Not used with a factor.
+#'   `"any"` for the patient-level result: `TRUE` where any symptom was
+#'   alleviated, `FALSE` where some symptom was judged and none alleviated,
+#'   `NA` where every symptom was absent at baseline or nothing could be
+#'   judged (unlike the cohort's `any_alleviated`, which is `FALSE` for a
+#'   patient absent in every symptom). Not used with a factor.
 #' @return A logical vector, one element per patient (per element of `x`),
 #'   with the names of a factor `x`.
 #' @seealso [compare_rates()] for the crude and Mantel-Haenszel comparisons
@@ -48,8 +52,10 @@ alleviation_outcome <- function(x, symptom = NULL) {
                   paste0("\"", symptoms, "\"", collapse = ", "),
                   describe_value(symptom)), call)
   }
-  if (symptom == "any") return(x$any_alleviated)
-  out <- class_outcome(x[[symptom]])
+  # "any" from the patient class, as tabulate_cohort()'s "any" rows count:
+  # a patient absent at baseline in every symptom is not evaluable (NA),
+  # where `any_alleviated` says FALSE.
+  out <- class_outcome(x[[if (symptom == "any") "patient_class" else symptom]])
   names(out) <- NULL
   out
 }

@@ -18,6 +18,13 @@
 #' `"worsened"` (reliable deterioration) and `"unchanged"` (no reliable
 #' change).
 #'
+#' A reliable change larger than the width of `range` (a 52.6-point
+#' threshold on a 0-10 scale, from an SD or a reliability that is not the
+#' instrument's) is an error: no patient could ever change by that much, and
+#' every table made with the rule would count everyone unchanged. A
+#' threshold equal to the width is a rule: only a change across the whole
+#' range counts.
+#'
 #' As with every rule of the package the threshold is inclusive: a change of
 #' exactly `RC` counts, where Jacobson and Truax write "greater than 1.96";
 #' the two differ only for a change equal to `RC` to the last decimal.
@@ -155,6 +162,18 @@ reliable_change_rule <- function(sd, reliability,
                   format(sd), format(reliability), format(threshold)), call)
   }
   rule <- make_rule(threshold)
+  # A threshold wider than the scale: no patient could ever change reliably,
+  # and every symptom would be "unchanged". Refused rather than warned about,
+  # since tables made with such a rule would look like results.
+  width <- rule$range[2L] - rule$range[1L]
+  if (threshold > width * (1 + sqrt(.Machine$double.eps))) {
+    abort(sprintf("%s with `reliability` %s gives a reliable change of %s, more than the width of `range` (%s to %s: %s): no patient could ever change reliably. Check that the SD is in the measure's units and the reliability is the instrument's.",
+                  if (has_sd) sprintf("`sd` (%s)", format(sd))
+                  else sprintf("The SD of `baseline` (%s)", format(sd, digits = 4)),
+                  format(reliability), format(threshold, digits = 4),
+                  format(rule$range[1L]), format(rule$range[2L]), format(width)),
+          call)
+  }
   rule$origin <- sprintf(
     "reliable change (Jacobson & Truax 1991) at %s%%: %s x SD %s x sqrt(2 x (1 - reliability %s)) = %s%s",
     format(100 * conf_level), format(z, digits = 4), format(sd, digits = 4),

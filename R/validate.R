@@ -168,9 +168,9 @@ check_conf_level <- function(x, call = sys.call(-1L)) {
   invisible(x)
 }
 
-# The `id` column of a data frame of patients (NULL or one existing column)
-# and unique column names; shared by classify_cohort() and
-# classify_visits().
+# The `id` column of a data frame of patients (NULL, or one existing column
+# whose values are present and unique: one row per patient) and unique
+# column names; shared by classify_cohort() and classify_visits().
 check_id_and_names <- function(data, id, call) {
   if (!is.null(id)) {
     if (!is.character(id) || length(id) != 1L || is.na(id)) {
@@ -178,10 +178,110 @@ check_id_and_names <- function(data, id, call) {
                     describe_value(id)), call)
     }
     check_columns_exist(names(data), id, "id", call = call)
+    check_ids(data[[id]], sprintf("`id` column \"%s\"", id), call)
   }
   if (anyDuplicated(names(data))) {
     abort(sprintf("`data` has more than one column named \"%s\"; names must be unique.",
                   names(data)[anyDuplicated(names(data))]), call)
   }
   invisible(data)
+}
+
+# Patient ids: one atomic value per row, none missing (NA, NaN or the blank
+# "" that a CSV's empty cell reads as) and, with `unique`, none twice. A
+# duplicate is named with the rows that hold it, so that the user can find
+# them; `what` names the column in the messages ("`id` column \"id\"",
+# "`long$id`"), `needs` what each row needs, and `duplicate` makes the
+# message's end from the duplicated value and its rows. User text (column
+# names, ids) is an argument of sprintf(), never part of a format.
+check_ids <- function(ids, what, call, unique = TRUE, needs = "an id",
+                      duplicate = function(value, rows) {
+                        sprintf("has the value %s more than once (%s); ids must be unique: one row per patient.",
+                                value, rows)
+                      }) {
+  if (!is.atomic(ids) || !is.null(dim(ids))) {
+    abort(sprintf("%s must hold one value per row (an atomic vector), not %s.",
+                  what, describe_value(ids)), call)
+  }
+  if (anyNA(ids)) {
+    abort(sprintf("%s is missing (NA) at row %d; every row needs %s.", what,
+                  which(is.na(ids))[1L], needs), call)
+  }
+  blank <- if (is.character(ids)) {
+    !nzchar(ids)
+  } else if (is.factor(ids) && any(levels(ids) == "")) {
+    unclass(ids) %in% which(levels(ids) == "")
+  }
+  if (any(blank)) {
+    abort(sprintf("%s is blank (\"\") at row %d; every row needs %s.", what,
+                  which(blank)[1L], needs), call)
+  }
+  if (unique) {
+    first <- anyDuplicated(ids)
+    if (first) {
+      abort(paste(what, duplicate(format_id(ids[first]),
+                                  format_rows(which(ids == ids[first])))), call)
+    }
+  }
+  invisible(ids)
+}
+
+# An id as a message shows it: text in quotes, numbers and dates as printed.
+format_id <- function(value) {
+  if (is.character(value) || is.factor(value)) {
+    sprintf("\"%s\"", as.character(value))
+  } else if (is.numeric(value) && !is.object(value)) {
+    format(value, scientific = FALSE, digits = 15)
+  } else {
+    format(value)
+  }
+}
+
+# "row 3", "rows 1, 3, 5", "rows 1, 2, 3, 4, 5, ... 12 rows"
+format_rows <- function(rows) {
+  if (length(rows) == 1L) return(sprintf("row %d", rows))
+  sprintf("rows %s%s", paste(utils::head(rows, 5L), collapse = ", "),
+          if (length(rows) > 5L) sprintf(", ... %s rows", format_integer(length(rows))) else "")
+}
+
+# The columns each symptom reads, as a list named by symptom of character
+# vectors named by role ("baseline (`pre`)", "follow-up (`post`)", "visit
+# \"day1\""), the baseline first. A column read in two roles of one symptom
+# is refused (a baseline that is also the follow-up leaves every patient
+# unchanged), and so is a column shared by two symptoms unless they read
+# exactly the same columns in the same roles: that is two rules for one
+# measure (a sensitivity analysis); any other sharing is a slip in a mapping.
+check_column_roles <- function(columns, call,
+                               fix = "check the mapping of the columns to symptoms") {
+  symptoms <- names(columns)
+  for (s in symptoms) {
+    used <- columns[[s]]
+    twice <- anyDuplicated(used)
+    if (twice) {
+      roles <- names(used)[used == used[twice]]
+      abort(sprintf("Symptom \"%s\" reads the column \"%s\" as its %s and as its %s: a column can hold only one time point.%s",
+                    s, used[twice], roles[1L], roles[2L],
+                    if (twice == 2L && length(used) == 2L) " Every patient would be unchanged." else ""),
+            call)
+    }
+  }
+  signature <- vapply(columns, function(used) {
+    paste(names(used), used, sep = "\r", collapse = "\n")
+  }, character(1))
+  column <- unlist(columns, use.names = FALSE)
+  owner <- rep(seq_along(columns), lengths(columns))
+  role <- unlist(lapply(columns, names), use.names = FALSE)
+  shared <- unique(column[duplicated(column)])
+  for (col in shared) {
+    at <- which(column == col)
+    differs <- at[signature[owner[at]] != signature[owner[at[1L]]]]
+    if (length(differs)) {
+      first <- at[1L]
+      other <- differs[1L]
+      abort(sprintf("The column \"%s\" is the %s of \"%s\" and the %s of \"%s\": two symptoms can share columns only when they read the same baseline and follow-up (two rules for one measure); %s.",
+                    col, role[first], symptoms[owner[first]], role[other],
+                    symptoms[owner[other]], fix), call)
+    }
+  }
+  invisible(columns)
 }

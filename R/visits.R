@@ -26,7 +26,10 @@
 #' @param baseline The suffix of the baseline columns.
 #' @param id Optional name of an identifier column of `data`. Without it,
 #'   the result has a column `patient` holding each patient's row number in
-#'   `data`.
+#'   `data`. Its values must be present (not `NA` or blank) and unique, one
+#'   row per patient, since [durability()] follows each patient by it;
+#'   otherwise the error names the first missing or duplicated value and its
+#'   rows.
 #' @return A data frame of class `c("myelo_visits", "myelo_cohort")`, with
 #'   `nrow(data) * length(visits)` rows, visit by visit (every patient at the
 #'   first visit, then every patient at the second, ...): the `id` column (or
@@ -88,6 +91,12 @@ classify_visits <- function(data, rules = study_rules(), visits,
   check_columns_exist(names(data), pre_columns, "baseline", call = call)
   check_columns_exist(names(data), as.vector(t(visit_columns)), "visits",
                       call = call)
+  # symptom and visit names can make one column name twice ("a" at visit
+  # "b_x" and "a_b" at visit "x" both read "a_b_x")
+  check_column_roles(lapply(stats::setNames(seq_along(symptoms), symptoms), function(k) {
+    stats::setNames(c(pre_columns[k], visit_columns[k, ]),
+                    c("baseline", sprintf("visit \"%s\"", visits)))
+  }), call, fix = "rename a symptom in `rules` or a visit (and its columns)")
   measured <- c(pre_columns, as.vector(visit_columns))
   if (!is.null(id) && id %in% measured) {
     abort(sprintf("`id` must not be a measurement column: \"%s\" is read as a symptom's values.",

@@ -8,6 +8,11 @@
 #' [classify_visits()] reads, given the same `pre` as `baseline` and `post`
 #' as `visits`).
 #'
+#' Each row is one patient's value of one symptom at one time point: the
+#' `id` and `symptom` of every row must be present (not `NA` or blank) and
+#' no patient may have two rows for the same symptom and time point (a
+#' duplicate is refused with its value and its rows).
+#'
 #' No patient is dropped. A patient without a row for a symptom or a visit
 #' gets `NA` there (with `unpaired = "missing"`, the default), which the
 #' tables then count as missing. The rows of `long` may come in any order.
@@ -111,10 +116,11 @@ widen_measurements <- function(long, id = "id", symptom = "symptom",
   times <- as.character(long[[time]])
   values <- long[[value]]
   values <- as_measurements(values, sprintf("long$%s", value), call)
-  if (anyNA(ids) || anyNA(symptoms)) {
-    abort(sprintf("`long` has missing values in `%s` or `%s` (row %d).", id,
-                  symptom, which(is.na(ids) | is.na(symptoms))[1L]), call)
-  }
+  # Rows are told apart by (id, symptom, time): each must be present; their
+  # combination must be unique (checked below, once the cells are known).
+  check_ids(ids, sprintf("`long$%s`", id), call, unique = FALSE)
+  check_ids(symptoms, sprintf("`long$%s`", symptom), call, unique = FALSE,
+            needs = "a symptom")
   stage <- match(times, c(pre, post))
   if (anyNA(stage)) {
     bad <- which(is.na(stage))[1L]
@@ -134,11 +140,11 @@ widen_measurements <- function(long, id = "id", symptom = "symptom",
   row <- match(ids, patient_ids)
   column <- (match(symptoms, symptom_names) - 1L) * n_times + stage
   cell <- (column - 1) * n_patients + row
-  if (anyDuplicated(cell)) {
-    bad <- which(duplicated(cell))[1L]
-    abort(sprintf("`long` has more than one row for %s = %s, %s = \"%s\", %s = \"%s\" (row %d).",
-                  id, format(ids[bad]), symptom, symptoms[bad], time,
-                  times[bad], bad), call)
+  bad <- anyDuplicated(cell)
+  if (bad) {
+    abort(sprintf("`long` has more than one row for %s = %s, %s = \"%s\", %s = \"%s\" (%s); each patient needs one row per symptom and time point.",
+                  id, format_id(ids[bad]), symptom, symptoms[bad], time,
+                  times[bad], format_rows(which(cell == cell[bad]))), call)
   }
   if (unpaired == "error") {
     # Every patient x symptom with a row needs all its time points.

@@ -217,8 +217,10 @@ test_that("reliable_change_rule(): every argument", {
   check_argument(reliable_change_rule, base, "reliability")
   check_argument(reliable_change_rule, base, "direction")
   check_argument(reliable_change_rule, base, "conf_level")
-  check_argument(reliable_change_rule, c(base, list(range = c(0, 10))), "range",
-                 accept = "named")
+  # an SD small enough for the named range c(a = 1, a = 2), whose width is 1
+  # (a reliable change wider than the range is refused: test-reliable_change.R)
+  check_argument(reliable_change_rule, list(sd = 0.2, reliability = 0.8, range = c(0, 10)),
+                 "range", accept = "named")
   check_argument(reliable_change_rule, c(base, list(label = "a")), "label",
                  accept = c("NULL", "character"))
   from_baseline <- list(reliability = 0.8, baseline = c(1, 2, 3, 4), range = c(0, 10))

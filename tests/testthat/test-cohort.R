@@ -143,3 +143,103 @@ test_that("the patient class follows its rule on random cohorts, and feeds the a
                      c(names(rules), if (k > 1) "any"), info = info)
   }
 })
+
+test_that("ids must be unique and present: the first duplicate is named with its rows", {
+  rules <- study_rules()["lbp"]
+  d <- data.frame(id = c("a", "b", "a", "c", "a"), lbp_pre = c(8, 8, 8, 6, 5),
+                  lbp_post = c(2, 8, 8, 6, 5))
+  expect_error(classify_cohort(d, rules, id = "id"),
+               "`id` column \"id\" has the value \"a\" more than once \\(rows 1, 3, 5\\)",
+               class = "myelorelief_error")
+  # numbers, factors and dates are ids too
+  n <- transform(d, id = c(7, 1, 7, 2, 3))
+  expect_error(classify_cohort(n, rules, id = "id"), "has the value 7 more than once \\(rows 1, 3\\)")
+  f <- transform(d, id = factor(c("x", "y", "z", "y", "w")))
+  expect_error(classify_cohort(f, rules, id = "id"), "has the value \"y\" more than once \\(rows 2, 4\\)")
+  # missing ids, NA and blank, are refused with their row
+  m <- transform(d, id = c("a", "b", NA, "c", "d"))
+  expect_error(classify_cohort(m, rules, id = "id"),
+               "`id` column \"id\" is missing \\(NA\\) at row 3",
+               class = "myelorelief_error")
+  b <- transform(d, id = c("a", "b", "c", "", "d"))
+  expect_error(classify_cohort(b, rules, id = "id"), "is blank \\(\"\"\\) at row 4")
+  nan <- transform(d, id = c(1, 2, 3, 4, NaN))
+  expect_error(classify_cohort(nan, rules, id = "id"), "is missing \\(NA\\) at row 5")
+  # many duplicates: the first few rows and how many there are
+  many <- data.frame(id = rep("p", 12), lbp_pre = 5, lbp_post = 5)
+  expect_error(classify_cohort(many, rules, id = "id"),
+               "more than once \\(rows 1, 2, 3, 4, 5, ... 12 rows\\)")
+  # a list column is not an id
+  l <- d
+  l$id <- as.list(1:5)
+  expect_error(classify_cohort(l, rules, id = "id"), "`id` column \"id\" must hold one value per row")
+  # without `id` nothing is checked; unique ids pass
+  expect_s3_class(classify_cohort(d, rules), "myelo_cohort")
+  expect_s3_class(classify_cohort(transform(d, id = letters[1:5]), rules, id = "id"),
+                  "myelo_cohort")
+})
+
+test_that("unique ids pass whatever their type, on random cohorts", {
+  set.seed(4104)
+  for (k in 1:20) {
+    n <- sample(0:300, 1)
+    ids <- sample.int(5 * n + 5, n)
+    d <- data.frame(lbp_pre = sample(0:10, n, TRUE), lbp_post = sample(0:10, n, TRUE))
+    for (as_type in list(identity, as.character, as.double, factor)) {
+      d$id <- as_type(ids)
+      cohort <- classify_cohort(d, study_rules()["lbp"], id = "id")
+      expect_identical(cohort$id, d$id, info = paste("case", k, "n", n))
+    }
+    if (n > 1) {
+      dup <- sample(n, 2)
+      d$id <- ids
+      d$id[max(dup)] <- ids[min(dup)]
+      expect_error(classify_cohort(d, study_rules()["lbp"], id = "id"),
+                   sprintf("has the value %d more than once \\(rows %d, %d\\)",
+                           ids[min(dup)], min(dup), max(dup)),
+                   info = paste("case", k, "n", n))
+    }
+  }
+})
+
+test_that("a column read as both baseline and follow-up, or by two symptoms in different roles, is refused", {
+  d <- data.frame(x = c(8, 4), y = c(2, 4), z = c(5, 5), w = c(1, 1))
+  rules <- study_rules()[c("lbp", "leg_pain")]
+  expect_error(classify_cohort(d, study_rules()["lbp"], pre = c(lbp = "x"), post = c(lbp = "x")),
+               "Symptom \"lbp\" reads the column \"x\" as its baseline \\(`pre`\\) and as its follow-up \\(`post`\\)",
+               class = "myelorelief_error")
+  # a single rule named by its mapping
+  expect_error(classify_cohort(d, study_rules()$lbp, pre = c(lbp = "x"), post = c(lbp = "x")),
+               "reads the column \"x\" as its baseline")
+  # the follow-up of one symptom is the baseline of another
+  expect_error(classify_cohort(d, rules, pre = c(lbp = "x", leg_pain = "y"),
+                               post = c(lbp = "y", leg_pain = "z")),
+               "The column \"y\" is the follow-up \\(`post`\\) of \"lbp\" and the baseline \\(`pre`\\) of \"leg_pain\"",
+               class = "myelorelief_error")
+  # two symptoms with one follow-up column and different baselines: a slip
+  expect_error(classify_cohort(d, rules, pre = c(lbp = "x", leg_pain = "z"),
+                               post = c(lbp = "y", leg_pain = "y")),
+               "The column \"y\" is the follow-up \\(`post`\\) of \"lbp\" and the follow-up \\(`post`\\) of \"leg_pain\"")
+  # ... and by the <symptom>_pre pattern for one of them
+  p <- data.frame(lbp_pre = c(8, 4), lbp_post = c(2, 4), leg_pain_pre = c(5, 5))
+  expect_error(classify_cohort(p, rules, post = c(leg_pain = "lbp_post")),
+               "The column \"lbp_post\" is the follow-up \\(`post`\\) of \"lbp\" and the follow-up")
+  # two rules for one measure (the same baseline and follow-up): allowed
+  two <- list(strict = alleviation_rule(min_change = 4, range = c(0, 10)),
+              lenient = alleviation_rule(min_change = 2, range = c(0, 10)))
+  cohort <- classify_cohort(d, two, pre = c(strict = "x", lenient = "x"),
+                            post = c(strict = "y", lenient = "y"))
+  expect_identical(as.character(cohort$strict), c("alleviated", "unchanged"))
+  expect_identical(as.character(cohort$lenient), c("alleviated", "unchanged"))
+})
+
+test_that("id messages take column names and ids as text, not as formats", {
+  d <- data.frame(`id %s%d` = c("50%", "x", "50%"), lbp_pre = 8, lbp_post = 2,
+                  check.names = FALSE)
+  expect_error(classify_cohort(d, study_rules()["lbp"], id = "id %s%d"),
+               "`id` column \"id %s%d\" has the value \"50%\" more than once \\(rows 1, 3\\)",
+               fixed = FALSE, class = "myelorelief_error")
+  big <- data.frame(id = c(1e6, 2e6, 1e6), lbp_pre = 8, lbp_post = 2)
+  expect_error(classify_cohort(big, study_rules()["lbp"], id = "id"),
+               "has the value 1000000 more than once")
+})

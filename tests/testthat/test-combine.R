@@ -75,3 +75,22 @@ test_that("chunks tabulated on a two-worker PSOCK cluster combine to the whole",
                            by = c("hospital", "diagnosis"), data = myelography)
   expect_identical(combine_tables(parts), whole)
 })
+
+test_that("a table of patient-visits and a table of patients are not added up", {
+  rules <- study_rules()["lbp"]
+  wide <- data.frame(id = c("a", "b", "c"), lbp_pre = c(8, 6, 0),
+                     lbp_post = c(3, 6, 0), lbp_week1 = c(4, NA, 1))
+  per_visit <- tabulate_cohort(classify_visits(wide, rules, visits = c("post", "week1"),
+                                               id = "id"))
+  per_patient <- tabulate_cohort(classify_cohort(wide[c("id", "lbp_pre", "lbp_post")],
+                                                 rules, id = "id"))
+  expect_error(combine_tables(per_patient, per_visit),
+               "Table 2 counts patient-visits \\(a table of a classify_visits\\(\\) cohort\\), but table 1 counts patients",
+               class = "myelorelief_error")
+  expect_error(combine_tables(list(per_visit, per_visit, per_patient)),
+               "Table 3 counts patients, but table 1 counts patient-visits")
+  # tables of one kind combine, and keep their unit
+  expect_identical(attr(combine_tables(per_visit, per_visit), "unit"), "patient-visit")
+  expect_null(attr(combine_tables(per_patient, per_patient), "unit"))
+  expect_equal(combine_tables(per_patient, per_patient)$n, 2 * per_patient$n)
+})

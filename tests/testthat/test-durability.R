@@ -227,3 +227,28 @@ test_that("one thread and two give identical durability", {
   myelorelief_threads(old)
   expect_identical(one, two)
 })
+
+test_that("a cohort whose ids were made duplicate or missing afterwards is refused", {
+  wide <- data.frame(id = c("a", "b", "c"), lbp_pre = c(8, 6, 8),
+                     lbp_day1 = c(2, 6, 8), lbp_week1 = c(8, 6, 2))
+  v <- classify_visits(wide, study_rules()["lbp"], visits = c("day1", "week1"), id = "id")
+  dup <- v
+  dup$id[dup$id == "c"] <- "a"
+  # in the layout classify_visits() makes and in any other order alike
+  expect_error(durability(dup), "`x\\$id` has the patient \"a\" in more than one", class = "myelorelief_error")
+  expect_error(durability(dup[c(2, 1, 3:6), ]), "more than one row for one patient and visit|`x\\$id` has the patient \"a\"",
+               class = "myelorelief_error")
+  na <- v
+  na$id[na$id == "b"] <- NA
+  expect_error(durability(na), "`x\\$id` is missing \\(NA\\) at row 2", class = "myelorelief_error")
+  expect_error(durability(na[6:1, ]), "`x\\$id` is missing \\(NA\\) at row", class = "myelorelief_error")
+})
+
+test_that("a visit name with a % is text in the duplicate message", {
+  wide <- data.frame(id = c("a", "b"), lbp_pre = c(8, 6), `lbp_50%` = c(2, 6),
+                     check.names = FALSE)
+  v <- classify_visits(wide, study_rules()["lbp"], visits = "50%", id = "id")
+  v$id[2] <- "a"
+  expect_error(durability(v), "has the patient \"a\" in more than one row of visit \"50%\" \\(rows 1, 2\\)",
+               class = "myelorelief_error")
+})

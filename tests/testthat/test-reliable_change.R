@@ -160,3 +160,30 @@ test_that("bad reliabilities, SDs and baselines are clear errors", {
   err <- tryCatch(reliable_change_rule(2, 0.8, range = c(10, 0)), error = identity)
   expect_identical(as.character(conditionCall(err)[[1]]), "reliable_change_rule")
 })
+
+test_that("a reliable change wider than the range is refused: nobody could ever change", {
+  expect_error(reliable_change_rule(sd = 20, reliability = 0.1, range = c(0, 10)),
+               "gives a reliable change of 52.59, more than the width of `range` \\(0 to 10: 10\\)",
+               class = "myelorelief_error")
+  # from the SD of the baseline: the message says so
+  expect_error(reliable_change_rule(reliability = 0.05, baseline = c(1, 10, 1, 10), range = c(0, 10)),
+               "The SD of `baseline` .* gives a reliable change of .*more than the width of `range`",
+               class = "myelorelief_error")
+  # at most the width is a rule (a change across the whole range counts)
+  z <- qnorm(0.975)
+  sd_at_width <- 10 / (z * sqrt(2 * (1 - 0.5)))
+  at <- reliable_change_rule(sd = sd_at_width, reliability = 0.5, range = c(0, 10))
+  expect_equal(at$min_change, 10)
+  expect_identical(as.character(classify_alleviation(10, 0, at)), "alleviated")
+  expect_error(reliable_change_rule(sd = sd_at_width * 1.001, reliability = 0.5, range = c(0, 10)),
+               "more than the width of `range`")
+  # an open range has no width to exceed
+  expect_s3_class(reliable_change_rule(sd = 500, reliability = 0.1), "alleviation_rule")
+  # the check scales: the same values x 10^k are judged the same
+  for (k in -2:3) {
+    ok <- reliable_change_rule(sd = 2 * 10^k, reliability = 0.8, range = c(0, 10) * 10^k)
+    expect_equal(ok$min_change, z * 2 * sqrt(0.4) * 10^k, info = paste("k", k))
+    expect_error(reliable_change_rule(sd = 20 * 10^k, reliability = 0.1, range = c(0, 10) * 10^k),
+                 "more than the width", info = paste("k", k))
+  }
+})

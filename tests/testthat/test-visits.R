@@ -139,3 +139,33 @@ test_that("a table of visits counts patient-visits, and says so", {
   expect_false(grepl("patient-visit", capture.output(print(
     tabulate_cohort(classify_cohort(myelography))))[1L]))
 })
+
+test_that("ids must be unique and present: no patient's visits paired with another's", {
+  wide <- data.frame(id = c("a", "b", "a"), lbp_pre = c(8, 6, 8),
+                     lbp_day1 = c(2, 6, 8), lbp_week1 = c(8, 6, 2))
+  rules <- study_rules()["lbp"]
+  expect_error(classify_visits(wide, rules, visits = c("day1", "week1"), id = "id"),
+               "`id` column \"id\" has the value \"a\" more than once \\(rows 1, 3\\)",
+               class = "myelorelief_error")
+  wide$id[3] <- NA
+  expect_error(classify_visits(wide, rules, visits = c("day1", "week1"), id = "id"),
+               "`id` column \"id\" is missing \\(NA\\) at row 3",
+               class = "myelorelief_error")
+  wide$id[3] <- "c"
+  v <- classify_visits(wide, rules, visits = c("day1", "week1"), id = "id")
+  expect_match(capture.output(print(v))[1L], "3 patients")
+  expect_identical(nrow(durability(v)), 3L)
+})
+
+test_that("the visits' column mapping is checked like classify_cohort()'s", {
+  # symptom "a" at visit "b_x" and symptom "a_b" at visit "x" are one column
+  d <- data.frame(a_pre = 8, a_b_x = 2, a_x = 3, a_b_pre = 6, a_b_b_x = 5)
+  rules <- list(a = alleviation_rule(min_change = 2, range = c(0, 10)),
+                a_b = alleviation_rule(min_change = 2, range = c(0, 10)))
+  expect_error(classify_visits(d, rules, visits = c("b_x", "x")),
+               "The column \"a_b_x\" is the visit \"b_x\" of \"a\" and the visit \"x\" of \"a_b\".*rename a symptom in `rules` or a visit",
+               class = "myelorelief_error")
+  # without the collision the same names are fine
+  ok <- classify_visits(d, rules["a"], visits = c("b_x", "x"))
+  expect_identical(as.character(ok$a), c("alleviated", "alleviated"))
+})

@@ -27,7 +27,7 @@ test_that("the values of the time column can be chosen", {
 
 test_that("duplicated, unpaired and unknown rows are refused", {
   expect_error(widen_measurements(rbind(long, long[1, ]), "patient", "measure", "when", "score"),
-               "more than one row for patient = 1, measure = \"lbp\", when = \"pre\" \\(row 9\\)")
+               "more than one row for patient = 1, measure = \"lbp\", when = \"pre\" \\(rows 1, 9\\)")
   expect_error(widen_measurements(long[-1, ], "patient", "measure", "when", "score",
                                   unpaired = "error"),
                "no \"pre\" row for patient = 1, measure = \"lbp\".*; 1 patient and symptom lacks a time point")
@@ -40,7 +40,8 @@ test_that("duplicated, unpaired and unknown rows are refused", {
                "`long\\$when` has the time point \"later\" \\(row 3\\), which is neither `pre` \\(\"pre\"\\) nor `post` \\(\"post\"\\); name every time point of the data in `pre =`")
   odd <- long
   odd$patient[2] <- NA
-  expect_error(widen_measurements(odd, "patient", "measure", "when", "score"), "missing values")
+  expect_error(widen_measurements(odd, "patient", "measure", "when", "score"),
+               "`long\\$patient` is missing \\(NA\\) at row 2")
 })
 
 test_that("bad arguments are errors naming them", {
@@ -134,4 +135,28 @@ test_that("several visits feed classify_visits(), and single visits keep _pre/_p
   expect_identical(as.character(v$lbp), c("alleviated", "unchanged", "unchanged", NA))
   expect_error(widen_measurements(l, pre = "base", post = "d1"),
                "time point \"w1\" \\(row 1\\).*`post` \\(\"d1\"\\)")
+})
+
+test_that("ids: a duplicated (id, symptom, time) is named with all its rows; missing ids with their row", {
+  dup <- rbind(long, long[c(1, 5), ])
+  expect_error(widen_measurements(dup, "patient", "measure", "when", "score"),
+               "`long` has more than one row for patient = 1, measure = \"lbp\", when = \"pre\" \\(rows 1, 9\\)",
+               class = "myelorelief_error")
+  # several visits: the duplicated visit
+  v <- data.frame(id = c("a", "a", "a", "b", "a"), symptom = "lbp",
+                  time = c("pre", "day1", "week1", "pre", "day1"), value = c(8, 3, 4, 6, 5))
+  expect_error(widen_measurements(v, post = c("day1", "week1")),
+               "more than one row for id = \"a\", symptom = \"lbp\", time = \"day1\" \\(rows 2, 5\\)")
+  na <- long
+  na$patient[6] <- NA
+  expect_error(widen_measurements(na, "patient", "measure", "when", "score"),
+               "`long\\$patient` is missing \\(NA\\) at row 6", class = "myelorelief_error")
+  blank <- v[1:4, ]
+  blank$id[4] <- ""
+  expect_error(widen_measurements(blank, post = c("day1", "week1")),
+               "`long\\$id` is blank \\(\"\"\\) at row 4")
+  nosym <- long
+  nosym$measure[2] <- NA
+  expect_error(widen_measurements(nosym, "patient", "measure", "when", "score"),
+               "`long\\$measure` is missing \\(NA\\) at row 2")
 })
