@@ -373,7 +373,8 @@ plot.rate_comparison <- function(x, measure = c("rd", "rr", "or"),
     lines <- wrap_to_width(main, graphics::par("pin")[1L], title_cex, 2, 3L)
   }
   graphics::par(mar = c(4.5, 0.5, title_margin(length(lines), title_cex), 0.5))
-  graphics::plot.window(xlim = c(0, 1), ylim = c(0.5, n_rows + 1.5), yaxs = "i")
+  graphics::plot.window(xlim = c(0, 1), ylim = c(0.5, n_rows + 1.5), xaxs = "i",
+                        yaxs = "i")
   draw_title(lines, title_cex)
   # text columns: label, group counts, reference counts | graph | estimate,
   # laid out in inches from the measured widths of the text
@@ -517,11 +518,11 @@ forest_layout <- function(rows, header, estimates, cex, width) {
       candidate <- layout(smallest, counts)
       room <- max(candidate$w[1L] - (graph_min - candidate$graph_width), label_min)
       candidate <- layout(smallest, counts, room)
-      if (candidate$graph_width >= graph_min) break
+      if (candidate$graph_width >= graph_min - 1e-6) break
     }
     # the intervals keep at least 0.8 inch before the labels go below
     # their minimum
-    if (candidate$graph_width < 0.8) {
+    if (candidate$graph_width < 0.8 - 1e-6) {
       room <- max(candidate$w[1L] - (0.8 - candidate$graph_width), 0.5)
       candidate <- layout(smallest, FALSE, room)
     }

@@ -152,7 +152,7 @@ main_cex <- function() graphics::par("cex.main") * graphics::par("cex")
 # A title drawn line by line from the top of the margin (title() centres a
 # multi-line title on one line and pushes it off the top); returns the
 # number of lines drawn. Call after the margins are set.
-draw_title <- function(lines, cex = main_cex(), font = 2) {
+draw_title <- function(lines, cex = attr(lines, "cex") %||% main_cex(), font = 2) {
   n <- length(lines)
   if (!n) return(0L)
   top <- graphics::par("mar")[3L]
@@ -171,10 +171,18 @@ title_margin <- function(n, cex = main_cex(), extra = 0.8) {
 
 # A main title fitted above the plot region of the current plot: wrapped
 # to its width into as many lines as the top margin holds.
+# A title that would have to be shortened is set a size smaller (the
+# size of the text) first; draw_title() draws it at that size.
 fit_main <- function(main, cex = main_cex()) {
   if (is.null(main) || !length(main)) return(character())
-  room <- max(1L, floor((graphics::par("mar")[3L] - 0.3) / (1.1 * cex)))
-  wrap_to_width(main, graphics::par("pin")[1L], cex, font = 2, max_lines = room)
+  lines <- NULL
+  for (size in unique(c(cex, min(cex, graphics::par("cex"))))) {
+    room <- max(1L, floor((graphics::par("mar")[3L] - 0.3) / (1.1 * size)))
+    lines <- wrap_to_width(main, graphics::par("pin")[1L], size, font = 2,
+                           max_lines = room)
+    if (!any(grepl("...", lines, fixed = TRUE) & !grepl("...", main, fixed = TRUE))) break
+  }
+  structure(lines, cex = size)
 }
 
 # Axis titles that fit: each centred on its axis, moved towards the middle
