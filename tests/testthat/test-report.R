@@ -73,8 +73,12 @@ test_that("methods_text() states the rules, the intervals and the tests used", {
   text <- methods_text()
   expect_s3_class(text, "methods_text")
   paragraph <- text[[1L]]
-  expect_match(paragraph, "lower back pain (NRS 0-10), leg pain (NRS 0-10) and numbness",
+  # the rules' labels as written, never case-changed
+  expect_match(paragraph, "Lower back pain (NRS 0-10), Leg pain (NRS 0-10) and Numbness",
                fixed = TRUE)
+  proper <- list(odi = alleviation_rule(min_change = 10, range = c(0, 100),
+                                        label = "Oswestry Disability Index"))
+  expect_match(methods_text(proper)[[1L]], "Oswestry Disability Index", fixed = TRUE)
   expect_match(paragraph, "a decrease of at least 2 points and at least 30% of the baseline value",
                fixed = TRUE)
   expect_match(paragraph, "an increase of at least 30% of the baseline value", fixed = TRUE)
@@ -179,7 +183,8 @@ test_that("the report shows counts and the data's labels verbatim, never as mark
   expect_match(html, ">*Basel*<", fixed = TRUE)
   expect_match(html, ">~Zug~<", fixed = TRUE)
   expect_false(grepl("<Bern>|<em>|<del>|<sub>", html))
-  expect_match(html, "pain_score *now*", fixed = TRUE)  # in the Methods paragraph
+  expect_match(html, "Pain_score *now*", fixed = TRUE)  # in the Methods paragraph
+  expect_false(grepl("pain_score", html, fixed = TRUE))   # never case-changed
 })
 
 test_that("a symptom nobody could be judged on gives a report without error messages", {
@@ -246,7 +251,7 @@ test_that("a report on other data never mentions myelography, and states its rul
     expect_match(html, shown, fixed = TRUE, info = treat)
   }
   expect_match(html, sprintf("%d/72", sum(alleviated)), fixed = TRUE)
-  expect_match(html, "Alleviation of body weight (lb) was defined as an increase of at least 2 units",
+  expect_match(html, "Alleviation of Body weight (lb) was defined as an increase of at least 2 units",
                fixed = TRUE)
   expect_match(html, "By Treat", fixed = TRUE)
   # the Methods text follows the rule: another threshold, another sentence
