@@ -297,6 +297,13 @@ print.summary.rate_comparison <- function(x, measure = c("rd", "rr", "or"),
 #' Ratios are drawn on a log scale. Base graphics, readable at the default
 #' device size.
 #'
+#' Labels of any length fit: the columns are laid out from the measured
+#' width of their text, the text shrinks as far as 7 points, then labels
+#' too long for their column are shortened with an ellipsis ("...",
+#' keeping labels that differ distinct) and the title wraps. On a narrow
+#' device such as one journal column (85 mm) the two count columns are
+#' left out before the labels become unreadable.
+#'
 #' @param x A `rate_comparison` from [compare_rates()].
 #' @param measure `"rd"` (risk difference, percentage points), `"rr"` (risk
 #'   ratio) or `"or"` (odds ratio).
@@ -307,7 +314,8 @@ print.summary.rate_comparison <- function(x, measure = c("rd", "rr", "or"),
 #'   pooled and crude lines are drawn (and the number of strata is said).
 #' @param main Title; by default the groups compared.
 #' @param xlab Axis label; by default the measure.
-#' @param cex Size of the text.
+#' @param cex Size of the text; it shrinks (to 7 points at least) where
+#'   the labels need the room.
 #' @param ... Ignored.
 #' @return `x`, invisibly.
 #' @examples

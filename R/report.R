@@ -20,6 +20,10 @@
 #' symptom); Methods; Reproducibility (package and R versions, the call,
 #' the rules as code).
 #'
+#' Text from the user and the data (the title, rule labels, factor levels,
+#' column names) is shown as written: escaped, never read as markdown or
+#' HTML, never case-changed. Figures fit labels of any length.
+#'
 #' Built with knitr and markdown (both in Suggests), without pandoc.
 #'
 #' @param data A data frame, one row per patient, as for [classify_cohort()]
@@ -27,10 +31,14 @@
 #' @param rules A named list of [alleviation_rule()]s.
 #' @param by Optional stratum columns of `data` (hospital, ...).
 #' @param group Optional column of `data` holding the groups to compare
-#'   (treatment arm, sex, ...).
+#'   (treatment arm, sex, ...). When fewer than two of its levels hold
+#'   patients (a single-site subset, a column all missing), the Groups
+#'   section is left out and a sentence in the Results says why.
 #' @param vars Optional columns of `data` to compare between alleviated and
 #'   other patients.
-#' @param file Path of the HTML file to write.
+#' @param file Path of the HTML file to write: a file (not a folder), whose
+#'   extension, if it has one, is `.html` or `.htm`; the report is HTML
+#'   only.
 #' @param title Title of the report (default: "Symptom alleviation:" and the
 #'   name of `data`).
 #' @param conf_level,method Confidence level and interval method of the

@@ -98,7 +98,9 @@ as.data.frame.alleviation_table <- function(x, row.names = NULL,
 #' strata, and its overall row ("all") is drawn as an open diamond. Text
 #' shrinks as rows are added, so that every row keeps its label on the
 #' default 480 x 480 `png()`; beyond about 60 rows, plot fewer symptoms or
-#' a larger device.
+#' a larger device. Labels get up to 45% of the width: longer ones make the
+#' text smaller (to 7 points), then are shortened with an ellipsis, keeping
+#' distinct labels distinct; a long title wraps.
 #'
 #' @param x An `alleviation_table`.
 #' @param symptoms Which symptoms to show (default: all, including `"any"`).
