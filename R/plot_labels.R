@@ -158,8 +158,9 @@ draw_title <- function(lines, cex = attr(lines, "cex") %||% main_cex(), font = 2
   top <- graphics::par("mar")[3L]
   step <- 1.1 * cex
   for (i in seq_len(n)) {
-    graphics::mtext(lines[i], side = 3, line = top - 0.3 - step * i, cex = cex,
-                    font = font)
+    # (never inside the plot region, whatever the margin)
+    line <- max(top - 0.3 - step * i, 0.2 + step * (n - i))
+    graphics::mtext(lines[i], side = 3, line = line, cex = cex, font = font)
   }
   n
 }

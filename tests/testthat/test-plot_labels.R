@@ -205,3 +205,24 @@ test_that("the MCID plot fits long anchor categories", {
   m <- estimate_mcid(pre, post, anchor, improved = levels[1:2], boot = 0)
   expect_fits_every_device(function() plot(m, main = strrep("long title ", 12)), "mcid roc")
 })
+
+test_that("short labels are drawn in full, at full size, with the counts", {
+  cohort <- classify_cohort(myelography)
+  cmp <- compare_rates(tabulate_cohort(cohort, by = c("sex", "hospital")), "sex",
+                       strata = "hospital")
+  for (device in c("pdf default", "png 480")) {
+    file <- tempfile()
+    devices[[device]](file)
+    grDevices::dev.control("enable")
+    plot(cmp)
+    drawn <- drawn_text()
+    grDevices::dev.off()
+    unlink(file)
+    counts <- drawn[drawn$text == "17/179", , drop = FALSE]
+    expect_identical(nrow(counts), 2L, info = device)        # pooled and crude
+    expect_equal(unique(counts$cex), 0.8, info = device)
+    expect_true(all(c("A", "D", "Mantel-Haenszel", "male", "female") %in%
+                      trimws(drawn$text)), info = device)
+    expect_false(any(grepl("...", drawn$text, fixed = TRUE)), info = device)
+  }
+})
