@@ -494,8 +494,10 @@ plot_transitions <- function(transitions, rates, symptoms, labels, visits,
     }
     visit_axis(visits, cex = 0.85 * graphics::par("cex"), line = 0.2, ticks = FALSE)
     graphics::axis(2, las = 1, cex.axis = 0.8)
-    graphics::mtext("% of patients with the symptom", 2, line = 2.6,
-                    cex = 0.65)
+    # the longest wording the panel's height holds
+    wordings <- c("% of patients with the symptom", "% of patients", "%")
+    fits <- text_inches(wordings, 0.65) <= graphics::par("pin")[2L] + 0.2
+    graphics::mtext(c(wordings[fits], "%")[1L], 2, line = 2.6, cex = 0.65)
     # a long label wraps to the panel's width, then is shortened
     title_cex <- 0.95 * graphics::par("cex")
     panel_title <- wrap_to_width(labels[j], graphics::par("pin")[1L], title_cex, 2,
