@@ -297,6 +297,13 @@ print.summary.rate_comparison <- function(x, measure = c("rd", "rr", "or"),
 #' Ratios are drawn on a log scale. Base graphics, readable at the default
 #' device size.
 #'
+#' Labels of any length fit: the columns are laid out from the measured
+#' width of their text, the text shrinks as far as 7 points, then labels
+#' too long for their column are shortened with an ellipsis ("...",
+#' keeping labels that differ distinct) and the title wraps. On a narrow
+#' device such as one journal column (85 mm) the two count columns are
+#' left out before the labels become unreadable.
+#'
 #' @param x A `rate_comparison` from [compare_rates()].
 #' @param measure `"rd"` (risk difference, percentage points), `"rr"` (risk
 #'   ratio) or `"or"` (odds ratio).
@@ -307,7 +314,8 @@ print.summary.rate_comparison <- function(x, measure = c("rd", "rr", "or"),
 #'   pooled and crude lines are drawn (and the number of strata is said).
 #' @param main Title; by default the groups compared.
 #' @param xlab Axis label; by default the measure.
-#' @param cex Size of the text.
+#' @param cex Size of the text; it shrinks (to 7 points at least) where
+#'   the labels need the room.
 #' @param ... Ignored.
 #' @return `x`, invisibly.
 #' @examples
@@ -358,23 +366,37 @@ plot.rate_comparison <- function(x, measure = c("rd", "rr", "or"),
               as.character(unique(x$group))[1L], attr(x, "reference"),
               c(rd = "difference", rr = "risk ratio", or = "odds ratio")[[measure]])
   if (length(unique(x$group)) > 1L) header[2L] <- "group"
+  group_name <- header[2L]
 
   old <- graphics::par(mar = c(4.5, 0.5, 3, 0.5))
   on.exit(graphics::par(old))
   n_rows <- nrow(rows)
   graphics::plot.new()
-  graphics::plot.window(xlim = c(0, 1), ylim = c(0.5, n_rows + 1.5), yaxs = "i")
-  graphics::title(main = main)
-  # text columns: label, group counts, reference counts | graph | estimate
-  widths <- function(v) max(graphics::strwidth(v, cex = cex, font = 2)) + 0.03
-  w <- c(widths(c(header[1L], rows$label)), widths(c(header[2L], rows$group_counts)),
-         widths(c(header[3L], rows$ref_counts)), widths(c(header[4L], estimates)))
-  left <- 0.01 + cumsum(c(0, w[1:3]))
-  graph <- c(left[4L], 0.99 - w[4L])
-  if (diff(graph) < 0.2) {
-    abort("The plot region is too narrow for the labels; make the device wider or `cex` smaller.",
-          call)
+  # the title wrapped to the width, its margin as high as its lines
+  # (a title of several lines a size smaller)
+  title_cex <- main_cex()
+  lines <- wrap_to_width(main, graphics::par("pin")[1L], title_cex, 2, 3L)
+  if (length(lines) > 1L) {
+    title_cex <- graphics::par("cex")
+    lines <- wrap_to_width(main, graphics::par("pin")[1L], title_cex, 2, 3L)
   }
+  graphics::par(mar = c(4.5, 0.5, title_margin(length(lines), title_cex), 0.5))
+  graphics::plot.window(xlim = c(0, 1), ylim = c(0.5, n_rows + 1.5), xaxs = "i",
+                        yaxs = "i")
+  draw_title(lines, title_cex)
+  # text columns: label, group counts, reference counts | graph | estimate,
+  # laid out in inches from the measured widths of the text
+  fit <- forest_layout(rows, header, estimates, cex, graphics::par("pin")[1L])
+  if (is.null(fit)) {
+    abort(sprintf("The device is too narrow for a forest plot (%.1f inches of plot region); make it wider.",
+                  graphics::par("pin")[1L]), call)
+  }
+  cex <- fit$cex
+  header <- fit$header
+  rows$label <- fit$label
+  left <- fit$left
+  graph <- fit$graph
+  counts <- fit$counts
   y <- rev(seq_len(n_rows))
   bounds <- scale(c(rows$estimate, rows$lower, rows$upper, null_value))
   lim <- range(bounds[is.finite(bounds)])
@@ -384,16 +406,19 @@ plot.rate_comparison <- function(x, measure = c("rd", "rr", "or"),
     graph[1L] + (pmin(pmax(s, lim[1L]), lim[2L]) - lim[1L]) / diff(lim) * diff(graph)
   }
   top <- n_rows + 1
-  graphics::text(left[1:3], top, header[1:3], adj = 0, font = 2, cex = cex)
-  graphics::text(graph[2L] + 0.02, top, header[4L], adj = 0, font = 2, cex = cex)
+  shown <- if (counts) 1:3 else 1L
+  graphics::text(left[shown], top, header[shown], adj = 0, font = 2, cex = cex)
+  graphics::text(fit$estimate_at, top, header[4L], adj = 0, font = 2, cex = cex)
   graphics::segments(at_x(null_value), 0.5, at_x(null_value), n_rows + 0.5,
                      lty = 2, col = "grey50")
   is_header <- rows$kind == "header"
   graphics::text(left[1L], y, rows$label, adj = 0, cex = cex,
                  font = ifelse(is_header, 2, 1))
-  graphics::text(left[2L], y, rows$group_counts, adj = 0, cex = cex)
-  graphics::text(left[3L], y, rows$ref_counts, adj = 0, cex = cex)
-  graphics::text(graph[2L] + 0.02, y, estimates, adj = 0, cex = cex)
+  if (counts) {
+    graphics::text(left[2L], y, rows$group_counts, adj = 0, cex = cex)
+    graphics::text(left[3L], y, rows$ref_counts, adj = 0, cex = cex)
+  }
+  graphics::text(fit$estimate_at, y, estimates, adj = 0, cex = cex)
   drawn <- !is_header & !is.na(rows$estimate)
   has_ci <- drawn & !is.na(rows$lower) & !is.na(rows$upper) &
     rows$kind %in% c("stratum", "single")
@@ -438,12 +463,96 @@ plot.rate_comparison <- function(x, measure = c("rd", "rr", "or"),
   graphics::axis(1, at = at_x(ticks), labels = format(if (ratio) ticks else 100 * ticks,
                                                       trim = TRUE, drop0trailing = TRUE),
                  cex.axis = cex, pos = 0.5)
-  graphics::mtext(xlab, side = 1, line = 2.2, cex = cex)
-  graphics::mtext(sprintf("<- more alleviated with %s        more alleviated with %s ->",
-                          attr(x, "reference"), header[2L]),
-                  side = 1, line = 3.2, cex = cex * 0.85, col = "grey30",
-                  at = mean(graph))
+  width <- graphics::par("pin")[1L]
+  graphics::mtext(fit_labels(xlab, width, cex), side = 1, line = 2.2, cex = cex)
+  # which side favours which group, each name shortened to fit
+  note_cex <- cex * 0.85
+  names <- fit_labels(c(attr(x, "reference"), group_name),
+                      (width - text_inches("<- more alleviated with       more alleviated with ->",
+                                           note_cex)) / 2, note_cex)
+  note <- sprintf("<- more alleviated with %s        more alleviated with %s ->",
+                  names[1L], names[2L])
+  half <- text_inches(note, note_cex) / 2 / width
+  graphics::mtext(note, side = 1, line = 3.2, cex = note_cex, col = "grey30",
+                  at = min(max(mean(graph), half), 1 - half))
   invisible(x)
+}
+
+# Where the columns of a forest plot go, in the plot region's 0-1 units,
+# for a plot region `width` inches wide. The text shrinks from `cex` down
+# to min_plot_cex(); labels (and the group names heading the count
+# columns) longer than their room are shortened; on a narrow device the
+# two count columns are left out before the labels become unreadable.
+# NULL when not even that leaves room for the intervals.
+forest_layout <- function(rows, header, estimates, cex, width) {
+  gap <- 0.08
+  bold <- rows$kind == "header"
+  label_inches <- function(cex) {
+    max(text_inches(rows$label[bold], cex, 2), text_inches(rows$label[!bold], cex))
+  }
+  layout <- function(cex, counts, label_room = Inf) {
+    counts_width <- function(counts, title) {
+      w <- max(text_inches(counts, cex))
+      # the group's name heads the column: shortened past a sensible width
+      max(w, min(text_inches(title, cex, 2), max(w, 0.8)))
+    }
+    # headings are bold, the rest plain
+    w <- c(max(text_inches(header[1L], cex, 2), label_inches(cex)),
+           if (counts) counts_width(rows$group_counts, header[2L]) else 0,
+           if (counts) counts_width(rows$ref_counts, header[3L]) else 0,
+           max(text_inches(header[4L], cex, 2), text_inches(estimates, cex)))
+    w[1L] <- min(w[1L], label_room)
+    gaps <- gap * (if (counts) 6 else 4)
+    list(cex = cex, counts = counts, w = w, graph_width = width - sum(w) - gaps)
+  }
+  graph_min <- max(1, 0.3 * width)
+  smallest <- min(cex, min_plot_cex())
+  steps <- unique(c(seq(cex, smallest, by = -0.05), smallest))
+  fit <- NULL
+  for (size in steps) {
+    candidate <- layout(size, TRUE)
+    if (candidate$graph_width >= graph_min) {
+      fit <- candidate
+      break
+    }
+  }
+  if (is.null(fit)) {
+    # at the smallest text: shorten the labels, to no less than an inch
+    # (or what they need); then leave out the counts
+    full <- layout(smallest, TRUE)
+    label_min <- min(full$w[1L],
+                     max(1, text_inches("  Mantel-Haenszel", smallest)))
+    for (counts in c(TRUE, FALSE)) {
+      candidate <- layout(smallest, counts)
+      room <- max(candidate$w[1L] - (graph_min - candidate$graph_width), label_min)
+      candidate <- layout(smallest, counts, room)
+      if (candidate$graph_width >= graph_min - 1e-6) break
+    }
+    # the intervals keep at least 0.8 inch before the labels go below
+    # their minimum
+    if (candidate$graph_width < 0.8 - 1e-6) {
+      room <- max(candidate$w[1L] - (0.8 - candidate$graph_width), 0.5)
+      candidate <- layout(smallest, FALSE, room)
+    }
+    fit <- candidate
+  }
+  if (fit$graph_width < 0.4) return(NULL)
+  w <- fit$w
+  fit$label <- rows$label
+  fit$label[bold] <- fit_labels(rows$label[bold], w[1L], fit$cex, 2)
+  fit$label[!bold] <- fit_labels(rows$label[!bold], w[1L], fit$cex)
+  if (fit$counts) {
+    header[2L] <- fit_labels(header[2L], w[2L], fit$cex, 2)
+    header[3L] <- fit_labels(header[3L], w[3L], fit$cex, 2)
+  }
+  header[1L] <- fit_labels(header[1L], w[1L], fit$cex, 2)
+  fit$header <- header
+  inches <- cumsum(c(gap, w[1L] + gap, w[2L] + gap, w[3L] + gap))
+  if (!fit$counts) inches[2:4] <- inches[2L]
+  fit$left <- inches / width
+  fit$graph <- c(inches[4L], width - w[4L] - 2 * gap) / width
+  fit$estimate_at <- (width - w[4L] - gap) / width
+  fit
 }
 
 # The lines of the forest plot: for each symptom and comparison, a header

@@ -156,7 +156,10 @@ plot.alleviation_curve <- function(x, main = NULL, xlab = NULL,
   along <- scale * x$threshold[shown]
   graphics::plot.default(along, 100 * x$rate[shown], type = "n",
                          ylim = c(0, 100 * max(x$rate_upper[shown])),
-                         xlab = xlab, ylab = ylab, main = main, ...)
+                         xlab = "", ylab = "", main = NULL, ...)
+  # a rule's long label wraps, and what the margin cannot hold is shortened
+  draw_title(fit_main(main))
+  draw_axis_titles(xlab, ylab)
   graphics::polygon(c(along, rev(along)),
                     100 * c(x$rate_lower[shown], rev(x$rate_upper[shown])),
                     col = grDevices::adjustcolor("steelblue", 0.25),

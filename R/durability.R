@@ -409,11 +409,11 @@ plot_visit_rates <- function(rates, symptoms, labels, visits, main, col,
                          ylim = c(0, 100 * max(rates$rate_upper) *
                                     (1 + 0.08 * length(symptoms))),
                          xaxt = "n",
-                         xlab = "Visit",
-                         ylab = sprintf("Alleviated among judged, %% (%s%% CI)",
-                                        format(100 * conf_level)),
-                         main = main, ...)
-  graphics::axis(1, at = seq_along(visits), labels = visits)
+                         xlab = "", ylab = "", main = NULL, ...)
+  draw_title(fit_main(main))
+  draw_axis_titles("Visit", sprintf("Alleviated among judged, %% (%s%% CI)",
+                                    format(100 * conf_level)))
+  visit_axis(visits)
   for (j in seq_along(symptoms)) {
     r <- k == j
     graphics::lines(at[r], 100 * rates$rate[r], col = col[j], lwd = 1.5)
@@ -427,15 +427,28 @@ plot_visit_rates <- function(rates, symptoms, labels, visits, main, col,
                            format_integer(rates$evaluable)),
                    pos = 3, cex = 0.8, xpd = TRUE)
   }
+  # each label no wider than the plot region, less the legend's symbol
+  labels <- fit_labels(labels, graphics::par("pin")[1L] - 0.6,
+                       0.75 * graphics::par("cex"))
   graphics::legend("top", legend = labels, col = col, lwd = 2, pch = 19,
                    bty = "n", cex = 0.75)
+}
+
+# The visits under the x axis, one mtext() each (axis() drops labels that
+# overlap), each shortened to the room between its neighbours.
+visit_axis <- function(visits, cex = graphics::par("cex"), line = 1, ticks = TRUE) {
+  n <- length(visits)
+  at <- seq_len(n)
+  usr <- graphics::par("usr")[1:2]
+  slot <- graphics::par("pin")[1L] / diff(usr) - 0.08
+  if (ticks) graphics::axis(1, at = at, labels = FALSE)
+  graphics::mtext(fit_labels(visits, slot, cex), side = 1, at = at, cex = cex,
+                  line = line)
 }
 
 plot_transitions <- function(transitions, rates, symptoms, labels, visits,
                              main, col) {
   if (is.null(col)) col <- c("#1B9E77", "grey55", "grey88")
-  # long labels do not fit a panel of a 2 x 2 grid
-  if (length(symptoms) > 1L) labels <- ifelse(nchar(labels) > 28, symptoms, labels)
   col <- rep_len(col, 3L)
   n <- length(symptoms)
   rows <- ceiling(sqrt(n))
@@ -492,12 +505,18 @@ plot_transitions <- function(transitions, rates, symptoms, labels, visits,
       graphics::text(v, top[1], format_integer(height[1, v]), pos = 3,
                      cex = 0.75, offset = 0.2)
     }
-    graphics::axis(1, at = seq_along(visits), labels = visits, tick = FALSE,
-                   cex.axis = 0.85, line = -0.8)
+    visit_axis(visits, cex = 0.85 * graphics::par("cex"), line = 0.2, ticks = FALSE)
     graphics::axis(2, las = 1, cex.axis = 0.8)
-    graphics::mtext("% of patients with the symptom", 2, line = 2.6,
-                    cex = 0.65)
-    graphics::title(main = labels[j], cex.main = 0.95, line = 0.8)
+    # the longest wording the panel's height holds
+    wordings <- c("% of patients with the symptom", "% of patients", "%")
+    fits <- text_inches(wordings, 0.65) <= graphics::par("pin")[2L] + 0.2
+    graphics::mtext(c(wordings[fits], "%")[1L], 2, line = 2.6, cex = 0.65)
+    # a long label wraps to the panel's width, then is shortened
+    title_cex <- 0.95 * graphics::par("cex")
+    panel_title <- wrap_to_width(labels[j], graphics::par("pin")[1L], title_cex, 2,
+                                 max_lines = if (is.null(main)) 2L else 1L)
+    graphics::mtext(panel_title, side = 3, font = 2, cex = title_cex,
+                    line = 0.4 + 1.1 * title_cex * rev(seq_along(panel_title) - 1))
   }
   if (!is.null(main)) graphics::mtext(main, outer = FALSE, side = 3, line = 2.2,
                                       font = 2)

@@ -680,8 +680,10 @@ plot.mcid <- function(x, main = NULL, xlab = NULL, ylab = NULL, ...) {
   fpr <- c(1 - roc$specificity, 0)
   tpr <- c(roc$sensitivity, 0)
   graphics::plot.default(fpr, tpr, type = "n", xlim = c(0, 1), ylim = c(0, 1),
-                         xaxs = "i", yaxs = "i", main = main, xlab = xlab,
-                         ylab = ylab, ...)
+                         xaxs = "i", yaxs = "i", main = NULL, xlab = "",
+                         ylab = "", ...)
+  draw_title(fit_main(main))
+  draw_axis_titles(xlab, ylab)
   graphics::abline(0, 1, lty = 2, col = "grey60")
   graphics::lines(fpr, tpr, lwd = 2, col = "steelblue4")
   px <- 1 - x$specificity
@@ -720,11 +722,17 @@ plot_mean_change <- function(x, main, xlab, ylab, ...) {
   graphics::plot.default(seq_len(k), scale * tab$mean, xlim = c(0.5, k + 0.5),
                          ylim = range(c(lo, hi, 0), finite = TRUE), xaxt = "n",
                          pch = 19, col = ifelse(tab$minimal, "firebrick", "steelblue4"),
-                         main = main, xlab = xlab, ylab = ylab, ...)
+                         main = NULL, xlab = "", ylab = "", ...)
+  draw_title(fit_main(main))
+  draw_axis_titles(xlab, ylab)
   # category names on two staggered lines, so that none is dropped
   graphics::axis(1, at = seq_len(k), labels = FALSE)
-  graphics::mtext(tab$category, side = 1, at = seq_len(k), cex = 0.85,
-                  line = if (k > 3) ifelse(seq_len(k) %% 2 == 1, 0.8, 1.8) else 1)
+  # each shortened to its room: one slot, or two where staggered
+  staggered <- k > 3
+  slot <- graphics::par("pin")[1L] / k * (if (staggered) 2 else 1) - 0.1
+  graphics::mtext(fit_labels(tab$category, slot, 0.85), side = 1, at = seq_len(k),
+                  cex = 0.85,
+                  line = if (staggered) ifelse(seq_len(k) %% 2 == 1, 0.8, 1.8) else 1)
   graphics::segments(seq_len(k), lo, seq_len(k), hi,
                      col = ifelse(tab$minimal, "firebrick", "steelblue4"))
   graphics::abline(h = 0, col = "grey60", lty = 2)

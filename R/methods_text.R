@@ -39,7 +39,8 @@ methods_text <- function(rules = study_rules(), conf_level = 0.95,
   definitions <- vapply(rules, describe_rule, character(1), what = "<what>")
   sentences <- vapply(unique(definitions), function(d) {
     alike <- names(rules)[definitions == d]
-    labels <- vapply(alike, function(s) lower_first(rules[[s]]$label %||% s), character(1))
+    # labels as written: never case-changed ("Oswestry Disability Index")
+    labels <- vapply(alike, function(s) rules[[s]]$label %||% s, character(1))
     sub("<what>", enumerate(labels), d, fixed = TRUE)
   }, character(1), USE.NAMES = FALSE)
   references <- character()
@@ -147,12 +148,6 @@ describe_rule <- function(rule, what) {
 enumerate <- function(x) {
   if (length(x) < 2L) return(x)
   paste(paste(x[-length(x)], collapse = ", "), "and", x[length(x)])
-}
-
-lower_first <- function(text) {
-  # keep acronyms (NRS, VAS) and proper names as written
-  if (grepl("^[A-Z][a-z]", text)) paste0(tolower(substr(text, 1L, 1L)), substring(text, 2L))
-  else text
 }
 
 uses_study_thresholds <- function(rules) {

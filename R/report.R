@@ -20,6 +20,10 @@
 #' symptom); Methods; Reproducibility (package and R versions, the call,
 #' the rules as code).
 #'
+#' Text from the user and the data (the title, rule labels, factor levels,
+#' column names) is shown as written: escaped, never read as markdown or
+#' HTML, never case-changed. Figures fit labels of any length.
+#'
 #' Built with knitr and markdown (both in Suggests), without pandoc.
 #'
 #' @param data A data frame, one row per patient, as for [classify_cohort()]
@@ -27,10 +31,14 @@
 #' @param rules A named list of [alleviation_rule()]s.
 #' @param by Optional stratum columns of `data` (hospital, ...).
 #' @param group Optional column of `data` holding the groups to compare
-#'   (treatment arm, sex, ...).
+#'   (treatment arm, sex, ...). When fewer than two of its levels hold
+#'   patients (a single-site subset, a column all missing), the Groups
+#'   section is left out and a sentence in the Results says why.
 #' @param vars Optional columns of `data` to compare between alleviated and
 #'   other patients.
-#' @param file Path of the HTML file to write.
+#' @param file Path of the HTML file to write: a file (not a folder), whose
+#'   extension, if it has one, is `.html` or `.htm`; the report is HTML
+#'   only.
 #' @param title Title of the report (default: "Symptom alleviation:" and the
 #'   name of `data`).
 #' @param conf_level,method Confidence level and interval method of the
@@ -85,9 +93,18 @@ alleviation_report <- function(data, rules = study_rules(), by = NULL,
   if (!is.character(file) || length(file) != 1L || is.na(file) || !nzchar(file)) {
     abort(sprintf("`file` must be a single path, not %s.", describe_value(file)), call)
   }
+  if (dir.exists(file)) {
+    abort(sprintf("`file` must be the path of a file, not the existing folder \"%s\".",
+                  file), call)
+  }
   if (!dir.exists(dirname(file))) {
     abort(sprintf("`file` must be in an existing folder; \"%s\" does not exist.",
                   dirname(file)), call)
+  }
+  extension <- if (grepl("\\.[[:alnum:]]+$", basename(file))) sub(".*\\.", "", basename(file)) else ""
+  if (nzchar(extension) && !tolower(extension) %in% c("html", "htm")) {
+    abort(sprintf("`file` must end in .html or .htm: the report is written as HTML, not as \".%s\" (\"%s\").",
+                  extension, file), call)
   }
   if (!is.null(title) && (!is.character(title) || length(title) != 1L || is.na(title))) {
     abort(sprintf("`title` must be NULL or a single string, not %s.",
@@ -135,6 +152,20 @@ report_contents <- function(cohort, data, rules, by, group, vars, conf_level,
     report$by_summary <- summary(report$by_table)
     report$by_plot_height <- min(12, 2 + 0.22 * nrow(report$by_table))
     report$by_plotted <- any(report$by_table$evaluable > 0)
+  }
+  # a group needs patients in two levels to be compared: otherwise the
+  # Groups section is left out, and a sentence says why
+  if (!is.null(group)) {
+    populated <- populated_levels(cohort, group)
+    if (length(populated) < 2L) {
+      report$groups_skipped_text <- sprintf(
+        "The alleviation rates were not compared between the levels of %s: %s.",
+        group,
+        if (!length(populated)) "it has no value for any patient"
+        else sprintf("every patient with a value of it is in one level only (\"%s\")",
+                     populated))
+      group <- NULL
+    }
   }
   if (!is.null(group)) {
     report$groups <- compare_rates(tab(c(group, by)), group,
@@ -190,18 +221,34 @@ report_contents <- function(cohort, data, rules, by, group, vars, conf_level,
   report
 }
 
-# Text from the data (labels, levels, column names) shown verbatim in
-# markdown: the characters markdown or HTML would read as markup are
-# backslash-escaped, so "<Bern>" is not swallowed as a tag and "*sig*" is
-# not set in italics.
-md_escape <- function(x) gsub("([][\\\\`*_<>~])", "\\\\\\1", x, perl = TRUE)
+# The levels of a cohort's `group` column that hold patients, as text.
+populated_levels <- function(cohort, group) {
+  tab <- as.data.frame(tabulate_cohort(cohort, by = group, margins = FALSE))
+  tab <- tab[tab$symptom == levels(tab$symptom)[1L] & tab$n > 0 &
+               !is.na(tab[[group]]), , drop = FALSE]
+  unique(as.character(tab[[group]]))
+}
+
+# Text from the data (labels, levels, column names, the title) shown
+# verbatim in markdown: every ASCII punctuation character is
+# backslash-escaped (CommonMark allows it for all of them, and shows the
+# character itself), so "<Bern>" is not swallowed as a tag, "*sig*" is not
+# set in italics, "&lt;" is not read as an entity, a "|" does not split a
+# table cell and "# A", "1. B" or "- C" do not become headings or lists.
+# Line breaks become spaces. In a table cell "|" is left to knitr::kable(),
+# which writes it as the entity "&#124;".
+md_escape <- function(x, table = FALSE) {
+  x <- gsub("[\r\n]+", " ", x)
+  gsub(if (table) "([!-/:-@[-`{}~])" else "([!-/:-@[-`{-~])", "\\\\\\1", x,
+       perl = TRUE)
+}
 
 # A data frame as a pipe table, its text escaped.
 md_table <- function(x) {
   x <- as.data.frame(x, stringsAsFactors = FALSE)
   text <- vapply(x, function(column) is.character(column) || is.factor(column), logical(1))
-  x[text] <- lapply(x[text], function(column) md_escape(as.character(column)))
-  names(x) <- md_escape(names(x))
+  x[text] <- lapply(x[text], function(column) md_escape(as.character(column), table = TRUE))
+  names(x) <- md_escape(names(x), table = TRUE)
   knitr::kable(x, format = "pipe", row.names = FALSE)
 }
 
@@ -249,7 +296,8 @@ render_report <- function(report, title, file) {
                  options = c("+base64_images", "-highlight_code", "-mathjax",
                              "-latex_math", "-smartypants", "-subscript",
                              "-superscript", "-autolink"),
-                 meta = list(title = title))
+                 # the title is text: markdown renders it, escaped
+                 meta = list(title = md_escape(title)))
   if (!file.copy(html, file, overwrite = TRUE)) {
     abort(sprintf("could not write `file` \"%s\".", file), sys.call(-1L))
   }

@@ -98,7 +98,9 @@ as.data.frame.alleviation_table <- function(x, row.names = NULL,
 #' strata, and its overall row ("all") is drawn as an open diamond. Text
 #' shrinks as rows are added, so that every row keeps its label on the
 #' default 480 x 480 `png()`; beyond about 60 rows, plot fewer symptoms or
-#' a larger device.
+#' a larger device. Labels get up to 45% of the width: longer ones make the
+#' text smaller (to 7 points), then are shortened with an ellipsis, keeping
+#' distinct labels distinct; a long title wraps.
 #'
 #' @param x An `alleviation_table`.
 #' @param symptoms Which symptoms to show (default: all, including `"any"`).
@@ -106,7 +108,7 @@ as.data.frame.alleviation_table <- function(x, row.names = NULL,
 #'   strata (`"Alleviation rates by hospital"`).
 #' @param col Colours, one per stratum (recycled).
 #' @param counts Write alleviated/evaluable beside each interval.
-#' @param ... Passed to [graphics::plot.default()].
+#' @param ... Passed to [graphics::plot.window()].
 #' @return `x`, invisibly.
 #' @examples
 #' cohort <- classify_cohort(myelography)
@@ -139,19 +141,39 @@ plot.alleviation_table <- function(x, symptoms = levels(x$symptom),
   # Text small enough that every line (rows and headings) has room
   n_lines <- max(layout$y) + 1
   plot_height <- graphics::par("din")[2L] - 1.6       # inches, less title and axis
+  graphics::plot.new()                                # to measure text
   cex <- max(0.45, min(0.9, 0.8 * plot_height / n_lines /
                          graphics::strheight("M", units = "inches")))
-  left <- max(graphics::strwidth(layout$label, units = "inches", cex = cex),
-              graphics::strwidth(layout$heading, units = "inches", cex = cex,
-                                 font = 2)) + 0.3
   events <- format_fraction(x$alleviated, x$evaluable)
-  right <- if (counts) max(graphics::strwidth(events, units = "inches", cex = cex)) + 0.2
-           else 0.2
-  old <- graphics::par(mai = c(0.9, left, 0.6, right))
+  right <- if (counts) max(text_inches(events, cex)) + 0.2 else 0.2
+  # labels get up to 45% of the width; beyond it the text shrinks to a
+  # readable minimum, then the labels are shortened
+  width <- graphics::par("din")[1L]
+  room <- 0.45 * width - 0.3
+  needed <- function(cex) {
+    max(text_inches(layout$label, cex), text_inches(layout$heading, cex, 2))
+  }
+  if (needed(cex) > room) cex <- max(min(cex, min_plot_cex()),
+                                     min(cex, 0.95 * cex * room / needed(cex)))
+  layout$label <- fit_labels(layout$label, room, cex)
+  layout$heading <- fit_labels(layout$heading, room, cex, 2)
+  left <- needed(cex) + 0.3
+  title_cex <- main_cex()
+  lines <- wrap_to_width(main, width - 0.2, title_cex, 2, 3L)
+  old <- graphics::par(mai = c(0.9, left, max(0.6, 0.2 * title_cex * (length(lines) + 1)), right))
   on.exit(graphics::par(old))
-  graphics::plot.default(100 * x$rate, layout$y, xlim = c(0, 100 * max(x$rate_upper)),
-                         ylim = c(max(layout$y) + 0.5, 0.5), yaxt = "n", type = "n",
-                         xlab = xlab, ylab = "", main = main, ...)
+  # plot.default() without its plot.new(): the page is already begun
+  graphics::plot.window(xlim = c(0, 100 * max(x$rate_upper)),
+                        ylim = c(max(layout$y) + 0.5, 0.5), ...)
+  graphics::axis(1)
+  graphics::box()
+  draw_axis_titles(xlab)
+  # the title centred on the device, so that wide labels do not push it off
+  for (i in seq_along(lines)) {
+    graphics::mtext(lines[i], side = 3, outer = FALSE, font = 2, cex = title_cex,
+                    line = graphics::par("mar")[3L] - 0.3 - 1.1 * title_cex * i,
+                    at = graphics::grconvertX(0.5, "ndc", "user"))
+  }
   graphics::abline(h = layout$y, col = "grey92")
   graphics::segments(100 * x$rate_lower, layout$y, 100 * x$rate_upper, layout$y,
                      col = colour, lwd = 2)

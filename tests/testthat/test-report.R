@@ -73,8 +73,12 @@ test_that("methods_text() states the rules, the intervals and the tests used", {
   text <- methods_text()
   expect_s3_class(text, "methods_text")
   paragraph <- text[[1L]]
-  expect_match(paragraph, "lower back pain (NRS 0-10), leg pain (NRS 0-10) and numbness",
+  # the rules' labels as written, never case-changed
+  expect_match(paragraph, "Lower back pain (NRS 0-10), Leg pain (NRS 0-10) and Numbness",
                fixed = TRUE)
+  proper <- list(odi = alleviation_rule(min_change = 10, range = c(0, 100),
+                                        label = "Oswestry Disability Index"))
+  expect_match(methods_text(proper)[[1L]], "Oswestry Disability Index", fixed = TRUE)
   expect_match(paragraph, "a decrease of at least 2 points and at least 30% of the baseline value",
                fixed = TRUE)
   expect_match(paragraph, "an increase of at least 30% of the baseline value", fixed = TRUE)
@@ -179,7 +183,8 @@ test_that("the report shows counts and the data's labels verbatim, never as mark
   expect_match(html, ">*Basel*<", fixed = TRUE)
   expect_match(html, ">~Zug~<", fixed = TRUE)
   expect_false(grepl("<Bern>|<em>|<del>|<sub>", html))
-  expect_match(html, "pain_score *now*", fixed = TRUE)  # in the Methods paragraph
+  expect_match(html, "Pain_score *now*", fixed = TRUE)  # in the Methods paragraph
+  expect_false(grepl("pain_score", html, fixed = TRUE))   # never case-changed
 })
 
 test_that("a symptom nobody could be judged on gives a report without error messages", {
@@ -246,7 +251,7 @@ test_that("a report on other data never mentions myelography, and states its rul
     expect_match(html, shown, fixed = TRUE, info = treat)
   }
   expect_match(html, sprintf("%d/72", sum(alleviated)), fixed = TRUE)
-  expect_match(html, "Alleviation of body weight (lb) was defined as an increase of at least 2 units",
+  expect_match(html, "Alleviation of Body weight (lb) was defined as an increase of at least 2 units",
                fixed = TRUE)
   expect_match(html, "By Treat", fixed = TRUE)
   # the Methods text follows the rule: another threshold, another sentence
@@ -267,4 +272,100 @@ test_that("the same data and arguments give the same file but for its date", {
   dated <- lapply(lines, function(l) grepl(format(Sys.Date()), l, fixed = TRUE))
   expect_identical(sum(dated[[1L]]), 1L)            # one date line
   expect_identical(lines[[1L]][!dated[[1L]]], lines[[2L]][!dated[[2L]]])
+})
+
+test_that("a group with fewer than two populated levels leaves the Groups section out and says why", {
+  skip_if_no_report_tools()
+  d <- data.frame(pain_pre = rep(5, 12), pain_post = 0:11 %% 10,
+                  site = rep(c("A", "B"), 6), one = "Bern <b>*x*</b>", none = NA,
+                  empty_level = factor(rep("x", 12), levels = c("x", "y")))
+  rules <- list(pain = alleviation_rule(min_change = 2, range = c(0, 10)))
+  cases <- list(one = "in one level only", none = "no value",
+                empty_level = "in one level only")
+  for (g in names(cases)) {
+    for (by in list(NULL, "site")) {
+      path <- tempfile(fileext = ".html")
+      info <- paste("group", g, "by", deparse(by))
+      expect_no_error(alleviation_report(d, rules, group = g, by = by, file = path,
+                                         vars = "site"))
+      html <- read_html(path)
+      expect_false(grepl("Groups</h2>", html, fixed = TRUE), info = info)
+      expect_match(html, sprintf("not compared between the levels of %s", g), fixed = TRUE,
+                   info = info)
+      expect_match(html, cases[[g]], fixed = TRUE, info = info)
+      # the sections after it are numbered on
+      expect_match(html, "4. Who was alleviated", fixed = TRUE, info = info)
+      expect_match(html, "5. Sensitivity to the cut-off", fixed = TRUE, info = info)
+      expect_false(grepl("Error|<script", html), info = info)
+    }
+  }
+  html <- read_html(path)
+  expect_false(grepl("compared with the reference level", html, fixed = TRUE))  # Methods
+  # the level shown as data
+  alleviation_report(d, rules, group = "one", file = path)
+  expect_match(read_html(path), "(&quot;Bern &lt;b&gt;*x*&lt;/b&gt;&quot;)", fixed = TRUE)
+})
+
+test_that("the title is text: escaped, never markup, never case-changed", {
+  skip_if_no_report_tools()
+  d <- myelography[c("lbp_pre", "lbp_post")]
+  path <- tempfile(fileext = ".html")
+  title <- "<script>alert(1)</script> *2016* & <b>Zürich</b> -- \"100%\" _x_ `code` # [l](u) MRI"
+  alleviation_report(d, rules = study_rules()["lbp"], file = path, title = title)
+  html <- read_html(path)
+  expect_false(grepl("<script", html, fixed = TRUE))
+  expect_false(grepl("<em>|<b>|<a |<h1>#|<ol|<li><p>\\[", html))
+  expect_false(grepl("(?<!<pre>)<code>", html, perl = TRUE))
+  escaped <- "&lt;script&gt;alert(1)&lt;/script&gt; *2016* &amp; &lt;b&gt;Zürich&lt;/b&gt; -- &quot;100%&quot; _x_ `code` # [l](u) MRI"
+  expect_match(html, paste0("<title>", escaped, "</title>"), fixed = TRUE)
+  expect_match(html, paste0("<h1>", escaped, "</h1>"), fixed = TRUE)
+})
+
+test_that("labels, levels and column names reach the report as text", {
+  skip_if_no_report_tools()
+  hostile <- c("<b>Bern</b>", "*x* & 100%", "-- \"q\" | pipe", "Zürich – Universitätsspital, Klinik für Neurochirurgie")
+  set.seed(2)
+  n <- 80
+  d <- data.frame(pain_pre = sample(3:10, n, TRUE), pain_post = sample(0:10, n, TRUE),
+                  site = sample(hostile, n, TRUE), arm = sample(c("&lt;A&gt;", "# B"), n, TRUE),
+                  "Age <i>yrs</i> *|*" = sample(20:80, n, TRUE), check.names = FALSE)
+  rule <- alleviation_rule(min_change = 2, range = c(0, 10),
+                           label = "Pain &amp; <i>NRS</i> | `x`")
+  path <- tempfile(fileext = ".html")
+  alleviation_report(d, list(pain = rule), by = "site", group = "arm",
+                     vars = "Age <i>yrs</i> *|*", file = path)
+  html <- read_html(path)
+  expect_false(grepl("<b>|<i>|<em>|<h1>#|<h1>B", html))
+  expect_false(grepl("(?<!<pre>)<code>", html, perl = TRUE))   # only code blocks
+  expect_match(html, "&lt;b&gt;Bern&lt;/b&gt;", fixed = TRUE)
+  expect_match(html, "*x* &amp; 100%", fixed = TRUE)
+  expect_match(html, "-- &quot;q&quot; | pipe", fixed = TRUE)
+  expect_match(html, "Zürich – Universitätsspital, Klinik für Neurochirurgie", fixed = TRUE)
+  # an entity in the data is shown as typed, not decoded
+  expect_match(html, "&amp;lt;A&amp;gt;", fixed = TRUE)
+  expect_match(html, "Pain &amp;amp; &lt;i&gt;NRS&lt;/i&gt; | `x`", fixed = TRUE)
+  expect_match(html, "Age &lt;i&gt;yrs&lt;/i&gt; *|*", fixed = TRUE)
+})
+
+test_that("`file` must be an HTML file, not a folder or another format", {
+  skip_if_no_report_tools()
+  folder <- tempfile("report-folder")
+  dir.create(folder)
+  expect_error(alleviation_report(myelography, file = folder),
+               "`file` must be the path of a file, not the existing folder",
+               class = "myelorelief_error")
+  expect_false(file.exists(file.path(folder, "report.html")))
+  expect_identical(list.files(folder), character())
+  for (ext in c("docx", "pdf", "md", "txt")) {
+    target <- tempfile(fileext = paste0(".", ext))
+    expect_error(alleviation_report(myelography, file = target),
+                 "`file` must end in \\.html or \\.htm: the report is written as HTML",
+                 class = "myelorelief_error", info = ext)
+    expect_false(file.exists(target), info = ext)
+  }
+  for (ext in c("html", "HTM")) {
+    target <- tempfile(fileext = paste0(".", ext))
+    expect_no_error(alleviation_report(myelography[c("lbp_pre", "lbp_post")],
+                                       rules = study_rules()["lbp"], file = target))
+  }
 })
