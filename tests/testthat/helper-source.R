@@ -42,3 +42,31 @@ local_sqlite <- function(data, name = "registry", file = TRUE, env = parent.fram
   DBI::dbWriteTable(con, name, data)
   con
 }
+
+# A connection to a new SQLite database file, closed and removed when `env`
+# ends.
+sqlite_file <- function(env = parent.frame()) {
+  skip_if_not_installed("DBI")
+  skip_if_not_installed("RSQLite")
+  path <- tempfile(fileext = ".sqlite")
+  con <- DBI::dbConnect(RSQLite::SQLite(), path)
+  do.call(on.exit, list(bquote({
+    DBI::dbDisconnect(.(con))
+    unlink(.(path))
+  }), add = TRUE), envir = env)
+  con
+}
+
+# tabulate_source() of a CSV file gives `whole` with both readers, for every
+# chunk size.
+expect_csv_readers <- function(path, rules, by, whole, chunk_sizes) {
+  for (reader in c("fread", "base")) {
+    old <- options(myelorelief.csv_reader = reader)
+    on.exit(options(old))
+    for (chunk_rows in chunk_sizes) {
+      testthat::expect_identical(tabulate_source(path, rules, by = by, chunk_rows = chunk_rows),
+                                 whole, info = paste(reader, chunk_rows))
+    }
+    options(old)
+  }
+}

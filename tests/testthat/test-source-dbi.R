@@ -6,18 +6,6 @@ pain_rules <- function() {
   list(pain = alleviation_rule(min_change = 2, range = c(0, 10)))
 }
 
-sqlite_file <- function(env = parent.frame()) {
-  skip_if_not_installed("DBI")
-  skip_if_not_installed("RSQLite")
-  path <- tempfile(fileext = ".sqlite")
-  con <- DBI::dbConnect(RSQLite::SQLite(), path)
-  do.call(on.exit, list(bquote({
-    DBI::dbDisconnect(.(con))
-    unlink(.(path))
-  }), add = TRUE), envir = env)
-  con
-}
-
 # The plans a database source is read under: sequential, and two local
 # workers (where the package may reopen an SQLite file, but only when that
 # provably reads the same rows).

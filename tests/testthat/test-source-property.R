@@ -143,15 +143,7 @@ check_sources_agree <- function(made, by, bad, sources, chunk_sizes, info) {
 test_that("every source gives the identical table, or the same error, for any chunk_rows", {
   skip_if_not_installed("withr")
   skip_if_not_installed("data.table")
-  sqlite <- NULL
-  if (requireNamespace("RSQLite", quietly = TRUE)) {
-    db <- tempfile(fileext = ".sqlite")
-    sqlite <- DBI::dbConnect(RSQLite::SQLite(), db)
-    on.exit({
-      DBI::dbDisconnect(sqlite)
-      unlink(db)
-    }, add = TRUE)
-  }
+  sqlite <- if (requireNamespace("RSQLite", quietly = TRUE)) sqlite_file()
   server <- if (Sys.getenv("MYELORELIEF_MEMCHECK") == "") start_postgres() else "memory checker"
   postgres <- NULL
   if (is.list(server)) {
@@ -188,12 +180,7 @@ test_that("every source gives the identical table on worker processes", {
   skip_if_not_installed("future.apply")
   skip_if_not_installed("RSQLite")
   skip_if(Sys.getenv("MYELORELIEF_MEMCHECK") != "", "starts worker processes")
-  db <- tempfile(fileext = ".sqlite")
-  sqlite <- DBI::dbConnect(RSQLite::SQLite(), db)
-  on.exit({
-    DBI::dbDisconnect(sqlite)
-    unlink(db)
-  }, add = TRUE)
+  sqlite <- sqlite_file()
   old <- future::plan(future::multisession, workers = 2)
   on.exit(future::plan(old), add = TRUE)
   for (case in 1:2) {

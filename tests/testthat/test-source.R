@@ -334,15 +334,7 @@ test_that("CSV strata are typed once for the whole file, whatever the chunks hol
   path <- tempfile(fileext = ".csv")
   on.exit(unlink(path), add = TRUE)
   utils::write.csv(data, path, row.names = FALSE)
-  for (reader in c("fread", "base")) {
-    old <- options(myelorelief.csv_reader = reader)
-    for (chunk_rows in 1:4) {
-      expect_identical(tabulate_source(path, rules, by = "ward", chunk_rows = chunk_rows),
-                       whole_table(utils::read.csv(path), rules, "ward"),
-                       info = paste(reader, chunk_rows))
-    }
-    options(old)
-  }
+  expect_csv_readers(path, rules, "ward", whole_table(utils::read.csv(path), rules, "ward"), 1:4)
   # A chunk of only "F" is not logical while the next is text; "T", "F",
   # "TRUE" are one logical column for both readers; "1" and "01" one number.
   sex <- data.frame(pain_pre = 1:6 + 3, pain_post = c(1, 5, 2, 9, 4, 1),
@@ -354,14 +346,7 @@ test_that("CSV strata are typed once for the whole file, whatever the chunks hol
   utils::write.csv(sex, sex_path, row.names = FALSE)
   for (by in c("sex", "flag", "site")) {
     whole <- whole_table(utils::read.csv(sex_path, na.strings = c("NA", "")), rules, by)
-    for (reader in c("fread", "base")) {
-      old <- options(myelorelief.csv_reader = reader)
-      for (chunk_rows in c(1, 2, 3, 6)) {
-        expect_identical(tabulate_source(sex_path, rules, by = by, chunk_rows = chunk_rows),
-                         whole, info = paste(by, reader, chunk_rows))
-      }
-      options(old)
-    }
+    expect_csv_readers(sex_path, rules, by, whole, c(1, 2, 3, 6))
   }
   expect_error(tabulate_source(path, rules, by = "wards"),
                "has no column \"wards\".*Did you mean \"ward\"")
@@ -402,14 +387,7 @@ test_that("CSV: a blank line inside a quoted field is kept, blank lines between 
                "6,6,south", "", "5,1,\"north", "", "wing\""), path)
   whole <- whole_table(utils::read.csv(path), rules, "ward")
   expect_setequal(as.character(whole$ward), c("north\n\nwing", "south", "(all)"))
-  for (reader in c("fread", "base")) {
-    old <- options(myelorelief.csv_reader = reader)
-    for (chunk_rows in 1:6) {
-      expect_identical(tabulate_source(path, rules, by = "ward", chunk_rows = chunk_rows),
-                       whole, info = paste(reader, chunk_rows))
-    }
-    options(old)
-  }
+  expect_csv_readers(path, rules, "ward", whole, 1:6)
 })
 
 test_that("CSV: text in a measurement column is missing when blank, an error naming line and value otherwise", {
@@ -421,14 +399,7 @@ test_that("CSV: text in a measurement column is missing when blank, an error nam
   oracle <- data.frame(pain_pre = c(8, 6, 5, 9, 7, 4), pain_post = c(2, NA, NA, NA, NA, 1),
                        ward = c("a", "a", "b", "b", "a", "b"))
   whole <- whole_table(oracle, rules, "ward")
-  for (reader in c("fread", "base")) {
-    old <- options(myelorelief.csv_reader = reader)
-    for (chunk_rows in 1:6) {
-      expect_identical(tabulate_source(path, rules, by = "ward", chunk_rows = chunk_rows),
-                       whole, info = paste(reader, chunk_rows))
-    }
-    options(old)
-  }
+  expect_csv_readers(path, rules, "ward", whole, 1:6)
   bad <- tempfile(fileext = ".csv")
   on.exit(unlink(bad), add = TRUE)
   writeLines(c("pain_pre,pain_post,ward", "8,2,a", "6,x,a", "T,1,b"), bad)
