@@ -276,6 +276,7 @@ group_factor <- function(values, call) {
                   describe_value(values)), call)
   }
   if (is.factor(values)) return(values)
+  if (is.double(values)) values[is.nan(values)] <- NA
   factor(values)
 }
 
@@ -525,7 +526,9 @@ format.table_one <- function(x, ...) {
     }
     block <- list()
     if (info$kind == "numeric") {
-      block[[1L]] <- c(variable = v, level = info$summary, text_of(keys[1L]),
+      block[[1L]] <- c(variable = v,
+                       level = sub("Q1-Q3", "Q1\u2013Q3", info$summary, fixed = TRUE),
+                       text_of(keys[1L]),
                        p = p_text, test = test_text, SMD = smd_text)
       keys <- keys[-1L]
     } else {

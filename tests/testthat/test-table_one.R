@@ -57,7 +57,7 @@ test_that("anorexia by treatment: N, means, SDs and medians equal base R", {
   overall <- cells_of(t1, "Prewt")
   overall <- overall[overall$overall, ]
   expect_equal(overall$mean, mean(a$Prewt))
-  expect_identical(shown$level, c("mean (SD)", "median [Q1-Q3]"))
+  expect_identical(shown$level, c("mean (SD)", "median [Q1\u2013Q3]"))
 })
 
 test_that("decimals follow the data's resolution, and digits overrides them", {
@@ -257,6 +257,16 @@ test_that("group rows with a missing group are in the overall column only", {
   expect_identical(cells$n, c(sum(!cohort$any_alleviated, na.rm = TRUE),
                               sum(cohort$any_alleviated, na.rm = TRUE), nrow(cohort)) + 0)
   expect_output(print(t1), "1 row with any_alleviated missing: in the Overall column only")
+})
+
+test_that("a whole-number group works, its NaN counted as a missing group", {
+  d <- data.frame(arm = c(2, 1, 2, NaN, 1, 10), x = c(1, 2, 3, 4, 5, 6))
+  t1 <- table_one(d, "x", group = "arm")
+  expect_identical(names(format(t1))[3:6],
+                   c("1 (N = 2)", "2 (N = 2)", "10 (N = 1)", "Overall (N = 6)"))
+  expect_identical(attr(t1, "n_group_missing"), 1L)
+  expect_error(table_one(transform(d, arm = arm + 0.5), "x", group = "arm"),
+               "`group` must name", class = "myelorelief_error")
 })
 
 test_that("shuffling the rows changes nothing", {
