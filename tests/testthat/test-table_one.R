@@ -183,6 +183,12 @@ test_that("hostile labels are shown verbatim", {
   out <- capture.output(print(t1, all = TRUE))
   expect_true(any(grepl(long, out, fixed = TRUE)))
   expect_true(any(grepl("<b> (N = 4)", out, fixed = TRUE)))
+  # hostile column names, as variable and as group
+  d[["*x* <b> caf\u00e9"]] <- c(1, 2, 3, 4, 5, 6, 7, 8)
+  d[["`g` %s"]] <- d$g
+  t2 <- table_one(d, "*x* <b> caf\u00e9", group = "`g` %s")
+  expect_identical(format(t2)$variable, "*x* <b> caf\u00e9")
+  expect_output(print(t2), "Patient characteristics by `g` %s", fixed = TRUE)
 })
 
 test_that("print() stays within the console width", {
