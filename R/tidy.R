@@ -9,7 +9,9 @@
 #' ...), then broom's `term`, `estimate`, `conf.low`, `conf.high`,
 #' `statistic` and `p.value` (the ones the result has), then the counts
 #' behind the estimate. The numbers are those of `as.data.frame(x)`, under
-#' broom's names; `as.data.frame()` is unchanged.
+#' broom's names; `as.data.frame()` is unchanged. A stratum column whose name
+#' is taken by one of these (a stratum called `term`, say) gets `.by` added
+#' to its name.
 #'
 #' What each result gives:
 #' * `alleviation_table` ([tabulate_cohort()]): one row per stratum and
@@ -82,6 +84,11 @@ tidy_frame <- function(ids, term, estimate, conf.low = NULL, conf.high = NULL,
                        std.error = NULL) {
   n <- length(term)
   out <- if (is.null(ids)) data.frame(row.names = seq_len(n)) else ids
+  # an identifying column (a stratum) named like one of broom's keeps its
+  # values under the name with ".by" added, rather than being overwritten
+  taken <- names(out) %in% c("term", "estimate", "std.error", "conf.low",
+                             "conf.high", "statistic", "p.value", names(extra))
+  names(out)[taken] <- paste0(names(out)[taken], ".by")
   out$term <- as.character(term)
   out$estimate <- as.double(estimate)
   if (!is.null(std.error)) out$std.error <- as.double(std.error)

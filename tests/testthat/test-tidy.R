@@ -53,6 +53,18 @@ test_that("alleviation_table: rates and intervals as in as.data.frame()", {
   }
 })
 
+test_that("a stratum named like a broom column keeps its values", {
+  d <- myelography
+  d$term <- d$sex
+  d$estimate <- d$hospital
+  tab <- tabulate_cohort(classify_cohort(d), by = c("term", "estimate"))
+  td <- tidy(tab)
+  expect_identical(td$term.by, as.data.frame(tab)$term)
+  expect_identical(td$estimate.by, as.data.frame(tab)$estimate)
+  expect_identical(td$term, rep("rate", nrow(td)))
+  expect_identical(td$estimate, as.data.frame(tab)$rate)
+})
+
 test_that("summary.alleviation_table: rates, differences and p-values", {
   s <- summary(tabulate_cohort(cohort, by = "sex"))
   d <- as.data.frame(s)
