@@ -68,8 +68,10 @@
 #' @return An object of class `table_one`: a data frame with one row per
 #'   cell of the table in numbers (`variable`, `kind` = `"numeric"`,
 #'   `"level"` or `"missing"`, `level`, `group`, `overall`, `n`, `total`,
-#'   `proportion`, `mean`, `sd`, `median`, `q1`, `q3`) and attributes with
-#'   the tests and SMDs. `format()` gives the table as a character data frame
+#'   `proportion`, `mean`, `sd`, `median`, `q1`, `q3`; `n` is the number of
+#'   patients with a value (numeric), in the level, or missing, and `total`
+#'   its denominator: the patients with a value for a level, the column's
+#'   patients otherwise) and attributes with the tests and SMDs. `format()` gives the table as a character data frame
 #'   (for `knitr::kable()`), `print()` shows it within the console width,
 #'   `as.data.frame()` gives the numbers: `what = "cells"` (the rows above),
 #'   `"tests"` (one row per variable: `test`, `statistic`, `p_value`, `smd`)
