@@ -33,6 +33,11 @@
 #'   (on the first row of each variable). The group sizes and the number not
 #'   judged are in the attributes `n_alleviated`, `n_not_alleviated` and
 #'   `n_not_judged`.
+#' @seealso [table_one()], the general characteristics table by any group,
+#'   with mean (SD) or median \[Q1-Q3\] per variable, chi-square or Fisher's
+#'   test, and standardized mean differences:
+#'   `table_one(x, vars, group = "any_alleviated")` is the same comparison
+#'   in that layout. `compare_alleviated()` keeps its own layout and results.
 #' @examples
 #' cohort <- classify_cohort(myelography)
 #' compare_alleviated(cohort, c("age", "sex", "diagnosis", "myelo_block"))
