@@ -167,7 +167,8 @@ draw_flow <- function(flows, group, call) {
       ncol <- levels_per_row * (ncol %/% levels_per_row)
     }
     nrow <- ceiling(n / ncol)
-    panel <- c(pin[1L] / ncol, pin[2L] / nrow)
+    # a lone flow is no wider than 4.5 inches
+    panel <- c(min(pin[1L] / ncol, 4.5), pin[2L] / nrow)
     panels <- lapply(seq_len(n), function(i) {
       flow_panel_layout(flows[i, ], texts[[i]], panel, cex, line)
     })
@@ -191,7 +192,8 @@ draw_flow <- function(flows, group, call) {
   for (i in seq_len(n)) {
     col <- (i - 1L) %% plan$ncol
     row <- (i - 1L) %/% plan$ncol
-    origin <- c(col * plan$panel[1L], pin[2L] - (row + 1L) * plan$panel[2L])
+    origin <- c(col * plan$panel[1L] + (pin[1L] - plan$ncol * plan$panel[1L]) / 2,
+                pin[2L] - (row + 1L) * plan$panel[2L])
     boxes[[i]] <- draw_flow_panel(plan$panels[[i]], origin, plan$cex, plan$line)
     boxes[[i]] <- cbind(flows[rep(i, nrow(boxes[[i]])), c("symptom", "group")],
                         boxes[[i]], stringsAsFactors = FALSE)

@@ -144,3 +144,16 @@ test_that("plot() of a cohort refuses bad arguments, naming them", {
   expect_error(plot(cohort), "The device is too small for 4 flows.*taller",
                class = "myelorelief_error")
 })
+
+test_that("the report shows the patient flow in its Patients section", {
+  skip_if_not_installed("knitr")
+  skip_if_not_installed("markdown")
+  skip_if(nzchar(Sys.getenv("MYELORELIEF_MEMCHECK")), "report rendering under a memory checker")
+  path <- tempfile(fileext = ".html")
+  on.exit(unlink(path))
+  alleviation_report(myelography, file = path)
+  html <- paste(readLines(path, warn = FALSE, encoding = "UTF-8"), collapse = "\n")
+  patients <- regmatches(html, regexpr("(?s)<h2>1\\. Patients</h2>.*?<h2>2\\.", html, perl = TRUE))
+  expect_match(patients, "Patient flow", fixed = TRUE)
+  expect_match(patients, "<img src=\"data:image/png;base64,[^\"]+\" alt=\"Patient flow\"")
+})
