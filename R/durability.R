@@ -527,7 +527,8 @@ plot_transitions <- function(transitions, rates, symptoms, labels, visits,
     panel_title <- wrap_to_width(labels[j], graphics::par("pin")[1L], title_cex, 2,
                                  max_lines = if (is.null(main)) 2L else 1L)
     graphics::mtext(panel_title, side = 3, font = 2, cex = title_cex,
-                    line = 0.4 + 1.1 * title_cex * rev(seq_along(panel_title) - 1))
+                    line = 0.4 + 1.1 * (title_cex / graphics::par("cex")) *
+                      rev(seq_along(panel_title) - 1))
   }
   if (!is.null(main)) graphics::mtext(main, outer = FALSE, side = 3, line = 2.2,
                                       font = 2)
@@ -535,6 +536,6 @@ plot_transitions <- function(transitions, rates, symptoms, labels, visits,
                 new = TRUE)
   graphics::plot.new()
   graphics::legend("bottom", legend = state_levels, fill = col, border = darker(col),
-                   bty = "n", horiz = TRUE, cex = 0.8 * graphics::par("cex"),
+                   bty = "n", horiz = TRUE, cex = print_cex(9) / graphics::par("cex"),
                    xpd = NA)
 }
