@@ -47,9 +47,10 @@
 plot.myelo_cohort <- function(x, symptom = NULL, group = NULL, data = NULL, ...) {
   call <- sys.call()
   if (...length()) {
+    extra <- names(list(...)) %||% rep("", ...length())
+    extra <- ifelse(nzchar(extra), paste0("`", extra, "`"), "an unnamed argument")
     abort(sprintf("plot() of a cohort takes `symptom`, `group` and `data`, not %s.",
-                  paste0("`", names(list(...)) %||% "...", "`", collapse = ", ")),
-          call)
+                  paste(unique(extra), collapse = ", ")), call)
   }
   rules <- cohort_rules(x)
   choices <- c(names(rules), "any")

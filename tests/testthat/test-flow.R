@@ -137,7 +137,9 @@ test_that("plot() of a cohort refuses bad arguments, naming them", {
                class = "myelorelief_error")
   expect_error(plot(cohort, data = myelography[rev(seq_len(325)), ]), "`data` is not aligned",
                class = "myelorelief_error")
-  expect_error(plot(cohort, main = "x"), "`main`", class = "myelorelief_error")
+  expect_error(plot(cohort, main = "x"), "not `main`", class = "myelorelief_error")
+  expect_error(plot(cohort, "lbp", NULL, NULL, 3), "not an unnamed argument",
+               class = "myelorelief_error")
   # a device too small for the flows asked for: said, not drawn over
   grDevices::dev.off()
   grDevices::png(file, width = 85, height = 40, units = "mm", res = 150)
