@@ -295,7 +295,9 @@ print.summary.rate_comparison <- function(x, measure = c("rd", "rr", "or"),
 #' both groups (alleviated/denominator) on the left, the estimates with
 #' their intervals on the right. Without strata, one line per symptom.
 #' Ratios are drawn on a log scale. Base graphics, readable at the default
-#' device size.
+#' device size. Rows are never taller than about two lines of text, so on a
+#' tall device the plot is centred rather than stretched, and the squares
+#' and diamonds are sized in proportion to the row height.
 #'
 #' Labels of any length fit: the columns are laid out from the measured
 #' width of their text, the text shrinks as far as 7 points, then labels
@@ -314,8 +316,11 @@ print.summary.rate_comparison <- function(x, measure = c("rd", "rr", "or"),
 #'   pooled and crude lines are drawn (and the number of strata is said).
 #' @param main Title; by default the groups compared.
 #' @param xlab Axis label; by default the measure.
-#' @param cex Size of the text; it shrinks (to 7 points at least) where
-#'   the labels need the room.
+#' @param cex Size of the text. By default 9 points at print size: 9 points
+#'   on a device up to 170 mm (a journal's two columns) wide, and larger in
+#'   proportion on a wider one (12.6 points on a 900-pixel PNG at 96 dpi),
+#'   so the figure still reads 9 points shrunk to a column. It shrinks (to 7
+#'   points at least) where the labels need the room.
 #' @param ... Ignored.
 #' @return `x`, invisibly.
 #' @examples
@@ -327,11 +332,11 @@ print.summary.rate_comparison <- function(x, measure = c("rd", "rr", "or"),
 #' @export
 plot.rate_comparison <- function(x, measure = c("rd", "rr", "or"),
                                  symptoms = NULL, max_strata = 30L,
-                                 main = NULL, xlab = NULL, cex = 0.8, ...) {
+                                 main = NULL, xlab = NULL, cex = NULL, ...) {
   call <- sys.call()
   measure <- check_choice(measure, c("rd", "rr", "or"), "measure", call)
   check_number(max_strata, "max_strata", min = 0, call = call)
-  check_number(cex, "cex", min = 0.1, max = 5, call = call)
+  if (!is.null(cex)) check_number(cex, "cex", min = 0.1, max = 5, call = call)
   strata <- attr(x, "strata_names")
   all_symptoms <- levels(x$symptom)
   if (is.null(symptoms)) {
@@ -372,24 +377,43 @@ plot.rate_comparison <- function(x, measure = c("rd", "rr", "or"),
   on.exit(graphics::par(old))
   n_rows <- nrow(rows)
   graphics::plot.new()
-  # the title wrapped to the width, its margin as high as its lines
-  # (a title of several lines a size smaller)
-  title_cex <- main_cex()
-  lines <- wrap_to_width(main, graphics::par("pin")[1L], title_cex, 2, 3L)
-  if (length(lines) > 1L) {
-    title_cex <- graphics::par("cex")
-    lines <- wrap_to_width(main, graphics::par("pin")[1L], title_cex, 2, 3L)
-  }
-  graphics::par(mar = c(4.5, 0.5, title_margin(length(lines), title_cex), 0.5))
-  graphics::plot.window(xlim = c(0, 1), ylim = c(0.5, n_rows + 1.5), xaxs = "i",
-                        yaxs = "i")
-  draw_title(lines, title_cex)
+  if (is.null(cex)) cex <- print_cex(9)
   # text columns: label, group counts, reference counts | graph | estimate,
-  # laid out in inches from the measured widths of the text
+  # laid out in inches from the measured width of the text
   fit <- forest_layout(rows, header, estimates, cex, graphics::par("pin")[1L])
   if (is.null(fit)) {
     abort(sprintf("The device is too narrow for a forest plot (%.1f inches of plot region); make it wider.",
                   graphics::par("pin")[1L]), call)
+  }
+  # the title a little larger than the text, wrapped to the width (a title
+  # of several lines at the size of the text)
+  title_cex <- 1.2 * fit$cex
+  lines <- wrap_to_width(main, graphics::par("pin")[1L], title_cex, 2, 3L)
+  if (length(lines) > 1L) {
+    title_cex <- fit$cex
+    lines <- wrap_to_width(main, graphics::par("pin")[1L], title_cex, 2, 3L)
+  }
+  # margins in lines of par("csi"); a row no taller than 2.2 lines of the
+  # text: on a tall device the plot is centred, not stretched
+  # under the rows, in lines of the margin: the tick labels, the axis
+  # title and the note on which side favours which group, spaced by the
+  # size of their text
+  below <- c(ticks = 0.25 + 0.25 * fit$cex, xlab = 0.55 + 1.3 * fit$cex, note = 0.65 + 2.45 * fit$cex)
+  mar <- c(below[["note"]] + 1.1 * fit$cex, 0.5,
+           title_margin(length(lines), title_cex), 0.5)
+  csi <- graphics::par("csi")
+  room <- graphics::par("din")[2L] - sum(mar[c(1L, 3L)]) * csi
+  row_max <- 2.2 * fit$cex * graphics::par("ps") / 72
+  extra <- room - (n_rows + 1) * row_max
+  if (extra > 0) mar[c(1L, 3L)] <- mar[c(1L, 3L)] + extra / 2 / csi
+  graphics::par(mar = mar)
+  graphics::plot.window(xlim = c(0, 1), ylim = c(0.5, n_rows + 1.5), xaxs = "i",
+                        yaxs = "i")
+  # the title just above the rows (draw_title() would set it at the top of
+  # a margin made tall to centre the plot)
+  for (i in seq_along(lines)) {
+    graphics::mtext(lines[i], side = 3, line = 0.5 + 1.1 * title_cex * (length(lines) - i),
+                    cex = title_cex, font = 2)
   }
   cex <- fit$cex
   header <- fit$header
@@ -436,17 +460,23 @@ plot.rate_comparison <- function(x, measure = c("rd", "rr", "or"),
                        length = 0.06, lwd = 1.5)
     }
   }
+  # squares and diamonds in proportion to the row (one user unit high):
+  # a square's side from 0.2 to 0.55 of the row by its weight, a diamond
+  # 0.5 of the row high
+  row_inches <- graphics::par("pin")[2L] / diff(graphics::par("usr")[3:4])
   square <- drawn & rows$kind %in% c("stratum", "single")
   if (any(square)) {
     weight <- ifelse(is.na(rows$weight[square]), 1, rows$weight[square])
-    size <- 0.6 + 1.6 * sqrt(weight / max(weight, 1e-300))
-    graphics::points(at_x(rows$estimate[square]), y[square], pch = 15,
-                     cex = cex * size, col = "grey25")
+    side <- 0.2 + 0.35 * sqrt(weight / max(weight, 1e-300))
+    half_x <- side / 2 * row_inches / graphics::par("pin")[1L]
+    xs <- at_x(rows$estimate[square])
+    graphics::rect(xs - half_x, y[square] - side / 2, xs + half_x, y[square] + side / 2,
+                   col = "grey25", border = NA)
   }
   for (i in which(drawn & rows$kind %in% c("pooled", "crude"))) {
     xs <- at_x(c(rows$lower[i], rows$estimate[i], rows$upper[i], rows$estimate[i]))
     if (anyNA(xs)) xs <- at_x(rep(rows$estimate[i], 4L)) + c(-0.008, 0, 0.008, 0)
-    graphics::polygon(xs, y[i] + c(0, 0.3, 0, -0.3),
+    graphics::polygon(xs, y[i] + c(0, 0.25, 0, -0.25),
                       col = if (rows$kind[i] == "pooled") "grey20" else NA,
                       border = "grey20")
   }
@@ -462,9 +492,9 @@ plot.rate_comparison <- function(x, measure = c("rd", "rr", "or"),
   }
   graphics::axis(1, at = at_x(ticks), labels = format(if (ratio) ticks else 100 * ticks,
                                                       trim = TRUE, drop0trailing = TRUE),
-                 cex.axis = cex, pos = 0.5)
+                 cex.axis = cex, pos = 0.5, tcl = -0.3, mgp = c(0, below[["ticks"]], 0))
   width <- graphics::par("pin")[1L]
-  graphics::mtext(fit_labels(xlab, width, cex), side = 1, line = 2.2, cex = cex)
+  graphics::mtext(fit_labels(xlab, width, cex), side = 1, line = below[["xlab"]], cex = cex)
   # which side favours which group, each name shortened to fit
   note_cex <- cex * 0.85
   names <- fit_labels(c(attr(x, "reference"), group_name),
@@ -473,7 +503,7 @@ plot.rate_comparison <- function(x, measure = c("rd", "rr", "or"),
   note <- sprintf("<- more alleviated with %s        more alleviated with %s ->",
                   names[1L], names[2L])
   half <- text_inches(note, note_cex) / 2 / width
-  graphics::mtext(note, side = 1, line = 3.2, cex = note_cex, col = "grey30",
+  graphics::mtext(note, side = 1, line = below[["note"]], cex = note_cex, col = "grey30",
                   at = min(max(mean(graph), half), 1 - half))
   invisible(x)
 }

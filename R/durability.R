@@ -452,9 +452,18 @@ plot_transitions <- function(transitions, rates, symptoms, labels, visits,
   col <- rep_len(col, 3L)
   n <- length(symptoms)
   rows <- ceiling(sqrt(n))
-  old <- graphics::par(mfrow = c(rows, ceiling(n / rows)),
+  # the legend goes in the outer margin under the panels, clear of the bars
+  old <- graphics::par(mfrow = c(rows, ceiling(n / rows)), oma = c(1.6, 0, 0, 0),
                        mar = c(3, 4, if (is.null(main)) 2.5 else 3.5, 1))
   on.exit(graphics::par(old))
+  # text at 9 points at print size (par(mfrow) has set it smaller for
+  # several panels)
+  graphics::par(cex = graphics::par("cex") * print_cex(9))
+  # bands a lighter tint of the state they leave, edged in its darker tone
+  darker <- function(colour) {
+    rgb <- grDevices::col2rgb(colour) * 0.7
+    grDevices::rgb(rgb[1L, ], rgb[2L, ], rgb[3L, ], maxColorValue = 255)
+  }
   for (j in seq_len(n)) {
     s <- symptoms[j]
     r <- rates[rates$symptom == s, ]
@@ -473,7 +482,8 @@ plot_transitions <- function(transitions, rates, symptoms, labels, visits,
     graphics::plot.new()
     graphics::plot.window(xlim = c(0.5, length(visits) + 0.5),
                           ylim = c(0, 100))
-    width <- 0.25
+    # narrow bars, so the bands between them have room to be seen
+    width <- 0.14
     for (v in seq_len(length(visits) - 1L)) {
       flows <- matrix(tr$patients[as.integer(tr$from_visit) == v],
                       3L, 3L, byrow = TRUE)
@@ -491,8 +501,8 @@ plot_transitions <- function(transitions, rates, symptoms, labels, visits,
         lower <- y0[1] + (y1[1] - y0[1]) * t
         upper <- y0[2] + (y1[2] - y0[2]) * t
         graphics::polygon(c(band_x, rev(band_x)), c(lower, rev(upper)),
-                          col = grDevices::adjustcolor(col[a], 0.6),
-                          border = NA)
+                          col = grDevices::adjustcolor(col[a], 0.55),
+                          border = darker(col[a]), lwd = 0.6)
         from_at[a] <- from_at[a] + f
         to_at[b] <- to_at[b] + f
       }
@@ -509,17 +519,23 @@ plot_transitions <- function(transitions, rates, symptoms, labels, visits,
     graphics::axis(2, las = 1, cex.axis = 0.8)
     # the longest wording the panel's height holds
     wordings <- c("% of patients with the symptom", "% of patients", "%")
-    fits <- text_inches(wordings, 0.65) <= graphics::par("pin")[2L] + 0.2
-    graphics::mtext(c(wordings[fits], "%")[1L], 2, line = 2.6, cex = 0.65)
+    lab_cex <- max(0.8 * graphics::par("cex"), min_plot_cex())
+    fits <- text_inches(wordings, lab_cex) <= graphics::par("pin")[2L] + 0.2
+    graphics::mtext(c(wordings[fits], "%")[1L], 2, line = 2.6, cex = lab_cex)
     # a long label wraps to the panel's width, then is shortened
     title_cex <- 0.95 * graphics::par("cex")
     panel_title <- wrap_to_width(labels[j], graphics::par("pin")[1L], title_cex, 2,
                                  max_lines = if (is.null(main)) 2L else 1L)
     graphics::mtext(panel_title, side = 3, font = 2, cex = title_cex,
-                    line = 0.4 + 1.1 * title_cex * rev(seq_along(panel_title) - 1))
+                    line = 0.4 + 1.1 * (title_cex / graphics::par("cex")) *
+                      rev(seq_along(panel_title) - 1))
   }
   if (!is.null(main)) graphics::mtext(main, outer = FALSE, side = 3, line = 2.2,
                                       font = 2)
-  graphics::legend("topright", legend = state_levels, fill = col, bty = "n",
-                   cex = 0.75, inset = c(0, -0.02))
+  graphics::par(fig = c(0, 1, 0, 1), oma = c(0, 0, 0, 0), mar = c(0, 0, 0, 0),
+                new = TRUE)
+  graphics::plot.new()
+  graphics::legend("bottom", legend = state_levels, fill = col, border = darker(col),
+                   bty = "n", horiz = TRUE, cex = print_cex(9) / graphics::par("cex"),
+                   xpd = NA)
 }

@@ -214,3 +214,12 @@ draw_axis_titles <- function(xlab = NULL, ylab = NULL) {
   draw(xlab, 1L)
   draw(ylab, 2L)
 }
+
+# Text size (as cex) that reads `points` at print size: a figure is printed
+# at most a journal's two-column width (170 mm) wide, so text on a wider
+# device (a 900-pixel PNG is 9.4 inches at 96 dpi) is drawn larger by the
+# ratio, and reads `points` once the figure is shrunk to the column.
+print_cex <- function(points = 9) {
+  width <- graphics::par("din")[1L]
+  points * max(1, width / (170 / 25.4)) / graphics::par("ps")
+}

@@ -9,8 +9,8 @@
 #' stick on a hospital PC with no network.
 #'
 #' Sections, each only when it applies: 1. Patients (rows, and per symptom
-#' how many could be judged, were absent at baseline or missing: the
-#' numbers of a CONSORT-style flow diagram); 2. Definitions (every rule);
+#' how many could be judged, were absent at baseline or missing, as a table
+#' and as a CONSORT-style flow diagram, [plot.myelo_cohort()]); 2. Definitions (every rule);
 #' 3. Results (the overall table, the patient-level class, and by `by` the
 #' table, forest plot and heterogeneity test); Groups (with `group`,
 #' [compare_rates()]: risk difference, risk ratio, odds ratio and number
@@ -142,6 +142,10 @@ report_contents <- function(cohort, data, rules, by, group, vars, conf_level,
                                  myelorelief_error = function(e) NULL)
   }
   report$flow <- patient_flow(overall, rules)
+  # the flow diagram (plot.myelo_cohort()), two flows a row at 7 inches
+  report$flow_cohort <- cohort
+  report$flow_data <- data
+  report$flow_plot_height <- 0.2 + 2.8 * ceiling(length(rules) / 2)
   # knitr evaluates figure sizes even of chunks it skips
   report$by_plot_height <- report$groups_plot_height <- 5
   report$patients_text <- sprintf(

@@ -252,3 +252,40 @@ test_that("a visit name with a % is text in the duplicate message", {
   expect_error(durability(v), "has the patient \"a\" in more than one row of visit \"50%\" \\(rows 1, 2\\)",
                class = "myelorelief_error")
 })
+
+test_that("the transitions' bands are edged and the legend sits under the panels", {
+  v <- classify_visits(hypothetical_followup, visits = c("post", "week1", "month1", "month3"),
+                       id = "id")
+  d <- durability(v)
+  for (size in list(c(900, 700, 96), c(85 / 25.4 * 300, 80 / 25.4 * 300, 300))) {
+    info <- sprintf("%g x %g px", size[1], size[2])
+    file <- tempfile(fileext = ".png")
+    grDevices::png(file, width = size[1], height = size[2], res = size[3])
+    grDevices::dev.control("enable")
+    plot(d, which = "transitions", symptoms = "lbp")
+    entries <- grDevices::recordPlot()[[1L]]
+    margin <- 1.6 * graphics::par("csi") / graphics::par("din")[2L]
+    grDevices::dev.off()
+    unlink(file)
+    bands <- list()
+    legend_y <- numeric()
+    for (entry in entries) {
+      args <- as.list(entry[[2L]])
+      name <- args[[1L]]$name
+      args <- args[-1L]
+      if (identical(name, "C_polygon")) bands[[length(bands) + 1L]] <- args
+      if (identical(name, "C_text") && any(args[[2L]] %in% "not alleviated")) {
+        legend_y <- c(legend_y, args[[1L]]$y)
+      }
+    }
+    expect_gt(length(bands), 10L)
+    # every band has an edge, and a fill at least half opaque
+    expect_true(all(vapply(bands, function(b) !is.na(b[[4L]]), logical(1))), info = info)
+    alpha <- vapply(bands, function(b) grDevices::col2rgb(b[[3L]], alpha = TRUE)[4L], numeric(1))
+    expect_true(all(alpha >= 0.5 * 255), info = info)
+    # the legend is drawn on a page-wide overlay (0-1), in the outer margin
+    # under the panels: never over a bar
+    expect_length(legend_y, 3L)
+    expect_lte(max(legend_y), margin)
+  }
+})

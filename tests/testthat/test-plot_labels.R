@@ -216,11 +216,14 @@ test_that("short labels are drawn in full, at full size, with the counts", {
     grDevices::dev.control("enable")
     plot(cmp)
     drawn <- drawn_text()
+    width <- graphics::par("din")[1L]
     grDevices::dev.off()
     unlink(file)
     counts <- drawn[drawn$text == "17/179", , drop = FALSE]
     expect_identical(nrow(counts), 2L, info = device)        # pooled and crude
-    expect_equal(unique(counts$cex), 0.8, info = device)
+    # 9 points at print size (printed no wider than 170 mm), not shrunk
+    expect_equal(unique(counts$cex), 9 * max(1, width / (170 / 25.4)) / 12,
+                 info = device)
     expect_true(all(c("A", "D", "Mantel-Haenszel", "male", "female") %in%
                       trimws(drawn$text)), info = device)
     expect_false(any(grepl("...", drawn$text, fixed = TRUE)), info = device)
