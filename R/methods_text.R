@@ -76,7 +76,9 @@ methods_text <- function(rules = study_rules(), conf_level = 0.95,
   if (!is.null(vars)) check_names(vars, "vars", call)
   if (!is.null(group)) check_names(group, "group", call)
   if (!is.null(reference) &&
-      (!is.atomic(reference) || length(reference) != 1L || is.na(reference) ||
+      (!(is.character(reference) || is.factor(reference) ||
+           (is.numeric(reference) && !is.object(reference))) ||
+       length(reference) != 1L || !is.null(dim(reference)) || is.na(reference) ||
        !nzchar(as.character(reference)))) {
     abort(sprintf("`reference` must be NULL or a single level, not %s.",
                   describe_value(reference)), call)
@@ -131,9 +133,10 @@ methods_text <- function(rules = study_rules(), conf_level = 0.95,
   }
   if (length(group)) {
     sentences <- c(sentences, sprintf(
-      "Each level of %s was compared with the reference level, %s, by the risk difference (the level minus the reference) with Newcombe's hybrid score interval (Newcombe 1998), the risk ratio with the Katz log interval (Katz et al. 1978), the odds ratio with Woolf's logit interval (Woolf 1955; 0.5 added to every cell of a table with a zero cell) and the number needed to treat with Altman's interval (Altman 1998), with Fisher's exact test.",
+      "Each level of %s was compared with %s by the risk difference (the level minus the reference) with Newcombe's hybrid score interval (Newcombe 1998), the risk ratio with the Katz log interval (Katz et al. 1978), the odds ratio with Woolf's logit interval (Woolf 1955; 0.5 added to every cell of a table with a zero cell) and the number needed to treat with Altman's interval (Altman 1998), with Fisher's exact test.",
       paste(group, collapse = " and "),
-      named_reference %||% "its first level"))
+      if (is.null(named_reference)) "its first level, the reference,"
+      else sprintf("the reference level, %s,", named_reference)))
     references <- c(references, method_references[c("newcombe", "katz", "woolf", "altman", "fisher")])
     if (length(by)) {
       sentences <- c(sentences, sprintf(

@@ -100,7 +100,7 @@ test_that("a comparison names its reference and the direction of the difference"
   text <- paragraph(group = "sex", reference = "female")
   expect_match(text, "Each level of sex was compared with the reference level, \"female\", by the risk difference (the level minus the reference)",
                fixed = TRUE)
-  expect_match(paragraph(group = "sex"), "compared with the reference level, its first level,",
+  expect_match(paragraph(group = "sex"), "compared with its first level, the reference, by the risk difference (the level minus the reference)",
                fixed = TRUE)
   expect_match(paragraph(by = "sex", reference = "male"),
                "the other stratum minus the reference stratum, \"male\"", fixed = TRUE)
