@@ -5,9 +5,10 @@
 #' which one first, in the order of the rules.
 #'
 #' Symptom `s` is read from the columns `paste0(s, "_pre")` and
-#' `paste0(s, "_post")` unless `pre` or `post` name other columns. Long data
-#' (one row per patient, symptom and time point) can be made wide with
-#' [widen_measurements()].
+#' `paste0(s, "_post")` unless `pre` or `post` say otherwise, in one of the
+#' ways of naming columns that [classify_visits()] shares (see `pre`,
+#' `post`). Long data (one row per patient, symptom and time point) can be
+#' made wide with [widen_measurements()].
 #'
 #' Each patient gets a class across symptoms, `patient_class`: alleviated if
 #' any symptom was; else worsened if any symptom worsened; else absent if
@@ -23,15 +24,28 @@
 #'   `weight` for `weight_pre`). The default [study_rules()] has the four
 #'   symptoms of Guo et al. (2016) with cut-offs that are the package's own
 #'   (the paper does not give its cut-offs).
-#' @param pre,post Optional named character vectors mapping symptom names to
-#'   the columns that hold the baseline and follow-up values, for the symptoms
-#'   whose columns do not follow the `<symptom>_pre` / `<symptom>_post`
-#'   pattern. A column cannot be both a baseline and a follow-up. Two
+#' @param pre,post The baseline and follow-up columns of each symptom, in
+#'   one of three ways (`NULL`, the default, is the suffix `"pre"` or
+#'   `"post"`):
+#'   * a **suffix**, one unnamed string: `post = "6w"` reads `odi_6w`,
+#'     `vas_back_6w`, ... The underscore is added when the suffix starts with
+#'     a letter or a digit; a suffix that starts with another character is
+#'     used as it is, so `"_6w"` reads `odi_6w` too and `".pre"` reads
+#'     `bdi.pre`;
+#'   * a **mapping**, a named character vector `c(symptom = "column")` for
+#'     the symptoms whose columns are named otherwise (the others keep the
+#'     default suffix);
+#'   * both: a mapping with one unnamed suffix among it, for the symptoms it
+#'     leaves out: `post = c("6w", odi = "ODI six weeks")`.
+#'
+#'   With a single rule, an unnamed string that is a column of `data` is that
+#'   column (`pre = "Prewt"`), as before. A column cannot be both a baseline and a follow-up. Two
 #'   symptoms may read the same columns only as the same baseline and
 #'   follow-up (two rules for one measure, as in a sensitivity analysis of
 #'   the threshold); a column shared in any other way, such as one
 #'   follow-up column for two symptoms with different baselines, is refused
-#'   as a slip in the mapping.
+#'   as a slip in the mapping. A column that is not found is named in the
+#'   error with the columns `data` has for that symptom.
 #' @param id Optional name of an identifier column of `data`. It comes first
 #'   in the result and is what [tabulate_cohort()] and [compare_alleviated()]
 #'   check to prove that a `data` given to them is in the cohort's order.
@@ -61,6 +75,11 @@
 #' d <- data.frame(back_before = c(8, 5, 0), back_after = c(3, 5, 0))
 #' classify_cohort(d, rules = study_rules()["lbp"],
 #'                 pre = c(lbp = "back_before"), post = c(lbp = "back_after"))
+#'
+#' # Follow-up columns with another suffix: lbp_6w and leg_pain_6w
+#' d <- data.frame(lbp_pre = c(8, 5), lbp_6w = c(3, 5),
+#'                 leg_pain_pre = c(6, 2), leg_pain_6w = c(1, 2))
+#' classify_cohort(d, study_rules()[c("lbp", "leg_pain")], post = "6w")
 #' @export
 classify_cohort <- function(data, rules = study_rules(), pre = NULL,
                             post = NULL, id = NULL) {
@@ -74,10 +93,12 @@ classify_cohort <- function(data, rules = study_rules(), pre = NULL,
   }
   check_rules(rules, call = call)
   symptoms <- names(rules)
-  pre_columns <- symptom_columns(symptoms, pre, "_pre", "pre", call)
-  post_columns <- symptom_columns(symptoms, post, "_post", "post", call)
-  check_columns_exist(names(data), pre_columns, "pre", call = call)
-  check_columns_exist(names(data), post_columns, "post", call = call)
+  pre_columns <- time_point_columns(symptoms, pre, "pre", "pre", call)
+  post_columns <- time_point_columns(symptoms, post, "post", "post", call)
+  check_time_point_columns(names(data), pre_columns, pre, "pre", "pre", call,
+                           taken = post_columns)
+  check_time_point_columns(names(data), post_columns, post, "post", "post", call,
+                           taken = pre_columns)
   check_column_roles(lapply(stats::setNames(seq_along(symptoms), symptoms), function(k) {
     c("baseline (`pre`)" = pre_columns[[k]], "follow-up (`post`)" = post_columns[[k]])
   }), call)
@@ -128,31 +149,58 @@ classify_cohort <- function(data, rules = study_rules(), pre = NULL,
 
 # One rule for one symptom, named after the symptom its columns give: the
 # name in `pre`/`post` (c(weight = "Prewt")), their common stem ("weight"
-# for "weight_pre" and "weight_post"), or the one <s>_pre/<s>_post pair of
-# `data`. Otherwise the user is asked to name it. Returns the rules and the
-# column mappings, named.
+# for "weight_pre" and "weight_post"), or the one symptom of `data` with
+# columns of both suffixes (weight_pre and weight_post by default; given
+# pre = "0w", post = "6w": weight_0w and weight_6w). Otherwise the user is
+# asked to name it. An unnamed `pre` or `post` that is a column of `data`
+# is that column (pre = "Prewt"); any other unnamed string is a suffix.
+# Returns the rules and the column mappings, named.
 name_single_rule <- function(rule, data, pre, post, call) {
   name <- unique(c(names(pre), names(post)))
   name <- name[!is.na(name) & name != ""]
+  is_column <- function(x) {
+    is.character(x) && length(x) == 1L && is.null(names(x)) && !is.na(x) &&
+      x %in% names(data)
+  }
+  is_suffix <- function(x) {
+    is.null(x) || (is.character(x) && length(x) == 1L && is.null(names(x)) &&
+                     !is.na(x) && nzchar(x) && !x %in% names(data))
+  }
   stem <- function(column, suffix) {
     if (is.character(column) && length(column) == 1L && endsWith(column, suffix)) {
       substr(column, 1L, nchar(column) - nchar(suffix))
     }
   }
-  if (!length(name) && length(pre) == 1L && length(post) == 1L) {
+  stems <- FALSE
+  if (!length(name) && length(pre) == 1L && length(post) == 1L &&
+      is.null(names(pre)) && is.null(names(post))) {
     name <- stem(pre, "_pre")
     if (!identical(name, stem(post, "_post"))) name <- NULL
+    # or their shared stem before a separator: weight_pre and weight_6w
+    if (!length(name) && is_column(pre) && is_column(post)) {
+      a <- strsplit(pre, "")[[1L]]
+      b <- strsplit(post, "")[[1L]]
+      k <- seq_len(min(length(a), length(b)))
+      shared <- sum(cumprod(a[k] == b[k]))
+      common <- substr(pre, 1L, shared)
+      stem_text <- sub("[^[:alnum:]]+[[:alnum:]]*$", "", common)
+      if (grepl("[^[:alnum:]]", common) && nzchar(stem_text)) name <- stem_text
+    }
+    stems <- length(name) == 1L
   }
-  if (!length(name) && is.null(pre) && is.null(post)) {
-    pairs <- sub("_pre$", "", grep("_pre$", names(data), value = TRUE))
-    name <- pairs[paste0(pairs, "_post") %in% names(data)]
+  if (!length(name) && is_suffix(pre) && is_suffix(post)) {
+    pre_end <- suffix_columns("", if (is.null(pre)) "pre" else pre)
+    post_end <- suffix_columns("", if (is.null(post)) "post" else post)
+    pairs <- unique(vapply(names(data)[endsWith(names(data), pre_end)], stem,
+                           character(1), suffix = pre_end, USE.NAMES = FALSE))
+    name <- pairs[nzchar(pairs) & paste0(pairs, post_end) %in% names(data)]
   }
   if (length(name) != 1L) {
     abort("`rules` is a single alleviation_rule; name its symptom, as in rules = list(weight = rule), with pre = c(weight = \"<baseline column>\") and post = c(weight = \"<follow-up column>\") when the columns are not weight_pre and weight_post.",
           call)
   }
-  if (!is.null(pre) && is.null(names(pre))) pre <- stats::setNames(pre, name)
-  if (!is.null(post) && is.null(names(post))) post <- stats::setNames(post, name)
+  if (stems || is_column(pre)) pre <- stats::setNames(pre, name)
+  if (stems || is_column(post)) post <- stats::setNames(post, name)
   list(rules = stats::setNames(list(rule), name), pre = pre, post = post)
 }
 
@@ -229,26 +277,6 @@ first_difference <- function(a, b) {
   a <- as.character(a)
   b <- as.character(b)
   which(!(a == b | (is.na(a) & is.na(b))) | xor(is.na(a), is.na(b)))[1L]
-}
-
-# Column names for each symptom: the user's mapping where given, else the
-# <symptom><suffix> pattern.
-symptom_columns <- function(symptoms, mapping, suffix, arg, call) {
-  columns <- stats::setNames(paste0(symptoms, suffix), symptoms)
-  if (is.null(mapping)) return(columns)
-  if (!is.character(mapping) || is.null(names(mapping)) || anyNA(mapping) ||
-      anyDuplicated(names(mapping))) {
-    abort(sprintf(paste0("`%s` must be a named character vector mapping ",
-                         "symptoms to columns, such as c(lbp = \"back_%s\"), ",
-                         "not %s."), arg, arg, describe_value(mapping)), call)
-  }
-  unknown <- setdiff(names(mapping), symptoms)
-  if (length(unknown)) {
-    abort(sprintf("`%s` names symptoms that `rules` lacks: %s.", arg,
-                  paste0("\"", unknown, "\"", collapse = ", ")), call)
-  }
-  columns[names(mapping)] <- mapping
-  columns
 }
 
 cohort_rules <- function(x) attr(x, "rules", exact = TRUE)

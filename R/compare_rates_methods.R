@@ -51,8 +51,9 @@ print.rate_comparison <- function(x, digits = 1L, ...) {
   group <- attr(x, "group_name")
   strata <- attr(x, "strata_names")
   reference <- attr(x, "reference")
-  cat(sprintf("Alleviation compared by %s, against \"%s\"; %s%% intervals\n", group,
-              reference, format(100 * attr(x, "conf_level"))))
+  cat(wrap_lines(sprintf(
+    "Alleviation compared by %s: each level against the reference \"%s\" (differences are level minus reference); %s%% intervals",
+    group, reference, format(100 * attr(x, "conf_level")))), sep = "\n")
   cat(sprintf("%s = alleviated / %s%s\n",
               if (attr(x, "denominator") == "n") "share" else "rate",
               if (attr(x, "denominator") == "n") "all patients" else "evaluable",
@@ -64,9 +65,9 @@ print.rate_comparison <- function(x, digits = 1L, ...) {
   short_test <- c("Fisher's exact" = "Fisher", "Cochran-Mantel-Haenszel" = "CMH")
   for (i in which(x$analysis == "crude")) {
     rows <- c(i, pooled_row(x, i))
-    cat(sprintf("\n%s: %s %s vs %s %s\n", x$symptom[i], x$group[i],
+    cat(paste0(c("", wrap_lines(sprintf("%s: %s %s vs %s (reference) %s", x$symptom[i], x$group[i],
                 format_count(x$events[i], x$total[i], digits), x$reference[i],
-                format_count(x$ref_events[i], x$ref_total[i], digits)))
+                format_count(x$ref_events[i], x$ref_total[i], digits)))), "\n"), sep = "")
     test <- ifelse(x$test[rows] %in% names(short_test), short_test[x$test[rows]],
                    x$test[rows])
     lines <- rbind(
@@ -251,16 +252,18 @@ print.summary.rate_comparison <- function(x, measure = c("rd", "rr", "or"),
   measure <- check_choice(measure, c("rd", "rr", "or"), "measure", call)
   check_number(n, "n", min = 0, call = call)
   strata <- attr(x, "strata_names")
-  cat(sprintf("Alleviation by %s%s, against \"%s\"; %s%% intervals\n",
+  cat(wrap_lines(sprintf("Alleviation by %s%s, against the reference \"%s\"; %s%% intervals",
               attr(x, "group_name"),
               if (length(strata)) paste0(" in strata of ", paste(strata, collapse = " x ")) else "",
-              attr(x, "reference"), format(100 * attr(x, "conf_level"))))
+              attr(x, "reference"), format(100 * attr(x, "conf_level")))), sep = "\n")
   label <- c(rd = "difference", rr = "risk ratio", or = "odds ratio")[[measure]]
   key <- paste(x$symptom, x$group, sep = "\r")
   for (k in unique(key)) {
     block <- x[key == k, , drop = FALSE]
-    cat(sprintf("\n%s: %s vs %s\n", block$symptom[1L], block$group[1L],
-                block$reference[1L]))
+    cat(paste0(c("", wrap_lines(sprintf("%s: %s vs %s (reference)%s", block$symptom[1L],
+                block$group[1L], block$reference[1L],
+                if (measure == "rd") sprintf("; difference: %s minus %s", block$group[1L],
+                                             block$reference[1L]) else ""))), "\n"), sep = "")
     is_stratum <- block$analysis == "stratum"
     hidden <- max(0, sum(is_stratum) - n)
     if (hidden > 0) block <- block[!is_stratum | cumsum(is_stratum) <= n, , drop = FALSE]

@@ -16,18 +16,58 @@
 #' @param by Optional names of the strata compared (e.g. `"hospital"`).
 #' @param group Optional name of the column whose levels were compared with
 #'   [compare_rates()] (pooled over `by` when given).
+#' @param reference The reference level of `group` (or, with `by` alone and
+#'   two strata, the reference stratum of [summary.alleviation_table()]),
+#'   named in the paragraph; by default the paragraph says "its first level",
+#'   the default of [compare_rates()] and [summary()][summary.alleviation_table()].
+#'   Differences are always the level minus the reference.
 #' @param vars Optional names of the characteristics compared between
 #'   alleviated and other patients ([compare_alleviated()]).
+#' @section Wording:
+#' A rule describes a **symptom** when it can find the symptom absent at
+#' baseline: a `"decrease"` rule whose `absent_at` is a valid value (pain of
+#' 0), or an `"increase"` rule whose `absent_at` is a valid value or the
+#' "unlimited" (`Inf`) walking distance of a label that says so. Its
+#' sentence reads "Alleviation of ..." and says which patients were without
+#' the symptom at baseline. Any other rule (body weight, an `absent_at` that
+#' no value reaches) describes an **outcome**: "Improvement in ...", and
+#' "improved" where the patient-level classes are described. Labels are
+#' used as written.
+#'
+#' @section Thresholds and numbers:
+#' A threshold given by hand is written as given. A threshold derived from
+#' data says where it came from, with its references: the reliable change of
+#' [reliable_change_rule()] (Jacobson and Truax 1991; the standard error of
+#' the difference of Christensen and Mendoza 1986) with its confidence
+#' level, standard deviation and reliability; an anchor-based cut-off of
+#' [estimate_mcid()] via [as_rule()] (the ROC cut-off with the largest
+#' Youden index, or the mean change of the minimally improved, Copay et al.
+#' 2007). Derived numbers are rounded to 3 significant digits (a threshold
+#' of 2.361736 points is "2.36 points"). A rule whose `origin` was written
+#' by hand has it quoted as it is.
+#'
+#' The paragraph ends with the software: the R version and the package's
+#' version, cited as `citation("myelorelief")` gives it (authors, year and
+#' version from the package's DESCRIPTION).
 #' @return A character vector of class `methods_text`: the paragraph, then
 #'   the references. `print()` wraps it to the console width;
 #'   `as.character()` gives the plain strings.
 #' @examples
 #' methods_text()
 #' methods_text(by = "hospital", vars = c("age", "sex"))
+#' methods_text(group = "sex", reference = "female")
+#'
+#' # A threshold derived from data says where it came from
+#' methods_text(list(lbp = reliable_change_rule(sd = 2.2, reliability = 0.85,
+#'                                              range = c(0, 10),
+#'                                              label = "Lower back pain (NRS)")))
+#' # An outcome rather than a symptom: body weight (hypothetical)
+#' methods_text(list(weight = alleviation_rule("increase", min_change = 2,
+#'                                             label = "Body weight (lb)")))
 #' @export
 methods_text <- function(rules = study_rules(), conf_level = 0.95,
                              method = "wilson", by = NULL, group = NULL,
-                             vars = NULL) {
+                             vars = NULL, reference = NULL) {
   call <- sys.call()
   check_rules(rules, call = call)
   check_conf_level(conf_level, call)
@@ -35,6 +75,19 @@ methods_text <- function(rules = study_rules(), conf_level = 0.95,
   if (!is.null(by)) check_names(by, "by", call)
   if (!is.null(vars)) check_names(vars, "vars", call)
   if (!is.null(group)) check_names(group, "group", call)
+  if (!is.null(reference) &&
+      (!(is.character(reference) || is.factor(reference) ||
+           (is.numeric(reference) && !is.object(reference))) ||
+       length(reference) != 1L || !is.null(dim(reference)) || is.na(reference) ||
+       !nzchar(as.character(reference)))) {
+    abort(sprintf("`reference` must be NULL or a single level, not %s.",
+                  describe_value(reference)), call)
+  }
+  if (!is.null(reference) && !length(group) && !length(by)) {
+    abort("`reference` names the reference level of `group` (or of the strata in `by`); give `group` or `by`.",
+          call)
+  }
+  symptom <- vapply(rules, can_be_absent, logical(1))
   # symptoms judged alike share one sentence
   definitions <- vapply(rules, describe_rule, character(1), what = "<what>")
   sentences <- vapply(unique(definitions), function(d) {
@@ -43,30 +96,47 @@ methods_text <- function(rules = study_rules(), conf_level = 0.95,
     labels <- vapply(alike, function(s) rules[[s]]$label %||% s, character(1))
     sub("<what>", enumerate(labels), d, fixed = TRUE)
   }, character(1), USE.NAMES = FALSE)
-  references <- character()
+  references <- unlist(lapply(rules, function(r) rule_origin(r)$references),
+                       use.names = FALSE)
   if (length(rules) > 1L) {
-    sentences <- c(sentences, paste(
+    sentences <- c(sentences, if (all(symptom)) paste(
       "A patient was classified as alleviated when at least one symptom was",
       "alleviated; otherwise as worsened when at least one worsened, as free of",
       "symptoms when every symptom was absent at baseline, and as unchanged when",
-      "at least one symptom could be judged."))
+      "at least one symptom could be judged.")
+    else if (!any(symptom)) paste(
+      "A patient was classified as improved when at least one outcome",
+      "improved; otherwise as worsened when at least one worsened, and as",
+      "unchanged when at least one outcome could be judged.")
+    else paste(
+      "A patient was classified as improved when at least one symptom was",
+      "alleviated or one outcome improved; otherwise as worsened when at least",
+      "one worsened, and as unchanged when at least one could be judged."))
   }
   level <- format(100 * conf_level)
   ci <- interval_methods[[method]]
   sentences <- c(sentences, sprintf(
-    "Proportions are reported as the number alleviated among patients with the symptom at baseline and both values recorded, with %s%% %s (%s).",
+    "Proportions are reported as %s, with %s%% %s (%s).",
+    if (all(symptom)) "the number alleviated among patients with the symptom at baseline and both values recorded"
+    else if (!any(symptom)) "the number improved among patients with both values recorded"
+    else "the number alleviated or improved among patients with both values recorded and, for a symptom, the symptom at baseline",
     level, ci$name, ci$cite))
   references <- c(references, ci$reference)
+  named_reference <- if (is.null(reference)) NULL else sprintf("\"%s\"", as.character(reference))
   if (length(by)) {
     sentences <- c(sentences, sprintf(
-      "Heterogeneity of the alleviation rates across %s was assessed with Fisher's exact test (a Monte Carlo chi-square test where the exact test was computationally infeasible); for two strata, the difference in rates is given with Newcombe's hybrid score interval (Newcombe 1998).",
-      paste(by, collapse = " and ")))
+      "Heterogeneity of the %s rates across %s was assessed with Fisher's exact test (a Monte Carlo chi-square test where the exact test was computationally infeasible); for two strata, the difference in rates (the other stratum minus the reference stratum, %s) is given with Newcombe's hybrid score interval (Newcombe 1998).",
+      if (all(symptom)) "alleviation" else "improvement",
+      paste(by, collapse = " and "),
+      if (!length(group) && !is.null(named_reference)) named_reference else "the first"))
     references <- c(references, method_references[c("fisher", "newcombe")])
   }
   if (length(group)) {
     sentences <- c(sentences, sprintf(
-      "Each level of %s was compared with the reference level by the risk difference with Newcombe's hybrid score interval (Newcombe 1998), the risk ratio with the Katz log interval (Katz et al. 1978), the odds ratio with Woolf's logit interval (Woolf 1955; 0.5 added to every cell of a table with a zero cell) and the number needed to treat with Altman's interval (Altman 1998), with Fisher's exact test.",
-      paste(group, collapse = " and ")))
+      "Each level of %s was compared with %s by the risk difference (the level minus the reference) with Newcombe's hybrid score interval (Newcombe 1998), the risk ratio with the Katz log interval (Katz et al. 1978), the odds ratio with Woolf's logit interval (Woolf 1955; 0.5 added to every cell of a table with a zero cell) and the number needed to treat with Altman's interval (Altman 1998), with Fisher's exact test.",
+      paste(group, collapse = " and "),
+      if (is.null(named_reference)) "its first level, the reference,"
+      else sprintf("the reference level, %s,", named_reference)))
     references <- c(references, method_references[c("newcombe", "katz", "woolf", "altman", "fisher")])
     if (length(by)) {
       sentences <- c(sentences, sprintf(
@@ -84,7 +154,9 @@ methods_text <- function(rules = study_rules(), conf_level = 0.95,
   if (uses_study_thresholds(rules)) {
     references <- c(references, method_references[c("ostelo", "dworkin")])
   }
-  references <- unique(c(references, method_references[["package"]]))
+  software <- software_citation()
+  sentences <- c(sentences, software$sentence)
+  references <- unique(c(references, software$references))
   structure(c(paragraph = paste(sentences, collapse = " "),
               sort(unname(references))),
             class = "methods_text")
@@ -102,18 +174,23 @@ print.methods_text <- function(x, ...) {
 as.character.methods_text <- function(x, ...) unname(unclass(x))
 
 # "Alleviation of lower back pain (NRS 0-10) was defined as a decrease of at
-# least 2 points and at least 30% of the baseline value; ..."
+# least 2 points and at least 30% of the baseline value; ..." for a symptom,
+# "Improvement in body weight (lb) was defined as ..." for an outcome (a
+# rule that cannot find a baseline absent; see the Wording section); then
+# where a derived threshold came from.
 describe_rule <- function(rule, what) {
   decrease <- rule$direction == "decrease"
+  origin <- rule_origin(rule)
+  number <- function(x) format_threshold(x, origin$derived)
   change <- function(amount, relative, direction) {
     parts <- c(
       # a change of 0 is never alleviation (nor worsening): "more than 0"
       if (!is.na(amount)) sprintf("%s %s%s", if (amount == 0) "more than" else "at least",
-                                  format(amount),
+                                  number(amount),
                                   paste0(if (decrease) " point" else " unit",
                                          if (amount != 1) "s")),
       if (!is.na(relative)) sprintf("at least %s%% of the baseline value",
-                                    format(100 * relative)))
+                                    number(100 * relative)))
     if (!length(parts)) return(NULL)
     paste(sprintf("%s of", direction),
           paste(parts, collapse = if (rule$combine == "all") " and " else " or "))
@@ -127,7 +204,8 @@ describe_rule <- function(rule, what) {
   worsening <- if (is.null(worsened)) "no patient was classified as worsened"
                else if (same_thresholds) "worsening as the same change in the other direction"
                else sprintf("worsening as %s", worsened)
-  absent <- if (!can_be_absent(rule)) {
+  symptom <- can_be_absent(rule)
+  absent <- if (!symptom) {
     NULL
   } else if (decrease) {
     sprintf("a baseline value of %s", if (rule$absent_at == rule$range[1L])
@@ -137,11 +215,113 @@ describe_rule <- function(rule, what) {
   } else {
     "an unlimited baseline value, Inf"
   }
-  sprintf("Alleviation of %s was defined as %s; %s%s.", what,
-          alleviated, worsening,
-          if (is.null(absent)) ""
-          else sprintf("; patients without the symptom at baseline (%s) were excluded from the symptom's denominator",
-                       absent))
+  paste0(sprintf("%s %s was defined as %s; %s%s.",
+                 if (symptom) "Alleviation of" else "Improvement in", what,
+                 alleviated, worsening,
+                 if (is.null(absent)) ""
+                 else sprintf("; patients without the symptom at baseline (%s) were excluded from the symptom's denominator",
+                              absent)),
+         if (!is.null(origin$sentence)) paste0(" ", origin$sentence))
+}
+
+# A threshold as the paragraph writes it: as given by the user (format()
+# keeps up to 7 significant digits, so nothing the user typed is lost), or
+# rounded to 3 significant digits when it was derived from data.
+format_threshold <- function(x, derived) {
+  if (derived) format(signif(x, 3L)) else format(x)
+}
+
+# Where a rule's threshold came from, read from the `origin` that
+# reliable_change_rule() and as_rule() write: a sentence for the paragraph,
+# its references, and whether the threshold was derived (so rounded). A
+# rule without an origin has none; an origin in another form (written by
+# hand) is quoted as it is.
+rule_origin <- function(rule) {
+  origin <- rule$origin
+  if (is.null(origin)) return(list(sentence = NULL, references = character(), derived = FALSE))
+  number <- "([-+0-9.eE]+)"
+  jt <- regmatches(origin, regexec(paste0(
+    "^reliable change \\(Jacobson & Truax 1991\\) at ", number, "%: ", number,
+    " x SD ", number, " x sqrt\\(2 x \\(1 - reliability ", number, "\\)\\) = [^;]*",
+    "(; SD of ([0-9,]+) baseline values with the symptom present)?$"), origin))[[1L]]
+  if (length(jt)) {
+    sd <- format(signif(as.numeric(jt[4L]), 3L))
+    return(list(derived = TRUE, references = method_references[c("jacobson", "christensen")],
+                sentence = sprintf(
+      "The threshold is the reliable change (Jacobson and Truax 1991) at the %s%% level: %s times the standard error of the difference between two measurements (Christensen and Mendoza 1986), from a standard deviation of %s%s and a reliability of %s.",
+      jt[2L], format(signif(as.numeric(jt[3L]), 4L)), sd,
+      if (nzchar(jt[7L])) sprintf(" (of the %s baseline values with the symptom present)", jt[7L]) else "",
+      jt[5L])))
+  }
+  roc <- regmatches(origin, regexec(paste0(
+    "^anchor-based, the ROC cut-off with the largest Youden's J \\(", number,
+    "; AUC ", number, "\\) among ([0-9,]+) patients?, ([0-9,]+) of them rating (.*)$"),
+    origin))[[1L]]
+  if (length(roc)) {
+    return(list(derived = TRUE, references = method_references[c("copay", "youden", "hanley")],
+                sentence = sprintf(
+      "The threshold is an anchor-based minimal important change (Copay et al. 2007): the cut-off of the change with the largest Youden index (Youden 1950) on the receiver operating characteristic curve against the patients' global rating of change, with %s counted as improved (%s of %s patients; Youden index %s; area under the curve %s, Hanley and McNeil 1982).",
+      roc[6L], roc[5L], roc[4L], format(signif(as.numeric(roc[2L]), 3L)),
+      format(signif(as.numeric(roc[3L]), 3L)))))
+  }
+  mean_change <- regmatches(origin, regexec(paste0(
+    "^anchor-based, the mean change of the ([0-9,]+) patients? rating (.*) \\(",
+    number, "% t interval (.*) to (.*)\\)$"), origin))[[1L]]
+  if (length(mean_change)) {
+    return(list(derived = TRUE, references = method_references[c("copay", "jaeschke")],
+                sentence = sprintf(
+      "The threshold is an anchor-based minimal important change (Copay et al. 2007): the mean change of the %s patients rating %s on a global rating of change (Jaeschke et al. 1989; %s%% t interval %s to %s).",
+      mean_change[2L], mean_change[3L], mean_change[4L], mean_change[5L],
+      mean_change[6L])))
+  }
+  list(derived = FALSE, references = character(),
+       sentence = sprintf("Source of the threshold: %s.", sub("[.]$", "", origin)))
+}
+
+# The software sentence and references: R, and the package as
+# citation("myelorelief") gives it (one source of authors, year and
+# version: DESCRIPTION, read by inst/CITATION).
+software_citation <- function() {
+  entry <- tryCatch(utils::citation("myelorelief")[[1L]], error = function(e) NULL)
+  description <- utils::packageDescription("myelorelief")
+  version <- if (inherits(description, "packageDescription")) description$Version
+             else format(utils::packageVersion("myelorelief"))
+  if (is.null(entry)) {
+    # not installed (load_all()): the same fields, from DESCRIPTION
+    authors <- format(package_authors(description), include = c("given", "family"))
+    year <- package_year(description)
+    title <- paste0("myelorelief: ", description$Title)
+  } else {
+    authors <- format(entry$author, include = c("given", "family"))
+    year <- entry$year
+    title <- entry$title
+  }
+  who <- enumerate(authors)
+  r_version <- paste(R.version$major, R.version$minor, sep = ".")
+  r_year <- R.version$year
+  list(
+    sentence = sprintf(
+      "Analyses were done in R %s (R Core Team %s) with the package myelorelief, version %s (%s %s).",
+      r_version, r_year, version, if (length(authors) > 2L) paste(authors[1L], "et al.") else who,
+      year),
+    references = c(
+      sprintf("%s. %s. R package version %s; %s.", who, title, version, year),
+      sprintf("R Core Team. R: A language and environment for statistical computing. Version %s. Vienna, Austria: R Foundation for Statistical Computing; %s.",
+              r_version, r_year)))
+}
+
+# The authors (role "aut") and year of the package, from its DESCRIPTION;
+# shared by inst/CITATION's logic and software_citation().
+package_authors <- function(description) {
+  people <- eval(parse(text = description[["Authors@R"]]))
+  is_author <- vapply(seq_along(people), function(i) "aut" %in% people[i]$role, logical(1))
+  if (any(is_author)) people[is_author] else people[1L]
+}
+
+package_year <- function(description) {
+  date <- description$Date %||% description[["Date/Publication"]]
+  if (is.null(date)) date <- as.character(Sys.Date())
+  substr(date, 1L, 4L)
 }
 
 # "a, b and c"
@@ -184,7 +364,12 @@ method_references <- c(
   robins = "Robins J, Breslow N, Greenland S. Estimators of the Mantel-Haenszel variance consistent in both sparse data and large-strata limiting models. Biometrics 1986;42:311-323.",
   tarone = "Tarone RE. On heterogeneity tests based on efficient scores. Biometrika 1985;72:91-95.",
   higgins = "Higgins JPT, Thompson SG. Quantifying heterogeneity in a meta-analysis. Stat Med 2002;21:1539-1558.",
-  package = "myelorelief: symptom alleviation classified and tabulated in C. R package; see citation(\"myelorelief\").")
+  jacobson = "Jacobson NS, Truax P. Clinical significance: a statistical approach to defining meaningful change in psychotherapy research. J Consult Clin Psychol 1991;59:12-19.",
+  christensen = "Christensen L, Mendoza JL. A method of assessing change in a single subject: an alteration of the RC index. Behav Ther 1986;17:305-308.",
+  copay = "Copay AG, Subach BR, Glassman SD, Polly DW, Schuler TC. Understanding the minimum clinically important difference: a review of concepts and methods. Spine J 2007;7:541-546.",
+  youden = "Youden WJ. Index for rating diagnostic tests. Cancer 1950;3:32-35.",
+  hanley = "Hanley JA, McNeil BJ. The meaning and use of the area under a receiver operating characteristic (ROC) curve. Radiology 1982;143:29-36.",
+  jaeschke = "Jaeschke R, Singer J, Guyatt GH. Measurement of health status: ascertaining the minimal clinically important difference. Control Clin Trials 1989;10:407-415.")
 
 # R code that recreates a list of rules: every field, by name.
 rules_as_code <- function(rules) {

@@ -86,8 +86,10 @@
 #' @param ... Must be empty; the arguments after it are given by name.
 #' @param table,query With a DBI connection: the table to read (a string or
 #'   [DBI::Id()]), or an SQL query; exactly one of them.
-#' @param pre,post Optional named character vectors mapping symptoms to their
-#'   baseline and follow-up columns, as in [classify_cohort()].
+#' @param pre,post The baseline and follow-up columns of each symptom, as in
+#'   [classify_cohort()]: `NULL` (`<symptom>_pre`, `<symptom>_post`), a
+#'   suffix (`post = "6w"` reads `<symptom>_6w`), a named mapping
+#'   `c(symptom = "column")`, or a mapping with one unnamed suffix.
 #' @param chunk_rows The most rows read, classified and tabulated at once
 #'   (and the size of a rowid range of an SQLite table).
 #' @return An `alleviation_table`, identical to [tabulate_cohort()] on the
@@ -234,8 +236,8 @@ resolve_rules <- function(ctx, fields, where) {
     post <- single$post
   }
   check_rules(rules, call = call)
-  pre_columns <- symptom_columns(names(rules), pre, "_pre", "pre", call)
-  post_columns <- symptom_columns(names(rules), post, "_post", "post", call)
+  pre_columns <- time_point_columns(names(rules), pre, "pre", "pre", call)
+  post_columns <- time_point_columns(names(rules), post, "post", "post", call)
   measured <- c(pre_columns, post_columns)
   used <- intersect(ctx$by, measured)
   if (length(used)) {

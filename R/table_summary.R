@@ -5,7 +5,10 @@
 #' (Fisher's exact test on the strata x alleviated/not table of evaluable
 #' patients; a chi-square test with a simulated p-value where Fisher's is
 #' infeasible), and, when there are exactly two strata, the difference of
-#' their rates (first minus second) with the Newcombe hybrid score interval.
+#' their rates with the Newcombe hybrid score interval: the other stratum
+#' minus the `reference`, the convention of [compare_rates()] (group minus
+#' reference), so that both give the same signed difference for one
+#' comparison.
 #' With several `by` columns each combination of their values is a stratum.
 #' Strata without evaluable patients and the overall rows take no part.
 #'
@@ -39,14 +42,22 @@
 #'   no `.Random.seed` if there was none). `NULL` draws from the session's
 #'   own random number stream instead, and advances it, as [chisq.test()]
 #'   does.
+#' @param reference The stratum the other is compared with when there are
+#'   two: a level of the `by` column (with several `by` columns, the
+#'   stratum's name as the `contrast` shows it, such as `"A / old"`).
+#'   Default: the first stratum with patients, as in [compare_rates()]. A
+#'   symptom whose two strata with evaluable patients do not include the
+#'   reference has no difference.
 #' @param ... Ignored.
 #' @return A data frame of class `summary.alleviation_table`, one row per
 #'   symptom: `symptom`, `n`, `alleviated`, `evaluable`, `rate`, `rate_lower`,
 #'   `rate_upper`, `strata` (strata with evaluable patients), `test`
 #'   (`"Fisher's exact"`, `"chi-square (simulated p)"`, `"not informative"`,
 #'   or `NA` for a table without strata), `p_value`, `contrast` (which
-#'   difference: "female - male"), `difference`, `difference_lower`,
-#'   `difference_upper`. `format()` gives it as text for a report, with
+#'   difference, the stratum minus the reference: "male - female"),
+#'   `reference` (the reference stratum of the difference), `difference`,
+#'   `difference_lower`, `difference_upper`. The attribute `reference`
+#'   holds the reference stratum. `format()` gives it as text for a report, with
 #'   p-values in one style (see Details); `as.data.frame()` the numbers.
 #' @references
 #' Newcombe RG. Interval estimation for the difference between independent
@@ -54,16 +65,18 @@
 #' @examples
 #' cohort <- classify_cohort(myelography)
 #' summary(tabulate_cohort(cohort, by = "hospital"))
-#' summary(tabulate_cohort(cohort, by = "sex"))
+#' summary(tabulate_cohort(cohort, by = "sex"))                # male - female
+#' summary(tabulate_cohort(cohort, by = "sex"), reference = "male")
 #' @export
 summary.alleviation_table <- function(object, simulate_B = 10000L, seed = 1L,
-                                      ...) {
+                                      reference = NULL, ...) {
   check_number(simulate_B, "simulate_B", min = 100)
   check_seed(seed)
   by <- attr(object, "by")
   conf_level <- attr(object, "conf_level")
   method <- attr(object, "method")
   cells <- strip_margins(object, by)
+  reference <- summary_reference(cells, by, reference, sys.call())
   rows <- lapply(levels(object$symptom), function(s) {
     strata <- cells[cells$symptom == s, , drop = FALSE]
     totals <- colSums(as.matrix(as.data.frame(strata)[c("n", "alleviated", "evaluable")]))
@@ -73,18 +86,23 @@ summary.alleviation_table <- function(object, simulate_B = 10000L, seed = 1L,
     test <- if (length(by)) {
       heterogeneity_test(judged$alleviated, judged$evaluable, simulate_B, seed)
     } else list(test = NA_character_, p_value = NA_real_)
-    two <- length(by) && nrow(judged) == 2L
+    # the other stratum minus the reference, as compare_rates() does
+    names_judged <- if (length(by)) stratum_names(judged, by) else character()
+    two <- length(by) && nrow(judged) == 2L && reference %in% names_judged
+    order <- if (two) c(which(names_judged != reference), which(names_judged == reference))
     difference <- if (two) {
-      newcombe_difference(judged$alleviated, judged$evaluable, conf_level)
+      newcombe_difference(judged$alleviated[order], judged$evaluable[order], conf_level)
     } else c(NA_real_, NA_real_, NA_real_)
-    contrast <- if (two) paste(stratum_names(judged, by), collapse = " - ")
+    contrast <- if (two) paste(names_judged[order], collapse = " - ")
                 else NA_character_
     data.frame(symptom = s, n = totals[["n"]],
                alleviated = totals[["alleviated"]],
                evaluable = totals[["evaluable"]], rate = overall$estimate,
                rate_lower = overall$lower, rate_upper = overall$upper,
                strata = nrow(judged), test = test$test, p_value = test$p_value,
-               contrast = contrast, difference = difference[1L],
+               contrast = contrast,
+               reference = if (two) reference else NA_character_,
+               difference = difference[1L],
                difference_lower = difference[2L],
                difference_upper = difference[3L])
   })
@@ -92,7 +110,38 @@ summary.alleviation_table <- function(object, simulate_B = 10000L, seed = 1L,
   out$symptom <- factor(out$symptom, levels = levels(object$symptom))
   structure(out, class = c("summary.alleviation_table", "data.frame"),
             by = by, conf_level = conf_level, method = method,
-            simulate_B = simulate_B, seed = seed)
+            simulate_B = simulate_B, seed = seed, reference = reference)
+}
+
+# The reference stratum of summary()'s difference: the user's, which must be
+# a stratum with patients, or the first stratum with patients (the default
+# of compare_rates()). NA for a table without strata or without patients.
+summary_reference <- function(cells, by, reference, call) {
+  if (!length(by)) {
+    if (!is.null(reference)) {
+      abort("`reference` needs a table with strata: tabulate with `by`.", call)
+    }
+    return(NA_character_)
+  }
+  names <- stratum_names(cells, by)
+  # strata with patients, in the table's order (n is the same for every
+  # symptom of a stratum)
+  present <- unique(names[cells$n > 0])
+  if (is.null(reference)) return(if (length(present)) present[1L] else NA_character_)
+  ok <- is.atomic(reference) && !is.object(reference) || is.factor(reference)
+  ok <- ok && length(reference) == 1L && !is.na(reference) && is.null(dim(reference))
+  if (!ok || !as.character(reference) %in% unique(names)) {
+    abort(sprintf("`reference` must be one of the strata of %s (%s), not %s.",
+                  paste0("\"", by, "\"", collapse = " x "),
+                  paste0("\"", utils::head(unique(names), 10L), "\"", collapse = ", "),
+                  describe_value(reference)), call)
+  }
+  reference <- as.character(reference)
+  if (!reference %in% present) {
+    abort(sprintf("`reference` stratum \"%s\" has no patients in the table.",
+                  reference), call)
+  }
+  reference
 }
 
 # Are the alleviation rates equal across strata (rows: `alleviated` of
@@ -319,8 +368,11 @@ print.summary.alleviation_table <- function(x, digits = 1L, all = FALSE, ...) {
   if (length(by)) {
     print_test_notes(x$test, attr(x, "simulate_B"), attr(x, "seed"))
     if (length(difference)) {
-      cat(sprintf("%s: difference of rates, Newcombe hybrid score interval\n",
-                  sub(" \\(.*", "", difference)))
+      references <- unique(stats::na.omit(x$reference))
+      cat(wrap_lines(sprintf(
+        "%s: difference of rates, the stratum minus the reference (%s), Newcombe hybrid score interval",
+        sub(" \\(.*", "", difference),
+        paste0("\"", references, "\"", collapse = ", "))), sep = "\n")
     }
   }
   invisible(x)

@@ -285,3 +285,97 @@ check_column_roles <- function(columns, call,
   }
   invisible(columns)
 }
+
+# The column of each symptom at one time point, from the way the user named
+# them (`spec`, the argument `arg`), in one of three forms shared by
+# classify_cohort() (`pre`, `post`) and classify_visits() (`baseline`, each
+# of `visits`):
+# * NULL: the default suffix, `default`;
+# * a suffix, one unnamed string: "6w" reads <symptom>_6w. The underscore is
+#   added when the suffix starts with a letter or digit; a suffix that
+#   starts with another character is used as it is, so "_6w" reads
+#   <symptom>_6w too and ".pre" reads <symptom>.pre;
+# * a mapping c(symptom = "column") for some or all symptoms, and optionally
+#   one unnamed suffix among them for the symptoms it leaves out:
+#   c("6w", odi = "ODI six weeks").
+# Symptoms neither mapped nor covered by a given suffix read the default
+# suffix. Returns a character vector of columns named by symptom.
+time_point_columns <- function(symptoms, spec, default, arg, call) {
+  if (is.null(spec)) return(stats::setNames(suffix_columns(symptoms, default), symptoms))
+  given <- if (is.character(spec)) names(spec) else NULL
+  if (is.null(given)) given <- rep("", length(spec))
+  ok <- is.character(spec) && !is.object(spec) && is.null(dim(spec)) &&
+    length(spec) >= 1L && !anyNA(spec) && all(nzchar(spec)) &&
+    !anyNA(given) && sum(given == "") <= 1L
+  if (!ok) {
+    abort(sprintf("`%s` must be a suffix of the columns, such as \"%s\" (for <symptom>_%s), or a named character vector mapping symptoms to columns, such as c(lbp = \"back_%s\"), not %s.",
+                  arg, default, default, default, describe_value(spec)), call)
+  }
+  named <- given != ""
+  twice <- given[named][duplicated(given[named])]
+  if (length(twice)) {
+    abort(sprintf("`%s` maps the symptom \"%s\" more than once.", arg, twice[1L]),
+          call)
+  }
+  unknown <- setdiff(given[named], symptoms)
+  if (length(unknown)) {
+    abort(sprintf("`%s` names symptoms that `rules` lacks: %s.%s", arg,
+                  paste0("\"", unknown, "\"", collapse = ", "),
+                  did_you_mean(unknown, symptoms)), call)
+  }
+  suffix <- if (any(!named)) spec[!named] else default
+  columns <- stats::setNames(suffix_columns(symptoms, suffix), symptoms)
+  columns[given[named]] <- unname(spec[named])
+  columns
+}
+
+# "lbp_6w" from "6w" or "_6w"; "bdi.pre" from ".pre".
+suffix_columns <- function(symptoms, suffix) {
+  paste0(symptoms, if (grepl("^[[:alnum:]]", suffix)) "_", suffix)
+}
+
+# The suffix as a name for what it reads ("6w" for "_6w").
+suffix_label <- function(suffix) sub("^[^[:alnum:]]+", "", suffix)
+
+# check_columns_exist() for columns made by time_point_columns(): the error
+# says how `spec` was read, which columns `data` has for the symptom
+# (odi_pre, odi_6w) so that a suffix or a mapping can be written from them,
+# and suggests close names, never one read in another role (`taken`: a
+# baseline is no suggestion for a missing follow-up).
+check_time_point_columns <- function(available, columns, spec, default, arg,
+                                     call, taken = character(),
+                                     what = sprintf("`%s`", arg)) {
+  missing <- setdiff(columns, available)
+  if (!length(missing)) return(invisible(columns))
+  symptom <- names(columns)[match(missing[1L], columns)]
+  free <- setdiff(available, c(columns, taken))
+  hint <- character()
+  if (is.null(spec)) {
+    hint <- sprintf("%s is left out, so the columns are %s.", what,
+                    suffix_columns("<symptom>", default))
+  }
+  unnamed <- if (is.character(spec)) {
+    spec[if (is.null(names(spec))) TRUE else names(spec) == ""]
+  }
+  if (length(unnamed)) {
+    hint <- c(hint, sprintf("%s reads \"%s\" as a suffix: %s%s.", what, unnamed,
+                            suffix_columns("<symptom>", unnamed),
+                            if (unnamed %in% available) {
+                              sprintf("; to read the column \"%s\" for \"%s\", map it: c(%s = \"%s\")",
+                                      unnamed, symptom, symptom, unnamed)
+                            } else ""))
+  }
+  own <- free[startsWith(free, symptom) & nchar(free) > nchar(symptom)]
+  if (length(own) && !any(unnamed %in% available)) {
+    hint <- c(hint, sprintf("`data` has for \"%s\": %s; give their suffix (\"%s\") or map the column: c(%s = \"%s\").",
+                            symptom, paste0("\"", utils::head(own, 6L), "\"", collapse = ", "),
+                            suffix_label(substring(own[1L], nchar(symptom) + 1L)),
+                            symptom, own[1L]))
+  }
+  abort(sprintf("%s names %s not found in `data`: %s.%s%s", what,
+                if (length(missing) == 1L) "a column" else "columns",
+                paste0("\"", missing, "\"", collapse = ", "),
+                did_you_mean(missing, free),
+                if (length(hint)) paste0(" ", paste(hint, collapse = " ")) else ""),
+        call)
+}

@@ -6,7 +6,10 @@
 #'
 #' Symptom `s` is read from the columns `<s>_<baseline>` (the baseline) and
 #' `<s>_<visit>` for each of `visits`: `lbp_pre`, `lbp_day1`, `lbp_week1`,
-#' .... Long data (one row per patient, symptom and time point) becomes
+#' .... Columns named otherwise are mapped, for the baseline and for each
+#' visit, the way `pre` and `post` of [classify_cohort()] map them: a
+#' suffix, a named mapping `c(symptom = "column")`, or a mapping with one
+#' unnamed suffix for the symptoms it leaves out. Long data (one row per patient, symptom and time point) becomes
 #' this wide form with [widen_measurements()], given `pre = baseline` and
 #' `post = visits`. A visit a patient missed is `NA` there, and its classes
 #' are `NA` (counted as missing by [tabulate_cohort()]); no patient is
@@ -21,9 +24,18 @@
 #'
 #' @param data A data frame, one row per patient.
 #' @param rules A named list of [alleviation_rule()]s, one per symptom.
-#' @param visits The follow-up visits, in order: the suffixes of their
-#'   columns, such as `c("day1", "week1", "month1")`.
-#' @param baseline The suffix of the baseline columns.
+#' @param visits The follow-up visits, in order. Either the suffixes of
+#'   their columns, such as `c("day1", "week1", "month1")` (names, if given,
+#'   name the visits: `c(week6 = "6w")`), or a named list with, per visit, a
+#'   suffix, a mapping or both: `list(day1 = "day1", week1 = c(bdi =
+#'   "bdi.w1"))`; symptoms that a visit's mapping leaves out read
+#'   `<symptom>_<visit>`. As in [classify_cohort()], the underscore is added
+#'   when a suffix starts with a letter or digit (`"day1"` and `"_day1"` both
+#'   read `lbp_day1`; `".1"` reads `lbp.1`), and a visit without a name is
+#'   named after its suffix without the leading separator.
+#' @param baseline The baseline columns: a suffix (default `"pre"`), a named
+#'   mapping `c(bdi = "bdi.pre")`, or a mapping with one unnamed suffix, as
+#'   `pre` of [classify_cohort()].
 #' @param id Optional name of an identifier column of `data`. Without it,
 #'   the result has a column `patient` holding each patient's row number in
 #'   `data`. Its values must be present (not `NA` or blank) and unique, one
@@ -54,43 +66,91 @@
 #' v
 #' tabulate_cohort(v, by = "visit")
 #' durability(v)
+#'
+#' # Columns named otherwise: a mapping for one symptom, suffixes for the rest
+#' wide2 <- data.frame(bdi.pre = c(20, 14), bdi.1w = c(9, 14),
+#'                     lbp_pre = c(8, 6), lbp_1w = c(3, 6))
+#' rules <- list(bdi = alleviation_rule(min_change = 5, range = c(0, 63)),
+#'               lbp = study_rules()$lbp)
+#' classify_visits(wide2, rules, visits = list(week1 = c("1w", bdi = "bdi.1w")),
+#'                 baseline = c("pre", bdi = "bdi.pre"))
 #' @export
 classify_visits <- function(data, rules = study_rules(), visits,
                             baseline = "pre", id = NULL) {
   call <- sys.call()
   check_data_frame(data, "data", call = call)
   check_rules(rules, call = call)
-  if (missing(visits) || !is.atomic(visits) || !length(visits) ||
-      anyNA(visits) || is.object(visits)) {
+  symptoms <- names(rules)
+  if (missing(visits) || !length(visits) || is.object(visits) ||
+      !(is.atomic(visits) || is.list(visits)) || (is.atomic(visits) && anyNA(visits))) {
     abort(sprintf("`visits` must name the follow-up visits in order, such as c(\"day1\", \"week1\"), not %s.",
                   if (missing(visits)) "missing" else describe_value(visits)),
           call)
   }
-  visits <- as.character(visits)
-  if (anyDuplicated(visits)) {
-    abort(sprintf("`visits` must not repeat a visit: \"%s\".",
-                  visits[anyDuplicated(visits)]), call)
+  # each visit: a suffix, a mapping or both (as `pre` and `post` of
+  # classify_cohort()), and its name
+  specs <- if (is.list(visits)) visits else as.list(as.character(visits))
+  labels <- names(visits)
+  if (is.null(labels)) labels <- rep("", length(specs))
+  labels[is.na(labels)] <- ""
+  for (k in seq_along(specs)) {
+    spec <- specs[[k]]
+    if (is.list(visits) && is.atomic(spec) && !is.object(spec) && length(spec) == 1L &&
+        is.null(names(spec)) && !is.na(spec) && !is.character(spec)) {
+      spec <- specs[[k]] <- as.character(spec)
+    }
+    unnamed <- if (is.character(spec)) {
+      spec[if (is.null(names(spec))) TRUE else names(spec) == ""]
+    }
+    if (labels[k] == "") {
+      if (length(unnamed) != 1L || is.na(unnamed) || !nzchar(suffix_label(unnamed))) {
+        abort(sprintf("`visits` element %d maps columns without a suffix; name the visit, as in list(week6 = c(%s = \"<column>\")).",
+                      k, symptoms[1L]), call)
+      }
+      labels[k] <- suffix_label(unnamed)
+    }
   }
-  if (!is.atomic(baseline) || length(baseline) != 1L || is.na(baseline) ||
-      is.object(baseline)) {
-    abort(sprintf("`baseline` must be the single suffix of the baseline columns, such as \"pre\", not %s.",
+  if (anyDuplicated(labels)) {
+    abort(sprintf("`visits` must not repeat a visit: \"%s\".",
+                  labels[anyDuplicated(labels)]), call)
+  }
+  visits <- labels
+  if (!is.character(baseline) && is.atomic(baseline) && !is.object(baseline) &&
+      length(baseline) == 1L && !is.na(baseline)) {
+    baseline <- as.character(baseline)
+  }
+  if (!is.character(baseline) || !length(baseline) || anyNA(baseline) ||
+      (is.null(names(baseline)) && length(baseline) != 1L)) {
+    abort(sprintf("`baseline` must be the suffix of the baseline columns, such as \"pre\", or a named character vector mapping symptoms to columns, not %s.",
                   describe_value(baseline)), call)
   }
-  baseline <- as.character(baseline)
-  if (baseline %in% visits) {
+  plain <- function(spec) {
+    is.character(spec) && length(spec) == 1L && is.null(names(spec))
+  }
+  if (plain(baseline) &&
+      any(vapply(specs, function(v) plain(v) && identical(suffix_columns("", v), suffix_columns("", baseline)),
+                 logical(1)))) {
     abort(sprintf("`baseline` (\"%s\") must not be one of `visits`.", baseline),
           call)
   }
   check_id_and_names(data, id, call)
-  symptoms <- names(rules)
-  pre_columns <- paste0(symptoms, "_", baseline)
-  visit_columns <- matrix(paste0(rep(symptoms, length(visits)), "_",
-                                 rep(visits, each = length(symptoms))),
-                          nrow = length(symptoms),
+  pre_columns <- unname(time_point_columns(symptoms, baseline, "pre", "baseline", call))
+  visit_columns <- matrix(character(), nrow = length(symptoms), ncol = length(visits),
                           dimnames = list(symptoms, visits))
-  check_columns_exist(names(data), pre_columns, "baseline", call = call)
-  check_columns_exist(names(data), as.vector(t(visit_columns)), "visits",
-                      call = call)
+  for (k in seq_along(visits)) {
+    visit_columns[, k] <- time_point_columns(
+      symptoms, specs[[k]], visits[k],
+      if (length(visits) > 1L) sprintf("visits[[%d]]", k) else "visits",
+      call)
+  }
+  check_time_point_columns(names(data), stats::setNames(pre_columns, symptoms),
+                           baseline, "pre", "baseline", call,
+                           taken = as.vector(visit_columns))
+  for (k in seq_along(visits)) {
+    check_time_point_columns(names(data), visit_columns[, k], specs[[k]], visits[k],
+                             "visits", call,
+                             taken = c(pre_columns, as.vector(visit_columns[, -k])))
+  }
   # symptom and visit names can make one column name twice ("a" at visit
   # "b_x" and "a_b" at visit "x" both read "a_b_x")
   check_column_roles(lapply(stats::setNames(seq_along(symptoms), symptoms), function(k) {

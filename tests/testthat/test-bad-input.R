@@ -246,6 +246,15 @@ test_that("methods_text(): every argument", {
   for (arg in c("by", "group", "vars")) {
     check_argument(methods_text, base, arg, accept = c("NULL", "character"))
   }
+  # the reference level: a level as text, a factor's level or a number
+  check_argument(methods_text, c(base, group = "sex"), "reference",
+                 accept = c("NULL", "character", "factor", "Inf", "minus_Inf", "negative",
+                            "fraction", "huge"))
+})
+
+test_that("summary() of a table: `reference` must be a stratum with patients", {
+  tab <- tabulate_cohort(classify_cohort(myelography), by = "sex")
+  check_argument(summary, list(object = tab), "reference", accept = "NULL")
 })
 
 test_that("alleviation_report(): every argument", {

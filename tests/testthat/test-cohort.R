@@ -92,7 +92,12 @@ test_that("bad input is an error naming the argument", {
   expect_error(classify_cohort(wide, study_rules()), "`pre` names columns not found in `data`: \"numbness_pre\", \"claudication_pre\"")
   expect_error(classify_cohort(wide[, -3], two), "`post` names a column not found in `data`: \"lbp_post\"")
   expect_error(classify_cohort(wide, two, pre = c(hip = "x")), "`pre` names symptoms that `rules` lacks")
-  expect_error(classify_cohort(wide, two, pre = "lbp_pre"), "`pre` must be a named character vector")
+  # an unnamed string is a suffix: the error says so and how to map a column
+  expect_error(classify_cohort(wide, two, pre = "lbp_pre"),
+               "`pre` reads \"lbp_pre\" as a suffix.*map it: c\\(lbp = \"lbp_pre\"\\)",
+               class = "myelorelief_error")
+  expect_error(classify_cohort(wide, two, pre = c("a", "b")), "`pre` must be a suffix",
+               class = "myelorelief_error")
   expect_error(classify_cohort(wide, two, post = c(lbp = NA)), "`post`")
   expect_error(classify_cohort(wide, two, id = "patient"), "`id` names a column not found")
   expect_error(classify_cohort(wide, two, id = 1), "`id`")
@@ -242,4 +247,83 @@ test_that("id messages take column names and ids as text, not as formats", {
   big <- data.frame(id = c(1e6, 2e6, 1e6), lbp_pre = 8, lbp_post = 2)
   expect_error(classify_cohort(big, study_rules()["lbp"], id = "id"),
                "has the value 1000000 more than once")
+})
+
+test_that("`pre` and `post` take a suffix, a mapping or both (issue 19, 7)", {
+  rules <- list(odi = alleviation_rule(min_change = 10, range = c(0, 100)),
+                vas_back = alleviation_rule(min_change = 2, range = c(0, 10)))
+  set.seed(197)
+  n <- 40
+  d <- data.frame(odi_pre = sample(0:100, n, TRUE), odi_6w = sample(0:100, n, TRUE),
+                  vas_back_pre = sample(0:10, n, TRUE), vas_back_6w = sample(0:10, n, TRUE))
+  d$vas_back_6w[3] <- NA
+  # the oracle: the same data with the default names
+  renamed <- stats::setNames(d, sub("_6w$", "_post", names(d)))
+  expected <- as.data.frame(classify_cohort(renamed, rules))
+  for (post in list("6w", "_6w", c(odi = "odi_6w", vas_back = "vas_back_6w"),
+                    c("6w", odi = "odi_6w"), c(vas_back = "vas_back_6w", "_6w"))) {
+    got <- classify_cohort(d, rules, post = post)
+    expect_identical(as.data.frame(got), expected, info = deparse(post))
+    expect_identical(attr(got, "source")$post,
+                     c(odi = "odi_6w", vas_back = "vas_back_6w"), info = deparse(post))
+  }
+  # a suffix that starts with another character is used as it is: bdi.pre
+  dotted <- stats::setNames(d, sub("_pre$", ".pre", names(d)))
+  expect_identical(as.data.frame(classify_cohort(dotted, rules, pre = ".pre", post = "6w")),
+                   expected)
+  # a mapping keeps the default suffix for the symptoms it leaves out
+  partial <- renamed
+  names(partial)[names(partial) == "odi_post"] <- "ODI at 6 weeks"
+  expect_identical(as.data.frame(classify_cohort(partial, rules,
+                                                 post = c(odi = "ODI at 6 weeks"))),
+                   expected)
+  # a single rule: its symptom named from the one pair with these suffixes,
+  # and an unnamed column name still a column
+  one <- as.data.frame(classify_cohort(d[c("odi_pre", "odi_6w")], rules$odi, post = "6w"))
+  expect_identical(one$odi, expected$odi)
+  two <- classify_cohort(d[c("odi_pre", "odi_6w")], rules$odi, pre = "odi_pre", post = "odi_6w")
+  expect_identical(two$odi, expected$odi)
+  weight <- data.frame(Prewt = c(80, 90), Postwt = c(85, 90))
+  w <- classify_cohort(weight, alleviation_rule("increase", min_change = 2),
+                       pre = c(weight = "Prewt"), post = c(weight = "Postwt"))
+  expect_identical(as.character(w$weight), c("alleviated", "unchanged"))
+})
+
+test_that("a follow-up column that is not found is named with the columns the data has", {
+  rules <- list(odi = alleviation_rule(min_change = 10, range = c(0, 100)),
+                vas_back = alleviation_rule(min_change = 2, range = c(0, 10)))
+  d <- data.frame(odi_pre = 40, odi_6w = 20, vas_back_pre = 8, vas_back_6w = 3)
+  # before: "Did you mean \"vas_back_pre\"?", a baseline offered as the follow-up
+  err <- tryCatch(classify_cohort(d, rules), myelorelief_error = conditionMessage)
+  expect_match(err, "`post` names columns not found in `data`: \"odi_post\", \"vas_back_post\"",
+               fixed = TRUE)
+  expect_match(err, "`data` has for \"odi\": \"odi_6w\"; give their suffix (\"6w\")", fixed = TRUE)
+  expect_false(grepl("Did you mean.*_pre", err), info = err)
+  err <- tryCatch(classify_cohort(d, rules, post = "6wk"), myelorelief_error = conditionMessage)
+  expect_match(err, "Did you mean \"odi_6w\", \"vas_back_6w\"", fixed = TRUE)
+  expect_error(classify_cohort(d, rules, post = c(od = "odi_6w")),
+               "`post` names symptoms that `rules` lacks: \"od\". Did you mean \"odi\"",
+               class = "myelorelief_error")
+  expect_error(classify_cohort(d, rules, post = c("6w", "6wk")), "`post` must be a suffix",
+               class = "myelorelief_error")
+  expect_error(classify_cohort(d, rules, post = c(odi = "odi_6w", odi = "odi_6w")),
+               "`post` maps the symptom \"odi\" more than once", class = "myelorelief_error")
+  expect_error(classify_cohort(d, rules, post = ""), "`post` must be a suffix",
+               class = "myelorelief_error")
+  expect_error(classify_cohort(d, rules, post = NA_character_), "`post` must be a suffix",
+               class = "myelorelief_error")
+  expect_error(classify_cohort(d, rules, post = 6), "`post` must be a suffix",
+               class = "myelorelief_error")
+  # a suffix that reads the baseline is the slip it always was
+  expect_error(classify_cohort(d, rules, post = "pre"), "as its baseline .* and as its follow-up",
+               class = "myelorelief_error")
+})
+
+test_that("tabulate_source() reads the columns as classify_cohort() does", {
+  d <- data.frame(lbp_pre = c(8, 5, 6, 0), lbp_6w = c(3, 5, 9, 0),
+                  leg_pain_pre = c(6, 7, 2, 0), leg_pain_6w = c(2, 3, 2, 0))
+  rules <- study_rules()[c("lbp", "leg_pain")]
+  expected <- tabulate_cohort(classify_cohort(d, rules, post = "6w"))
+  got <- tabulate_source(list(d[1:2, ], d[3:4, ]), rules, post = "6w")
+  expect_equal(as.data.frame(got), as.data.frame(expected))
 })

@@ -82,9 +82,10 @@ test_that("every print fits 80 columns", {
 
 test_that("summary() names the direction of a difference", {
   s <- summary(tabulate_cohort(cohort, by = "sex"))
-  expect_identical(unique(s$contrast), "female - male")
+  # the level minus the reference (the first level), as compare_rates()
+  expect_identical(unique(s$contrast), "male - female")
   expect_equal(s$difference, s$rate_lower * 0 +
                  with(as.data.frame(tabulate_cohort(cohort, by = "sex")),
-                      rate[sex == "female"] - rate[sex == "male"]))
-  expect_true("female - male (95% CI)" %in% names(format(s)))
+                      rate[sex == "male"] - rate[sex == "female"]))
+  expect_true("male - female (95% CI)" %in% names(format(s)))
 })

@@ -25,9 +25,15 @@ test_that("two strata give the Newcombe hybrid score difference", {
   w2 <- prop.test(x[2], n[2], correct = FALSE)$conf.int
   p1 <- x[1] / n[1]
   p2 <- x[2] / n[2]
-  expect_equal(s$difference[1], p1 - p2)
-  expect_equal(s$difference_lower[1], p1 - p2 - sqrt((p1 - w1[1])^2 + (w2[2] - p2)^2))
-  expect_equal(s$difference_upper[1], p1 - p2 + sqrt((w1[2] - p1)^2 + (p2 - w2[1])^2))
+  # the second stratum minus the first, the reference (as compare_rates())
+  expect_equal(s$difference[1], p2 - p1)
+  expect_equal(s$difference_lower[1], p2 - p1 - sqrt((p2 - w2[1])^2 + (w1[2] - p1)^2))
+  expect_equal(s$difference_upper[1], p2 - p1 + sqrt((w2[2] - p2)^2 + (p1 - w1[1])^2))
+  expect_identical(unique(s$reference), as.character(rows$sex[1]))
+  # the other way round when the reference is the second stratum
+  s2 <- summary(tab, reference = as.character(rows$sex[2]))
+  expect_equal(s2$difference[1], p1 - p2)
+  expect_equal(s2$difference_lower[1], p1 - p2 - sqrt((p1 - w1[1])^2 + (w2[2] - p2)^2))
   expect_snapshot(s)
 })
 
@@ -227,4 +233,72 @@ test_that("print() says which tests are not informative or simulated", {
     summary(tab, simulate_B = 2000)
     summary(one_each)
   })
+})
+
+test_that("summary() and compare_rates() give one signed difference: group minus reference", {
+  # issue 19, 5: summary() gave "female - male", compare_rates() male - female
+  set.seed(519)
+  for (case in 1:60) {
+    n <- sample(c(4:30, 100, 600), 1)
+    levels_g <- sample(c("a", "b", "<c>"), 2)
+    g <- factor(sample(levels_g, n, replace = TRUE, prob = runif(2)),
+                levels = sample(levels_g))   # either level first
+    g[sample(n, 2)] <- levels(g)             # both levels present
+    d <- data.frame(g = g,
+                    lbp_pre = sample(c(0:10, NA), n, replace = TRUE),
+                    lbp_post = sample(c(0:10, NA), n, replace = TRUE),
+                    leg_pain_pre = sample(0:10, n, replace = TRUE),
+                    leg_pain_post = sample(0:10, n, replace = TRUE))
+    tab <- tabulate_cohort(classify_cohort(d, study_rules()[c("lbp", "leg_pain")]),
+                           by = "g")
+    for (reference in list(NULL, levels(g)[1], levels(g)[2])) {
+      info <- sprintf("seed 519, case %d, n %d, levels %s, reference %s", case, n,
+                      paste(levels(g), collapse = "/"), format(reference))
+      s <- summary(tab, reference = reference)
+      cmp <- compare_rates(tab, "g", reference = reference)
+      expect_identical(attr(s, "reference"), attr(cmp, "reference"), info = info)
+      crude <- cmp[cmp$analysis == "crude", ]
+      at <- match(as.character(s$symptom), as.character(crude$symptom))
+      expect_equal(s$difference, crude$rd[at], info = info)
+      expect_equal(s$difference_lower, crude$rd_lower[at], info = info)
+      expect_equal(s$difference_upper, crude$rd_upper[at], info = info)
+      has <- !is.na(s$difference)
+      expect_identical(s$contrast[has],
+                       paste(crude$group[at][has], "-", crude$reference[at][has]),
+                       info = info)
+      # the oracle: the rates of the table, the other level minus the reference
+      ref <- if (is.null(reference)) levels(g)[1] else reference
+      other <- setdiff(levels(g), ref)
+      for (k in which(has)) {
+        rows <- tab[tab$symptom == s$symptom[k], ]
+        rate <- function(level) {
+          r <- rows[!is.na(rows$g) & rows$g == level, ]
+          r$alleviated / r$evaluable
+        }
+        expect_equal(s$difference[k], rate(other) - rate(ref), info = info)
+      }
+    }
+  }
+})
+
+test_that("summary() names its reference and refuses one that is not a stratum", {
+  tab <- tabulate_cohort(cohort, by = "sex")
+  s <- summary(tab, reference = "male")
+  expect_identical(unique(s$contrast), "female - male")
+  expect_identical(attr(s, "reference"), "male")
+  out <- withr_width(80, capture.output(print(s)))
+  expect_true(any(grepl("reference (\"male\")", out, fixed = TRUE)), info = paste(out, collapse = "\n"))
+  expect_error(summary(tab, reference = "Male"), "`reference` must be one of the strata",
+               class = "myelorelief_error")
+  expect_error(summary(tab, reference = c("male", "female")), "`reference`",
+               class = "myelorelief_error")
+  expect_error(summary(tab, reference = NA), "`reference`", class = "myelorelief_error")
+  expect_error(summary(tabulate_cohort(cohort), reference = "male"), "`reference`",
+               class = "myelorelief_error")
+  # a stratum without patients cannot be the reference
+  d <- myelography
+  d$sex <- factor(d$sex, levels = c("other", levels(factor(d$sex))))
+  empty <- tabulate_cohort(classify_cohort(d), by = "sex")
+  expect_identical(attr(summary(empty), "reference"), "female")
+  expect_error(summary(empty, reference = "other"), "no patients", class = "myelorelief_error")
 })

@@ -169,3 +169,51 @@ test_that("the visits' column mapping is checked like classify_cohort()'s", {
   ok <- classify_visits(d, rules["a"], visits = c("b_x", "x"))
   expect_identical(as.character(ok$a), c("alleviated", "alleviated"))
 })
+
+test_that("the baseline and each visit take a suffix, a mapping or both (issue 19, 7)", {
+  d <- random_visits(50, 197)
+  rules <- study_rules()[c("lbp", "leg_pain")]
+  expected <- classify_visits(d, rules, visits = visit_names, id = "id")
+  same <- function(got, info) {
+    expect_identical(as.data.frame(got), as.data.frame(expected), info = info)
+    expect_identical(attr(got, "visits"), visit_names, info = info)
+  }
+  same(classify_visits(d, rules, visits = paste0("_", visit_names), id = "id"), "underscored")
+  same(classify_visits(d, rules, visits = as.list(visit_names), id = "id"), "list")
+  # bdi.pre had to be renamed: now it is mapped
+  m <- d
+  names(m)[names(m) == "lbp_pre"] <- "lbp.pre"
+  names(m)[names(m) == "leg_pain_week1"] <- "legs at week 1"
+  same(classify_visits(m, rules, id = "id", baseline = c(lbp = "lbp.pre"),
+                       visits = list(day1 = "day1", week1 = c(leg_pain = "legs at week 1"),
+                                     month1 = "month1")), "mapped")
+  same(classify_visits(m, rules, id = "id", baseline = c("pre", lbp = "lbp.pre"),
+                       visits = list("day1", week1 = c("week1", leg_pain = "legs at week 1"),
+                                     "_month1")), "mixed")
+  # a suffix starting with another character is used as it is
+  dotted <- stats::setNames(d, sub("_(pre|day1|week1|month1)$", ".\\1", names(d)))
+  same(classify_visits(dotted, rules, id = "id", baseline = ".pre",
+                       visits = c(day1 = ".day1", week1 = ".week1", month1 = ".month1")),
+       "dotted")
+  # names of a character vector name the visits
+  named <- classify_visits(d, rules, id = "id",
+                           visits = c(d1 = "day1", w1 = "week1", m1 = "month1"))
+  expect_identical(levels(named$visit), c("d1", "w1", "m1"))
+  expect_identical(named$lbp, expected$lbp)
+  # errors name the argument
+  expect_error(classify_visits(m, rules, id = "id", visits = list(c(lbp = "lbp_day1"))),
+               "`visits` element 1 maps columns without a suffix; name the visit",
+               class = "myelorelief_error")
+  expect_error(classify_visits(d, rules, id = "id", visits = c(a = "day1", a = "week1")),
+               "`visits` must not repeat a visit: \"a\"", class = "myelorelief_error")
+  expect_error(classify_visits(d, rules, id = "id", visits = list(day1 = "day1", week1 = c(hip = "x"))),
+               "`visits\\[\\[2\\]\\]` names symptoms that `rules` lacks: \"hip\"",
+               class = "myelorelief_error")
+  expect_error(classify_visits(m, rules, visit_names, id = "id"),
+               "`baseline` names a column not found in `data`: \"lbp_pre\".*`data` has for \"lbp\": \"lbp.pre\"",
+               class = "myelorelief_error")
+  expect_error(classify_visits(d, rules, visit_names, baseline = c(lbp = NA)), "`baseline`",
+               class = "myelorelief_error")
+  expect_error(classify_visits(d, rules, visit_names, baseline = "_day1"),
+               "`baseline` .* must not be one of `visits`", class = "myelorelief_error")
+})
