@@ -172,3 +172,28 @@ test_that("a label nobody could be judged on, and a skipped group, in the Word r
   expect_true(any(grepl("were not compared between the levels of arm", text, fixed = TRUE)))
   expect_false(any(grepl("Error", text, fixed = TRUE)))
 })
+
+test_that("without officer and flextable, the Word report says what to install", {
+  skip_if(nzchar(Sys.getenv("MYELORELIEF_MEMCHECK")), "a second R under a memory checker")
+  # a second R that sees the package but no site library (where officer
+  # and flextable are)
+  empty <- tempfile("empty-lib-")
+  dir.create(empty)
+  script <- tempfile(fileext = ".R")
+  target <- tempfile(fileext = ".docx")
+  writeLines(c(
+    "stopifnot(!requireNamespace('officer', quietly = TRUE))",
+    sprintf("r <- tryCatch(myelorelief::alleviation_report(myelorelief::myelography, file = '%s'),", target),
+    "              myelorelief_error = function(e) conditionMessage(e))",
+    "cat(r)"), script)
+  out <- suppressWarnings(system2(
+    file.path(R.home("bin"), "Rscript"), c("--vanilla", shQuote(script)),
+    stdout = TRUE, stderr = TRUE,
+    env = c(sprintf("R_LIBS=%s", shQuote(dirname(find.package("myelorelief")))),
+            sprintf("R_LIBS_SITE=%s", shQuote(empty)),
+            sprintf("R_LIBS_USER=%s", shQuote(empty)))))
+  out <- paste(out, collapse = "\n")
+  expect_match(out, "needs the packages officer and flextable to write a Word file: install.packages(c(\"officer\", \"flextable\"))",
+               fixed = TRUE)
+  expect_false(file.exists(target))
+})
