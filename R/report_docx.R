@@ -155,9 +155,9 @@ docx_table <- function(doc, x) {
   officer::body_add_fpar(doc, officer::fpar(officer::ftext("", officer::fp_text(font.size = 6))))
 }
 
-# The flextable of a data frame of text (that of as_flextable()): small
-# type, rules above and below the header and at the foot, fitted to the
-# text column of the page.
+# The flextable of a data frame of text (that of as_flextable()): 8-point
+# type, rules above and below the header and at the foot, within the text
+# column of the page.
 report_flextable <- function(x, width_mm = docx_figure_mm) {
   ft <- text_flextable(x)
   ft <- flextable::theme_booktabs(ft)
@@ -168,7 +168,21 @@ report_flextable <- function(x, width_mm = docx_figure_mm) {
                            padding.left = 3, padding.right = 3, part = "all")
   ft <- flextable::valign(ft, valign = "bottom", part = "header")
   ft <- flextable::autofit(ft)
-  flextable::fit_to_width(ft, max_width = width_mm / 25.4)
+  # wider than the text column: the widest columns narrowed, their text
+  # wrapped (one type size for every table)
+  flextable::width(ft, width = capped_widths(dim(ft)$widths, width_mm / 25.4))
+}
+
+# Column widths that sum to at most `total`: the widest columns cut to one
+# common width, the others kept.
+capped_widths <- function(widths, total) {
+  if (sum(widths) <= total) return(widths)
+  sorted <- sort(widths, decreasing = TRUE)
+  for (k in seq_along(sorted)) {
+    cap <- (total - sum(sorted[-seq_len(k)])) / k
+    if (k == length(sorted) || cap >= sorted[[k + 1L]]) break
+  }
+  pmin(widths, cap)
 }
 
 # Draws a figure into a PNG 170 mm wide at 300 dpi, as tall as the HTML's

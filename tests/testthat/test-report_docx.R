@@ -86,6 +86,15 @@ test_that("the Word report is a Word file with the HTML report's headings, table
   extents <- regmatches(xml, gregexpr("<wp:extent cx=\"[0-9]+\"", xml))[[1L]]
   expect_length(extents, 3L)
   expect_equal(as.numeric(gsub("\\D", "", extents)), rep(170 * 36000, 3), tolerance = 1e-3)
+  # every table within the text column (170 mm; Word's twips), in one
+  # type size (8 points: w:sz is in half-points): long cells wrap instead
+  tables <- regmatches(xml, gregexpr("<w:tbl[ >].*?</w:tbl>", xml))[[1L]]
+  for (table in tables) {
+    grid <- regmatches(table, gregexpr("<w:gridCol w:w=\"[0-9]+\"", table))[[1L]]
+    expect_lte(sum(as.numeric(gsub("\\D", "", grid))), 170 / 25.4 * 1440 + length(grid))  # rounding
+    sizes <- unique(regmatches(table, gregexpr("<w:sz w:val=\"[0-9]+\"", table))[[1L]])
+    expect_identical(sizes, "<w:sz w:val=\"16\"")
+  }
   # no flextable row keys as stray text in the rows
   expect_false(grepl("</w:trPr>\\s*[^<[:space:]]", xml))
 })
