@@ -65,6 +65,17 @@ test_that("the Word report is a Word file with the HTML report's headings, table
   # the section numbers are the text's: Word adds none
   expect_false(grepl("<w:numPr>", docx_part(docx, "word/styles.xml"), fixed = TRUE))
   expect_false(grepl("<w:numPr>", xml, fixed = TRUE))
+  # every paragraph, list item and line of code of the HTML, in the same
+  # words (the HTML's markdown sets the package's own apostrophes and
+  # quotes curly; only the call differs, in the name of the file)
+  page <- xml2::read_html(html, encoding = "UTF-8")
+  straight <- function(x) gsub("[\u201c\u201d]", "\"", gsub("[\u2018\u2019]", "'", x))
+  html_text <- straight(gsub("\\s+", " ", trimws(xml2::xml_text(
+    xml2::xml_find_all(page, "//p|//li")))))
+  expect_identical(setdiff(html_text, paragraphs$text), character())
+  html_code <- unlist(strsplit(xml2::xml_text(xml2::xml_find_all(page, "//pre")), "\n"))
+  differing <- setdiff(trimws(html_code, "right"), trimws(paragraphs$text, "right"))
+  expect_true(all(grepl("file = ", differing, fixed = TRUE)), info = paste(differing, collapse = "\n"))
   # text, editable: the synthetic cohort says so, the Methods paragraph is
   # one paragraph of text, its references follow
   expect_true(any(grepl("synthetic", paragraphs$text, fixed = TRUE)))
