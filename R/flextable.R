@@ -19,7 +19,9 @@
 #'
 #' The tables start from flextable's defaults (see
 #' [flextable::set_flextable_defaults()]) and fit their columns to their
-#' text ([flextable::autofit()]); style them further with flextable's
+#' text ([flextable::autofit()]) within 160 mm, the text column of an A4 or
+#' Letter page with 25 mm margins: a wider table has its widest columns
+#' narrowed, their text wrapped. Style them further with flextable's
 #' functions. [alleviation_report()] writes its Word tables from the same
 #' `format()`.
 #'
@@ -103,15 +105,14 @@ as_flextable.mcid <- function(x, ...) {
   columns <- grepl("^    ", lines[-1L])
   if (any(columns)) {
     ft <- flextable::font(ft, i = which(columns), j = 1L, fontname = "Courier New")
-    ft <- flextable::autofit(ft)
+    ft <- fit_flextable(ft)
   }
-  # long lines wrap within the text column of a page (160 mm)
-  flextable::width(ft, j = 1L, width = min(flextable::flextable_dim(ft)$widths, 160 / 25.4))
+  ft
 }
 
 # A data frame of text as a flextable: headers and cells verbatim (line
 # breaks as spaces, characters XML cannot hold dropped), columns fitted to
-# their text.
+# their text and a page.
 text_flextable <- function(x) {
   if (!requireNamespace("flextable", quietly = TRUE)) {
     abort("as_flextable() needs the package flextable: install.packages(\"flextable\").",
@@ -131,5 +132,25 @@ text_flextable <- function(x) {
   if (!usable) {
     ft <- flextable::set_header_labels(ft, values = stats::setNames(as.list(headers), keys))
   }
-  flextable::autofit(ft)
+  fit_flextable(ft)
+}
+
+# Columns fitted to their text, within `width_mm` (160: the text column of
+# an A4 or Letter page with 25 mm margins): wider, the widest columns are
+# narrowed and their text wraps.
+fit_flextable <- function(ft, width_mm = 160) {
+  ft <- flextable::autofit(ft)
+  flextable::width(ft, width = capped_widths(dim(ft)$widths, width_mm / 25.4))
+}
+
+# Column widths that sum to at most `total`: the widest columns cut to one
+# common width, the others kept.
+capped_widths <- function(widths, total) {
+  if (sum(widths) <= total) return(widths)
+  sorted <- sort(widths, decreasing = TRUE)
+  for (k in seq_along(sorted)) {
+    cap <- (total - sum(sorted[-seq_len(k)])) / k
+    if (k == length(sorted) || cap >= sorted[[k + 1L]]) break
+  }
+  pmin(widths, cap)
 }

@@ -167,22 +167,9 @@ report_flextable <- function(x, width_mm = docx_figure_mm) {
   ft <- flextable::padding(ft, padding.top = 1, padding.bottom = 1,
                            padding.left = 3, padding.right = 3, part = "all")
   ft <- flextable::valign(ft, valign = "bottom", part = "header")
-  ft <- flextable::autofit(ft)
   # wider than the text column: the widest columns narrowed, their text
   # wrapped (one type size for every table)
-  flextable::width(ft, width = capped_widths(dim(ft)$widths, width_mm / 25.4))
-}
-
-# Column widths that sum to at most `total`: the widest columns cut to one
-# common width, the others kept.
-capped_widths <- function(widths, total) {
-  if (sum(widths) <= total) return(widths)
-  sorted <- sort(widths, decreasing = TRUE)
-  for (k in seq_along(sorted)) {
-    cap <- (total - sum(sorted[-seq_len(k)])) / k
-    if (k == length(sorted) || cap >= sorted[[k + 1L]]) break
-  }
-  pmin(widths, cap)
+  fit_flextable(ft, width_mm)
 }
 
 # Draws a figure into a PNG 170 mm wide at 300 dpi, as tall as the HTML's

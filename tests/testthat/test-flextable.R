@@ -77,3 +77,28 @@ test_that("as_flextable() shows labels, levels and column names as written", {
   names(x) <- c("same", "same")
   expect_identical(flextable_text(text_flextable(x)), as_table_text(x))
 })
+
+test_that("a table wider than a page narrows its widest columns to fit", {
+  # oracle: the widths sum to the page, the narrow columns are kept, the
+  # wide ones share one width
+  set.seed(7)
+  for (case in 1:200) {
+    widths <- stats::runif(sample(1:8, 1), 0.1, 4)
+    total <- stats::runif(1, 0.5, 10)
+    capped <- capped_widths(widths, total)
+    info <- sprintf("seed 7, case %d: %s into %s", case,
+                    paste(format(widths), collapse = " "), format(total))
+    if (sum(widths) <= total) {
+      expect_identical(capped, widths, info = info)
+    } else {
+      expect_equal(sum(capped), total, info = info)
+      cut <- capped < widths
+      expect_true(all(capped[!cut] == widths[!cut]), info = info)
+      expect_equal(length(unique(round(capped[cut], 10))), 1L, info = info)
+      expect_true(all(widths[!cut] <= capped[cut][1] + 1e-12), info = info)
+    }
+  }
+  skip_if_no_docx_tools()
+  ft <- flextable::as_flextable(reproduce_guo2016())
+  expect_lte(sum(dim(ft)$widths), 160 / 25.4 + 1e-9)
+})
