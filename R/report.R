@@ -1,12 +1,26 @@
-#' The whole analysis in one self-contained HTML report
+#' The whole analysis in one report: HTML, or Word for the manuscript
 #'
 #' Classifies `data` with `rules`, tabulates it overall and by `by`,
 #' compares who was alleviated on `vars`, draws the cut-off curve of each
-#' symptom, and writes it all into one HTML file with a ready Methods
+#' symptom, and writes it all into one file with a ready Methods
 #' paragraph ([methods_text()]) and the R code that recreates the
-#' rules. The file is self-contained: figures are embedded, styles are
-#' inline, and it references no remote resource, so it opens from a USB
-#' stick on a hospital PC with no network.
+#' rules. The format follows the extension of `file` (whatever its case):
+#'
+#' * `.html` or `.htm` (or none): one self-contained HTML file. Figures are
+#'   embedded, styles are inline, and it references no remote resource, so
+#'   it opens from a USB stick on a hospital PC with no network. Built with
+#'   knitr and markdown (both in Suggests), without pandoc.
+#' * `.docx`: a Word document with the same sections, text, tables and
+#'   figures, to start a manuscript from. The title and the section
+#'   headings are Word's heading styles (Heading 1 to 3, so the navigation
+#'   pane and a table of contents find them); every table is a Word table
+#'   (its text that of the HTML's, from the same `format()`); figures are
+#'   PNG, 170 mm wide at 300 dpi, on an A4 page with 20 mm margins; the
+#'   Methods paragraph and everything else is editable text. Built with
+#'   officer and flextable (both in Suggests). Single tables:
+#'   [as_flextable()][as_flextable.alleviation_table].
+#'
+#' Any other extension is refused.
 #'
 #' Sections, each only when it applies: 1. Patients (rows, and per symptom
 #' how many could be judged, were absent at baseline or missing, as a table
@@ -21,10 +35,8 @@
 #' the rules as code).
 #'
 #' Text from the user and the data (the title, rule labels, factor levels,
-#' column names) is shown as written: escaped, never read as markdown or
-#' HTML, never case-changed. Figures fit labels of any length.
-#'
-#' Built with knitr and markdown (both in Suggests), without pandoc.
+#' column names) is shown as written: escaped, never read as markdown, HTML
+#' or Word markup, never case-changed. Figures fit labels of any length.
 #'
 #' @param data A data frame, one row per patient, as for [classify_cohort()]
 #'   (`<symptom>_pre` and `<symptom>_post` columns).
@@ -36,9 +48,9 @@
 #'   section is left out and a sentence in the Results says why.
 #' @param vars Optional columns of `data` to compare between alleviated and
 #'   other patients.
-#' @param file Path of the HTML file to write: a file (not a folder), whose
-#'   extension, if it has one, is `.html` or `.htm`; the report is HTML
-#'   only.
+#' @param file Path of the file to write: a file (not a folder) in an
+#'   existing folder, ending in `.html` or `.htm` (HTML; also without an
+#'   extension) or `.docx` (Word).
 #' @param title Title of the report (default: "Symptom alleviation:" and the
 #'   name of `data`).
 #' @param conf_level,method Confidence level and interval method of the
@@ -56,6 +68,12 @@
 #'                              file = tempfile(fileext = ".html"))
 #'   file.size(path)
 #' }
+#' if (requireNamespace("officer", quietly = TRUE) &&
+#'     requireNamespace("flextable", quietly = TRUE)) {
+#'   path <- alleviation_report(myelography, by = "hospital",
+#'                              file = tempfile(fileext = ".docx"))
+#'   file.size(path)
+#' }
 #' }
 #' @export
 alleviation_report <- function(data, rules = study_rules(), by = NULL,
@@ -65,14 +83,6 @@ alleviation_report <- function(data, rules = study_rules(), by = NULL,
                                pre = NULL, post = NULL) {
   call <- sys.call()
   data_name <- paste(deparse(substitute(data), width.cutoff = 60L), collapse = " ")
-  missing <- c("knitr", "markdown")[!vapply(c("knitr", "markdown"), requireNamespace,
-                                           logical(1), quietly = TRUE)]
-  if (length(missing)) {
-    abort(sprintf("alleviation_report() needs the package%s %s: install.packages(%s).",
-                  if (length(missing) > 1L) "s" else "",
-                  paste(missing, collapse = " and "),
-                  paste(deparse(missing), collapse = "")), call)
-  }
   check_data_frame(data, "data", call = call)
   check_conf_level(conf_level, call)
   method <- check_choice(method, ci_methods, "method", call)
@@ -101,10 +111,15 @@ alleviation_report <- function(data, rules = study_rules(), by = NULL,
     abort(sprintf("`file` must be in an existing folder; \"%s\" does not exist.",
                   dirname(file)), call)
   }
-  extension <- if (grepl("\\.[[:alnum:]]+$", basename(file))) sub(".*\\.", "", basename(file)) else ""
-  if (nzchar(extension) && !tolower(extension) %in% c("html", "htm")) {
-    abort(sprintf("`file` must end in .html or .htm: the report is written as HTML, not as \".%s\" (\"%s\").",
-                  extension, file), call)
+  output <- report_format(file, call)
+  needed <- if (output == "docx") c("officer", "flextable") else c("knitr", "markdown")
+  missing <- needed[!vapply(needed, requireNamespace, logical(1), quietly = TRUE)]
+  if (length(missing)) {
+    abort(sprintf("alleviation_report() needs the package%s %s to write %s: install.packages(%s).",
+                  if (length(missing) > 1L) "s" else "",
+                  paste(missing, collapse = " and "),
+                  if (output == "docx") "a Word file" else "HTML",
+                  paste(deparse(missing), collapse = "")), call)
   }
   if (!is.null(title) && (!is.character(title) || length(title) != 1L || is.na(title))) {
     abort(sprintf("`title` must be NULL or a single string, not %s.",
@@ -116,7 +131,18 @@ alleviation_report <- function(data, rules = study_rules(), by = NULL,
   report <- report_contents(cohort, data, rules, by, group, vars, conf_level,
                             method)
   report$call <- deparse(call, width.cutoff = 70L)
-  render_report(report, title, file)
+  if (output == "docx") render_report_docx(report, title, file)
+  else render_report(report, title, file)
+}
+
+# The report's format from the extension of `file`, whatever its case:
+# "html" (.html, .htm, or none) or "docx".
+report_format <- function(file, call) {
+  extension <- if (grepl("\\.[[:alnum:]]+$", basename(file))) sub(".*\\.", "", basename(file)) else ""
+  if (tolower(extension) %in% c("", "html", "htm")) return("html")
+  if (tolower(extension) == "docx") return("docx")
+  abort(sprintf("`file` must end in .html or .htm (HTML) or .docx (Word), not \".%s\" (\"%s\").",
+                extension, file), call)
 }
 
 # Everything the report shows, computed before any rendering.
@@ -222,7 +248,54 @@ report_contents <- function(cohort, data, rules, by, group, vars, conf_level,
                 "sensitivity" = TRUE, "methods" = TRUE, "reproducibility" = TRUE)
   numbers <- cumsum(sections) + 3L
   report$sections <- stats::setNames(as.character(numbers), names(sections))
+  # the prose around the tables, shared by the HTML and the Word report
+  report$definitions_text <- sprintf(
+    "Each symptom was judged by its rule; the same rules in R code are in section %s.",
+    report$sections[["reproducibility"]])
+  report$results_text <- sprintf(
+    "Rates are alleviated among evaluable patients (with the symptom at baseline and both values recorded), with %s; the share is of all patients.",
+    report$interval_name)
+  report$published_text <- "Guo et al. (2016) reported 35 of 325 patients (10.8%) with a symptom alleviated: 26 lower back pain, 2 leg pain, 2 numbness of the lower extremities and 5 intermittent claudication. Published and reproduced:"
+  report$heterogeneity_text <- "Heterogeneity across strata:"
   report
+}
+
+# The report's pieces that the HTML (report.Rmd) and the Word writer
+# (render_report_docx()) both show, from report_contents().
+
+# Each rule: "symptom: label", then its settings indented.
+report_definitions <- function(report) {
+  rules <- report[["rules"]]
+  unlist(lapply(names(rules), function(s) {
+    c(paste0(s, ": ", rules[[s]]$label %||% s), paste0("  ", format(rules[[s]])))
+  }), use.names = FALSE)
+}
+
+# The published figures beside the reproduced (without the intervals).
+report_published_table <- function(report) {
+  format(report[["published"]])[1:4]
+}
+
+# The group comparison as two tables: the counts and the difference, then
+# the ratios and the number needed to treat.
+report_groups_tables <- function(report) {
+  shown <- format(report[["groups"]])
+  columns <- names(shown)
+  ratios <- grepl("^(risk ratio|odds ratio|NNT)", columns)
+  list(shown[!ratios & columns != "test"],
+       shown[ratios | columns %in% c("symptom", group_column(report), "analysis")])
+}
+
+# The figures, drawn on the current device.
+plot_report_by <- function(report) plot(report[["by_table"]])
+plot_report_groups <- function(report) plot(report[["groups"]], measure = "rd")
+plot_report_curves <- function(report) {
+  old <- graphics::par(mfrow = report[["curve_grid"]])
+  on.exit(graphics::par(old))
+  for (curve in report[["curves"]]) {
+    label <- attr(curve, "rule")$label %||% attr(curve, "symptom")
+    plot(curve, main = paste(strwrap(label, 34), collapse = "\n"))
+  }
 }
 
 # The levels of a cohort's `group` column that hold patients, as text.

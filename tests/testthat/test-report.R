@@ -352,7 +352,7 @@ test_that("labels, levels and column names reach the report as text", {
   expect_match(html, "Age &lt;i&gt;yrs&lt;/i&gt; *|*", fixed = TRUE)
 })
 
-test_that("`file` must be an HTML file, not a folder or another format", {
+test_that("`file` must be an HTML or Word file, not a folder or another format", {
   skip_if_no_report_tools()
   folder <- tempfile("report-folder")
   dir.create(folder)
@@ -361,10 +361,10 @@ test_that("`file` must be an HTML file, not a folder or another format", {
                class = "myelorelief_error")
   expect_false(file.exists(file.path(folder, "report.html")))
   expect_identical(list.files(folder), character())
-  for (ext in c("docx", "pdf", "md", "txt")) {
+  for (ext in c("doc", "pdf", "md", "txt")) {
     target <- tempfile(fileext = paste0(".", ext))
     expect_error(alleviation_report(myelography, file = target),
-                 "`file` must end in \\.html or \\.htm: the report is written as HTML",
+                 "`file` must end in \\.html or \\.htm \\(HTML\\) or \\.docx \\(Word\\)",
                  class = "myelorelief_error", info = ext)
     expect_false(file.exists(target), info = ext)
   }

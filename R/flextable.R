@@ -1,0 +1,156 @@
+# as_flextable() methods: the package's results as Word and PowerPoint
+# tables through the flextable package (in Suggests; its generic, so
+# nothing is imported).
+
+#' Tables for Word: `as_flextable()` of the package's results
+#'
+#' Methods for [flextable::as_flextable()] that turn the results users put
+#' in papers into flextables, ready for [flextable::save_as_docx()],
+#' `officer::body_add_flextable()` or a Word document from R Markdown. Each
+#' table holds exactly the text of the result's `format()`, the text its
+#' `print()` shows (every column of it, also those `print()` leaves out on a
+#' narrow console): the same numbers, rounded the same way. Labels, levels
+#' and column names appear as written, never read as markup.
+#'
+#' For an `mcid` estimate, whose `format()` is lines of text, the table has
+#' one column: the first line (the method) is its header and every other
+#' line a row, without its indentation; the mean change by anchor category
+#' keeps its columns in a fixed-width font.
+#'
+#' The tables start from flextable's defaults (see
+#' [flextable::set_flextable_defaults()]) and fit their columns to their
+#' text ([flextable::autofit()]) within 160 mm, the text column of an A4 or
+#' Letter page with 25 mm margins: a wider table has its widest columns
+#' narrowed, their text wrapped. Style them further with flextable's
+#' functions. [alleviation_report()] writes its Word tables from the same
+#' `format()`.
+#'
+#' @param x A result: an `alleviation_table` ([tabulate_cohort()]) or its
+#'   `summary()`, a `rate_comparison` ([compare_rates()]), an
+#'   `alleviation_comparison` ([compare_alleviated()]), a
+#'   `guo2016_reproduction` ([reproduce_guo2016()]), an `alleviation_curve`
+#'   ([alleviation_curve()]), an `mcid` ([estimate_mcid()]), a
+#'   `myelo_durability` ([durability()]) or its `summary()`.
+#' @param digits Decimal places of percentages, as in `format()`.
+#' @param ... Passed to `format()`.
+#' @return A `flextable`.
+#' @examples
+#' if (requireNamespace("flextable", quietly = TRUE)) {
+#'   tab <- tabulate_cohort(classify_cohort(myelography), by = "hospital")
+#'   ft <- flextable::as_flextable(tab)
+#'   ft
+#'   path <- flextable::save_as_docx(ft, path = tempfile(fileext = ".docx"))
+#' }
+#' @name as_flextable.alleviation_table
+NULL
+
+#' @rdname as_flextable.alleviation_table
+#' @exportS3Method flextable::as_flextable
+as_flextable.alleviation_table <- function(x, digits = 1L, ...) {
+  text_flextable(format(x, digits = digits, ...))
+}
+
+#' @rdname as_flextable.alleviation_table
+#' @exportS3Method flextable::as_flextable
+as_flextable.summary.alleviation_table <- function(x, digits = 1L, ...) {
+  text_flextable(format(x, digits = digits, ...))
+}
+
+#' @rdname as_flextable.alleviation_table
+#' @exportS3Method flextable::as_flextable
+as_flextable.rate_comparison <- function(x, digits = 1L, ...) {
+  text_flextable(format(x, digits = digits, ...))
+}
+
+#' @rdname as_flextable.alleviation_table
+#' @exportS3Method flextable::as_flextable
+as_flextable.alleviation_comparison <- function(x, ...) {
+  text_flextable(format(x, ...))
+}
+
+#' @rdname as_flextable.alleviation_table
+#' @exportS3Method flextable::as_flextable
+as_flextable.guo2016_reproduction <- function(x, digits = 1L, ...) {
+  text_flextable(format(x, digits = digits, ...))
+}
+
+#' @rdname as_flextable.alleviation_table
+#' @exportS3Method flextable::as_flextable
+as_flextable.alleviation_curve <- function(x, digits = 1L, ...) {
+  text_flextable(format(x, digits = digits, ...))
+}
+
+#' @rdname as_flextable.alleviation_table
+#' @exportS3Method flextable::as_flextable
+as_flextable.durability_summary <- function(x, digits = 1L, ...) {
+  text_flextable(format(x, digits = digits, ...))
+}
+
+#' @rdname as_flextable.alleviation_table
+#' @exportS3Method flextable::as_flextable
+as_flextable.myelo_durability <- function(x, digits = 1L, ...) {
+  text_flextable(format(x, digits = digits, ...))
+}
+
+#' @rdname as_flextable.alleviation_table
+#' @exportS3Method flextable::as_flextable
+as_flextable.mcid <- function(x, ...) {
+  lines <- format(x, ...)
+  rows <- trimws(lines[-1L])
+  shown <- data.frame(x = rows, stringsAsFactors = FALSE)
+  names(shown) <- sub("^<mcid> ", "", lines[[1L]])
+  ft <- text_flextable(shown)
+  # the mean change by anchor category, laid out in columns by print(),
+  # keeps its alignment in a fixed-width font
+  columns <- grepl("^    ", lines[-1L])
+  if (any(columns)) {
+    ft <- flextable::font(ft, i = which(columns), j = 1L, fontname = "Courier New")
+    ft <- fit_flextable(ft)
+  }
+  ft
+}
+
+# A data frame of text as a flextable: headers and cells verbatim (line
+# breaks as spaces, characters XML cannot hold dropped), columns fitted to
+# their text and a page.
+text_flextable <- function(x) {
+  if (!requireNamespace("flextable", quietly = TRUE)) {
+    abort("as_flextable() needs the package flextable: install.packages(\"flextable\").",
+          sys.call(-1L))
+  }
+  x <- as.data.frame(x, stringsAsFactors = FALSE)
+  headers <- docx_text(names(x))
+  # the column names are the keys (ft$col_keys, j = "rate (95% CI)") unless
+  # flextable cannot take them: then keys of our own under the same headers
+  usable <- length(headers) && !anyDuplicated(headers) && all(nzchar(headers))
+  keys <- if (usable) headers else sprintf("c%d", seq_along(x))
+  names(x) <- keys
+  x[] <- lapply(x, function(column) {
+    docx_text(ifelse(is.na(column), "NA", as.character(column)))
+  })
+  ft <- flextable::flextable(x, col_keys = keys)
+  if (!usable) {
+    ft <- flextable::set_header_labels(ft, values = stats::setNames(as.list(headers), keys))
+  }
+  fit_flextable(ft)
+}
+
+# Columns fitted to their text, within `width_mm` (160: the text column of
+# an A4 or Letter page with 25 mm margins): wider, the widest columns are
+# narrowed and their text wraps.
+fit_flextable <- function(ft, width_mm = 160) {
+  ft <- flextable::autofit(ft)
+  flextable::width(ft, width = capped_widths(dim(ft)$widths, width_mm / 25.4))
+}
+
+# Column widths that sum to at most `total`: the widest columns cut to one
+# common width, the others kept.
+capped_widths <- function(widths, total) {
+  if (sum(widths) <= total) return(widths)
+  sorted <- sort(widths, decreasing = TRUE)
+  for (k in seq_along(sorted)) {
+    cap <- (total - sum(sorted[-seq_len(k)])) / k
+    if (k == length(sorted) || cap >= sorted[[k + 1L]]) break
+  }
+  pmin(widths, cap)
+}
