@@ -22,6 +22,11 @@
 #'   [tabulate_cohort()]. (Version 0.1.0 took `data` before `vars`; that
 #'   order still works, with a warning.)
 #' @param simulate_B Replicates for a simulated chi-square p-value.
+#' @param symptom `NULL` (the default) to compare patients with any symptom
+#'   alleviated against the others, or the name of one symptom of `x` to
+#'   compare those with that symptom alleviated against those judged on it
+#'   and not alleviated (patients absent at baseline or missing a value of it
+#'   are not judged).
 #' @param seed The random seed of a simulated p-value (default 1), or `NULL`
 #'   for the session's own random numbers; the session's random number state
 #'   is put back exactly as it was. See [summary.alleviation_table()].
@@ -43,7 +48,7 @@
 #' compare_alleviated(cohort, c("age", "sex", "diagnosis", "myelo_block"))
 #' @export
 compare_alleviated <- function(x, vars, data = NULL, simulate_B = 10000L,
-                               seed = 1L) {
+                               seed = 1L, symptom = NULL) {
   call <- sys.call()
   if (is.data.frame(vars) && is.character(data)) {
     warning("compare_alleviated(x, data, vars) is the argument order of version 0.1.0; use compare_alleviated(x, vars, data = data), or leave `data` out: the cohort carries its columns.",
@@ -60,7 +65,7 @@ compare_alleviated <- function(x, vars, data = NULL, simulate_B = 10000L,
                       call = call)
   check_number(simulate_B, "simulate_B", min = 100, call = call)
   check_seed(seed, call = call)
-  group <- x$any_alleviated
+  group <- alleviated_group(x, symptom, call)
   judged <- !is.na(group)
   rows <- lapply(vars, function(v) {
     values <- if (v %in% names(data)) data[[v]] else x[[v]]
@@ -184,4 +189,20 @@ print.alleviation_comparison <- function(x, all = FALSE, ...) {
 as.data.frame.alleviation_comparison <- function(x, row.names = NULL,
                                                  optional = FALSE, ...) {
   plain_data_frame(x)
+}
+
+# TRUE (alleviated), FALSE (judged, not alleviated) or NA (not judged): by
+# any symptom (`any_alleviated`) or by one symptom's class.
+alleviated_group <- function(x, symptom, call) {
+  if (is.null(symptom)) return(x$any_alleviated)
+  symptoms <- names(cohort_rules(x))
+  if (!is.character(symptom) || length(symptom) != 1L || is.na(symptom) ||
+      !symptom %in% symptoms) {
+    abort(sprintf("`symptom` must be NULL or one symptom of the cohort (%s), not %s.%s",
+                  paste0("\"", symptoms, "\"", collapse = ", "), describe_value(symptom),
+                  if (is.character(symptom)) did_you_mean(symptom, symptoms) else ""),
+          call)
+  }
+  class <- as.character(x[[symptom]])
+  ifelse(class %in% c("alleviated", "unchanged", "worsened"), class == "alleviated", NA)
 }

@@ -39,7 +39,10 @@
 #' or Word markup, never case-changed. Figures fit labels of any length.
 #'
 #' @param data A data frame, one row per patient, as for [classify_cohort()]
-#'   (`<symptom>_pre` and `<symptom>_post` columns).
+#'   (`<symptom>_pre` and `<symptom>_post` columns), or a cohort already
+#'   classified by [classify_cohort()] (then leave out `rules`, `pre` and
+#'   `post`: it carries them; it does not carry the measurements, so the
+#'   Sensitivity section says the curves need the data frame).
 #' @param rules A named list of [alleviation_rule()]s.
 #' @param by Optional stratum columns of `data` (hospital, ...).
 #' @param group Optional column of `data` holding the groups to compare
@@ -47,7 +50,15 @@
 #'   patients (a single-site subset, a column all missing), the Groups
 #'   section is left out and a sentence in the Results says why.
 #' @param vars Optional columns of `data` to compare between alleviated and
-#'   other patients.
+#'   other patients; the measurement columns too (baseline scores as
+#'   characteristics).
+#' @param reference The reference level of `group` (default: its first level
+#'   with patients): every difference is the level minus the reference, and
+#'   the Methods paragraph names it.
+#' @param symptom `NULL` (the default) to describe, in "Who was alleviated",
+#'   patients with any symptom alleviated against the others, or one symptom
+#'   whose alleviated patients are described against the others judged on it
+#'   (see [compare_alleviated()]).
 #' @param file Path of the file to write: a file (not a folder) in an
 #'   existing folder, ending in `.html` or `.htm` (HTML; also without an
 #'   extension) or `.docx` (Word).
@@ -80,10 +91,19 @@ alleviation_report <- function(data, rules = study_rules(), by = NULL,
                                group = NULL, vars = NULL,
                                file = "alleviation-report.html", title = NULL,
                                conf_level = 0.95, method = "wilson",
-                               pre = NULL, post = NULL) {
+                               pre = NULL, post = NULL, reference = NULL,
+                               symptom = NULL) {
   call <- sys.call()
   data_name <- paste(deparse(substitute(data), width.cutoff = 60L), collapse = " ")
   check_data_frame(data, "data", call = call)
+  classified <- inherits(data, "myelo_cohort")
+  if (classified) {
+    given <- c("rules", "pre", "post")[c(!missing(rules), !is.null(pre), !is.null(post))]
+    if (length(given)) {
+      abort(sprintf("`data` is a classified cohort, which carries its rules and columns: leave out %s.",
+                    paste0("`", given, "`", collapse = " and ")), call)
+    }
+  }
   check_conf_level(conf_level, call)
   method <- check_choice(method, ci_methods, "method", call)
   for (arg in c("by", "group", "vars")) {
@@ -99,6 +119,19 @@ alleviation_report <- function(data, rules = study_rules(), by = NULL,
   if (!is.null(group) && group %in% by) {
     abort(sprintf("`group` must not be one of the `by` columns: \"%s\" is both.", group),
           call)
+  }
+  if (!is.null(reference)) {
+    if (is.null(group)) {
+      abort("`reference` is the reference level of `group`; give `group` too.", call)
+    }
+    present <- unique(as.character(data[[group]][!is.na(data[[group]])]))
+    if (!is.character(reference) && !is.factor(reference) || length(reference) != 1L ||
+        is.na(reference) || !as.character(reference) %in% present) {
+      abort(sprintf("`reference` must be one level of `group` (\"%s\") that holds patients: %s; not %s.",
+                    group, paste0("\"", utils::head(present, 10L), "\"", collapse = ", "),
+                    describe_value(reference)), call)
+    }
+    reference <- as.character(reference)
   }
   if (!is.character(file) || length(file) != 1L || is.na(file) || !nzchar(file)) {
     abort(sprintf("`file` must be a single path, not %s.", describe_value(file)), call)
@@ -125,11 +158,12 @@ alleviation_report <- function(data, rules = study_rules(), by = NULL,
     abort(sprintf("`title` must be NULL or a single string, not %s.",
                   describe_value(title)), call)
   }
-  cohort <- classify_cohort(data, rules, pre = pre, post = post)
+  cohort <- if (classified) data else classify_cohort(data, rules, pre = pre, post = post)
   rules <- cohort_rules(cohort)
+  if (!is.null(symptom)) alleviated_group(cohort, symptom, call)
   if (is.null(title)) title <- paste("Symptom alleviation:", data_name)
-  report <- report_contents(cohort, data, rules, by, group, vars, conf_level,
-                            method)
+  report <- report_contents(cohort, if (!classified) data, rules, by, group, vars,
+                            conf_level, method, reference, symptom)
   report$call <- deparse(call, width.cutoff = 70L)
   if (output == "docx") render_report_docx(report, title, file)
   else render_report(report, title, file)
@@ -147,7 +181,7 @@ report_format <- function(file, call) {
 
 # Everything the report shows, computed before any rendering.
 report_contents <- function(cohort, data, rules, by, group, vars, conf_level,
-                            method) {
+                            method, reference = NULL, symptom = NULL) {
   tab <- function(by) {
     tabulate_cohort(cohort, by = by, conf_level = conf_level, method = method)
   }
@@ -159,7 +193,7 @@ report_contents <- function(cohort, data, rules, by, group, vars, conf_level,
                                         interval_methods[[method]]$name))
   # The study's own cohort (by value, whatever its name) with the study's
   # rules: say it is synthetic, and set the published figures beside ours.
-  study_data <- identical(data, myelorelief::myelography)
+  study_data <- !is.null(data) && identical(data, myelorelief::myelography)
   report$data_note <- if (study_data) {
     "The data are the package's **synthetic** cohort, built to reproduce the published aggregates of Guo et al. (2016); the patient data were never published."
   } else ""
@@ -199,15 +233,17 @@ report_contents <- function(cohort, data, rules, by, group, vars, conf_level,
   }
   if (!is.null(group)) {
     report$groups <- compare_rates(tab(c(group, by)), group,
+                                   reference = reference,
                                    strata = if (length(by)) by,
                                    conf_level = conf_level)
+    reference <- attr(report$groups, "reference")
     # the forest plot of the "any" (or only) symptom: a line per stratum,
     # the pooled and the crude line
     n_strata <- if (length(by)) nrow(report$by_table) / nlevels(report$by_table$symptom) else 0
     report$groups_plot_height <- min(12, 2 + 0.3 * (n_strata + 3))
     report$groups_text <- sprintf(
-      "Each level of %s against the reference level, crude%s: risk difference (Newcombe's interval), risk ratio (Katz), odds ratio (Woolf), number needed to treat (Altman) and Fisher's exact test%s. The forest plot shows the risk difference.",
-      group, if (length(by)) sprintf(" and pooled over %s (Mantel-Haenszel)", paste(by, collapse = " and ")) else "",
+      "Each level of %s against the reference level (%s), as the level minus the reference, crude%s: risk difference (Newcombe's interval), risk ratio (Katz), odds ratio (Woolf), number needed to treat (Altman) and Fisher's exact test%s. The forest plot shows the risk difference.",
+      group, reference_label(reference), if (length(by)) sprintf(" and pooled over %s (Mantel-Haenszel)", paste(by, collapse = " and ")) else "",
       if (length(by)) "; pooled p from the Cochran-Mantel-Haenszel test, heterogeneity by Breslow-Day (Tarone) for the odds ratio and Cochran's Q and I\u00b2 for the difference and ratio" else "")
     not_compared <- attr(report$groups, "not_compared")
     if (not_compared > 0) {
@@ -217,11 +253,22 @@ report_contents <- function(cohort, data, rules, by, group, vars, conf_level,
     }
   }
   if (length(vars)) {
-    report$comparison <- compare_alleviated(cohort, vars)
-    report$comparison_text <- "Patients with any symptom alleviated against the others (median [IQR] or n (%))."
+    # the measurement columns (baseline scores) are in `data`, not the cohort
+    from_data <- !is.null(data) && !all(vars %in% names(cohort))
+    report$comparison <- compare_alleviated(cohort, vars, data = if (from_data) data,
+                                            symptom = symptom)
+    report$comparison_text <- sprintf(
+      "Patients with %s alleviated against the other patients judged on %s (median [IQR] or n (%%)).",
+      if (is.null(symptom)) "any symptom" else rules[[symptom]]$label %||% symptom,
+      if (is.null(symptom)) "any symptom" else "it")
   }
   source <- attr(cohort, "source")
-  report$curves <- lapply(names(rules), function(s) {
+  # a classified cohort does not carry the measurements a curve needs
+  curve_symptoms <- if (is.null(data)) character(0) else names(rules)
+  if (is.null(data)) {
+    report$uncurved_text <- "The cut-off curves need the measurements, which a classified cohort does not carry: give alleviation_report() the data frame to draw them."
+  }
+  report$curves <- lapply(curve_symptoms, function(s) {
     curve <- alleviation_curve(
       data[[source$pre[[s]]]], data[[source$post[[s]]]], rules[[s]],
       vary = if (!is.na(rules[[s]]$min_relative)) "min_relative" else "min_change",
@@ -233,16 +280,18 @@ report_contents <- function(cohort, data, rules, by, group, vars, conf_level,
   if (!all(judged)) {
     report$unjudged_text <- sprintf(
       "%s: no patient could be judged (absent at baseline or a value missing), so there is no curve.",
-      enumerate(vapply(names(rules)[!judged], function(s) rules[[s]]$label %||% s,
+      enumerate(vapply(curve_symptoms[!judged], function(s) rules[[s]]$label %||% s,
                        character(1))))
   }
+  if (!is.null(report$uncurved_text)) report$unjudged_text <- report$uncurved_text
   report$curves <- report$curves[judged]
   n <- max(1L, length(report$curves))
   report$curve_grid <- c(ceiling(n / 2), min(n, 2L))
   report$curve_plot_height <- 3.6 * ceiling(n / 2)
   report$sensitivity_text <- "How each symptom's rate moves with its threshold (the other settings of its rule fixed); the dashed line is the rule's cut-off."
   report$methods <- methods_text(rules, conf_level, method, by = by,
-                                     group = group, vars = vars)
+                                 group = group, vars = vars,
+                                 reference = if (!is.null(group)) reference)
   report$rules_code <- rules_as_code(rules)
   sections <- c("groups" = !is.null(group), "who" = length(vars) > 0L,
                 "sensitivity" = TRUE, "methods" = TRUE, "reproducibility" = TRUE)
@@ -286,7 +335,13 @@ report_groups_tables <- function(report) {
        shown[ratios | columns %in% c("symptom", group_column(report), "analysis")])
 }
 
+# A level of the data as the report's prose names it.
+reference_label <- function(level) sprintf("\"%s\"", level)
+
 # The figures, drawn on the current device.
+plot_report_flow <- function(report) {
+  plot(report[["flow_cohort"]], data = report[["flow_data"]])
+}
 plot_report_by <- function(report) plot(report[["by_table"]])
 plot_report_groups <- function(report) plot(report[["groups"]], measure = "rd")
 plot_report_curves <- function(report) {

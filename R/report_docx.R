@@ -34,6 +34,8 @@ render_report_docx <- function(report, title, file) {
   doc <- docx_heading(doc, "1. Patients", 2L)
   doc <- docx_paragraph(doc, report[["patients_text"]])
   doc <- docx_table(doc, report[["flow"]])
+  doc <- docx_paragraph(doc, "Patient flow. The same counts as a diagram: for each symptom, the patients left out and why, and those analysed.")
+  doc <- figure(doc, function() plot_report_flow(report), report[["flow_plot_height"]])
 
   doc <- docx_heading(doc, "2. Definitions", 2L)
   doc <- docx_paragraph(doc, report[["definitions_text"]])

@@ -374,3 +374,50 @@ test_that("`file` must be an HTML or Word file, not a folder or another format",
                                        rules = study_rules()["lbp"], file = target))
   }
 })
+
+test_that("the report can be steered: reference level, one symptom, baseline scores as characteristics, a classified cohort", {
+  skip_if_no_report_tools()
+  co <- classify_cohort(myelography, id = "id")
+  # the reference level of the group comparison, named in the text and Methods
+  report <- report_contents(co, myelography, cohort_rules(co), NULL, "sex", NULL,
+                            0.95, "wilson", reference = "male")
+  expect_identical(attr(report$groups, "reference"), "male")
+  oracle <- compare_rates(tabulate_cohort(co, by = "sex"), "sex", reference = "male")
+  expect_identical(as.data.frame(report$groups), as.data.frame(oracle))
+  expect_match(report$groups_text, "reference level (\"male\")", fixed = TRUE)
+  expect_match(paste(report$methods, collapse = " "), "reference level, \"male\"", fixed = TRUE)
+  default <- report_contents(co, myelography, cohort_rules(co), NULL, "sex", NULL,
+                             0.95, "wilson")
+  expect_identical(attr(default$groups, "reference"), "female")
+  # one symptom's alleviated patients against the others judged on it, with a
+  # baseline score among the characteristics
+  one <- report_contents(co, myelography, cohort_rules(co), NULL, NULL,
+                         c("age", "lbp_pre"), 0.95, "wilson", symptom = "lbp")
+  judged <- co$lbp %in% c("alleviated", "unchanged", "worsened")
+  expect_identical(attr(one$comparison, "n_alleviated"), sum(co$lbp %in% "alleviated"))
+  expect_identical(attr(one$comparison, "n_not_alleviated"),
+                   sum(judged & !co$lbp %in% "alleviated"))
+  expect_true("lbp_pre" %in% one$comparison$variable)
+  expect_match(one$comparison_text, "Lower back pain (NRS 0-10) alleviated", fixed = TRUE)
+  # a classified cohort gives the same tables, and says why there are no curves
+  path <- tempfile(fileext = ".html")
+  on.exit(unlink(path), add = TRUE)
+  alleviation_report(co, by = "hospital", group = "sex", reference = "male", file = path)
+  html <- paste(readLines(path, encoding = "UTF-8"), collapse = "\n")
+  expect_match(html, "cut-off curves need the measurements", fixed = TRUE)
+  from_cohort <- report_contents(co, NULL, cohort_rules(co), "hospital", NULL, NULL, 0.95, "wilson")
+  from_data <- report_contents(co, myelography, cohort_rules(co), "hospital", NULL, NULL, 0.95, "wilson")
+  expect_identical(from_cohort$by_table, from_data$by_table)
+  expect_identical(from_cohort$flow, from_data$flow)
+  expect_length(from_cohort$curves, 0L)
+  # bad steering is named
+  expect_error(alleviation_report(co, rules = study_rules(), file = path), "leave out `rules`")
+  expect_error(alleviation_report(co, pre = "_pre", file = path), "leave out `pre`")
+  expect_error(alleviation_report(myelography, reference = "male", file = path),
+               "`reference` is the reference level of `group`; give `group` too")
+  expect_error(alleviation_report(myelography, group = "sex", reference = "men", file = path),
+               "`reference` must be one level of `group` \\(\"sex\"\\)")
+  expect_error(alleviation_report(myelography, symptom = "lbpp", vars = "age", file = path),
+               "`symptom` must be NULL or one symptom.*Did you mean \"lbp\"")
+  expect_error(compare_alleviated(co, "age", symptom = 2), "`symptom` must be NULL or one symptom")
+})

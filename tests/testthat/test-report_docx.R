@@ -80,12 +80,13 @@ test_that("the Word report is a Word file with the HTML report's headings, table
   # one paragraph of text, its references follow
   expect_true(any(grepl("synthetic", paragraphs$text, fixed = TRUE)))
   methods <- methods_text(study_rules(), by = "hospital", group = "sex",
-                          vars = c("age", "diagnosis"))
+                          vars = c("age", "diagnosis"), reference = "female")
   expect_true(methods[[1L]] %in% paragraphs$text)
   expect_true(all(methods[-1L] %in% paragraphs$text))
-  # three figures (strata, groups, curves): PNG, 170 mm wide at 300 dpi
+  # four figures (patient flow, strata, groups, curves): PNG, 170 mm wide
+  # at 300 dpi
   media <- grep("^word/media/.*\\.png$", parts, value = TRUE)
-  expect_length(media, 3L)
+  expect_length(media, 4L)
   folder <- tempfile()
   utils::unzip(docx, files = media, exdir = folder)
   for (png in file.path(folder, media)) {
@@ -95,8 +96,8 @@ test_that("the Word report is a Word file with the HTML report's headings, table
     expect_equal(width_px, round(170 / 25.4 * 300), tolerance = 1e-3, info = png)
   }
   extents <- regmatches(xml, gregexpr("<wp:extent cx=\"[0-9]+\"", xml))[[1L]]
-  expect_length(extents, 3L)
-  expect_equal(as.numeric(gsub("\\D", "", extents)), rep(170 * 36000, 3), tolerance = 1e-3)
+  expect_length(extents, 4L)
+  expect_equal(as.numeric(gsub("\\D", "", extents)), rep(170 * 36000, 4), tolerance = 1e-3)
   # every table within the text column (170 mm; Word's twips), in one
   # type size (8 points: w:sz is in half-points): long cells wrap instead
   tables <- regmatches(xml, gregexpr("<w:tbl[ >].*?</w:tbl>", xml))[[1L]]
