@@ -184,10 +184,20 @@ score_change <- function(data, rules, by = NULL, group = NULL,
     label <- sprintf("data$%s", c(pre_columns[k], post_columns[k]))
     x0 <- as_measurements(data[[pre_columns[k]]], label[1L], call)
     x1 <- as_measurements(data[[post_columns[k]]], label[2L], call)
-    check_score_range(x0, x1, rule, measures[k], label, call)
     increase <- rule$direction == "increase"
-    stats <- score_cell_stats(x0, x1, cell, by_cells * n_group, increase)
-    if (margins) stats <- rbind(stats, score_cell_stats(x0, x1, overall, n_group, increase))
+    stats <- tryCatch({
+      stats <- score_cell_stats(x0, x1, cell, by_cells * n_group, increase,
+                                rule$range)
+      if (margins) {
+        stats <- rbind(stats, score_cell_stats(x0, x1, overall, n_group,
+                                               increase, rule$range))
+      }
+      stats
+    }, error = function(e) {
+      if (inherits(e, "myelorelief_error")) stop(e)
+      abort(sprintf("Measure \"%s\" (columns `%s`, `%s`): %s", measures[k],
+                    pre_columns[k], post_columns[k], conditionMessage(e)), call)
+    })
     stats <- score_derived(stats, conf_level)
     if (!is.null(groups)) {
       stats <- cbind(stats, score_group_tests(stats, x0, x1, increase, cell,
@@ -326,31 +336,11 @@ score_layout <- function(strata, n_by, groups, n_group, margins) {
 # The per-cell moments, quartiles and Wilcoxon statistics of one measure,
 # one row per cell (0-based `cell` codes in 0..n_cells-1, NA rows left out;
 # NULL: one cell). Computed in C (src/score.c).
-score_cell_stats <- function(pre, post, cell, n_cells, increase) {
-  if (is.null(cell)) cell <- integer(length(pre))
-  missing <- is.na(pre) | is.na(post)
-  infinite <- !missing & (is.infinite(pre) | is.infinite(post))
-  used <- !missing & !infinite & !is.na(cell)
-  f <- factor(cell[used], levels = seq_len(n_cells) - 1L)
-  count <- function(flag) as.double(tabulate(cell[flag & !is.na(cell)] + 1L, n_cells))
-  one <- function(x0, x1) {
-    d <- if (increase) x1 - x0 else x0 - x1
-    q0 <- if (length(x0)) stats::quantile(x0, c(0.5, 0.25, 0.75), names = FALSE) else rep(NA_real_, 3)
-    q1 <- if (length(x1)) stats::quantile(x1, c(0.5, 0.25, 0.75), names = FALSE) else rep(NA_real_, 3)
-    nz <- d[d != 0]
-    r <- rank(abs(nz))
-    t <- table(r)
-    c(mean(x0), stats::sd(x0), q0, mean(x1), stats::sd(x1), q1, mean(d),
-      stats::sd(d), sum(r[nz > 0]), length(nz), anyDuplicated(r) > 0,
-      any(d == 0), sum(t^3 - t))
-  }
-  x0 <- split(pre[used], f)
-  x1 <- split(post[used], f)
-  stats <- do.call(rbind, Map(one, x0, x1))
-  out <- data.frame(count(used), count(missing), count(infinite), stats)
+score_cell_stats <- function(pre, post, cell, n_cells, increase, range) {
+  out <- .Call(C_score_cells, pre, post, cell, as.integer(n_cells),
+               as.logical(increase), as.double(range))
   names(out) <- score_stat_names
-  rownames(out) <- NULL
-  out
+  list2DF(out, nrow = n_cells)
 }
 
 score_stat_names <- c("n", "n_missing", "n_infinite",
@@ -521,19 +511,6 @@ score_group_tests <- function(s, pre, post, increase, cell, overall, strata,
     fit_rows(rep(TRUE, length(pre)), covariates, by_cells * n_group + 1L)
   }
   out
-}
-
-check_score_range <- function(pre, post, rule, measure, label, call) {
-  range <- rule$range
-  for (k in 1:2) {
-    x <- if (k == 1L) pre else post
-    bad <- which(!is.na(x) & (x < range[1L] | x > range[2L]))
-    if (length(bad)) {
-      abort(sprintf("Measure \"%s\": `%s` has %s outside the rule's range [%s, %s] at row %d.",
-                    measure, label[k], format(x[bad[1L]]), format(range[1L]),
-                    format(range[2L]), bad[1L]), call)
-    }
-  }
 }
 
 # ---- methods ----------------------------------------------------------------

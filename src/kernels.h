@@ -524,4 +524,34 @@ ptrdiff_t mr_string_codes(const void *const *strings, ptrdiff_t n,
                           const void *na, int bits, uintptr_t *keys, int *ids,
                           int *codes, ptrdiff_t *first);
 
+/* ---- score_kernel.c --------------------------------------------------- */
+
+/* Statistics per cell of score_change(), in the order of R's
+ * score_stat_names: n, n_missing, n_infinite, then (from mr_score_cell())
+ * mean, sd, median, q1, q3 of pre; the same of post; mean and sd of the
+ * change; the signed-rank V, nonzero changes, ties, zeros, sum t^3 - t. */
+#define MR_SCORE_STATS 20
+
+/* Counts per cell (counts[3 * cell + 0..2]: both values finite, one or
+ * both missing, an infinite value) of rows [from, to); cell NULL for one
+ * cell, MR_NA_CODE rows skipped. Returns -1, or the first row with a value
+ * outside [lo, hi] (*which 0 for pre, 1 for post) or a cell code outside
+ * 0..n_cells-1 (*which 2). */
+ptrdiff_t mr_score_count(mr_column pre, mr_column post, const int *cell,
+                         int n_cells, ptrdiff_t from, ptrdiff_t to, double lo,
+                         double hi, double *counts, int *which);
+
+/* The finite pairs of rows [from, to) into x0/x1 at next[cell]++ (the
+ * cells' start offsets, a counting sort). */
+void mr_score_scatter(mr_column pre, mr_column post, const int *cell,
+                      ptrdiff_t from, ptrdiff_t to, ptrdiff_t *next,
+                      double *x0, double *x1);
+
+/* Statistics 3.. of one cell's m pairs x0 (pre) and x1 (post), finite;
+ * change = x1 - x0 when increase, else x0 - x1 (scratch of m). Rearranges
+ * x0, x1 and change. out gets MR_SCORE_STATS - 3 values, NaN where
+ * undefined. */
+void mr_score_cell(double *x0, double *x1, ptrdiff_t m, int increase,
+                   double *change, double *out);
+
 #endif

@@ -340,3 +340,20 @@ test_that("print fits the width and says which effect size is which", {
   expect_s3_class(format(x), "data.frame")
   expect_identical(class(as.data.frame(x)), "data.frame")
 })
+
+test_that("the C selection and radix sort agree with quantile() and wilcox.test() on large cells", {
+  set.seed(2026)
+  for (case in 1:6) {
+    n <- c(3000, 5000, 20000)[(case - 1) %% 3 + 1]
+    pre <- if (case <= 3) round(rnorm(n, 50, 15), 2) else sample(0:10, n, TRUE)
+    post <- if (case <= 3) round(pre + rnorm(n, 1, 8), 2) else
+      pmin(10, pmax(0, pre + sample(-3:3, n, TRUE)))
+    if (case == 6) {                # already sorted, then reversed input
+      pre <- sort(pre)
+      post <- rev(sort(post))
+    }
+    d <- data.frame(s_pre = pre, s_post = post)
+    x <- score_change(d, list(s = nrs_rule()))
+    expect_row(x, oracle_row(pre, post), info = sprintf("case %d", case))
+  }
+})
