@@ -338,7 +338,7 @@ score_layout <- function(strata, n_by, groups, n_group, margins) {
 # NULL: one cell). Computed in C (src/score.c).
 score_cell_stats <- function(pre, post, cell, n_cells, increase, range) {
   out <- .Call(C_score_cells, pre, post, cell, as.integer(n_cells),
-               as.logical(increase), as.double(range))
+               as.logical(increase), as.double(range), TRUE)
   names(out) <- score_stat_names
   list2DF(out, nrow = n_cells)
 }

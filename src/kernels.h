@@ -547,11 +547,31 @@ void mr_score_scatter(mr_column pre, mr_column post, const int *cell,
                       ptrdiff_t from, ptrdiff_t to, ptrdiff_t *next,
                       double *x0, double *x1);
 
-/* Statistics 3.. of one cell's m pairs x0 (pre) and x1 (post), finite;
- * change = x1 - x0 when increase, else x0 - x1 (scratch of m). Rearranges
- * x0, x1 and change. out gets MR_SCORE_STATS - 3 values, NaN where
- * undefined. */
-void mr_score_cell(double *x0, double *x1, ptrdiff_t m, int increase,
-                   double *change, double *out);
+/* Buckets of the radix selection of quartiles (the top 16 bits). */
+#define MR_SCORE_BUCKETS 65536
+
+/* Caller-owned scratch of mr_score_cell(): hist, 2 * MR_SCORE_BUCKETS
+ * counts; gather, room for 2 * m values (only the few buckets holding the
+ * quartiles are written, so most of it is never touched); change and tmp,
+ * m doubles each, only with ranks. */
+typedef struct {
+    ptrdiff_t *hist;
+    double *gather, *change, *tmp;
+} mr_score_scratch;
+
+/* The statistics of one cell (MR_SCORE_STATS values into out, NaN where
+ * undefined): rows [from, to) of pre and post, counted as pairs with both
+ * values finite (used), one or both missing, or an infinite value; change =
+ * post - pre when increase, else pre - post. The signed-rank statistics
+ * (V, nonzero, ties, zeros, sum t^3 - t) only when ranks is nonzero.
+ * own_pre, own_post: NULL, or the writable memory of pre.dbl and post.dbl
+ * (the caller's copies), which small cells then rearrange. Returns -1, or
+ * the first row with a value outside [lo, hi] (*which 0: pre, 1: post;
+ * out is then incomplete). */
+ptrdiff_t mr_score_cell(mr_column pre, mr_column post, ptrdiff_t from,
+                        ptrdiff_t to, int increase, int ranks, double lo,
+                        double hi, double *own_pre, double *own_post,
+                        const mr_score_scratch *scratch, double *out,
+                        int *which);
 
 #endif

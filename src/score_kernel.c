@@ -57,33 +57,6 @@ void mr_score_scatter(mr_column pre, mr_column post, const int *cell,
     }
 }
 
-/* ---- moments ------------------------------------------------------------ */
-
-/* Mean as R's mean(): a long double sum, refined by the mean deviation. */
-static double mean_of(const double *x, ptrdiff_t m)
-{
-    long double s = 0;
-    for (ptrdiff_t i = 0; i < m; i++) s += x[i];
-    s /= m;
-    if (isfinite((double) s)) {
-        long double t = 0;
-        for (ptrdiff_t i = 0; i < m; i++) t += x[i] - s;
-        s += t / m;
-    }
-    return (double) s;
-}
-
-static double sd_of(const double *x, ptrdiff_t m, double mean)
-{
-    if (m < 2) return NAN;
-    long double ss = 0;
-    for (ptrdiff_t i = 0; i < m; i++) {
-        long double d = x[i] - (long double) mean;
-        ss += d * d;
-    }
-    return sqrt((double) (ss / (m - 1)));
-}
-
 /* ---- selection ---------------------------------------------------------- */
 
 static inline void swap_d(double *a, double *b)
@@ -191,6 +164,123 @@ static void quartiles(double *x, ptrdiff_t m, double *out)
     out[2] = type7(q3_lo, q3_hi, index[2], k3);
 }
 
+/* The order-preserving unsigned key of a double (finite or not). */
+static inline uint64_t key_of(double v)
+{
+    uint64_t u;
+    memcpy(&u, &v, sizeof u);
+    return (u >> 63) ? ~u : u | ((uint64_t) 1 << 63);
+}
+
+/* Radix selection of quartiles without rearranging the data: a histogram
+ * of the top 16 bits of the keys (filled by the caller's first pass) finds
+ * the buckets holding the six order statistics type 7 needs; the caller's
+ * second pass notes whether each of those buckets holds a single value
+ * (then it is the statistic), and only if not, a third pass gathers the
+ * buckets' values (the map sends a bucket to its slot, -1 for the
+ * others), and each statistic is selected within its bucket. */
+typedef struct {
+    double index[3];
+    ptrdiff_t rank[6], below[6];
+    int slot_of[6], n_slots;
+    ptrdiff_t slot_start[6], slot_size[6], next[6], slot_bucket[6];
+    double first[6];         /* a slot's first value seen */
+    int seen[6], differs[6]; /* whether a slot holds other values too */
+    ptrdiff_t *map;          /* the histogram, turned into the map */
+    double *gather;
+} quartile_plan;
+
+static void plan_quartiles(quartile_plan *plan, ptrdiff_t *hist, ptrdiff_t m,
+                           double *gather)
+{
+    const double probs[3] = { 0.25, 0.5, 0.75 };
+    ptrdiff_t bucket[6], *slot_bucket = plan->slot_bucket;
+    for (int q = 0; q < 3; q++) {
+        plan->index[q] = (double) (m - 1) * probs[q];
+        plan->rank[2 * q] = (ptrdiff_t) floor(plan->index[q]);
+        plan->rank[2 * q + 1] = plan->rank[2 * q] + 1 < m ? plan->rank[2 * q] + 1
+                                                          : plan->rank[2 * q];
+    }
+    for (int r = 0; r < 6; r++) {
+        ptrdiff_t cum = 0, b = 0;
+        while (cum + hist[b] <= plan->rank[r]) cum += hist[b++];
+        bucket[r] = b;
+        plan->below[r] = cum;
+    }
+    plan->n_slots = 0;
+    ptrdiff_t offset = 0;
+    for (int r = 0; r < 6; r++) {
+        int s = -1;
+        for (int k = 0; k < plan->n_slots; k++) if (slot_bucket[k] == bucket[r]) s = k;
+        if (s < 0) {
+            s = plan->n_slots++;
+            slot_bucket[s] = bucket[r];
+            plan->slot_size[s] = hist[bucket[r]];
+            plan->slot_start[s] = plan->next[s] = offset;
+            plan->seen[s] = plan->differs[s] = 0;
+            offset += plan->slot_size[s];
+        }
+        plan->slot_of[r] = s;
+    }
+    for (ptrdiff_t b = 0; b < MR_SCORE_BUCKETS; b++) hist[b] = -1;
+    for (int k = 0; k < plan->n_slots; k++) hist[slot_bucket[k]] = k;
+    plan->map = hist;
+    plan->gather = gather;
+}
+
+/* The second pass only notes whether a slot holds one value (the usual
+ * case for scores on a few points: then nothing needs gathering). */
+static inline void note_value(quartile_plan *plan, double v)
+{
+    ptrdiff_t k = plan->map[key_of(v) >> 48];
+    if (k >= 0) {
+        if (!plan->seen[k]) {
+            plan->seen[k] = 1;
+            plan->first[k] = v;
+        } else if (v != plan->first[k]) {
+            plan->differs[k] = 1;
+        }
+    }
+}
+
+/* Whether a third pass must gather values; the map then keeps only the
+ * slots that hold several values. */
+static int needs_gather(quartile_plan *plan)
+{
+    int any = 0;
+    for (int k = 0; k < plan->n_slots; k++) {
+        if (plan->differs[k]) any = 1;
+        else plan->map[plan->slot_bucket[k]] = -1;
+    }
+    return any;
+}
+
+static inline void gather_value(quartile_plan *plan, double v)
+{
+    ptrdiff_t k = plan->map[key_of(v) >> 48];
+    if (k >= 0) plan->gather[plan->next[k]++] = v;
+}
+
+/* out: median, Q1, Q3 */
+static void finish_quartiles(quartile_plan *plan, double *out)
+{
+    double value[6];
+    for (int r = 0; r < 6; r++) {
+        int k = plan->slot_of[r];
+        if (!plan->differs[k]) {
+            value[r] = plan->first[k];
+            continue;
+        }
+        double *region = plan->gather + plan->slot_start[k];
+        ptrdiff_t size = plan->slot_size[k], local = plan->rank[r] - plan->below[r];
+        select_k(region, size, local);
+        value[r] = region[local];
+    }
+    out[0] = type7(value[2], value[3], plan->index[1], plan->rank[2]);
+    out[1] = type7(value[0], value[1], plan->index[0], plan->rank[0]);
+    out[2] = type7(value[4], value[5], plan->index[2], plan->rank[4]);
+}
+
 /* ---- sorting of positive doubles ---------------------------------------- */
 
 static void insertion_sort(double *x, ptrdiff_t m)
@@ -216,28 +306,32 @@ static void sort_positive(double *x, ptrdiff_t m, double *tmp)
         return;
     }
     double *src = x, *dst = tmp;
-    ptrdiff_t count[256];
-    for (int byte = 0; byte < 8; byte++) {
+    /* the counts of every byte in one read */
+    static const int n_bytes = 8;
+    ptrdiff_t count[8][256];
+    memset(count, 0, sizeof(count));
+    for (ptrdiff_t i = 0; i < m; i++) {
+        uint64_t u;
+        memcpy(&u, src + i, sizeof u);
+        for (int byte = 0; byte < n_bytes; byte++)
+            count[byte][(u >> (8 * byte)) & 0xFF]++;
+    }
+    for (int byte = 0; byte < n_bytes; byte++) {
         int shift = byte * 8;
-        memset(count, 0, sizeof(count));
-        for (ptrdiff_t i = 0; i < m; i++) {
-            uint64_t u;
-            memcpy(&u, src + i, sizeof u);
-            count[(u >> shift) & 0xFF]++;
-        }
+        ptrdiff_t *c = count[byte];
         int trivial = 0;
-        for (int b = 0; b < 256; b++) if (count[b] == m) trivial = 1;
+        for (int b = 0; b < 256; b++) if (c[b] == m) trivial = 1;
         if (trivial) continue;
         ptrdiff_t at = 0;
         for (int b = 0; b < 256; b++) {
-            ptrdiff_t c = count[b];
-            count[b] = at;
-            at += c;
+            ptrdiff_t k = c[b];
+            c[b] = at;
+            at += k;
         }
         for (ptrdiff_t i = 0; i < m; i++) {
             uint64_t u;
             memcpy(&u, src + i, sizeof u);
-            dst[count[(u >> shift) & 0xFF]++] = src[i];
+            dst[c[(u >> shift) & 0xFF]++] = src[i];
         }
         double *t = src;
         src = dst;
@@ -292,28 +386,119 @@ static void signed_rank(double *change, ptrdiff_t m, double *tmp, double *out)
 
 /* ---- one cell ----------------------------------------------------------- */
 
-void mr_score_cell(double *x0, double *x1, ptrdiff_t m, int increase,
-                   double *change, double *out)
+/* Means and SDs in two passes: the sums give provisional means, then the
+ * deviations from them give each mean's correction (as R's mean() refines
+ * its sum) and the sum of squares about it. The first pass also fills the
+ * quartile histograms, the second notes the quartile buckets' values and
+ * (with ranks) writes the changes. */
+static ptrdiff_t two_passes(mr_column pre, mr_column post, ptrdiff_t from,
+                            ptrdiff_t to, int increase, int quartiles_too,
+                            double lo, double hi,
+                            const mr_score_scratch *scratch, double *change,
+                            double *counts, double *out, int *which)
 {
-    for (int k = 0; k < MR_SCORE_STATS - 3; k++) out[k] = NAN;
-    if (m == 0) {
-        /* no Wilcoxon statistic: n = 0 */
-        out[13] = 0;
-        out[14] = 0;
-        out[15] = 0;
-        out[16] = 0;
-        return;
+    ptrdiff_t *h0 = scratch->hist, *h1 = scratch->hist + MR_SCORE_BUCKETS;
+    if (quartiles_too) memset(scratch->hist, 0, 2 * MR_SCORE_BUCKETS * sizeof(ptrdiff_t));
+    double s0 = 0, s1 = 0;
+    ptrdiff_t used = 0, missing = 0, infinite = 0;
+    for (ptrdiff_t i = from; i < to; i++) {
+        double a = mr_column_value(pre, i), b = mr_column_value(post, i);
+        if (!(isfinite(a) && isfinite(b))) {
+            if (isnan(a) || isnan(b)) missing++;
+            else infinite++;
+            if ((!isnan(a) && (a < lo || a > hi)) || (!isnan(b) && (b < lo || b > hi))) {
+                *which = !isnan(a) && (a < lo || a > hi) ? 0 : 1;
+                return i;
+            }
+            continue;
+        }
+        if (a < lo || a > hi || b < lo || b > hi) {
+            *which = a < lo || a > hi ? 0 : 1;
+            return i;
+        }
+        used++;
+        s0 += a;
+        s1 += b;
+        if (quartiles_too) {
+            h0[key_of(a) >> 48]++;
+            h1[key_of(b) >> 48]++;
+        }
     }
-    for (ptrdiff_t i = 0; i < m; i++)
-        change[i] = increase ? x1[i] - x0[i] : x0[i] - x1[i];
-    out[0] = mean_of(x0, m);
-    out[1] = sd_of(x0, m, out[0]);
-    out[5] = mean_of(x1, m);
-    out[6] = sd_of(x1, m, out[5]);
-    out[10] = mean_of(change, m);
-    out[11] = sd_of(change, m, out[10]);
-    quartiles(x0, m, out + 2);
-    quartiles(x1, m, out + 7);
-    /* x0 is free now: scratch for the sort */
-    signed_rank(change, m, x0, out + 12);
+    counts[0] = (double) used;
+    counts[1] = (double) missing;
+    counts[2] = (double) infinite;
+    ptrdiff_t m = used;
+    if (m == 0) return -1;
+    quartile_plan p0, p1;
+    if (quartiles_too) {
+        plan_quartiles(&p0, h0, m, scratch->gather);
+        plan_quartiles(&p1, h1, m, scratch->gather + m);
+    }
+    double n = (double) m;
+    double m0 = s0 / n, m1 = s1 / n;
+    double mc = increase ? m1 - m0 : m0 - m1;
+    double t0 = 0, t1 = 0, tc = 0, q0 = 0, q1 = 0, qc = 0;
+    ptrdiff_t k = 0;
+    for (ptrdiff_t i = from; i < to; i++) {
+        double a = mr_column_value(pre, i), b = mr_column_value(post, i);
+        if (!(isfinite(a) && isfinite(b))) continue;
+        double c = increase ? b - a : a - b;
+        double d0 = a - m0, d1 = b - m1, dc = c - mc;
+        t0 += d0;
+        t1 += d1;
+        tc += dc;
+        q0 += d0 * d0;
+        q1 += d1 * d1;
+        qc += dc * dc;
+        if (change) change[k++] = c;
+        if (quartiles_too) {
+            note_value(&p0, a);
+            note_value(&p1, b);
+        }
+    }
+    if (quartiles_too) {
+        int g0 = needs_gather(&p0), g1 = needs_gather(&p1);
+        if (g0 || g1) {
+            for (ptrdiff_t i = from; i < to; i++) {
+                double a = mr_column_value(pre, i), b = mr_column_value(post, i);
+                if (!(isfinite(a) && isfinite(b))) continue;
+                if (g0) gather_value(&p0, a);
+                if (g1) gather_value(&p1, b);
+            }
+        }
+    }
+    out[0] = m0 + t0 / n;
+    out[1] = m > 1 ? sqrt(fmax(q0 - t0 * t0 / n, 0) / (n - 1)) : NAN;
+    out[5] = m1 + t1 / n;
+    out[6] = m > 1 ? sqrt(fmax(q1 - t1 * t1 / n, 0) / (n - 1)) : NAN;
+    out[10] = mc + tc / n;
+    out[11] = m > 1 ? sqrt(fmax(qc - tc * tc / n, 0) / (n - 1)) : NAN;
+    if (quartiles_too) {
+        finish_quartiles(&p0, out + 2);
+        finish_quartiles(&p1, out + 7);
+    }
+    return -1;
+}
+
+ptrdiff_t mr_score_cell(mr_column pre, mr_column post, ptrdiff_t from,
+                        ptrdiff_t to, int increase, int ranks, double lo,
+                        double hi, double *own_pre, double *own_post,
+                        const mr_score_scratch *scratch, double *out,
+                        int *which)
+{
+    for (int k = 3; k < MR_SCORE_STATS; k++) out[k] = NAN;
+    out[16] = out[17] = out[18] = out[19] = 0;   /* no signed ranks yet */
+    /* small cells of the caller's contiguous copies: select in place */
+    int in_place = own_pre && own_post && to - from < MR_SCORE_BUCKETS;
+    ptrdiff_t bad = two_passes(pre, post, from, to, increase, !in_place, lo, hi,
+                               scratch, ranks ? scratch->change : NULL, out,
+                               out + 3, which);
+    ptrdiff_t m = (ptrdiff_t) out[0];
+    if (bad >= 0 || m == 0) return bad;
+    if (in_place) {
+        quartiles(own_pre + from, m, out + 5);
+        quartiles(own_post + from, m, out + 10);
+    }
+    if (ranks) signed_rank(scratch->change, m, scratch->tmp, out + 15);
+    return -1;
 }

@@ -357,3 +357,23 @@ test_that("the C selection and radix sort agree with quantile() and wilcox.test(
     expect_row(x, oracle_row(pre, post), info = sprintf("case %d", case))
   }
 })
+
+test_that("large strata (radix selection on the sorted copies) match quantile()", {
+  set.seed(77)
+  n <- 150000
+  d <- data.frame(s_pre = round(rnorm(n, 50, 15), 1),
+                  site = sample(c("A", "B"), n, TRUE, prob = c(0.8, 0.2)))
+  d$s_post <- round(d$s_pre + rnorm(n, 1, 8), 1)
+  d$s_pre[sample(n, 500)] <- NA
+  x <- score_change(d, list(s = nrs_rule()), by = "site")
+  for (site in c("A", "B")) {
+    rows <- d$site == site
+    expect_row(x[x$site == site, ], oracle_row(d$s_pre[rows], d$s_post[rows]),
+               info = site)
+  }
+  # a value outside the range is refused in the stratified path too
+  d$s_pre[10] <- 1e6
+  expect_error(score_change(d, list(s = alleviation_rule("decrease", 1, range = c(-1e3, 1e3))),
+                            by = "site"),
+               "Measure \"s\" .*`pre` has 1e\\+06 outside the rule's range")
+})
