@@ -48,6 +48,17 @@
 #' Where a statistic is undefined (fewer than two patients, no spread) it is
 #' `NA`: a cell with no patient gives a row of `NA`s, never an error.
 #'
+#' @section Computation:
+#' The counts, moments and quartiles are computed in compiled C, in one
+#' pass over the rows (plus a second for the deviations from the means):
+#' without `by` and `group` straight from the columns; with them, after a
+#' counting sort of the rows into one slice per cell. Quartiles come from a
+#' selection (a histogram of the values' leading bits, then quickselect
+#' within the few buckets that hold them), never a full sort. The Wilcoxon
+#' test needs the ranks of the absolute changes: those are sorted (a radix
+#' sort), which costs more; see `bench/RESULTS-score-change.md` in the
+#' sources for measured times.
+#'
 #' @section Groups:
 #' With `group`, each level other than `reference` is compared with it
 #' (rows of the reference level have `NA` there):
@@ -510,6 +521,8 @@ score_group_tests <- function(s, pre, post, increase, cell, overall, strata,
     covariates <- lapply(strata, function(st) as.vector(unclass(st$codes)))
     fit_rows(rep(TRUE, length(pre)), covariates, by_cells * n_group + 1L)
   }
+  # a model without residual degrees of freedom gives NaN: undefined, NA
+  for (j in seq_along(out)) out[[j]][is.nan(out[[j]])] <- NA_real_
   out
 }
 
