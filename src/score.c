@@ -9,6 +9,40 @@ static void stop_out_of_range(mr_column pre, mr_column post, ptrdiff_t row,
              which ? "post" : "pre", value, lo, hi, (double) row + 1);
 }
 
+/* The statistics of one cell, rows [from, to) of pre and post, each pass
+ * in chunks of MR_CHUNK rows between checks for a user interrupt. */
+static void score_cell(mr_column pre, mr_column post, R_xlen_t from,
+                       R_xlen_t to, int increase, int ranks, double lo,
+                       double hi, double *own_pre, double *own_post,
+                       const mr_score_scratch *scratch, double *out)
+{
+    mr_score_state st;
+    int quartiles_too = !(own_pre && own_post && to - from < MR_SCORE_BUCKETS);
+    mr_score_start(&st, increase, quartiles_too, lo, hi, scratch, ranks);
+    for (R_xlen_t at = from; at < to; at += MR_CHUNK) {
+        R_xlen_t end = to - at > MR_CHUNK ? at + MR_CHUNK : to;
+        int which = 0;
+        ptrdiff_t bad = mr_score_first(&st, pre, post, at, end, &which);
+        if (bad >= 0) stop_out_of_range(pre, post, bad, which, lo, hi);
+        if (to - from > MR_CHUNK) R_CheckUserInterrupt();
+    }
+    mr_score_plan(&st);
+    for (R_xlen_t at = from; at < to; at += MR_CHUNK) {
+        R_xlen_t end = to - at > MR_CHUNK ? at + MR_CHUNK : to;
+        mr_score_second(&st, pre, post, at, end);
+        if (to - from > MR_CHUNK) R_CheckUserInterrupt();
+    }
+    if (mr_score_third_needed(&st)) {
+        for (R_xlen_t at = from; at < to; at += MR_CHUNK) {
+            R_xlen_t end = to - at > MR_CHUNK ? at + MR_CHUNK : to;
+            mr_score_third(&st, pre, post, at, end);
+            if (to - from > MR_CHUNK) R_CheckUserInterrupt();
+        }
+    }
+    mr_score_finish(&st, own_pre ? own_pre + from : NULL,
+                    own_post ? own_post + from : NULL, out);
+}
+
 /* pre, post: numeric, one length; cell: NULL (one cell) or 0-based integer
  * codes with NA for rows left out; n_cells; increase: TRUE/FALSE; range:
  * the rule's c(lower, upper); ranks: FALSE to leave out the signed ranks
@@ -61,10 +95,8 @@ SEXP C_score_cells(SEXP pre, SEXP post, SEXP cell, SEXP n_cells_, SEXP increase_
         scratch.gather = (double *) R_alloc(2 * room, sizeof(double));
         scratch.change = ranks ? (double *) R_alloc(room, sizeof(double)) : NULL;
         scratch.tmp = ranks ? (double *) R_alloc(room, sizeof(double)) : NULL;
-        ptrdiff_t bad = mr_score_cell(pre_col, post_col, 0, n, increase, ranks,
-                                      lo, hi, NULL, NULL, &scratch, stats,
-                                      &which);
-        if (bad >= 0) stop_out_of_range(pre_col, post_col, bad, which, lo, hi);
+        score_cell(pre_col, post_col, 0, n, increase, ranks, lo, hi, NULL, NULL,
+                   &scratch, stats);
         for (int k = 0; k < MR_SCORE_STATS; k++) column[k][0] = stats[k];
         UNPROTECT(1);
         return out;
@@ -109,13 +141,12 @@ SEXP C_score_cells(SEXP pre, SEXP post, SEXP cell, SEXP n_cells_, SEXP increase_
     }
     mr_column a = { x0, NULL }, b = { x1, NULL };
     for (int c = 0; c < n_cells; c++) {
-        mr_score_cell(a, b, start[c], start[c + 1], increase, ranks, lo, hi,
-                      x0, x1, &scratch, stats, &which);
+        score_cell(a, b, start[c], start[c + 1], increase, ranks, lo, hi, x0, x1,
+                   &scratch, stats);
         stats[1] = counts[3 * c + 1];
         stats[2] = counts[3 * c + 2];
         for (int k = 0; k < MR_SCORE_STATS; k++) column[k][c] = stats[k];
-        if ((c & 1023) == 1023 || start[c + 1] - start[c] > (1 << 20))
-            R_CheckUserInterrupt();
+        if ((c & 1023) == 1023) R_CheckUserInterrupt();
     }
     UNPROTECT(1);
     return out;

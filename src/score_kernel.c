@@ -179,18 +179,8 @@ static inline uint64_t key_of(double v)
  * (then it is the statistic), and only if not, a third pass gathers the
  * buckets' values (the map sends a bucket to its slot, -1 for the
  * others), and each statistic is selected within its bucket. */
-typedef struct {
-    double index[3];
-    ptrdiff_t rank[6], below[6];
-    int slot_of[6], n_slots;
-    ptrdiff_t slot_start[6], slot_size[6], next[6], slot_bucket[6];
-    double first[6];         /* a slot's first value seen */
-    int seen[6], differs[6]; /* whether a slot holds other values too */
-    ptrdiff_t *map;          /* the histogram, turned into the map */
-    double *gather;
-} quartile_plan;
 
-static void plan_quartiles(quartile_plan *plan, ptrdiff_t *hist, ptrdiff_t m,
+static void plan_quartiles(mr_quartile_plan *plan, ptrdiff_t *hist, ptrdiff_t m,
                            double *gather)
 {
     const double probs[3] = { 0.25, 0.5, 0.75 };
@@ -230,7 +220,7 @@ static void plan_quartiles(quartile_plan *plan, ptrdiff_t *hist, ptrdiff_t m,
 
 /* The second pass only notes whether a slot holds one value (the usual
  * case for scores on a few points: then nothing needs gathering). */
-static inline void note_value(quartile_plan *plan, double v)
+static inline void note_value(mr_quartile_plan *plan, double v)
 {
     ptrdiff_t k = plan->map[key_of(v) >> 48];
     if (k >= 0) {
@@ -245,7 +235,7 @@ static inline void note_value(quartile_plan *plan, double v)
 
 /* Whether a third pass must gather values; the map then keeps only the
  * slots that hold several values. */
-static int needs_gather(quartile_plan *plan)
+static int needs_gather(mr_quartile_plan *plan)
 {
     int any = 0;
     for (int k = 0; k < plan->n_slots; k++) {
@@ -255,14 +245,14 @@ static int needs_gather(quartile_plan *plan)
     return any;
 }
 
-static inline void gather_value(quartile_plan *plan, double v)
+static inline void gather_value(mr_quartile_plan *plan, double v)
 {
     ptrdiff_t k = plan->map[key_of(v) >> 48];
     if (k >= 0) plan->gather[plan->next[k]++] = v;
 }
 
 /* out: median, Q1, Q3 */
-static void finish_quartiles(quartile_plan *plan, double *out)
+static void finish_quartiles(mr_quartile_plan *plan, double *out)
 {
     double value[6];
     for (int r = 0; r < 6; r++) {
@@ -388,19 +378,35 @@ static void signed_rank(double *change, ptrdiff_t m, double *tmp, double *out)
 
 /* Means and SDs in two passes: the sums give provisional means, then the
  * deviations from them give each mean's correction (as R's mean() refines
- * its sum) and the sum of squares about it. The first pass also fills the
- * quartile histograms, the second notes the quartile buckets' values and
- * (with ranks) writes the changes. */
-static ptrdiff_t two_passes(mr_column pre, mr_column post, ptrdiff_t from,
-                            ptrdiff_t to, int increase, int quartiles_too,
-                            double lo, double hi,
-                            const mr_score_scratch *scratch, double *change,
-                            double *counts, double *out, int *which)
+ * its sum) and the sum of squares about it. The first pass also counts,
+ * checks the range and fills the quartile histograms; the second notes the
+ * quartile buckets' values and (with ranks) writes the changes; a third,
+ * only when a quartile bucket holds several values, gathers them. Each
+ * pass may be run over consecutive chunks of the rows. */
+void mr_score_start(mr_score_state *st, int increase, int quartiles_too,
+                    double lo, double hi, const mr_score_scratch *scratch,
+                    int ranks)
 {
-    ptrdiff_t *h0 = scratch->hist, *h1 = scratch->hist + MR_SCORE_BUCKETS;
-    if (quartiles_too) memset(scratch->hist, 0, 2 * MR_SCORE_BUCKETS * sizeof(ptrdiff_t));
-    double s0 = 0, s1 = 0;
-    ptrdiff_t used = 0, missing = 0, infinite = 0;
+    memset(st, 0, sizeof *st);
+    st->increase = increase;
+    st->quartiles_too = quartiles_too;
+    st->lo = lo;
+    st->hi = hi;
+    st->scratch = scratch;
+    st->ranks = ranks;
+    if (quartiles_too)
+        memset(scratch->hist, 0, 2 * MR_SCORE_BUCKETS * sizeof(ptrdiff_t));
+}
+
+ptrdiff_t mr_score_first(mr_score_state *st, mr_column pre, mr_column post,
+                         ptrdiff_t from, ptrdiff_t to, int *which)
+{
+    ptrdiff_t *h0 = st->scratch->hist, *h1 = st->scratch->hist + MR_SCORE_BUCKETS;
+    const double lo = st->lo, hi = st->hi;
+    const int quartiles_too = st->quartiles_too;
+    double s0 = st->s0, s1 = st->s1;
+    ptrdiff_t used = st->used, missing = st->missing, infinite = st->infinite;
+    ptrdiff_t bad = -1;
     for (ptrdiff_t i = from; i < to; i++) {
         double a = mr_column_value(pre, i), b = mr_column_value(post, i);
         if (!(isfinite(a) && isfinite(b))) {
@@ -408,13 +414,15 @@ static ptrdiff_t two_passes(mr_column pre, mr_column post, ptrdiff_t from,
             else infinite++;
             if ((!isnan(a) && (a < lo || a > hi)) || (!isnan(b) && (b < lo || b > hi))) {
                 *which = !isnan(a) && (a < lo || a > hi) ? 0 : 1;
-                return i;
+                bad = i;
+                break;
             }
             continue;
         }
         if (a < lo || a > hi || b < lo || b > hi) {
             *which = a < lo || a > hi ? 0 : 1;
-            return i;
+            bad = i;
+            break;
         }
         used++;
         s0 += a;
@@ -424,21 +432,39 @@ static ptrdiff_t two_passes(mr_column pre, mr_column post, ptrdiff_t from,
             h1[key_of(b) >> 48]++;
         }
     }
-    counts[0] = (double) used;
-    counts[1] = (double) missing;
-    counts[2] = (double) infinite;
-    ptrdiff_t m = used;
-    if (m == 0) return -1;
-    quartile_plan p0, p1;
-    if (quartiles_too) {
-        plan_quartiles(&p0, h0, m, scratch->gather);
-        plan_quartiles(&p1, h1, m, scratch->gather + m);
-    }
+    st->s0 = s0;
+    st->s1 = s1;
+    st->used = used;
+    st->missing = missing;
+    st->infinite = infinite;
+    return bad;
+}
+
+void mr_score_plan(mr_score_state *st)
+{
+    ptrdiff_t m = st->used;
+    if (m == 0) return;
     double n = (double) m;
-    double m0 = s0 / n, m1 = s1 / n;
-    double mc = increase ? m1 - m0 : m0 - m1;
-    double t0 = 0, t1 = 0, tc = 0, q0 = 0, q1 = 0, qc = 0;
-    ptrdiff_t k = 0;
+    st->m0 = st->s0 / n;
+    st->m1 = st->s1 / n;
+    st->mc = st->increase ? st->m1 - st->m0 : st->m0 - st->m1;
+    if (st->quartiles_too) {
+        plan_quartiles(&st->p0, st->scratch->hist, m, st->scratch->gather);
+        plan_quartiles(&st->p1, st->scratch->hist + MR_SCORE_BUCKETS, m,
+                       st->scratch->gather + m);
+    }
+}
+
+void mr_score_second(mr_score_state *st, mr_column pre, mr_column post,
+                     ptrdiff_t from, ptrdiff_t to)
+{
+    if (st->used == 0) return;
+    const double m0 = st->m0, m1 = st->m1, mc = st->mc;
+    const int increase = st->increase, quartiles_too = st->quartiles_too;
+    double t0 = st->t0, t1 = st->t1, tc = st->tc;
+    double q0 = st->q0, q1 = st->q1, qc = st->qc;
+    double *change = st->ranks ? st->scratch->change : NULL;
+    ptrdiff_t k = st->n_change;
     for (ptrdiff_t i = from; i < to; i++) {
         double a = mr_column_value(pre, i), b = mr_column_value(post, i);
         if (!(isfinite(a) && isfinite(b))) continue;
@@ -452,53 +478,61 @@ static ptrdiff_t two_passes(mr_column pre, mr_column post, ptrdiff_t from,
         qc += dc * dc;
         if (change) change[k++] = c;
         if (quartiles_too) {
-            note_value(&p0, a);
-            note_value(&p1, b);
+            note_value(&st->p0, a);
+            note_value(&st->p1, b);
         }
     }
-    if (quartiles_too) {
-        int g0 = needs_gather(&p0), g1 = needs_gather(&p1);
-        if (g0 || g1) {
-            for (ptrdiff_t i = from; i < to; i++) {
-                double a = mr_column_value(pre, i), b = mr_column_value(post, i);
-                if (!(isfinite(a) && isfinite(b))) continue;
-                if (g0) gather_value(&p0, a);
-                if (g1) gather_value(&p1, b);
-            }
-        }
-    }
-    out[0] = m0 + t0 / n;
-    out[1] = m > 1 ? sqrt(fmax(q0 - t0 * t0 / n, 0) / (n - 1)) : NAN;
-    out[5] = m1 + t1 / n;
-    out[6] = m > 1 ? sqrt(fmax(q1 - t1 * t1 / n, 0) / (n - 1)) : NAN;
-    out[10] = mc + tc / n;
-    out[11] = m > 1 ? sqrt(fmax(qc - tc * tc / n, 0) / (n - 1)) : NAN;
-    if (quartiles_too) {
-        finish_quartiles(&p0, out + 2);
-        finish_quartiles(&p1, out + 7);
-    }
-    return -1;
+    st->t0 = t0;
+    st->t1 = t1;
+    st->tc = tc;
+    st->q0 = q0;
+    st->q1 = q1;
+    st->qc = qc;
+    st->n_change = k;
 }
 
-ptrdiff_t mr_score_cell(mr_column pre, mr_column post, ptrdiff_t from,
-                        ptrdiff_t to, int increase, int ranks, double lo,
-                        double hi, double *own_pre, double *own_post,
-                        const mr_score_scratch *scratch, double *out,
-                        int *which)
+int mr_score_third_needed(mr_score_state *st)
+{
+    if (st->used == 0 || !st->quartiles_too) return 0;
+    st->g0 = needs_gather(&st->p0);
+    st->g1 = needs_gather(&st->p1);
+    return st->g0 || st->g1;
+}
+
+void mr_score_third(mr_score_state *st, mr_column pre, mr_column post,
+                    ptrdiff_t from, ptrdiff_t to)
+{
+    for (ptrdiff_t i = from; i < to; i++) {
+        double a = mr_column_value(pre, i), b = mr_column_value(post, i);
+        if (!(isfinite(a) && isfinite(b))) continue;
+        if (st->g0) gather_value(&st->p0, a);
+        if (st->g1) gather_value(&st->p1, b);
+    }
+}
+
+void mr_score_finish(mr_score_state *st, double *own_pre, double *own_post,
+                     double *out)
 {
     for (int k = 3; k < MR_SCORE_STATS; k++) out[k] = NAN;
-    out[16] = out[17] = out[18] = out[19] = 0;   /* no signed ranks yet */
-    /* small cells of the caller's contiguous copies: select in place */
-    int in_place = own_pre && own_post && to - from < MR_SCORE_BUCKETS;
-    ptrdiff_t bad = two_passes(pre, post, from, to, increase, !in_place, lo, hi,
-                               scratch, ranks ? scratch->change : NULL, out,
-                               out + 3, which);
-    ptrdiff_t m = (ptrdiff_t) out[0];
-    if (bad >= 0 || m == 0) return bad;
-    if (in_place) {
-        quartiles(own_pre + from, m, out + 5);
-        quartiles(own_post + from, m, out + 10);
+    out[16] = out[17] = out[18] = out[19] = 0;   /* no signed ranks */
+    ptrdiff_t m = st->used;
+    out[0] = (double) m;
+    out[1] = (double) st->missing;
+    out[2] = (double) st->infinite;
+    if (m == 0) return;
+    double n = (double) m;
+    out[3] = st->m0 + st->t0 / n;
+    out[4] = m > 1 ? sqrt(fmax(st->q0 - st->t0 * st->t0 / n, 0) / (n - 1)) : NAN;
+    out[8] = st->m1 + st->t1 / n;
+    out[9] = m > 1 ? sqrt(fmax(st->q1 - st->t1 * st->t1 / n, 0) / (n - 1)) : NAN;
+    out[13] = st->mc + st->tc / n;
+    out[14] = m > 1 ? sqrt(fmax(st->qc - st->tc * st->tc / n, 0) / (n - 1)) : NAN;
+    if (st->quartiles_too) {
+        finish_quartiles(&st->p0, out + 5);
+        finish_quartiles(&st->p1, out + 10);
+    } else if (own_pre && own_post) {
+        quartiles(own_pre, m, out + 5);
+        quartiles(own_post, m, out + 10);
     }
-    if (ranks) signed_rank(scratch->change, m, scratch->tmp, out + 15);
-    return -1;
+    if (st->ranks) signed_rank(st->scratch->change, m, st->scratch->tmp, out + 15);
 }

@@ -377,3 +377,16 @@ test_that("large strata (radix selection on the sorted copies) match quantile()"
                             by = "site"),
                "Measure \"s\" .*`pre` has 1e\\+06 outside the rule's range")
 })
+
+test_that("passes resumed across chunks of 2^20 rows give the same numbers", {
+  skip_if(nzchar(Sys.getenv("MYELORELIEF_MEMCHECK")), "slow under the memory checker")
+  set.seed(99)
+  n <- 2^20 + 12345
+  pre <- round(rnorm(n, 50, 15), 3)
+  post <- round(pre + rnorm(n, 1, 8), 3)
+  pre[sample(n, 1000)] <- NA
+  d <- data.frame(s_pre = pre, s_post = post)
+  x <- score_change(d, list(s = nrs_rule()))
+  expect_row(x, oracle_row(pre, post), info = "one cell, 2^20 + 12345 rows")
+  expect_equal(x$n_missing, 1000)
+})
