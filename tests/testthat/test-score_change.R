@@ -390,3 +390,14 @@ test_that("passes resumed across chunks of 2^20 rows give the same numbers", {
   expect_row(x, oracle_row(pre, post), info = "one cell, 2^20 + 12345 rows")
   expect_equal(x$n_missing, 1000)
 })
+
+test_that("print of MASS::anorexia against the control group (snapshot)", {
+  skip_if_not_installed("MASS")
+  withr::local_options(width = 80)
+  x <- score_change(MASS::anorexia,
+                    list(weight = alleviation_rule("increase", min_change = 1,
+                                                   label = "Weight (lb)")),
+                    group = "Treat", reference = "Cont",
+                    pre = c(weight = "Prewt"), post = c(weight = "Postwt"))
+  expect_snapshot(print(x))
+})
