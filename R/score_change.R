@@ -486,9 +486,9 @@ score_group_tests <- function(s, pre, post, increase, cell, overall, strata,
     frame <- list(post = post[keep], pre = pre[keep],
                   group = stats::relevel(factor(g, levels = seq_len(n_group)),
                                          ref = as.character(ref)))
-    for (column in names(covariates)) {
-      frame[[paste0("by_", column)]] <- factor(covariates[[column]][keep],
-                                               exclude = NULL)
+    # strata as by_1, by_2, ...: syntactic whatever the columns' names
+    for (j in seq_along(covariates)) {
+      frame[[paste0("by_", j)]] <- factor(covariates[[j]][keep], exclude = NULL)
     }
     frame <- as.data.frame(frame)
     # drop strata covariates with a single level (lm() refuses them)

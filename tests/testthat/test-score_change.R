@@ -401,3 +401,14 @@ test_that("print of MASS::anorexia against the control group (snapshot)", {
                     pre = c(weight = "Prewt"), post = c(weight = "Postwt"))
   expect_snapshot(print(x))
 })
+
+test_that("strata with awkward column names reach the ANCOVA model", {
+  d <- score_data(300, 51)
+  names(d)[names(d) == "site"] <- "my site (%)"
+  x <- score_change(d, list(s = nrs_rule("increase")), by = "my site (%)",
+                    group = "arm")
+  e <- d[!is.na(d$s_pre) & !is.na(d$s_post), ]
+  fit <- lm(s_post ~ arm + s_pre + factor(e[["my site (%)"]]), data = e)
+  row <- x[x[["my site (%)"]] == "(all)" & x$arm == "trt", ]
+  expect_equal(row$ancova_diff, coef(fit)[["armtrt"]], tolerance = 1e-10)
+})
