@@ -524,4 +524,91 @@ ptrdiff_t mr_string_codes(const void *const *strings, ptrdiff_t n,
                           const void *na, int bits, uintptr_t *keys, int *ids,
                           int *codes, ptrdiff_t *first);
 
+/* ---- score_kernel.c --------------------------------------------------- */
+
+/* Statistics per cell of score_change(), in the order of R's
+ * score_stat_names: n, n_missing, n_infinite, then
+ * mean, sd, median, q1, q3 of pre; the same of post; mean and sd of the
+ * change; the signed-rank V, nonzero changes, ties, zeros, sum t^3 - t. */
+#define MR_SCORE_STATS 20
+
+/* Counts per cell (counts[3 * cell + 0..2]: both values finite, one or
+ * both missing, an infinite value) of rows [from, to); cell NULL for one
+ * cell, MR_NA_CODE rows skipped. Returns -1, or the first row with a value
+ * outside [lo, hi] (*which 0 for pre, 1 for post) or a cell code outside
+ * 0..n_cells-1 (*which 2). */
+ptrdiff_t mr_score_count(mr_column pre, mr_column post, const int *cell,
+                         int n_cells, ptrdiff_t from, ptrdiff_t to, double lo,
+                         double hi, double *counts, int *which);
+
+/* The finite pairs of rows [from, to) into x0/x1 at next[cell]++ (the
+ * cells' start offsets, a counting sort). */
+void mr_score_scatter(mr_column pre, mr_column post, const int *cell,
+                      ptrdiff_t from, ptrdiff_t to, ptrdiff_t *next,
+                      double *x0, double *x1);
+
+/* Buckets of the radix selection of quartiles (the top 16 bits). */
+#define MR_SCORE_BUCKETS 65536
+
+/* Caller-owned scratch of the cell statistics: hist, 2 * MR_SCORE_BUCKETS
+ * counts; gather, room for 2 * m values (only the few buckets holding the
+ * quartiles are written, so most of it is never touched); change and tmp,
+ * m doubles each, only with ranks. */
+typedef struct {
+    ptrdiff_t *hist;
+    double *gather, *change, *tmp;
+} mr_score_scratch;
+
+/* Radix selection of the quartiles of one column (score_kernel.c). */
+typedef struct {
+    double index[3];
+    ptrdiff_t rank[6], below[6];
+    int slot_of[6], n_slots;
+    ptrdiff_t slot_start[6], slot_size[6], next[6], slot_bucket[6];
+    double first[6];         /* a slot's first value seen */
+    int seen[6], differs[6]; /* whether a slot holds other values too */
+    ptrdiff_t *map;          /* the histogram, turned into the map */
+    double *gather;
+} mr_quartile_plan;
+
+/* The statistics of one cell, accumulated over its rows in passes that
+ * may each run over consecutive chunks of the rows [from, to):
+ *   mr_score_start();
+ *   mr_score_first() over the rows (counts, range check, sums, histograms;
+ *     returns -1 or the first row with a value outside [lo, hi], *which
+ *     0 for pre, 1 for post);
+ *   mr_score_plan();
+ *   mr_score_second() over the rows (deviations, quartile buckets, and the
+ *     changes with ranks);
+ *   if (mr_score_third_needed()) mr_score_third() over the rows;
+ *   mr_score_finish(): MR_SCORE_STATS values into out, NaN where undefined.
+ * Pairs count as used (both values finite), missing (one or both NaN) or
+ * infinite. change = post - pre when increase, else pre - post. The
+ * signed-rank statistics (V, nonzero, ties, zeros, sum t^3 - t) only with
+ * ranks (else 0). quartiles_too = 0 for a cell whose values the caller
+ * owns as contiguous copies own_pre, own_post (all pairs finite):
+ * mr_score_finish() then selects within them, rearranging them. */
+typedef struct {
+    int increase, quartiles_too, ranks, g0, g1;
+    double lo, hi;
+    const mr_score_scratch *scratch;
+    double s0, s1, m0, m1, mc, t0, t1, tc, q0, q1, qc;
+    ptrdiff_t used, missing, infinite, n_change;
+    mr_quartile_plan p0, p1;
+} mr_score_state;
+
+void mr_score_start(mr_score_state *st, int increase, int quartiles_too,
+                    double lo, double hi, const mr_score_scratch *scratch,
+                    int ranks);
+ptrdiff_t mr_score_first(mr_score_state *st, mr_column pre, mr_column post,
+                         ptrdiff_t from, ptrdiff_t to, int *which);
+void mr_score_plan(mr_score_state *st);
+void mr_score_second(mr_score_state *st, mr_column pre, mr_column post,
+                     ptrdiff_t from, ptrdiff_t to);
+int mr_score_third_needed(mr_score_state *st);
+void mr_score_third(mr_score_state *st, mr_column pre, mr_column post,
+                    ptrdiff_t from, ptrdiff_t to);
+void mr_score_finish(mr_score_state *st, double *own_pre, double *own_post,
+                     double *out);
+
 #endif
