@@ -165,10 +165,12 @@ score_change <- function(data, rules, by = NULL, group = NULL,
   check_rules(rules, call = call)
   check_conf_level(conf_level, call)
   measures <- names(rules)
-  pre_columns <- symptom_columns(measures, pre, "_pre", "pre", call)
-  post_columns <- symptom_columns(measures, post, "_post", "post", call)
-  check_columns_exist(names(data), pre_columns, "pre", call = call)
-  check_columns_exist(names(data), post_columns, "post", call = call)
+  pre_columns <- time_point_columns(measures, pre, "pre", "pre", call)
+  post_columns <- time_point_columns(measures, post, "post", "post", call)
+  check_time_point_columns(names(data), pre_columns, pre, "pre", "pre", call,
+                           taken = post_columns)
+  check_time_point_columns(names(data), post_columns, post, "post", "post", call,
+                           taken = pre_columns)
   check_column_roles(lapply(stats::setNames(seq_along(measures), measures), function(k) {
     c("baseline (`pre`)" = pre_columns[[k]], "follow-up (`post`)" = post_columns[[k]])
   }), call)

@@ -345,3 +345,27 @@ glance.table_one <- function(x, ...) {
              group = attr(x, "group_name") %||% NA_character_,
              stringsAsFactors = FALSE)
 }
+
+#' @rdname tidy_results
+#' @exportS3Method generics::tidy
+tidy.score_change <- function(x, ...) {
+  d <- as.data.frame(x)
+  ids <- d[intersect(c("measure", "direction", attr(x, "by"), attr(x, "group")),
+                     names(d))]
+  ids$measure <- as.character(ids$measure)
+  terms <- list(
+    list("mean change", "change_mean", "change_lower", "change_upper", "t_p"),
+    list("standardized response mean", "srm", "srm_lower", "srm_upper", NULL),
+    list("effect size (Kazis)", "es", "es_lower", "es_upper", NULL),
+    list("difference in mean change", "diff_change", "diff_lower", "diff_upper", "diff_p"),
+    list("adjusted difference (ANCOVA)", "ancova_diff", "ancova_lower", "ancova_upper", "ancova_p"))
+  parts <- lapply(terms, function(t) {
+    if (!t[[2]] %in% names(d)) return(NULL)
+    tidy_frame(ids, rep(t[[1]], nrow(d)), d[[t[[2]]]], d[[t[[3]]]], d[[t[[4]]]],
+               p.value = if (is.null(t[[5]])) rep(NA_real_, nrow(d)) else d[[t[[5]]]],
+               extra = d["n"])
+  })
+  out <- do.call(rbind, parts[!vapply(parts, is.null, logical(1))])
+  rownames(out) <- NULL
+  out
+}

@@ -227,3 +227,27 @@ test_that("table_one: one row per cell, tests on each row of a variable", {
   expect_identical(g$n_groups, 2L)
   expect_identical(g$n_group_missing, as.double(sum(is.na(cohort$any_alleviated))))
 })
+
+test_that("score_change: one row per estimate, the numbers of as.data.frame()", {
+  x <- score_change(myelography, study_rules()[c("lbp", "leg_pain")], group = "sex")
+  d <- as.data.frame(x)
+  td <- tidy(x)
+  expect_broom_columns(td)
+  terms <- c("mean change", "standardized response mean", "effect size (Kazis)",
+             "difference in mean change", "adjusted difference (ANCOVA)")
+  expect_identical(unique(td$term), terms)
+  expect_identical(nrow(td), 5L * nrow(d))
+  pick <- function(term) td[td$term == term, ]
+  expect_identical(pick("mean change")$estimate, d$change_mean)
+  expect_identical(pick("mean change")$conf.low, d$change_lower)
+  expect_identical(pick("mean change")$p.value, d$t_p)
+  expect_identical(pick("standardized response mean")$conf.high, d$srm_upper)
+  expect_identical(pick("effect size (Kazis)")$estimate, d$es)
+  expect_identical(pick("difference in mean change")$p.value, d$diff_p)
+  expect_identical(pick("adjusted difference (ANCOVA)")$estimate, d$ancova_diff)
+  expect_identical(pick("mean change")$sex, d$sex)
+  expect_identical(pick("mean change")$n, d$n)
+  # without a group, no comparison rows
+  expect_identical(unique(tidy(score_change(myelography, study_rules()["lbp"]))$term),
+                   terms[1:3])
+})

@@ -10,8 +10,8 @@ if ! command -v clang-14 >/dev/null || [ ! -d /usr/lib/llvm-14/lib/clang/14.0.6/
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clang-14 libclang-rt-14-dev >/dev/null
 fi
 out=$(mktemp -d)
-kernels="../../src/classify_kernel.c ../../src/tabulate_kernel.c ../../src/curve_kernel.c ../../src/patients_kernel.c ../../src/mcid_kernel.c"
-for harness in fuzz_classify fuzz_tabulate fuzz_curve fuzz_mcid; do
+kernels="../../src/classify_kernel.c ../../src/tabulate_kernel.c ../../src/curve_kernel.c ../../src/patients_kernel.c ../../src/mcid_kernel.c ../../src/score_kernel.c"
+for harness in fuzz_classify fuzz_tabulate fuzz_curve fuzz_mcid fuzz_score; do
   clang-14 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
     -I../../src "$harness.c" $kernels -lm -o "$out/$harness"
   mkdir -p "$out/corpus_$harness"
