@@ -47,6 +47,8 @@ csv_open <- function(path, ctx) {
     abort(sprintf("%s is empty; a CSV file starts with a header line of column names.",
                   where), ctx$call)
   }
+  # Excel's "CSV UTF-8" starts with a byte order mark, not part of a name
+  first$lines[1L] <- sub("^\xef\xbb\xbf", "", first$lines[1L], useBytes = TRUE)
   header <- scan(text = first$lines, what = "", sep = ",", quote = "\"",
                  na.strings = character(0), quiet = TRUE, strip.white = TRUE)
   if (length(header) == 1L && nzchar(separator_hint(header))) {

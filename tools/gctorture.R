@@ -20,7 +20,9 @@ run_all <- function() list(
   text_strata = tabulate_cohort(classify_cohort(data), by = "id", drop = TRUE),
   visits = durability(classify_visits(hypothetical_followup[1:30, ],
                                       visits = c("post", "week1", "month1", "month3"),
-                                      id = "id"))
+                                      id = "id")),
+  scores = score_change(data, study_rules()[c("lbp", "leg_pain")], by = "hospital",
+                        group = "sex")
 )
 expected <- run_all()
 gctorture(TRUE)

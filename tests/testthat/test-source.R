@@ -439,3 +439,17 @@ test_that("CSV: a record with too few or too many fields, or a semicolon file, i
   expect_error(tabulate_source(semicolon, rules),
                "one column, \"pain_pre;pain_post;ward\".*separated by semicolons.*read.csv2")
 })
+
+test_that("CSV: a byte order mark (Excel's CSV UTF-8) and CRLF line endings are read as read.csv(fileEncoding = \"UTF-8-BOM\") reads them", {
+  rules <- list(pain = alleviation_rule(min_change = 2, range = c(0, 10)))
+  path <- tempfile(fileext = ".csv")
+  on.exit(unlink(path), add = TRUE)
+  con <- file(path, "wb")
+  writeBin(c(as.raw(c(0xef, 0xbb, 0xbf)),
+             charToRaw("pain_pre,pain_post,ward\r\n8,2,north\r\n6,,south\r\n5,1,north\r\n")), con)
+  close(con)
+  whole <- whole_table(utils::read.csv(path, fileEncoding = "UTF-8-BOM",
+                                       na.strings = c("NA", "")), rules, "ward")
+  expect_identical(as.character(whole$ward), c("north", "south", "(all)"))
+  expect_csv_readers(path, rules, "ward", whole, c(1, 2, 10))
+})
