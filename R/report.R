@@ -29,8 +29,12 @@
 #' table, forest plot and heterogeneity test); Groups (with `group`,
 #' [compare_rates()]: risk difference, risk ratio, odds ratio and number
 #' needed to treat of each level against the first, crude and, with `by`,
-#' pooled over the strata by Mantel-Haenszel, with a forest plot);
-#' Who was alleviated (with `vars`); Sensitivity (the cut-off curve of each
+#' pooled over the strata by Mantel-Haenszel, with a forest plot; with
+#' `vars` too, Table 1 by the group, [table_one()]); Scores (with the data's
+#' measurements, [score_change()]: baseline and follow-up means, mean change
+#' with its interval, Wilcoxon, standardized response mean, and with `group`
+#' the difference in change and the ANCOVA-adjusted difference against the
+#' reference); Who was alleviated (with `vars`); Sensitivity (the cut-off curve of each
 #' symptom); Methods; Reproducibility (package and R versions, the call,
 #' the rules as code).
 #'
@@ -262,7 +266,29 @@ report_contents <- function(cohort, data, rules, by, group, vars, conf_level,
       if (is.null(symptom)) "any symptom" else rules[[symptom]]$label %||% symptom,
       if (is.null(symptom)) "any symptom" else "it")
   }
+  # Table 1 by the compared groups, from the data (baseline scores too)
+  if (!is.null(group) && length(vars)) {
+    report$table_one <- table_one(if (is.null(data)) cohort else data, vars,
+                                  group = group, test = TRUE)
+    report$table_one_text <- sprintf(
+      "Characteristics by %s: mean (SD) or n (%%); p from Welch's t test for numbers, the chi-square test or Fisher's exact test (an expected count below 5) for categories.",
+      group)
+  }
   source <- attr(cohort, "source")
+  # Scores as numbers (score_change()); they need the measurements
+  if (!is.null(data)) {
+    report$scores <- score_change(
+      data, rules, group = group, reference = if (!is.null(group)) reference,
+      conf_level = conf_level, pre = unlist(source$pre), post = unlist(source$post))
+    report$scores_text <- paste0(
+      "Scores of the patients with both values of a measure. The change is the improvement: baseline minus follow-up where lower is better, follow-up minus baseline otherwise. ",
+      sprintf("Mean change with its %s%% paired t interval; Wilcoxon signed-rank p; SRM, the standardized response mean (mean change over the SD of the change, equal to Cohen's d_z), with its noncentral t interval.",
+              format(100 * conf_level)),
+      if (!is.null(group)) sprintf(
+        " Each level of %s against the reference level (%s): the difference in mean change (Welch's interval) and the difference at follow-up adjusted for the baseline (ANCOVA of the follow-up on the group and the baseline), as improvement of the level minus the reference.",
+        group, reference_label(reference))
+      else "")
+  }
   # a classified cohort does not carry the measurements a curve needs
   curve_symptoms <- if (is.null(data)) character(0) else names(rules)
   if (is.null(data)) {
@@ -293,7 +319,8 @@ report_contents <- function(cohort, data, rules, by, group, vars, conf_level,
                                  group = group, vars = vars,
                                  reference = if (!is.null(group)) reference)
   report$rules_code <- rules_as_code(rules)
-  sections <- c("groups" = !is.null(group), "who" = length(vars) > 0L,
+  sections <- c("groups" = !is.null(group), "scores" = !is.null(report$scores),
+                "who" = length(vars) > 0L,
                 "sensitivity" = TRUE, "methods" = TRUE, "reproducibility" = TRUE)
   numbers <- cumsum(sections) + 3L
   report$sections <- stats::setNames(as.character(numbers), names(sections))
@@ -333,6 +360,26 @@ report_groups_tables <- function(report) {
   ratios <- grepl("^(risk ratio|odds ratio|NNT)", columns)
   list(shown[!ratios & columns != "test"],
        shown[ratios | columns %in% c("symptom", group_column(report), "analysis")])
+}
+
+# The Scores section's tables, shared by both formats: the scores of each
+# measure (and group level), then with a group the comparisons with the
+# reference level.
+report_scores_tables <- function(report) {
+  shown <- format(report[["scores"]])
+  group <- attr(report[["scores"]], "group")
+  keep <- c("measure", group, "n", "missing", "pre mean (SD)", "post mean (SD)",
+            "change (CI)", "Wilcoxon p", "SRM (CI)")
+  tables <- list(shown[intersect(keep, names(shown))])
+  if (!is.null(group) && "ANCOVA (CI)" %in% names(shown)) {
+    compared <- as.character(shown[[group]]) != attr(report[["scores"]], "reference")
+    tables[[2L]] <- shown[compared, c("measure", group, "diff (CI)", "diff p",
+                                      "ANCOVA (CI)", "ANCOVA p"), drop = FALSE]
+  }
+  lapply(tables, function(t) {
+    rownames(t) <- NULL
+    t
+  })
 }
 
 # A level of the data as the report's prose names it.

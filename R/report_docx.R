@@ -68,6 +68,17 @@ render_report_docx <- function(report, title, file) {
     doc <- figure(doc, function() plot_report_groups(report), report[["groups_plot_height"]])
   }
 
+  if (!is.null(report[["table_one"]])) {
+    doc <- docx_paragraph(doc, report[["table_one_text"]])
+    doc <- docx_table(doc, format(report[["table_one"]]))
+  }
+
+  if (!is.null(report[["scores"]])) {
+    doc <- section(doc, "scores", "Scores")
+    doc <- docx_paragraph(doc, report[["scores_text"]])
+    for (shown in report_scores_tables(report)) doc <- docx_table(doc, shown)
+  }
+
   if (!is.null(report[["comparison"]])) {
     doc <- section(doc, "who", "Who was alleviated")
     doc <- docx_paragraph(doc, report[["comparison_text"]])

@@ -26,8 +26,8 @@ test_that("the report is one self-contained file with the sections that apply", 
   expect_gte(length(images), 3L)          # strata, groups, and the curves
   expect_true(all(grepl("src=\"data:image/png;base64,", images, fixed = TRUE)))
   for (heading in c("1. Patients", "2. Definitions", "3. Results", "By hospital",
-                    "4. Groups", "5. Who was alleviated", "6. Sensitivity to the cut-off",
-                    "7. Methods", "8. Reproducibility")) {
+                    "4. Groups", "5. Scores", "6. Who was alleviated",
+                    "7. Sensitivity to the cut-off", "8. Methods", "9. Reproducibility")) {
     expect_match(html, heading, fixed = TRUE, info = heading)
   }
   expect_match(html, "synthetic", fixed = TRUE)       # the study's cohort says so
@@ -45,9 +45,10 @@ test_that("sections that do not apply are left out and numbered in order", {
   html <- read_html(path)
   expect_match(html, "<title>Back pain only</title>", fixed = TRUE)
   expect_false(grepl("Groups|Who was alleviated|By hospital|synthetic", html))
-  expect_match(html, "4. Sensitivity to the cut-off", fixed = TRUE)
-  expect_match(html, "5. Methods", fixed = TRUE)
-  expect_match(html, "6. Reproducibility", fixed = TRUE)
+  expect_match(html, "4. Scores", fixed = TRUE)
+  expect_match(html, "5. Sensitivity to the cut-off", fixed = TRUE)
+  expect_match(html, "6. Methods", fixed = TRUE)
+  expect_match(html, "7. Reproducibility", fixed = TRUE)
   expect_false(grepl("any (patient level)", html, fixed = TRUE))   # one rule
 })
 
@@ -299,8 +300,9 @@ test_that("a group with fewer than two populated levels leaves the Groups sectio
                    info = info)
       expect_match(html, cases[[g]], fixed = TRUE, info = info)
       # the sections after it are numbered on
-      expect_match(html, "4. Who was alleviated", fixed = TRUE, info = info)
-      expect_match(html, "5. Sensitivity to the cut-off", fixed = TRUE, info = info)
+      expect_match(html, "4. Scores", fixed = TRUE, info = info)
+      expect_match(html, "5. Who was alleviated", fixed = TRUE, info = info)
+      expect_match(html, "6. Sensitivity to the cut-off", fixed = TRUE, info = info)
       expect_false(grepl("Error|<script", html), info = info)
     }
   }
@@ -420,4 +422,34 @@ test_that("the report can be steered: reference level, one symptom, baseline sco
   expect_error(alleviation_report(myelography, symptom = "lbpp", vars = "age", file = path),
                "`symptom` must be NULL or one symptom.*Did you mean \"lbp\"")
   expect_error(compare_alleviated(co, "age", symptom = 2), "`symptom` must be NULL or one symptom")
+})
+
+test_that("the Scores section and Table 1 by group are score_change() and table_one() of the data", {
+  skip_if_no_report_tools()
+  co <- classify_cohort(myelography)
+  report <- report_contents(co, myelography, cohort_rules(co), NULL, "sex",
+                            c("age", "lbp_pre"), 0.95, "wilson", reference = "male")
+  expect_identical(report$scores,
+                   score_change(myelography, study_rules(), group = "sex", reference = "male"))
+  expect_identical(report$table_one,
+                   table_one(myelography, c("age", "lbp_pre"), group = "sex", test = TRUE))
+  shown <- report_scores_tables(report)
+  expect_length(shown, 2L)
+  # the comparison table holds the levels against the reference only
+  expect_identical(unique(as.character(shown[[2L]]$sex)), "female")
+  expect_identical(nrow(shown[[1L]]), nrow(as.data.frame(report$scores)))
+  expect_match(report$scores_text, "reference level (\"male\")", fixed = TRUE)
+  # an outcome measured as an increase (weight): the ANCOVA of the textbook,
+  # each treatment against the control arm
+  skip_if_not_installed("MASS")
+  rules <- list(weight = alleviation_rule("increase", min_change = 0.5, absent_at = -Inf,
+                                          label = "Body weight (lb)"))
+  a <- MASS::anorexia
+  co <- classify_cohort(a, rules, pre = c(weight = "Prewt"), post = c(weight = "Postwt"))
+  r <- report_contents(co, a, cohort_rules(co), NULL, "Treat", NULL, 0.95, "wilson",
+                       reference = "Cont")
+  fit <- stats::lm(Postwt ~ relevel(Treat, "Cont") + Prewt, data = a)
+  d <- as.data.frame(r$scores)
+  expect_equal(d$ancova_diff[d$Treat == "CBT"], unname(stats::coef(fit)[2]), tolerance = 1e-10)
+  expect_equal(d$ancova_diff[d$Treat == "FT"], unname(stats::coef(fit)[3]), tolerance = 1e-10)
 })

@@ -48,7 +48,9 @@ test_that("the Word report is a Word file with the HTML report's headings, table
   expect_true(all(c("[Content_Types].xml", "word/document.xml", "word/styles.xml") %in% parts))
   xml <- docx_part(docx)
   # every table a Word table, with the HTML's text cell by cell
-  expect_identical(lengths(regmatches(xml, gregexpr("<w:tbl[ >]", xml))), 8L)
+  # (flow, definitions-free overall, published, by hospital, heterogeneity,
+  # two of groups, Table 1 by sex, two of scores, who was alleviated)
+  expect_identical(lengths(regmatches(xml, gregexpr("<w:tbl[ >]", xml))), 11L)
   expect_identical(docx_tables(xml), html_tables(html))
   expect_true(grepl(">35/325 (10.8%)<", xml, fixed = TRUE))
   expect_true(grepl(">26/293<", xml, fixed = TRUE))
@@ -60,8 +62,8 @@ test_that("the Word report is a Word file with the HTML report's headings, table
   expect_identical(paragraphs$text[level == 3], "By hospital")
   expect_identical(paragraphs$text[level == 2],
                    c("1. Patients", "2. Definitions", "3. Results", "4. Groups",
-                     "5. Who was alleviated", "6. Sensitivity to the cut-off",
-                     "7. Methods", "8. Reproducibility"))
+                     "5. Scores", "6. Who was alleviated", "7. Sensitivity to the cut-off",
+                     "8. Methods", "9. Reproducibility"))
   # the section numbers are the text's: Word adds none
   expect_false(grepl("<w:numPr>", docx_part(docx, "word/styles.xml"), fixed = TRUE))
   expect_false(grepl("<w:numPr>", xml, fixed = TRUE))
@@ -120,9 +122,10 @@ test_that("sections that do not apply are left out of the Word report too", {
   level <- heading_level(paragraphs, docx_style_names(path))
   expect_identical(paragraphs$text[level > 0],
                    c("Back pain only", "1. Patients", "2. Definitions", "3. Results",
-                     "4. Sensitivity to the cut-off", "5. Methods", "6. Reproducibility"))
+                     "4. Scores", "5. Sensitivity to the cut-off", "6. Methods",
+                     "7. Reproducibility"))
   expect_false(any(grepl("synthetic|Guo et al", paragraphs$text)))
-  expect_length(docx_tables(docx_part(path)), 2L)
+  expect_length(docx_tables(docx_part(path)), 3L)
 })
 
 test_that("user text reaches the Word report verbatim, escaped only as XML requires", {
