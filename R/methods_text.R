@@ -296,6 +296,8 @@ software_citation <- function() {
     year <- entry$year
     title <- entry$title
   }
+  # an installed DESCRIPTION wraps a long Title over lines
+  title <- gsub("[[:space:]]+", " ", title)
   who <- enumerate(authors)
   r_version <- paste(R.version$major, R.version$minor, sep = ".")
   r_year <- R.version$year

@@ -136,3 +136,11 @@ test_that("the package is cited with authors, version and year, as citation() gi
   expect_match(text[[1L]], sprintf("in R %s.%s", R.version$major, R.version$minor), fixed = TRUE)
   expect_true(any(grepl("^R Core Team\\. R: A language", text)))
 })
+
+test_that("the package reference is one line even where the installed DESCRIPTION wraps its title", {
+  # R CMD build rewraps DESCRIPTION: installed from a tarball, the Title
+  # holds a line break, which reached the Word report's references
+  text <- methods_text(study_rules(), by = "hospital")
+  expect_false(any(grepl("\n", text, fixed = TRUE)))
+  expect_false(grepl("\n", citation("myelorelief")[[1L]]$title, fixed = TRUE))
+})
