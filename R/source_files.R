@@ -153,10 +153,14 @@ parse_csv <- function(lines, first_line, header, positions, ctx, file) {
   }
   # fread() and read.csv() undo a doubled quote inside a quoted field
   # differently ("""east""" is "east" with its quotes to read.csv(), which
-  # defines the values): such chunks are read by read.csv().
+  # defines the values), and read a quote that does not open or close a
+  # field differently (read.csv() drops the quotes of `Clinic "North"`,
+  # fread() keeps them; `a",` loses a record to fread()): such chunks are
+  # read by read.csv().
   use_fread <- identical(ctx$reader, "fread") &&
     !(grepl("\"\"", text, fixed = TRUE) &&
-        grepl("[^,\n]\"\"|\"\"[^,\n]", text))
+        grepl("[^,\n]\"\"|\"\"[^,\n]", text)) &&
+    csv_quotes_plain(text)
   read <- tryCatch(withCallingHandlers({
     if (use_fread) {
       need_package("data.table", "Reading CSV files with fread", call)
@@ -198,6 +202,16 @@ parse_csv <- function(lines, first_line, header, positions, ctx, file) {
     sprintf("line %s of %s", format_integer(first_line - 1 + starts[i]), file)
   }
   list(chunk = list2DF(as.list(read), nrow = nrow(read)), row_name = row_name)
+}
+
+# TRUE when every quote in `text` belongs to a field quoted from its first
+# to its last character ("a, b", "say ""hi""", "" or a field spanning
+# lines), the only quoting both readers read alike; FALSE when a quote sits
+# inside or at one end of an unquoted field (Clinic "North", a").
+csv_quotes_plain <- function(text) {
+  if (!grepl("\"", text, fixed = TRUE)) return(TRUE)
+  quoted <- "(?:^|(?<=[,\n]))\"(?:[^\"]++|\"\")*+\"(?=[,\n]|$)"
+  !grepl("\"", gsub(quoted, "", text, perl = TRUE), fixed = TRUE)
 }
 
 # The first line of each record, from count.fields()'s fields per line and

@@ -439,3 +439,25 @@ test_that("CSV: a record with too few or too many fields, or a semicolon file, i
   expect_error(tabulate_source(semicolon, rules),
                "one column, \"pain_pre;pain_post;ward\".*separated by semicolons.*read.csv2")
 })
+
+test_that("CSV: a quote inside an unquoted field is read as read.csv() reads it, by both readers", {
+  rules <- list(pain = alleviation_rule(min_change = 2, range = c(0, 10)))
+  path <- tempfile(fileext = ".csv")
+  on.exit(unlink(path), add = TRUE)
+  # read.csv() drops the quotes: one stratum `Clinic North` of 3 patients
+  # (fread() kept `Clinic "North"` apart); `"a"b` is `ab`
+  writeLines(c("pain_pre,pain_post,site", "8,2,Clinic \"North\"", "6,1,Clinic North",
+               "5,5,Clinic North", "7,1,\"a\"b"), path)
+  whole <- whole_table(utils::read.csv(path, na.strings = c("NA", "")), rules, "site")
+  expect_setequal(as.character(whole$site), c("Clinic North", "ab", "(all)"))
+  expect_csv_readers(path, rules, "site", whole, 1:5)
+  # a record that read.csv() cannot read is refused by both readers (fread()
+  # read one record of two, silently)
+  writeLines(c("pain_pre,pain_post,site", "8,2,a\",", "6,1,b"), path)
+  for (reader in c("fread", "base")) {
+    old <- options(myelorelief.csv_reader = reader)
+    expect_error(tabulate_source(path, rules, by = "site"), "could not be read as CSV",
+                 info = reader)
+    options(old)
+  }
+})
