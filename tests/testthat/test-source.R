@@ -461,3 +461,19 @@ test_that("CSV: a quote inside an unquoted field is read as read.csv() reads it,
     options(old)
   }
 })
+
+test_that("CSV: a stratum typed as numbers or logical keeps one missing stratum (blank, \"NaN\")", {
+  rules <- list(pain = alleviation_rule(min_change = 2, range = c(0, 10)))
+  path <- tempfile(fileext = ".csv")
+  on.exit(unlink(path), add = TRUE)
+  # read.csv() reads "  " in a column of numbers or logicals as NA, and
+  # "NaN" as NaN, which tabulate_cohort() counts as missing: one <NA> row
+  writeLines(c("pain_pre,pain_post,dose,flag", "8,2,1,T", "6,1,  ,  ", "5,5,2,FALSE",
+               "7,1,,", "9,9,NA,NA", "4,1,NaN,TRUE"), path)
+  for (by in list("dose", "flag", c("dose", "flag"))) {
+    whole <- whole_table(utils::read.csv(path, na.strings = c("NA", "")), rules, by)
+    expect_equal(sum(is.na(whole[[by[1L]]])), if (length(by) == 1L) 1L else 3L,
+                 info = paste(by, collapse = "+"))
+    expect_csv_readers(path, rules, by, whole, c(1, 2, 10))
+  }
+})
