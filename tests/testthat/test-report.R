@@ -421,3 +421,20 @@ test_that("the report can be steered: reference level, one symptom, baseline sco
                "`symptom` must be NULL or one symptom.*Did you mean \"lbp\"")
   expect_error(compare_alleviated(co, "age", symptom = 2), "`symptom` must be NULL or one symptom")
 })
+
+test_that("the Who was alleviated sentence on one symptom shows its label as text", {
+  skip_if_no_report_tools()
+  set.seed(3)
+  n <- 60
+  d <- data.frame(pain_pre = sample(3:10, n, TRUE), age = sample(20:80, n, TRUE))
+  d$pain_post <- pmax(0, d$pain_pre - sample(0:6, n, TRUE))
+  rule <- alleviation_rule(min_change = 2, range = c(0, 10),
+                           label = "Pain <i>NRS</i> *star* -- x")
+  path <- tempfile(fileext = ".html")
+  on.exit(unlink(path), add = TRUE)
+  alleviation_report(d, list(pain = rule), vars = "age", symptom = "pain", file = path)
+  html <- read_html(path)
+  expect_false(grepl("<i>NRS|<em>star", html))
+  expect_match(html, "Patients with Pain &lt;i&gt;NRS&lt;/i&gt; *star* -- x alleviated",
+               fixed = TRUE)
+})
