@@ -47,6 +47,9 @@ csv_open <- function(path, ctx) {
     abort(sprintf("%s is empty; a CSV file starts with a header line of column names.",
                   where), ctx$call)
   }
+  # A UTF-8 byte order mark (Excel's "CSV UTF-8") is not part of the first
+  # name, in any locale (read.csv() drops it only in a UTF-8 locale).
+  first$lines[1L] <- drop_bom(first$lines[1L])
   header <- scan(text = first$lines, what = "", sep = ",", quote = "\"",
                  na.strings = character(0), quiet = TRUE, strip.white = TRUE)
   if (length(header) == 1L && nzchar(separator_hint(header))) {
@@ -57,6 +60,16 @@ csv_open <- function(path, ctx) {
   list(con = con, header = header, where = where,
        lines = length(first$lines),
        bytes = sum(nchar(first$lines, "bytes")) + length(first$lines))
+}
+
+drop_bom <- function(line) {
+  bytes <- charToRaw(line)
+  if (length(bytes) < 3L || !identical(bytes[1:3], as.raw(c(0xef, 0xbb, 0xbf)))) {
+    return(line)
+  }
+  out <- rawToChar(bytes[-(1:3)])
+  Encoding(out) <- Encoding(line)
+  out
 }
 
 # Up to n records: n lines, and more while a quoted field is open (an odd

@@ -477,3 +477,18 @@ test_that("CSV: a stratum typed as numbers or logical keeps one missing stratum 
     expect_csv_readers(path, rules, by, whole, c(1, 2, 10))
   }
 })
+
+test_that("CSV: a UTF-8 byte order mark before the header is not part of the first name, in any locale", {
+  rules <- list(pain = alleviation_rule(min_change = 2, range = c(0, 10)))
+  path <- tempfile(fileext = ".csv")
+  on.exit(unlink(path), add = TRUE)
+  writeBin(c(as.raw(c(0xef, 0xbb, 0xbf)), charToRaw("pain_pre,pain_post,ward\n8,2,a\n6,6,b\n")), path)
+  whole <- whole_table(data.frame(pain_pre = c(8, 6), pain_post = c(2, 6), ward = c("a", "b")),
+                       rules, "ward")
+  old_ctype <- Sys.getlocale("LC_CTYPE")
+  on.exit(Sys.setlocale("LC_CTYPE", old_ctype), add = TRUE)
+  for (locale in c(old_ctype, "C")) {
+    Sys.setlocale("LC_CTYPE", locale)
+    expect_csv_readers(path, rules, "ward", whole, c(1, 10))
+  }
+})
