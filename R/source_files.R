@@ -75,7 +75,19 @@ drop_bom <- function(line) {
 # Up to n records: n lines, and more while a quoted field is open (an odd
 # number of quotes so far). `eof` when the file ended.
 read_records <- function(con, n) {
-  lines <- readLines(con, n = n, warn = FALSE)
+  # readLines() sets aside room for n lines before reading one: read at
+  # most 2^16 at a time, so a large `chunk_rows` costs only what is read
+  batches <- list()
+  got <- 0
+  repeat {
+    want <- min(n - got, 65536)
+    batch <- readLines(con, n = want, warn = FALSE)
+    batches[[length(batches) + 1L]] <- batch
+    got <- got + length(batch)
+    if (length(batch) < want || got >= n) break
+  }
+  lines <- unlist(batches, use.names = FALSE)
+  if (is.null(lines)) lines <- character(0)
   eof <- length(lines) < n
   if (!eof) {
     count_quotes <- function(x) {

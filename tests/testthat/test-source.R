@@ -492,3 +492,23 @@ test_that("CSV: a UTF-8 byte order mark before the header is not part of the fir
     expect_csv_readers(path, rules, "ward", whole, c(1, 10))
   }
 })
+
+test_that("a chunk_rows beyond the rows (and beyond 2^31) reads everything at the cost of what is read", {
+  rules <- list(pain = alleviation_rule(min_change = 2, range = c(0, 10)))
+  data <- data.frame(pain_pre = c(8, 6, 5), pain_post = c(2, 6, 1), ward = c("a", "b", "a"))
+  whole <- whole_table(data, rules, "ward")
+  path <- tempfile(fileext = ".csv")
+  on.exit(unlink(path), add = TRUE)
+  utils::write.csv(data, path, row.names = FALSE)
+  # readLines() set aside room for chunk_rows lines: 1e15 could not be
+  # allocated; a driver's fetch refused n beyond 2^31 - 1 with a warning,
+  # reported as a column of mixed types
+  expect_csv_readers(path, rules, "ward", whole, c(3e9, 1e15))
+  con <- local_sqlite(data, file = FALSE)
+  for (chunk_rows in c(3e9, 1e15)) {
+    expect_identical(tabulate_source(con, rules, by = "ward", table = "registry",
+                                     chunk_rows = chunk_rows), whole, info = chunk_rows)
+    expect_identical(tabulate_source(con, rules, by = "ward", query = "SELECT * FROM registry",
+                                     chunk_rows = chunk_rows), whole, info = chunk_rows)
+  }
+})
