@@ -512,3 +512,29 @@ test_that("a chunk_rows beyond the rows (and beyond 2^31) reads everything at th
                                      chunk_rows = chunk_rows), whole, info = chunk_rows)
   }
 })
+
+test_that("CSV: doubled quotes and line breaks inside quoted fields read alike by both readers, in every chunk", {
+  rules <- list(pain = alleviation_rule(min_change = 2, range = c(0, 10)))
+  path <- tempfile(fileext = ".csv")
+  on.exit(unlink(path), add = TRUE)
+  # a line of a multi-line field that is a doubled quote (fread() read
+  # chunks of one record differently, silently); a field that opens with a
+  # line break before a blank line (fread() refused it)
+  files <- list(
+    "pain_pre,pain_post,ward\n1,9,\"\n\"\"\n \"\n3,2,\"TT\"\"a\"\n8,3,a\n5,8,\"\"\n6,0,\u00e91.\n",
+    "pain_pre,pain_post,ward\r\n0,3,\r\n4,9,\"\"\"\"\r\n8,1,\",\"\"\n\"\r\n7,7,\r\n4,8,\"e\"\n",
+    "pain_pre,pain_post,ward\n3,6,#\n6,7,\"\n\n4,9,\"\n9,7,\"'',\"\"\"\n10,2,\n")
+  for (k in seq_along(files)) {
+    writeBin(charToRaw(enc2utf8(files[[k]])), path)
+    whole <- whole_table(utils::read.csv(path, na.strings = c("NA", ""), encoding = "UTF-8"),
+                         rules, "ward")
+    for (reader in c("fread", "base")) {
+      old <- options(myelorelief.csv_reader = reader)
+      for (chunk_rows in c(1, 2, 10)) {
+        expect_identical(tabulate_source(path, rules, by = "ward", chunk_rows = chunk_rows),
+                         whole, info = paste("file", k, reader, chunk_rows))
+      }
+      options(old)
+    }
+  }
+})
