@@ -260,7 +260,9 @@ stream_table <- function(con, sql, ctx, progress, where, counted) {
   total <- NULL
   read <- 0
   repeat {
-    chunk <- driver_warnings_as_errors(DBI::dbFetch(result, n = ctx$chunk_rows),
+    # (drivers take n as an integer: a larger chunk_rows is all rows)
+    fetch <- if (ctx$chunk_rows > .Machine$integer.max) -1L else ctx$chunk_rows
+    chunk <- driver_warnings_as_errors(DBI::dbFetch(result, n = fetch),
                                        sprintf("rows %s- of %s", format_integer(read + 1), where),
                                        ctx$call)
     rows <- nrow(chunk)

@@ -47,8 +47,9 @@ csv_open <- function(path, ctx) {
     abort(sprintf("%s is empty; a CSV file starts with a header line of column names.",
                   where), ctx$call)
   }
-  # Excel's "CSV UTF-8" starts with a byte order mark, not part of a name
-  first$lines[1L] <- sub("^\xef\xbb\xbf", "", first$lines[1L], useBytes = TRUE)
+  # A UTF-8 byte order mark (Excel's "CSV UTF-8") is not part of the first
+  # name, in any locale (read.csv() drops it only in a UTF-8 locale).
+  first$lines[1L] <- drop_bom(first$lines[1L])
   header <- scan(text = first$lines, what = "", sep = ",", quote = "\"",
                  na.strings = character(0), quiet = TRUE, strip.white = TRUE)
   if (length(header) == 1L && nzchar(separator_hint(header))) {
@@ -61,10 +62,32 @@ csv_open <- function(path, ctx) {
        bytes = sum(nchar(first$lines, "bytes")) + length(first$lines))
 }
 
+drop_bom <- function(line) {
+  bytes <- charToRaw(line)
+  if (length(bytes) < 3L || !identical(bytes[1:3], as.raw(c(0xef, 0xbb, 0xbf)))) {
+    return(line)
+  }
+  out <- rawToChar(bytes[-(1:3)])
+  Encoding(out) <- Encoding(line)
+  out
+}
+
 # Up to n records: n lines, and more while a quoted field is open (an odd
 # number of quotes so far). `eof` when the file ended.
 read_records <- function(con, n) {
-  lines <- readLines(con, n = n, warn = FALSE)
+  # readLines() sets aside room for n lines before reading one: read at
+  # most 2^16 at a time, so a large `chunk_rows` costs only what is read
+  batches <- list()
+  got <- 0
+  repeat {
+    want <- min(n - got, 65536)
+    batch <- readLines(con, n = want, warn = FALSE)
+    batches[[length(batches) + 1L]] <- batch
+    got <- got + length(batch)
+    if (length(batch) < want || got >= n) break
+  }
+  lines <- unlist(batches, use.names = FALSE)
+  if (is.null(lines)) lines <- character(0)
   eof <- length(lines) < n
   if (!eof) {
     count_quotes <- function(x) {
@@ -155,10 +178,14 @@ parse_csv <- function(lines, first_line, header, positions, ctx, file) {
   }
   # fread() and read.csv() undo a doubled quote inside a quoted field
   # differently ("""east""" is "east" with its quotes to read.csv(), which
-  # defines the values): such chunks are read by read.csv().
+  # defines the values), and read a quote that does not open or close a
+  # field differently (read.csv() drops the quotes of `Clinic "North"`,
+  # fread() keeps them; `a",` loses a record to fread()): such chunks are
+  # read by read.csv().
   use_fread <- identical(ctx$reader, "fread") &&
     !(grepl("\"\"", text, fixed = TRUE) &&
-        grepl("[^,\n]\"\"|\"\"[^,\n]", text))
+        grepl("[^,\n]\"\"|\"\"[^,\n]", text)) &&
+    csv_quotes_plain(text)
   read <- tryCatch(withCallingHandlers({
     if (use_fread) {
       need_package("data.table", "Reading CSV files with fread", call)
@@ -200,6 +227,21 @@ parse_csv <- function(lines, first_line, header, positions, ctx, file) {
     sprintf("line %s of %s", format_integer(first_line - 1 + starts[i]), file)
   }
   list(chunk = list2DF(as.list(read), nrow = nrow(read)), row_name = row_name)
+}
+
+# TRUE when every quote in `text` opens or closes a field quoted from its
+# first to its last character with no quote inside ("a, b", "", or a field
+# spanning lines), the only quoting both readers read alike; FALSE when a
+# quote sits inside or at one end of an unquoted field (Clinic "North",
+# a"), or a quoted field holds a doubled quote ("say ""hi""", and a line
+# of a multi-line field that starts with one, which the test above misses).
+csv_quotes_plain <- function(text) {
+  if (!grepl("\"", text, fixed = TRUE)) return(TRUE)
+  quoted <- "(?:^|(?<=[,\n]))\"[^\"]*+\"(?=[,\n]|$)"
+  if (grepl("\"", gsub(quoted, "", text, perl = TRUE), fixed = TRUE)) return(FALSE)
+  # fread() refuses some fields that span lines (one that opens with a
+  # line break before a blank line): read.csv() reads those chunks
+  !grepl("(?:^|(?<=[,\n]))\"[^\"\n]*\n[^\"]*\"(?=[,\n]|$)", text, perl = TRUE)
 }
 
 # The first line of each record, from count.fields()'s fields per line and

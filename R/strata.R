@@ -243,6 +243,9 @@ merge_strata <- function(tables, by, call) {
       if (identical(used, "POSIXct")) {
         attr(all_values, "tzone") <- attr(values[informative][[1L]], "tzone")
       }
+      # A missing value (NA, NaN) is no stratum: its cells count as missing
+      # (CSV strata typed once for the source turn "  " and "NaN" into NA).
+      all_values <- all_values[!is.na(all_values)]
       key <- stratum_key_values(all_values)
       first <- which(!duplicated(key))
       merged <- all_values[first[sort_order(key[first])]]

@@ -453,3 +453,20 @@ test_that("the Scores section and Table 1 by group are score_change() and table_
   expect_equal(d$ancova_diff[d$Treat == "CBT"], unname(stats::coef(fit)[2]), tolerance = 1e-10)
   expect_equal(d$ancova_diff[d$Treat == "FT"], unname(stats::coef(fit)[3]), tolerance = 1e-10)
 })
+
+test_that("the Who was alleviated sentence on one symptom shows its label as text", {
+  skip_if_no_report_tools()
+  set.seed(3)
+  n <- 60
+  d <- data.frame(pain_pre = sample(3:10, n, TRUE), age = sample(20:80, n, TRUE))
+  d$pain_post <- pmax(0, d$pain_pre - sample(0:6, n, TRUE))
+  rule <- alleviation_rule(min_change = 2, range = c(0, 10),
+                           label = "Pain <i>NRS</i> *star* -- x")
+  path <- tempfile(fileext = ".html")
+  on.exit(unlink(path), add = TRUE)
+  alleviation_report(d, list(pain = rule), vars = "age", symptom = "pain", file = path)
+  html <- read_html(path)
+  expect_false(grepl("<i>NRS|<em>star", html))
+  expect_match(html, "Patients with Pain &lt;i&gt;NRS&lt;/i&gt; *star* -- x alleviated",
+               fixed = TRUE)
+})
