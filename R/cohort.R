@@ -85,23 +85,11 @@ classify_cohort <- function(data, rules = study_rules(), pre = NULL,
                             post = NULL, id = NULL) {
   call <- sys.call()
   check_data_frame(data, "data", call = call)
-  if (is_alleviation_rule(rules)) {
-    single <- name_single_rule(rules, data, pre, post, call)
-    rules <- single$rules
-    pre <- single$pre
-    post <- single$post
-  }
-  check_rules(rules, call = call)
+  measured <- measure_columns(data, rules, pre, post, call)
+  rules <- measured$rules
   symptoms <- names(rules)
-  pre_columns <- time_point_columns(symptoms, pre, "pre", "pre", call)
-  post_columns <- time_point_columns(symptoms, post, "post", "post", call)
-  check_time_point_columns(names(data), pre_columns, pre, "pre", "pre", call,
-                           taken = post_columns)
-  check_time_point_columns(names(data), post_columns, post, "post", "post", call,
-                           taken = pre_columns)
-  check_column_roles(lapply(stats::setNames(seq_along(symptoms), symptoms), function(k) {
-    c("baseline (`pre`)" = pre_columns[[k]], "follow-up (`post`)" = post_columns[[k]])
-  }), call)
+  pre_columns <- measured$pre
+  post_columns <- measured$post
   check_id_and_names(data, id, call)
   measured <- c(pre_columns, post_columns)
   if (!is.null(id) && id %in% measured) {
@@ -145,6 +133,31 @@ classify_cohort <- function(data, rules = study_rules(), pre = NULL,
   )
   new_myelo_cohort(columns, .row_names_info(data, 0L), rules,
                    list(pre = pre_columns, post = post_columns, id = id))
+}
+
+# The rules (a single rule named) and each symptom's baseline and follow-up
+# columns of `data`: present, and one time point per column (two rules of
+# one measure may share both); shared by classify_cohort() and
+# score_change().
+measure_columns <- function(data, rules, pre, post, call) {
+  if (is_alleviation_rule(rules)) {
+    single <- name_single_rule(rules, data, pre, post, call)
+    rules <- single$rules
+    pre <- single$pre
+    post <- single$post
+  }
+  check_rules(rules, call = call)
+  symptoms <- names(rules)
+  pre_columns <- time_point_columns(symptoms, pre, "pre", "pre", call)
+  post_columns <- time_point_columns(symptoms, post, "post", "post", call)
+  check_time_point_columns(names(data), pre_columns, pre, "pre", "pre", call,
+                           taken = post_columns)
+  check_time_point_columns(names(data), post_columns, post, "post", "post", call,
+                           taken = pre_columns)
+  check_column_roles(lapply(stats::setNames(seq_along(symptoms), symptoms), function(k) {
+    c("baseline (`pre`)" = pre_columns[[k]], "follow-up (`post`)" = post_columns[[k]])
+  }), call)
+  list(rules = rules, pre = pre_columns, post = post_columns)
 }
 
 # One rule for one symptom, named after the symptom its columns give: the

@@ -156,24 +156,12 @@ score_change <- function(data, rules, by = NULL, group = NULL,
     abort("`rules` must be given: a named list of alleviation_rule()s, one per measure, such as study_rules().",
           call)
   }
-  if (is_alleviation_rule(rules)) {
-    single <- name_single_rule(rules, data, pre, post, call)
-    rules <- single$rules
-    pre <- single$pre
-    post <- single$post
-  }
-  check_rules(rules, call = call)
+  measured <- measure_columns(data, rules, pre, post, call)
   check_conf_level(conf_level, call)
+  rules <- measured$rules
   measures <- names(rules)
-  pre_columns <- time_point_columns(measures, pre, "pre", "pre", call)
-  post_columns <- time_point_columns(measures, post, "post", "post", call)
-  check_time_point_columns(names(data), pre_columns, pre, "pre", "pre", call,
-                           taken = post_columns)
-  check_time_point_columns(names(data), post_columns, post, "post", "post", call,
-                           taken = pre_columns)
-  check_column_roles(lapply(stats::setNames(seq_along(measures), measures), function(k) {
-    c("baseline (`pre`)" = pre_columns[[k]], "follow-up (`post`)" = post_columns[[k]])
-  }), call)
+  pre_columns <- measured$pre
+  post_columns <- measured$post
   strata <- score_strata(data, by, group, call)
   groups <- score_group(data, group, reference, by, call)
   if (!is.null(groups) && any(c(pre_columns, post_columns) == group)) {
