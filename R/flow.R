@@ -87,10 +87,17 @@ flow_counts <- function(x, symptoms, group, data) {
     levels <- NA_character_
   } else {
     g <- x[[group]]
-    f <- if (is.factor(g)) g else factor(g, levels = sort(unique(g[!is.na(g)])),
-                                         labels = format(sort(unique(g[!is.na(g)]))))
-    levels <- levels(f)
-    level <- as.integer(f)
+    if (is.factor(g)) {
+      levels <- levels(g)
+      level <- as.integer(g)
+    } else {
+      # values as tabulate_cohort() counts and labels them: 0.3 and
+      # 0.1 + 0.2 are two groups (format() gave both the label "0.3", and
+      # factor() then merged them), and labels are not padded to one width
+      coded <- stratum_column(g, group, NULL)
+      levels <- stratum_labels(coded$values)
+      level <- as.integer(coded$codes)
+    }
     if (anyNA(level)) {
       levels <- c(levels, NA_character_)
       level[is.na(level)] <- length(levels)

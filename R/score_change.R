@@ -89,7 +89,8 @@
 #' @param group Optional name of one column of `data` holding the groups to
 #'   compare (treatment arms). It must have at least two levels.
 #' @param reference The level of `group` the others are compared with;
-#'   by default its first level (of a factor, or the first in sorted order).
+#'   by default its first level with patients (of a factor, or the first in
+#'   sorted order), as [compare_rates()] takes it.
 #' @param conf_level Confidence level of every interval.
 #' @param pre,post Optional named character vectors mapping measure names to
 #'   columns, as in [classify_cohort()].
@@ -272,7 +273,10 @@ score_group <- function(data, group, reference, by, call) {
                   if (length(labels)) sprintf(" (\"%s\")", labels) else ""), call)
   }
   if (is.null(reference)) {
-    at <- 1L
+    # the first level with patients, as compare_rates() and summary() take
+    # it (an empty first level made every comparison NA)
+    held <- tabulate(coded$codes[!is.na(coded$codes)], nbins = length(labels))
+    at <- if (any(held > 0)) which(held > 0)[1L] else 1L
   } else {
     if (is.factor(reference)) reference <- as.character(reference)
     at <- if (length(reference) == 1L && !is.na(reference)) {

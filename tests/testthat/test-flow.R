@@ -159,3 +159,22 @@ test_that("the report shows the patient flow in its Patients section", {
   expect_match(patients, "Patient flow", fixed = TRUE)
   expect_match(patients, "<img src=\"data:image/png;base64,[^\"]+\" alt=\"Patient flow\"")
 })
+
+test_that("a group of numbers or text has tabulate_cohort()'s groups and labels", {
+  d <- data.frame(pain_pre = c(5, 6, 7, 8, 5, 6), pain_post = c(1, 6, 2, 8, 5, 1),
+                  dose = c(0.1, 0.1, 0.3, 0.1 + 0.2, 0.3, 0.1 + 0.2),
+                  site = c("a", "bb", "a", "bb", "a", NA))
+  rules <- list(pain = alleviation_rule(min_change = 2, range = c(0, 10)))
+  cohort <- classify_cohort(d, rules)
+  for (group in c("dose", "site")) {
+    grDevices::pdf(NULL, width = 250 / 25.4, height = 420 / 25.4)
+    boxes <- plot(cohort, group = group)
+    grDevices::dev.off()
+    tab <- as.data.frame(tabulate_cohort(cohort, by = group, margins = FALSE))
+    enrolled <- boxes[boxes$box == "enrolled" & boxes$symptom == "pain", ]
+    # 0.3 and 0.1 + 0.2 are two groups of 2 (the flow merged them into one
+    # of 4), and "a" is not padded to "a " beside "bb"
+    expect_identical(enrolled$group, as.character(tab[[group]]), info = group)
+    expect_equal(enrolled$n, tab$n, info = group)
+  }
+})

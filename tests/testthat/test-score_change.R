@@ -412,3 +412,18 @@ test_that("strata with awkward column names reach the ANCOVA model", {
   row <- x[x[["my site (%)"]] == "(all)" & x$arm == "trt", ]
   expect_equal(row$ancova_diff, coef(fit)[["armtrt"]], tolerance = 1e-10)
 })
+
+test_that("the default reference is the first level of `group` with patients, as in compare_rates()", {
+  d <- data.frame(pain_pre = c(5, 6, 7, 8, 5, 6), pain_post = c(1, 6, 2, 8, 5, 1),
+                  arm = factor(c("A", "B", "A", "B", "A", "B"), levels = c("Z", "A", "B")))
+  rules <- list(pain = alleviation_rule(min_change = 2, range = c(0, 10)))
+  s <- score_change(d, rules, group = "arm")
+  # an empty first level "Z" was the reference: every comparison NA
+  expect_identical(attr(s, "reference"), "A")
+  change <- d$pain_pre - d$pain_post
+  expect_equal(s$diff_change[s$arm == "B"],
+               mean(change[d$arm == "B"]) - mean(change[d$arm == "A"]))
+  expect_identical(attr(s, "reference"),
+                   attr(compare_rates(tabulate_cohort(classify_cohort(d, rules), by = "arm"), "arm"),
+                        "reference"))
+})
