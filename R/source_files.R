@@ -182,10 +182,7 @@ parse_csv <- function(lines, first_line, header, positions, ctx, file) {
   # field differently (read.csv() drops the quotes of `Clinic "North"`,
   # fread() keeps them; `a",` loses a record to fread()): such chunks are
   # read by read.csv().
-  use_fread <- identical(ctx$reader, "fread") &&
-    !(grepl("\"\"", text, fixed = TRUE) &&
-        grepl("[^,\n]\"\"|\"\"[^,\n]", text)) &&
-    csv_quotes_plain(text)
+  use_fread <- identical(ctx$reader, "fread") && csv_quotes_plain(text)
   read <- tryCatch(withCallingHandlers({
     if (use_fread) {
       need_package("data.table", "Reading CSV files with fread", call)
@@ -233,8 +230,8 @@ parse_csv <- function(lines, first_line, header, positions, ctx, file) {
 # first to its last character with no quote inside ("a, b", "", or a field
 # spanning lines), the only quoting both readers read alike; FALSE when a
 # quote sits inside or at one end of an unquoted field (Clinic "North",
-# a"), or a quoted field holds a doubled quote ("say ""hi""", and a line
-# of a multi-line field that starts with one, which the test above misses).
+# a"), or a quoted field holds a doubled quote ("say ""hi""", also on a
+# line of a multi-line field).
 csv_quotes_plain <- function(text) {
   if (!grepl("\"", text, fixed = TRUE)) return(TRUE)
   quoted <- "(?:^|(?<=[,\n]))\"[^\"]*+\"(?=[,\n]|$)"
