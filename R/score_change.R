@@ -577,6 +577,8 @@ print.score_change <- function(x, digits = 1L, all = FALSE, ...) {
   width <- getOption("width")
   pct <- format(100 * attr(x, "conf_level", exact = TRUE))
   rules <- attr(x, "rules", exact = TRUE)
+  # the measures of these rows (a subset may hold fewer than were analysed)
+  rules <- rules[names(rules) %in% as.character(x$measure)]
   group <- attr(x, "group", exact = TRUE)
   header <- sprintf("<score_change> %s", count_of(length(rules), "measure"))
   if (!is.null(group)) {
