@@ -23,6 +23,9 @@
 #'   Differences are always the level minus the reference.
 #' @param vars Optional names of the characteristics compared between
 #'   alleviated and other patients ([compare_alleviated()]).
+#' @param scores `TRUE` when the scores themselves were analysed as numbers
+#'   with [score_change()] (by `group` when given): adds how the change,
+#'   its tests and effect sizes were computed.
 #' @section Wording:
 #' A rule describes a **symptom** when it can find the symptom absent at
 #' baseline: a `"decrease"` rule whose `absent_at` is a valid value (pain of
@@ -56,6 +59,7 @@
 #' methods_text()
 #' methods_text(by = "hospital", vars = c("age", "sex"))
 #' methods_text(group = "sex", reference = "female")
+#' methods_text(group = "sex", scores = TRUE)
 #'
 #' # A threshold derived from data says where it came from
 #' methods_text(list(lbp = reliable_change_rule(sd = 2.2, reliability = 0.85,
@@ -67,8 +71,9 @@
 #' @export
 methods_text <- function(rules = study_rules(), conf_level = 0.95,
                              method = "wilson", by = NULL, group = NULL,
-                             vars = NULL, reference = NULL) {
+                             vars = NULL, reference = NULL, scores = FALSE) {
   call <- sys.call()
+  check_flag(scores, "scores", call)
   check_rules(rules, call = call)
   check_conf_level(conf_level, call)
   method <- check_choice(method, ci_methods, "method", call)
@@ -143,6 +148,17 @@ methods_text <- function(rules = study_rules(), conf_level = 0.95,
         "Estimates pooled over %s are Mantel-Haenszel estimates (Mantel and Haenszel 1959), with the variance of Sato, Greenland and Robins (1989) for the risk difference and of Greenland and Robins (1985) for the risk ratio and the Robins-Breslow-Greenland variance for the odds ratio (Robins et al. 1986), tested with the Cochran-Mantel-Haenszel test; heterogeneity of the odds ratio was assessed with the Breslow-Day test with Tarone's correction (Tarone 1985), of the risk difference and risk ratio with Cochran's Q and I\u00b2 (Higgins and Thompson 2002).",
         paste(by, collapse = " and ")))
       references <- c(references, method_references[c("mantel", "sato", "greenland", "robins", "tarone", "higgins")])
+    }
+  }
+  if (scores) {
+    sentences <- c(sentences, sprintf(
+      "Scores were also analysed as numbers, for the patients with both values of a measure: the change was the improvement (baseline minus follow-up where lower is better, follow-up minus baseline otherwise), reported as the mean change with its %s%% paired t interval and tested with the Wilcoxon signed-rank test; the standardized response mean (the mean change over the standard deviation of the change) is given with its exact noncentral t interval, and Kazis's effect size (the mean change over the baseline standard deviation; Kazis et al. 1989) with a delta-method interval.",
+      level))
+    references <- c(references, method_references[c("wilcoxon", "kazis")])
+    if (length(group)) {
+      sentences <- c(sentences, sprintf(
+        "The levels of %s were compared by the difference in mean change (the level minus the reference) with Welch's interval and by analysis of covariance of the follow-up score on %s and the baseline score.",
+        paste(group, collapse = " and "), paste(group, collapse = " and ")))
     }
   }
   if (length(vars)) {
@@ -355,6 +371,7 @@ method_references <- c(
   fisher = "Fisher RA. On the interpretation of chi-square from contingency tables, and the calculation of P. J R Stat Soc 1922;85:87-94.",
   newcombe = "Newcombe RG. Interval estimation for the difference between independent proportions: comparison of eleven methods. Stat Med 1998;17:873-890.",
   wilcoxon = "Wilcoxon F. Individual comparisons by ranking methods. Biometrics Bull 1945;1:80-83.",
+  kazis = "Kazis LE, Anderson JJ, Meenan RF. Effect sizes for interpreting changes in health status. Med Care 1989;27(3 Suppl):S178-S189.",
   ostelo = "Ostelo RWJG, Deyo RA, Stratford P, et al. Interpreting change scores for pain and functional status in low back pain: towards international consensus regarding minimal important change. Spine 2008;33:90-94.",
   dworkin = "Dworkin RH, Turk DC, Wyrwich KW, et al. Interpreting the clinical importance of treatment outcomes in chronic pain clinical trials: IMMPACT recommendations. J Pain 2008;9:105-121.",
   katz = "Katz D, Baptista J, Azen SP, Pike MC. Obtaining confidence intervals for the risk ratio in cohort studies. Biometrics 1978;34:469-474.",

@@ -317,7 +317,8 @@ report_contents <- function(cohort, data, rules, by, group, vars, conf_level,
   report$sensitivity_text <- "How each symptom's rate moves with its threshold (the other settings of its rule fixed); the dashed line is the rule's cut-off."
   report$methods <- methods_text(rules, conf_level, method, by = by,
                                  group = group, vars = vars,
-                                 reference = if (!is.null(group)) reference)
+                                 reference = if (!is.null(group)) reference,
+                                 scores = !is.null(report$scores))
   report$rules_code <- rules_as_code(rules)
   sections <- c("groups" = !is.null(group), "scores" = !is.null(report$scores),
                 "who" = length(vars) > 0L,

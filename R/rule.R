@@ -174,6 +174,20 @@ check_reachable <- function(rule, call) {
                   if (value >= 2 && value <= 100) sprintf(": did you mean %s?", format(value / 100))
                   else ""), call)
   }
+  # An absolute threshold wider than the whole finite range is never met:
+  # min_change = 20 on a 0-10 scale was a slip (a percentage, another scale).
+  width <- rule$range[2L] - rule$range[1L]
+  for (name in c("min_change", "worsen_change")) {
+    value <- rule[[name]]
+    if (is.finite(width) && !is.na(value) && value > width * (1 + 1e-9)) {
+      abort(sprintf("`%s` = %s is more than the whole range [%s, %s] spans (%s), so no pair could ever meet it; give a change on the measure's own scale%s.",
+                    name, format(value), format(rule$range[1L]),
+                    format(rule$range[2L]), format(width),
+                    if (name == "min_change" && is.na(rule$min_relative))
+                      ", or `min_relative` for a fraction of baseline" else ""),
+            call)
+    }
+  }
   invisible(rule)
 }
 

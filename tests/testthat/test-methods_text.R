@@ -144,3 +144,21 @@ test_that("the package reference is one line even where the installed DESCRIPTIO
   expect_false(any(grepl("\n", text, fixed = TRUE)))
   expect_false(grepl("\n", citation("myelorelief")[[1L]]$title, fixed = TRUE))
 })
+
+test_that("scores = TRUE describes the analysis of score_change(), with its references", {
+  plain <- methods_text()
+  expect_false(grepl("standardized response mean", plain[["paragraph"]]))
+  text <- methods_text(scores = TRUE)
+  expect_match(text[["paragraph"]], "mean change with its 95% paired t interval", fixed = TRUE)
+  expect_match(text[["paragraph"]], "Wilcoxon signed-rank test", fixed = TRUE)
+  expect_match(text[["paragraph"]], "Kazis et al. 1989", fixed = TRUE)
+  expect_false(grepl("analysis of covariance", text[["paragraph"]]))
+  expect_true(any(grepl("^Kazis LE", text)))
+  expect_true(any(grepl("^Wilcoxon F", text)))
+  grouped <- methods_text(group = "arm", scores = TRUE, conf_level = 0.9)
+  expect_match(grouped[["paragraph"]], "90% paired t interval", fixed = TRUE)
+  expect_match(grouped[["paragraph"]],
+               "levels of arm were compared by the difference in mean change", fixed = TRUE)
+  expect_error(methods_text(scores = NA), "`scores`")
+  expect_error(methods_text(scores = "yes"), "`scores`")
+})

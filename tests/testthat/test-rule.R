@@ -283,3 +283,20 @@ test_that("a rule and a cohort print within the console width", {
     options(old)
   }
 })
+
+test_that("an absolute threshold wider than the whole range is refused", {
+  expect_error(alleviation_rule(min_change = 20, range = c(0, 10)),
+               "`min_change` = 20 is more than the whole range \\[0, 10\\]")
+  expect_error(alleviation_rule(min_change = 2, worsen_change = 11,
+                                range = c(0, 10)),
+               "`worsen_change` = 11 is more than the whole range")
+  expect_error(alleviation_rule(min_change = 200, min_relative = 0.3,
+                                combine = "any", range = c(0, 100)),
+               "`min_change` = 200")
+  # reachable: the whole span, an open range, a scaled decimal range
+  expect_s3_class(alleviation_rule(min_change = 10, range = c(0, 10)),
+                  "alleviation_rule")
+  expect_s3_class(alleviation_rule(min_change = 1e6), "alleviation_rule")
+  expect_s3_class(alleviation_rule(min_change = 0.3, range = c(0, 0.1 + 0.2)),
+                  "alleviation_rule")
+})
