@@ -150,7 +150,7 @@ test_that("bad input is an error naming the argument", {
                "`pre` is 10.000001 at position 1", class = "myelorelief_error")
   expect_error(classify_alleviation(5, 10 + 1e-7, pain),
                "`post` is 10.0000001 at position 1", class = "myelorelief_error")
-  odd <- alleviation_rule(min_change = 1, range = c(0, 0.1 + 0.2))
+  odd <- alleviation_rule(min_change = 0.1, range = c(0, 0.1 + 0.2))
   expect_error(classify_alleviation(0.30000001, 0, odd),
                "`pre` is 0.30000001 at position 1, outside the rule's range \\[0, 0.3\\]",
                class = "myelorelief_error")
