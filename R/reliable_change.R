@@ -161,10 +161,11 @@ reliable_change_rule <- function(sd, reliability,
     abort(sprintf("`sd` (%s) with `reliability` %s gives a threshold of %s, not a positive finite number.",
                   format(sd), format(reliability), format(threshold)), call)
   }
-  rule <- make_rule(threshold)
   # A threshold wider than the scale: no patient could ever change reliably,
   # and every symptom would be "unchanged". Refused rather than warned about,
-  # since tables made with such a rule would look like results.
+  # since tables made with such a rule would look like results. (Checked
+  # before the rule is made, which would refuse it with a general message.)
+  rule <- make_rule(0)
   width <- rule$range[2L] - rule$range[1L]
   if (threshold > width * (1 + sqrt(.Machine$double.eps))) {
     abort(sprintf("%s with `reliability` %s gives a reliable change of %s, more than the width of `range` (%s to %s: %s): no patient could ever change reliably. Check that the SD is in the measure's units and the reliability is the instrument's.",
@@ -174,6 +175,7 @@ reliable_change_rule <- function(sd, reliability,
                   format(rule$range[1L]), format(rule$range[2L]), format(width)),
           call)
   }
+  rule <- make_rule(threshold)
   rule$origin <- sprintf(
     "reliable change (Jacobson & Truax 1991) at %s%%: %s x SD %s x sqrt(2 x (1 - reliability %s)) = %s%s",
     format(100 * conf_level), format(z, digits = 4), format(sd, digits = 4),
