@@ -82,7 +82,8 @@ test_that("the Word report is a Word file with the HTML report's headings, table
   # one paragraph of text, its references follow
   expect_true(any(grepl("synthetic", paragraphs$text, fixed = TRUE)))
   methods <- methods_text(study_rules(), by = "hospital", group = "sex",
-                          vars = c("age", "diagnosis"), reference = "female")
+                          vars = c("age", "diagnosis"), reference = "female",
+                          scores = TRUE)
   expect_true(methods[[1L]] %in% paragraphs$text)
   expect_true(all(methods[-1L] %in% paragraphs$text))
   # four figures (patient flow, strata, groups, curves): PNG, 170 mm wide
