@@ -427,3 +427,26 @@ test_that("the default reference is the first level of `group` with patients, as
                    attr(compare_rates(tabulate_cohort(classify_cohort(d, rules), by = "arm"), "arm"),
                         "reference"))
 })
+
+test_that("properties: threads, a forked child and a PSOCK worker give identical results", {
+  skip_on_os("windows")
+  skip_if(nzchar(Sys.getenv("MYELORELIEF_MEMCHECK")), "valgrind does not follow child processes")
+  d <- score_data(3000, 11)
+  rules <- list(s = nrs_rule())
+  old <- myelorelief_threads(1)
+  on.exit(myelorelief_threads(old), add = TRUE)
+  one <- score_change(d, rules, by = "site", group = "arm")
+  myelorelief_threads(2)
+  expect_identical(score_change(d, rules, by = "site", group = "arm"), one)
+  # a fork after the parent ran its threads
+  children <- parallel::mclapply(1:2, function(i) {
+    score_change(d, rules, by = "site", group = "arm")
+  }, mc.cores = 2)
+  for (child in children) expect_identical(child, one)
+  cl <- parallel::makePSOCKcluster(1)
+  on.exit(parallel::stopCluster(cl), add = TRUE)
+  worker <- parallel::clusterCall(cl, function(d, rules) {
+    myelorelief::score_change(d, rules, by = "site", group = "arm")
+  }, d, rules)[[1L]]
+  expect_identical(worker, one)
+})
