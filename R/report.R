@@ -423,13 +423,28 @@ md_escape <- function(x, table = FALSE) {
        perl = TRUE)
 }
 
-# A data frame as a pipe table, its text escaped.
+# A data frame as a pipe table, its text escaped. Words longer than 20
+# characters (an identifier, a hostile label) get a zero-width
+# break point after every 10 characters: the table's CSS breaks only such
+# words, so that a column never has to be wider than the page, while
+# ordinary words ("claudication") are never split.
 md_table <- function(x) {
   x <- as.data.frame(x, stringsAsFactors = FALSE)
   text <- vapply(x, function(column) is.character(column) || is.factor(column), logical(1))
-  x[text] <- lapply(x[text], function(column) md_escape(as.character(column), table = TRUE))
+  x[text] <- lapply(x[text], function(column) {
+    md_escape(breakable_long_words(as.character(column)), table = TRUE)
+  })
   names(x) <- md_escape(names(x), table = TRUE)
   knitr::kable(x, format = "pipe", row.names = FALSE)
+}
+
+# (A hyphen is a break point already: "Intermittent-claudication" is two
+# words of 12 characters and is left alone, so copied text stays clean.)
+breakable_long_words <- function(x) {
+  long <- !is.na(x) & grepl("[^[:space:]-]{21,}", x, perl = TRUE)
+  x[long] <- gsub("([^[:space:]-]{10})(?=[^[:space:]-]{11,})", "\\1\u200b",
+                  x[long], perl = TRUE)
+  x
 }
 
 group_column <- function(report) attr(report[["groups"]], "group_name")

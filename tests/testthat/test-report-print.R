@@ -51,13 +51,14 @@ html_unescape <- function(x) {
 table_words <- function(path) {
   html <- paste(readLines(path, warn = FALSE, encoding = "UTF-8"), collapse = "\n")
   cells <- regmatches(html, gregexpr("<t[hd][^>]*>.*?</t[hd]>", html, perl = TRUE))[[1L]]
-  words <- unlist(strsplit(html_unescape(cells), "[[:space:]]+"))
+  # (a word may break at a zero-width space: split there too)
+  words <- unlist(strsplit(html_unescape(cells), "[\\s\u200b]+", perl = TRUE))
   words[nzchar(words)]
 }
 
 # Words of `expected` (with repeats) that `text` holds fewer times.
 missing_words <- function(expected, text) {
-  found <- table(strsplit(text, "[[:space:]]+")[[1L]])
+  found <- table(strsplit(text, "[\\s\u200b]+", perl = TRUE)[[1L]])
   wanted <- table(expected)
   have <- as.vector(found[names(wanted)])
   have[is.na(have)] <- 0
@@ -112,4 +113,25 @@ test_that("the template has no fixed width and print rules for paper", {
   expect_match(print_rules, "tr, th, td \\{[^}]*break-inside: avoid")
   expect_match(print_rules, "h1, h2, h3 \\{[^}]*break-after: avoid")
   expect_match(css, "pre \\{[^}]*white-space: pre-wrap")
+})
+
+test_that("long and hostile labels print whole: ordinary words are never split", {
+  skip_if_no_printer()
+  path <- tempfile(fileext = ".html")
+  on.exit(unlink(path))
+  d <- myelography
+  levels(d$hospital) <- c("Department of Orthopaedic Surgery, University Hospital North",
+                          "B <b>*x*</b> -- \"quoted\" 100% Z\u00fcrich",
+                          strrep("Klinikum", 8), "Spital D")
+  d$arm <- factor(ifelse(seq_len(nrow(d)) %% 2 == 0,
+                         "Intradural injection of a hypothetical agent", "Usual care"))
+  alleviation_report(d, by = "hospital", group = "arm", vars = c("age", "sex"),
+                     file = path)
+  # the 64-character word has break points; no other word has
+  html <- paste(readLines(path, warn = FALSE, encoding = "UTF-8"), collapse = "\n")
+  broken <- regmatches(html, gregexpr("[^\\s<>]*\u200b[^\\s<>]*", html, perl = TRUE))[[1L]]
+  expect_gt(length(broken), 0L)
+  expect_true(all(grepl("^(Klinikum\u200b?)+$", gsub("Kl\u200binikum|Klin\u200bikum|Klinik\u200bum|Klinikum\u200b",
+                                                        "Klinikum", broken))))
+  expect_prints_whole(path, "long and hostile labels (hypothetical arms)")
 })
