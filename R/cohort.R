@@ -83,6 +83,9 @@
 #' @export
 classify_cohort <- function(data, rules = study_rules(), pre = NULL,
                             post = NULL, id = NULL) {
+  if (is_imputed_data(data)) {
+    return(classify_imputed(data, rules, pre, post, id, sys.call()))
+  }
   call <- sys.call()
   check_data_frame(data, "data", call = call)
   measured <- measure_columns(data, rules, pre, post, call)
