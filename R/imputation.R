@@ -49,7 +49,7 @@
 #' be estimated in some dataset (nobody alleviated in either group, or for
 #' the odds ratio everybody) has no pooled value. The risk difference needs
 #' no correction; where its variance is 0 in every dataset it has no
-#' interval.
+#' interval, and its interval is cut to the possible range, -1 to 1.
 #'
 #' @section Input:
 #' A `mids` object is completed with `mice::complete(data, "all")`
@@ -94,6 +94,8 @@
 #' compare_rates(pooled, "sex")
 NULL
 
+mice_available <- function() requireNamespace("mice", quietly = TRUE)
+
 # classify_cohort() on a mids object or a list of completed data frames.
 is_imputed_data <- function(data) {
   inherits(data, "mids") || (is.list(data) && !is.data.frame(data) &&
@@ -115,7 +117,7 @@ classify_imputed <- function(data, rules, pre, post, id, call) {
 
 completed_datasets <- function(data, id, call) {
   if (inherits(data, "mids")) {
-    if (!requireNamespace("mice", quietly = TRUE)) {
+    if (!mice_available()) {
       abort("`data` is a mids object: package \"mice\" is needed to complete it; install it with install.packages(\"mice\").",
             call)
     }
@@ -375,8 +377,9 @@ compare_rates_pooled <- function(x, group, reference, strata, conf_level,
     out$measure <- rep(measure, nrow(first))
     out$m <- rep(m, nrow(first))
     out$estimate <- back(p$qbar)
-    out$lower <- back(p$lower)
-    out$upper <- back(p$upper)
+    # a difference of two rates lies in [-1, 1]; its t interval need not
+    out$lower <- if (measure == "rd") pmax(-1, p$lower) else back(p$lower)
+    out$upper <- if (measure == "rd") pmin(1, p$upper) else back(p$upper)
     out$corrected <- if (measure == "rd") rep(FALSE, nrow(first)) else corrected
     out[c("qbar", "ubar", "b", "t", "df", "riv", "lambda", "fmi")] <-
       p[c("qbar", "ubar", "b", "t", "df", "riv", "lambda", "fmi")]
