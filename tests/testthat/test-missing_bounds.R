@@ -199,3 +199,22 @@ test_that("bad input is refused with the argument named", {
   expect_error(compare_rates(b, "g", denominator = "x"), "`denominator`",
                class = "myelorelief_error")
 })
+
+test_that("methods_text() adds a sentence for bounds and one for imputation", {
+  plain <- methods_text()
+  expect_identical(methods_text(missing = NULL), plain)
+  b <- methods_text(missing = "bounds", group = "sex")
+  expect_match(b[[1]], "worst-case and best-case rates", fixed = TRUE)
+  expect_match(b[[1]], "two extreme scenarios", fixed = TRUE)
+  expect_true(any(grepl("^Horowitz JL", b)))
+  i <- methods_text(missing = "imputation", imputations = 20)
+  expect_match(i[[1]], "multiply imputed (20 completed datasets)", fixed = TRUE)
+  expect_match(i[[1]], "logit scale (Marshall et al. 2009)", fixed = TRUE)
+  expect_false(grepl("worst-case", i[[1]]))
+  expect_true(any(grepl("^Barnard J, Rubin DB", i)))
+  expect_true(any(grepl("^Marshall A", i)))
+  expect_error(methods_text(missing = "ipw"), "`missing` must be", class = "myelorelief_error")
+  expect_error(methods_text(imputations = 5), "`imputations`", class = "myelorelief_error")
+  expect_error(methods_text(missing = "imputation", imputations = 1.5), "`imputations`",
+               class = "myelorelief_error")
+})
