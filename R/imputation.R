@@ -96,10 +96,13 @@ NULL
 
 mice_available <- function() requireNamespace("mice", quietly = TRUE)
 
-# classify_cohort() on a mids object or a list of completed data frames.
+# classify_cohort() on a mids object or a list of completed data frames: a
+# list is taken as imputations when it holds a data frame (a list of
+# columns is refused as before, as not a data frame).
 is_imputed_data <- function(data) {
-  inherits(data, "mids") || (is.list(data) && !is.data.frame(data) &&
-                               (!is.object(data) || inherits(data, "mild")))
+  inherits(data, c("mids", "mild")) ||
+    (is.list(data) && !is.object(data) &&
+       any(vapply(data, is.data.frame, logical(1))))
 }
 
 classify_imputed <- function(data, rules, pre, post, id, call) {
