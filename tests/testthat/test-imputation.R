@@ -259,3 +259,36 @@ test_that("without mice, a mids object is refused naming the package", {
   expect_error(classify_cohort(fake, rules2), "package \"mice\" is needed",
                class = "myelorelief_error")
 })
+
+test_that("a PSOCK worker gives the same pooled table and comparison", {
+  skip_on_cran()
+  datasets <- completed_list(3, 8, n = 60)
+  here <- tabulate_cohort(classify_cohort(datasets, rules2), by = "sex")
+  cl <- parallel::makePSOCKcluster(1)
+  on.exit(parallel::stopCluster(cl))
+  lib <- .libPaths()
+  there <- parallel::clusterCall(cl, function(datasets, rules, lib) {
+    .libPaths(lib)
+    library(myelorelief)
+    pooled <- tabulate_cohort(classify_cohort(datasets, rules), by = "sex")
+    list(pooled, compare_rates(pooled, "sex"))
+  }, datasets, rules2, lib)[[1]]
+  expect_identical(as.data.frame(there[[1]]), as.data.frame(here))
+  expect_identical(as.data.frame(there[[2]]), as.data.frame(compare_rates(here, "sex")))
+})
+
+test_that("denominator = \"n\" pools shares of all patients", {
+  skip_if_not_installed("mice")
+  datasets <- completed_list(3, 9)
+  cmp <- compare_rates(tabulate_cohort(classify_cohort(datasets, rules2), by = "sex"),
+                       "sex", denominator = "n")
+  n1 <- sum(datasets[[1]]$sex == "male"); n0 <- sum(datasets[[1]]$sex == "female")
+  counts <- lapply(datasets, counts_by, symptom = "leg_pain", by = "sex")
+  a <- vapply(counts, function(x) x$a[["male"]], numeric(1)) / n1
+  c0 <- vapply(counts, function(x) x$a[["female"]], numeric(1)) / n0
+  ref <- mice::pool.scalar(a - c0, a * (1 - a) / n1 + c0 * (1 - c0) / n0, n = n1 + n0, k = 2)
+  row <- cmp[cmp$symptom == "leg_pain" & cmp$measure == "rd", ]
+  expect_equal(row$qbar, ref$qbar, tolerance = 1e-12)
+  expect_equal(row$t, ref$t, tolerance = 1e-12)
+  expect_equal(row$df, ref$df, tolerance = 1e-10)
+})

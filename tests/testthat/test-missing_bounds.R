@@ -218,3 +218,43 @@ test_that("methods_text() adds a sentence for bounds and one for imputation", {
   expect_error(methods_text(missing = "imputation", imputations = 1.5), "`imputations`",
                class = "myelorelief_error")
 })
+
+test_that("strata from `data`, subsets of the cohort, denominator = \"n\"", {
+  d <- myelography
+  set.seed(21)
+  d$leg_pain_post[sample(nrow(d), 70)] <- NA
+  measures <- grep("_(pre|post)$", names(d), value = TRUE)
+  cohort <- classify_cohort(d[c("id", measures)], id = "id")
+  expect_false("sex" %in% names(cohort))
+  from_data <- alleviation_bounds(cohort, d, by = "sex")
+  carried <- alleviation_bounds(classify_cohort(d, id = "id"), d, by = "sex")
+  expect_identical(as.data.frame(from_data), as.data.frame(carried))
+  # a subset of the cohort with the same rows of the data
+  men <- cohort[d$sex == "male", ]
+  b_men <- alleviation_bounds(men, d[d$sex == "male", ])
+  expect_equal(b_men$best[b_men$symptom == "leg_pain"],
+               from_data$best[from_data$sex == "male" & from_data$symptom == "leg_pain"])
+  # shares of all patients: the scenarios change the numerators only
+  cmp <- compare_rates(from_data, "sex", denominator = "n")
+  leg <- from_data[from_data$symptom == "leg_pain", ]
+  share <- function(v, g) v[leg$sex == g]
+  expect_equal(cmp$rd_worst[cmp$symptom == "leg_pain"],
+               share(leg$worst_alleviated / leg$n, "male") -
+                 share(leg$best_alleviated / leg$n, "female"))
+  expect_equal(cmp$rd_best[cmp$symptom == "leg_pain"],
+               share(leg$best_alleviated / leg$n, "male") -
+                 share(leg$worst_alleviated / leg$n, "female"))
+  # pooled over strata (Mantel-Haenszel) under each scenario
+  by2 <- alleviation_bounds(cohort, d, by = c("sex", "hospital"))
+  mh <- compare_rates(by2, "sex", strata = "hospital")
+  expect_identical(unique(mh$analysis), c("crude", "Mantel-Haenszel"))
+  expect_true(all(mh$rd_worst <= mh$rd + 1e-12 & mh$rd <= mh$rd_best + 1e-12))
+})
+
+test_that("a cohort of visits is refused", {
+  wide <- data.frame(id = c("a", "b", "c"), lbp_pre = c(8, 6, 0),
+                     lbp_day1 = c(3, 6, 0), lbp_week1 = c(4, NA, 1))
+  visits <- classify_visits(wide, study_rules()["lbp"], visits = c("day1", "week1"),
+                            id = "id")
+  expect_error(alleviation_bounds(visits, wide), "not of visits", class = "myelorelief_error")
+})
