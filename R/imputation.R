@@ -439,3 +439,20 @@ print.pooled_rate_comparison <- function(x, digits = 1L, ...) {
 
 #' @export
 as.data.frame.pooled_rate_comparison <- function(x, ...) plain_data_frame(x)
+
+#' @rdname imputed_cohort
+#' @exportS3Method generics::tidy
+tidy.pooled_alleviation_table <- function(x, ...) {
+  d <- as.data.frame(x)
+  tidy_frame(d[c(attr(x, "by"), "symptom")], rep("rate", nrow(d)), d$rate,
+             d$rate_lower, d$rate_upper,
+             extra = d[c("m", "df", "riv", "fmi", "adjusted")])
+}
+
+#' @rdname imputed_cohort
+#' @exportS3Method generics::tidy
+tidy.pooled_rate_comparison <- function(x, ...) {
+  d <- as.data.frame(x)
+  tidy_frame(d[c("symptom", "group", "reference")], d$measure, d$estimate,
+             d$lower, d$upper, extra = d[c("m", "df", "riv", "fmi", "corrected")])
+}

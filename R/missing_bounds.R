@@ -356,3 +356,31 @@ missing_references <- c(
   marshall = "Marshall A, Altman DG, Holder RL, Royston P. Combining estimates of interest in prognostic modelling studies after multiple imputation: current practice and guidelines. BMC Med Res Methodol 2009;9:57.",
   barnard = "Barnard J, Rubin DB. Small-sample degrees of freedom with multiple imputation. Biometrika 1999;86:948-955."
 )
+
+#' @rdname alleviation_bounds
+#' @exportS3Method generics::tidy
+tidy.alleviation_bounds <- function(x, ...) {
+  d <- as.data.frame(x)
+  k <- rep(seq_len(nrow(d)), each = 3L)
+  scenario <- rep(c("complete case", "worst case", "best case"), nrow(d))
+  pick <- function(a, b, c) as.vector(rbind(a, b, c))
+  tidy_frame(d[k, c(attr(x, "by"), "symptom"), drop = FALSE], scenario,
+             pick(d$rate, d$worst, d$best),
+             pick(d$rate_lower, d$worst_lower, d$best_lower),
+             pick(d$rate_upper, d$worst_upper, d$best_upper),
+             extra = list(alleviated = pick(d$alleviated, d$worst_alleviated, d$best_alleviated),
+                          evaluable = pick(d$evaluable, d$bounds_evaluable, d$bounds_evaluable)))
+}
+
+#' @rdname alleviation_bounds
+#' @exportS3Method generics::tidy
+tidy.rate_comparison_bounds <- function(x, ...) {
+  d <- as.data.frame(x)
+  k <- rep(seq_len(nrow(d)), each = 3L)
+  pick <- function(a, b, c) as.vector(rbind(a, b, c))
+  tidy_frame(d[k, c("symptom", "group", "reference", "analysis"), drop = FALSE],
+             rep(c("complete case", "group worst", "group best"), nrow(d)),
+             pick(d$rd, d$rd_worst, d$rd_best),
+             pick(d$rd_lower, d$rd_worst_lower, d$rd_best_lower),
+             pick(d$rd_upper, d$rd_worst_upper, d$rd_best_upper))
+}

@@ -292,3 +292,16 @@ test_that("denominator = \"n\" pools shares of all patients", {
   expect_equal(row$t, ref$t, tolerance = 1e-12)
   expect_equal(row$df, ref$df, tolerance = 1e-10)
 })
+
+test_that("tidy() of pooled results", {
+  skip_if_not_installed("generics")
+  pooled <- tabulate_cohort(classify_cohort(completed_list(3, 4, n = 80), rules2), by = "sex")
+  td <- generics::tidy(pooled)
+  expect_identical(td$estimate, pooled$rate)
+  expect_identical(td$conf.low, pooled$rate_lower)
+  expect_identical(td$fmi, pooled$fmi)
+  cmp <- compare_rates(pooled, "sex")
+  tc <- generics::tidy(cmp)
+  expect_identical(tc$term, cmp$measure)
+  expect_identical(tc$conf.high, cmp$upper)
+})

@@ -258,3 +258,18 @@ test_that("a cohort of visits is refused", {
                             id = "id")
   expect_error(alleviation_bounds(visits, wide), "not of visits", class = "myelorelief_error")
 })
+
+test_that("tidy() gives the three scenarios as rows", {
+  skip_if_not_installed("generics")
+  cohort <- classify_cohort(hand, study_rules()["lbp"], id = "id")
+  b <- alleviation_bounds(cohort, hand, by = "g")
+  td <- generics::tidy(b)
+  expect_identical(nrow(td), 3L * nrow(b))
+  expect_identical(td$term[1:3], c("complete case", "worst case", "best case"))
+  expect_identical(td$estimate[td$term == "worst case"], b$worst)
+  expect_identical(td$conf.high[td$term == "best case"], b$best_upper)
+  expect_identical(td$evaluable[td$term == "best case"], b$bounds_evaluable)
+  cmp <- compare_rates(b, "g")
+  tc <- generics::tidy(cmp)
+  expect_identical(tc$estimate, c(cmp$rd, cmp$rd_worst, cmp$rd_best))
+})
