@@ -18,7 +18,9 @@
 #' other classes and `NA` for the missing; `primary_symptom` is the first
 #' alleviated symptom in the order of the rules.
 #'
-#' @param data A data frame, one row per patient.
+#' @param data A data frame, one row per patient; or the completed datasets
+#'   of a multiple imputation (a `mids` object or a list of data frames),
+#'   giving an `imputed_cohort` (see [imputed_cohort]).
 #' @param rules A named list of [alleviation_rule()]s, one per symptom, or
 #'   a single rule for a single symptom (named after its `pre` column, as
 #'   `weight` for `weight_pre`). The default [study_rules()] has the four
@@ -83,6 +85,9 @@
 #' @export
 classify_cohort <- function(data, rules = study_rules(), pre = NULL,
                             post = NULL, id = NULL) {
+  if (is_imputed_data(data)) {
+    return(classify_imputed(data, rules, pre, post, id, sys.call()))
+  }
   call <- sys.call()
   check_data_frame(data, "data", call = call)
   measured <- measure_columns(data, rules, pre, post, call)

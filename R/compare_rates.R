@@ -189,6 +189,10 @@
 compare_rates <- function(x, group, reference = NULL, strata = NULL,
                           conf_level = 0.95,
                           denominator = c("evaluable", "n")) {
+  if (inherits(x, c("alleviation_bounds", "pooled_alleviation_table"))) {
+    return(compare_rates_missing(x, group, reference, strata, conf_level,
+                                 denominator, sys.call()))
+  }
   call <- sys.call()
   check_alleviation_table(x, "x", call)
   by <- attr(x, "by")

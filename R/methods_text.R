@@ -26,6 +26,12 @@
 #' @param scores `TRUE` when the scores themselves were analysed as numbers
 #'   with [score_change()] (by `group` when given): adds how the change,
 #'   its tests and effect sizes were computed.
+#' @param missing Optional: how patients without a follow-up value were
+#'   handled beyond leaving them out of the rates: `"bounds"`
+#'   ([alleviation_bounds()]) and/or `"imputation"` (pooled over a multiple
+#'   imputation, see [imputed_cohort]); each adds a sentence.
+#' @param imputations With `missing = "imputation"`: the number of completed
+#'   datasets, named in the sentence (optional).
 #' @section Wording:
 #' A rule describes a **symptom** when it can find the symptom absent at
 #' baseline: a `"decrease"` rule whose `absent_at` is a valid value (pain of
@@ -71,9 +77,11 @@
 #' @export
 methods_text <- function(rules = study_rules(), conf_level = 0.95,
                              method = "wilson", by = NULL, group = NULL,
-                             vars = NULL, reference = NULL, scores = FALSE) {
+                             vars = NULL, reference = NULL, scores = FALSE,
+                             missing = NULL, imputations = NULL) {
   call <- sys.call()
   check_flag(scores, "scores", call)
+  missing_sentences <- missing_methods(missing, imputations, length(group) > 0L, call)
   check_rules(rules, call = call)
   check_conf_level(conf_level, call)
   method <- check_choice(method, ci_methods, "method", call)
@@ -167,6 +175,8 @@ methods_text <- function(rules = study_rules(), conf_level = 0.95,
       paste(vars, collapse = ", ")))
     references <- c(references, method_references[c("fisher", "wilcoxon")])
   }
+  sentences <- c(sentences, missing_sentences$sentences)
+  references <- c(references, missing_sentences$references)
   if (uses_study_thresholds(rules)) {
     references <- c(references, method_references[c("ostelo", "dworkin")])
   }

@@ -77,6 +77,10 @@
 #' @export
 tabulate_cohort <- function(x, by = NULL, data = NULL, conf_level = 0.95,
                             method = "wilson", margins = TRUE, drop = FALSE) {
+  if (inherits(x, "imputed_cohort")) {
+    return(tabulate_imputed(x, by, data, conf_level, if (!missing(method)) method,
+                            margins, drop, sys.call()))
+  }
   call <- sys.call()
   check_cohort(x, "x", call)
   check_conf_level(conf_level, call)

@@ -1,0 +1,307 @@
+# Imputed cohorts: classify every completed dataset, pool with Rubin's
+# rules. Oracle: mice::pool.scalar() on estimates and variances computed
+# here from base R counts of each completed dataset.
+
+rules2 <- study_rules()[c("lbp", "leg_pain")]
+
+# m completed datasets of a hypothetical cohort: leg pain at follow-up
+# lost for a quarter, filled by draws from the observed values
+completed_list <- function(m, seed, n = 200) {
+  set.seed(seed)
+  base <- data.frame(
+    id = sprintf("h%03d", seq_len(n)),
+    sex = factor(sample(c("female", "male"), n, TRUE)),
+    lbp_pre = sample(1:10, n, TRUE), lbp_post = sample(0:10, n, TRUE),
+    leg_pain_pre = sample(0:10, n, TRUE), leg_pain_post = sample(0:10, n, TRUE))
+  lost <- sample(n, n / 4)
+  lapply(seq_len(m), function(k) {
+    d <- base
+    d$leg_pain_post[lost] <- sample(0:10, length(lost), TRUE)
+    d
+  })
+}
+
+# Per stratum and symptom, alleviated and evaluable of one dataset, by base R.
+counts_by <- function(d, symptom, by) {
+  cls <- classify_alleviation(d[[paste0(symptom, "_pre")]], d[[paste0(symptom, "_post")]],
+                              rules2[[symptom]])
+  g <- d[[by]]
+  list(a = tapply(cls == "alleviated" & !is.na(cls), g, sum),
+       e = tapply(cls %in% c("alleviated", "unchanged", "worsened"), g, sum))
+}
+
+test_that("pooled rates equal mice::pool.scalar() on the logit scale", {
+  skip_if_not_installed("mice")
+  datasets <- completed_list(5, 1)
+  pooled <- tabulate_cohort(classify_cohort(datasets, rules2, id = "id"), by = "sex")
+  expect_s3_class(pooled, "pooled_alleviation_table")
+  for (s in names(rules2)) for (g in c("female", "male")) {
+    counts <- lapply(datasets, counts_by, symptom = s, by = "sex")
+    a <- vapply(counts, function(x) x$a[[g]], numeric(1))
+    e <- vapply(counts, function(x) x$e[[g]], numeric(1))
+    q <- log(a / (e - a))
+    u <- 1 / a + 1 / (e - a)
+    ref <- mice::pool.scalar(q, u, n = mean(e), k = 1)
+    row <- pooled[pooled$symptom == s & pooled$sex == g, ]
+    info <- paste(s, g)
+    expect_false(row$adjusted, info = info)
+    for (f in c("qbar", "ubar", "b", "t", "df", "fmi")) {
+      expect_equal(row[[f]], ref[[f]], tolerance = 1e-10, info = paste(info, f))
+    }
+    expect_equal(row$riv, ref$r, tolerance = 1e-10, info = info)
+    expect_equal(row$rate, plogis(ref$qbar), tolerance = 1e-10, info = info)
+    half <- qt(0.975, ref$df) * sqrt(ref$t)
+    expect_equal(c(row$rate_lower, row$rate_upper), plogis(ref$qbar + c(-1, 1) * half),
+                 tolerance = 1e-10, info = info)
+    expect_equal(row$evaluable_mean, mean(e), info = info)
+  }
+  expect_true(all(pooled$fmi[pooled$symptom == "leg_pain"] >
+                    pooled$fmi[pooled$symptom == "lbp"]))
+  # nothing of lbp was imputed: no between-imputation variance
+  expect_true(all(pooled$b[pooled$symptom == "lbp"] == 0))
+})
+
+test_that("pooled comparisons equal mice::pool.scalar() on their scales", {
+  skip_if_not_installed("mice")
+  datasets <- completed_list(4, 2)
+  cmp <- compare_rates(tabulate_cohort(classify_cohort(datasets, rules2, id = "id"),
+                                       by = "sex"), "sex")
+  expect_s3_class(cmp, "pooled_rate_comparison")
+  for (s in names(rules2)) {
+    counts <- lapply(datasets, counts_by, symptom = s, by = "sex")
+    a <- vapply(counts, function(x) x$a[["male"]], numeric(1))
+    n1 <- vapply(counts, function(x) x$e[["male"]], numeric(1))
+    c0 <- vapply(counts, function(x) x$a[["female"]], numeric(1))
+    n0 <- vapply(counts, function(x) x$e[["female"]], numeric(1))
+    stopifnot(all(c(a, n1 - a, c0, n0 - c0) > 0))
+    dfn <- mean(n1 + n0)
+    est <- list(
+      rd = list(q = a / n1 - c0 / n0,
+                u = a / n1 * (1 - a / n1) / n1 + c0 / n0 * (1 - c0 / n0) / n0, back = identity),
+      rr = list(q = log(a / n1) - log(c0 / n0), u = 1 / a - 1 / n1 + 1 / c0 - 1 / n0, back = exp),
+      or = list(q = log(a * (n0 - c0) / ((n1 - a) * c0)),
+                u = 1 / a + 1 / (n1 - a) + 1 / c0 + 1 / (n0 - c0), back = exp))
+    for (measure in names(est)) {
+      ref <- mice::pool.scalar(est[[measure]]$q, est[[measure]]$u, n = dfn, k = 2)
+      row <- cmp[cmp$symptom == s & cmp$measure == measure, ]
+      info <- paste(s, measure)
+      expect_identical(nrow(row), 1L, info = info)
+      for (f in c("qbar", "ubar", "b", "t", "df", "fmi")) {
+        expect_equal(row[[f]], ref[[f]], tolerance = 1e-10, info = paste(info, f))
+      }
+      half <- qt(0.975, ref$df) * sqrt(ref$t)
+      back <- est[[measure]]$back
+      expect_equal(c(row$estimate, row$lower, row$upper),
+                   back(ref$qbar + c(0, -1, 1) * half), tolerance = 1e-10, info = info)
+    }
+  }
+  expect_identical(unique(cmp$reference), "female")
+  expect_identical(unique(compare_rates(tabulate_cohort(classify_cohort(datasets, rules2),
+                                                        by = "sex"), "sex",
+                                        reference = "male")$reference), "male")
+})
+
+test_that("m identical datasets give the single table's rates, no between variance", {
+  for (seed in 1:4) {
+    d <- completed_list(1, seed, n = sample(c(20, 150), 1))[[1]]
+    info <- sprintf("seed %d", seed)
+    single <- tabulate_cohort(classify_cohort(d, rules2), by = "sex")
+    m <- sample(2:6, 1)
+    pooled <- tabulate_cohort(classify_cohort(rep(list(d), m), rules2), by = "sex")
+    ok <- !pooled$adjusted & !is.na(pooled$rate)
+    expect_equal(pooled$rate[ok], single$rate[ok], tolerance = 1e-12, info = info)
+    expect_true(all(pooled$b[!is.na(pooled$b)] == 0), info = info)
+    expect_equal(pooled$t, pooled$ubar, info = info)
+    expect_true(all(pooled$riv[!is.na(pooled$riv)] == 0), info = info)
+    expect_equal(pooled$evaluable_mean, single$evaluable, info = info)
+    expect_equal(pooled$n, single$n, info = info)
+    expect_true(all(pooled$m == m), info = info)
+  }
+})
+
+test_that("a rate of 0 or 1 in some dataset: 0.5 added in every dataset", {
+  skip_if_not_installed("mice")
+  d <- data.frame(g = factor(rep(c("a", "b"), each = 6)),
+                  lbp_pre = rep(8, 12),
+                  lbp_post = c(8, 8, 8, 8, 8, 2, 8, 8, 8, 8, 8, 8))
+  d2 <- d
+  d2$lbp_post[1] <- 2   # a: 1 of 6 alleviated in one dataset, 2 of 6 in the other
+  d3 <- d
+  d3$lbp_post[7] <- 2   # b: 0 of 6 in the first datasets, 1 of 6 in this one
+  pooled <- tabulate_cohort(classify_cohort(list(d, d2, d3), study_rules()["lbp"]),
+                            by = "g", margins = FALSE)
+  a_row <- pooled[pooled$g == "a", ]
+  b_row <- pooled[pooled$g == "b", ]
+  expect_false(a_row$adjusted)
+  expect_true(b_row$adjusted)
+  a <- c(0, 0, 1) + 0.5
+  e <- c(6, 6, 6) + 1
+  ref <- mice::pool.scalar(log(a / (e - a)), 1 / a + 1 / (e - a), n = 6, k = 1)
+  expect_equal(b_row$qbar, ref$qbar, tolerance = 1e-12)
+  expect_equal(b_row$t, ref$t, tolerance = 1e-12)
+  expect_equal(b_row$df, ref$df, tolerance = 1e-10)
+  expect_true(is.finite(b_row$rate_lower) && b_row$rate_lower > 0)
+  # every dataset 0 of 6: adjusted, a rate near but not 0, flagged
+  none <- tabulate_cohort(classify_cohort(list(d[7:12, ], d[7:12, ]), study_rules()["lbp"]))
+  expect_true(none$adjusted)
+  expect_equal(none$rate, 0.5 / 7)
+  expect_equal(none$b, 0)
+  # a stratum without evaluable patients has no pooled rate
+  empty <- tabulate_cohort(classify_cohort(list(d, d2), study_rules()["lbp"]),
+                           by = "g", margins = FALSE)
+  d4 <- d
+  d4$lbp_pre[1:6] <- 0
+  empty <- tabulate_cohort(classify_cohort(list(d4, d4), study_rules()["lbp"]),
+                           by = "g", margins = FALSE)
+  expect_true(is.na(empty$rate[empty$g == "a"]))
+  expect_false(empty$adjusted[empty$g == "a"])
+  # the print flags the adjusted rows
+  expect_snapshot(print(pooled))
+  # comparisons: a zero cell in some dataset corrects every dataset
+  cmp <- compare_rates(pooled, "g")
+  expect_true(all(cmp$corrected[cmp$measure != "rd"]))
+  expect_false(any(cmp$corrected[cmp$measure == "rd"]))
+  a1 <- c(0, 0, 1) + 0.5; n1 <- 7; c0 <- c(1, 2, 1) + 0.5; n0 <- 7
+  ref <- mice::pool.scalar(log(a1 * (n0 - c0) / ((n1 - a1) * c0)),
+                           1 / a1 + 1 / (n1 - a1) + 1 / c0 + 1 / (n0 - c0), n = 12, k = 2)
+  expect_equal(cmp$qbar[cmp$measure == "or"], ref$qbar, tolerance = 1e-12)
+  expect_equal(cmp$df[cmp$measure == "or"], ref$df, tolerance = 1e-10)
+  expect_snapshot(print(cmp))
+})
+
+test_that("a mids object is completed and classified like its datasets", {
+  skip_if_not_installed("mice")
+  d <- myelography[c("id", "sex", "lbp_pre", "lbp_post", "leg_pain_pre", "leg_pain_post")]
+  imp <- suppressWarnings(mice::mice(d[-1], m = 3, printFlag = FALSE, seed = 7,
+                                     method = "pmm"))
+  from_mids <- classify_cohort(imp, rules2)
+  from_list <- classify_cohort(mice::complete(imp, "all"), rules2)
+  expect_s3_class(from_mids, "imputed_cohort")
+  expect_identical(length(from_mids), 3L)
+  expect_identical(unclass(from_mids)[1:3], unclass(from_list)[1:3])
+  expect_identical(tabulate_cohort(from_mids, by = "sex"),
+                   tabulate_cohort(from_list, by = "sex"))
+  expect_snapshot(print(from_mids))
+  single <- suppressWarnings(mice::mice(d[-1], m = 1, printFlag = FALSE, seed = 7))
+  expect_error(classify_cohort(single, rules2), "at least 2 completed datasets",
+               class = "myelorelief_error")
+})
+
+test_that("threads and a forked child give the same pooled table", {
+  skip_on_os("windows")
+  datasets <- completed_list(3, 5)
+  imputed <- classify_cohort(datasets, rules2)
+  old <- myelorelief_threads()
+  on.exit(myelorelief_threads(old))
+  myelorelief_threads(1)
+  one <- tabulate_cohort(imputed, by = "sex")
+  myelorelief_threads(2)
+  two <- tabulate_cohort(imputed, by = "sex")
+  expect_identical(one, two)
+  forked <- parallel::mclapply(1:2, function(i) tabulate_cohort(imputed, by = "sex"),
+                               mc.cores = 2)
+  for (f in forked) expect_identical(f, two)
+})
+
+test_that("bad input is refused with the argument named", {
+  datasets <- completed_list(3, 3, n = 30)
+  expect_error(classify_cohort(datasets[1], rules2), "`data`.*at least 2 completed datasets",
+               class = "myelorelief_error")
+  expect_error(classify_cohort(list(datasets[[1]], 1:3), rules2),
+               "`data\\[\\[2\\]\\]` is an integer vector", class = "myelorelief_error")
+  short <- datasets
+  short[[2]] <- short[[2]][1:29, ]
+  expect_error(classify_cohort(short, rules2), "`data\\[\\[2\\]\\]` 29",
+               class = "myelorelief_error")
+  renamed <- datasets
+  names(renamed[[3]])[2] <- "gender"
+  expect_error(classify_cohort(renamed, rules2), "same columns: `data\\[\\[3\\]\\]`",
+               class = "myelorelief_error")
+  shuffled <- datasets
+  shuffled[[2]] <- shuffled[[2]][30:1, ]
+  expect_error(classify_cohort(shuffled, rules2, id = "id"), "`id` column \"id\" of `data\\[\\[2\\]\\]`",
+               class = "myelorelief_error")
+  bad <- datasets
+  bad[[2]]$lbp_pre[3] <- 11
+  expect_error(classify_cohort(bad, rules2), "Completed dataset 2 of `data`",
+               class = "myelorelief_error")
+  imputed <- classify_cohort(datasets, rules2)
+  expect_error(tabulate_cohort(imputed, method = "exact"), "`method` does not apply",
+               class = "myelorelief_error")
+  expect_error(tabulate_cohort(imputed, data = datasets[[1]]), "`data` is not available",
+               class = "myelorelief_error")
+  expect_error(tabulate_cohort(imputed, by = "nope"), "Completed dataset 1: .*`by`",
+               class = "myelorelief_error")
+  pooled <- tabulate_cohort(imputed, by = "sex")
+  expect_error(compare_rates(pooled, "sex", strata = "sex"), "`strata`",
+               class = "myelorelief_error")
+  expect_error(compare_rates(pooled, "nope"), "`group`", class = "myelorelief_error")
+  # imputed strata that give other rows are refused
+  strata <- datasets
+  strata[[2]]$sex <- as.character(strata[[2]]$sex)
+  strata[[2]]$sex[1:30] <- "female"
+  expect_error(tabulate_cohort(classify_cohort(strata, rules2), by = "sex"),
+               "different strata", class = "myelorelief_error")
+  # a single data frame is classified as before
+  expect_s3_class(classify_cohort(datasets[[1]], rules2), "myelo_cohort")
+})
+
+test_that("without mice, a mids object is refused naming the package", {
+  fake <- structure(list(m = 2), class = "mids")
+  ns <- asNamespace("myelorelief")
+  original <- get("mice_available", envir = ns)
+  unlockBinding("mice_available", ns)
+  assign("mice_available", function() FALSE, envir = ns)
+  on.exit({
+    assign("mice_available", original, envir = ns)
+    lockBinding("mice_available", ns)
+  })
+  expect_error(classify_cohort(fake, rules2), "package \"mice\" is needed",
+               class = "myelorelief_error")
+})
+
+test_that("a PSOCK worker gives the same pooled table and comparison", {
+  skip_on_cran()
+  datasets <- completed_list(3, 8, n = 60)
+  here <- tabulate_cohort(classify_cohort(datasets, rules2), by = "sex")
+  cl <- parallel::makePSOCKcluster(1)
+  on.exit(parallel::stopCluster(cl))
+  lib <- .libPaths()
+  there <- parallel::clusterCall(cl, function(datasets, rules, lib) {
+    .libPaths(lib)
+    library(myelorelief)
+    pooled <- tabulate_cohort(classify_cohort(datasets, rules), by = "sex")
+    list(pooled, compare_rates(pooled, "sex"))
+  }, datasets, rules2, lib)[[1]]
+  expect_identical(as.data.frame(there[[1]]), as.data.frame(here))
+  expect_identical(as.data.frame(there[[2]]), as.data.frame(compare_rates(here, "sex")))
+})
+
+test_that("denominator = \"n\" pools shares of all patients", {
+  skip_if_not_installed("mice")
+  datasets <- completed_list(3, 9)
+  cmp <- compare_rates(tabulate_cohort(classify_cohort(datasets, rules2), by = "sex"),
+                       "sex", denominator = "n")
+  n1 <- sum(datasets[[1]]$sex == "male"); n0 <- sum(datasets[[1]]$sex == "female")
+  counts <- lapply(datasets, counts_by, symptom = "leg_pain", by = "sex")
+  a <- vapply(counts, function(x) x$a[["male"]], numeric(1)) / n1
+  c0 <- vapply(counts, function(x) x$a[["female"]], numeric(1)) / n0
+  ref <- mice::pool.scalar(a - c0, a * (1 - a) / n1 + c0 * (1 - c0) / n0, n = n1 + n0, k = 2)
+  row <- cmp[cmp$symptom == "leg_pain" & cmp$measure == "rd", ]
+  expect_equal(row$qbar, ref$qbar, tolerance = 1e-12)
+  expect_equal(row$t, ref$t, tolerance = 1e-12)
+  expect_equal(row$df, ref$df, tolerance = 1e-10)
+})
+
+test_that("tidy() of pooled results", {
+  skip_if_not_installed("generics")
+  pooled <- tabulate_cohort(classify_cohort(completed_list(3, 4, n = 80), rules2), by = "sex")
+  td <- generics::tidy(pooled)
+  expect_identical(td$estimate, pooled$rate)
+  expect_identical(td$conf.low, pooled$rate_lower)
+  expect_identical(td$fmi, pooled$fmi)
+  cmp <- compare_rates(pooled, "sex")
+  tc <- generics::tidy(cmp)
+  expect_identical(tc$term, cmp$measure)
+  expect_identical(tc$conf.high, cmp$upper)
+})
