@@ -40,16 +40,28 @@
 #' The ROC sweep is compiled C: one radix sort of the changes and one pass
 #' over the distinct values, O(n log n) at most. Each bootstrap resample
 #' draws n patients with replacement as counts per distinct change and
-#' class, never as a copy of the data: by a chain of binomials when there
-#' are few distinct changes (0-10 scores), patient by patient when there are
-#' many; then one pass finds the resample's Youden cut-off. Resamples use
-#' R's random number generator, so `set.seed()` makes them reproducible;
-#' `boot = 0` skips them and leaves the generator untouched. A resample
-#' without an improved or without a not-improved patient has no cut-off and
-#' is left out of the interval (the result counts them). The interval's
-#' bounds are the resampled cut-offs at the `(1 - conf_level) / 2` and
-#' `(1 + conf_level) / 2` quantiles (type 1: each bound is a cut-off some
-#' resample chose).
+#' class, never as a copy of the data (with `stratified = TRUE`, as pROC
+#' does by default, the improved and the other patients are resampled
+#' separately, so every resample keeps the sample's numbers of each). How
+#' a resample is drawn depends on the data:
+#' * few distinct changes (0-10 scores): the cell counts as a chain of
+#'   binomials, drawn with R's random number generator (`rbinom()`);
+#' * many (a nearly continuous change): patient by patient, with the
+#'   package's own generator, xoshiro256++ (Blackman & Vigna 2021) and
+#'   Lemire's (2019) exact bounded draw, one stream per resample, seeded by
+#'   two draws from R's generator. Resamples then run in parallel (see
+#'   [myelorelief_threads()]) and their results do not depend on the
+#'   number of threads.
+#'
+#' Either way **`set.seed()` makes the result reproducible, but the
+#' resamples are not those of `sample()`** (a plain-R bootstrap with the
+#' same seed draws other patients; the intervals agree within Monte-Carlo
+#' error). `boot = 0` skips the resamples and leaves R's generator
+#' untouched. A resample without an improved or without a not-improved
+#' patient has no cut-off and is left out of the interval (the result
+#' counts them). The interval's bounds are the resampled cut-offs at the
+#' `(1 - conf_level) / 2` and `(1 + conf_level) / 2` quantiles (type 1:
+#' each bound is a cut-off some resample chose).
 #'
 #' @param pre,post Numeric vectors of equal length: the measurement before and
 #'   after, as in [classify_alleviation()].
@@ -74,6 +86,9 @@
 #'   beyond) `absent_at` means the symptom was absent and the patient is left
 #'   out; values outside `range` are errors. `range` is also the range of the
 #'   rule in the result.
+#' @param stratified For the bootstrap: `FALSE` (default) resamples all
+#'   patients together; `TRUE` resamples the improved and the other patients
+#'   separately (a stratified bootstrap, pROC's default).
 #' @return An object of class `mcid`, a list with: `estimate` (the cut-off,
 #'   in points or as a fraction of baseline), `lower`, `upper` and
 #'   `interval` (its interval and how it was made); for `"roc"` also
@@ -115,6 +130,12 @@
 #'
 #' Efron B, Tibshirani RJ. An Introduction to the Bootstrap. Chapman & Hall,
 #' 1993 (the percentile interval).
+#'
+#' Blackman D, Vigna S. Scrambled linear pseudorandom number generators.
+#' ACM Trans Math Softw 2021;47(4):36. \doi{10.1145/3460772}
+#'
+#' Lemire D. Fast random integer generation in an interval. ACM Trans Model
+#' Comput Simul 2019;29(1):3. \doi{10.1145/3230636}
 #' @examples
 #' # A synthetic anchor for the synthetic cohort: invented, for illustration
 #' set.seed(1)
@@ -139,7 +160,7 @@ estimate_mcid <- function(pre, post, anchor, improved,
                           boot = 2000, method = c("roc", "mean_change"),
                           minimal = NULL,
                           absent_at = if (direction == "decrease") 0 else Inf,
-                          range = c(0, Inf)) {
+                          range = c(0, Inf), stratified = FALSE) {
   call <- sys.call()
   pre <- as_measurements(pre, "pre", call)
   post <- as_measurements(post, "post", call)
@@ -154,6 +175,11 @@ estimate_mcid <- function(pre, post, anchor, improved,
   if (!ok) {
     abort(sprintf("`boot` must be a whole number from 0 (no bootstrap) to 1e6, not %s.",
                   describe_value(boot)), call)
+  }
+  if (!is.logical(stratified) || length(stratified) != 1L ||
+      is.na(stratified) || !is.null(dim(stratified))) {
+    abort(sprintf("`stratified` must be TRUE or FALSE, not %s.",
+                  describe_value(stratified)), call)
   }
   n <- length(pre)
   if (length(post) != n) {
@@ -209,7 +235,8 @@ estimate_mcid <- function(pre, post, anchor, improved,
                      "used")
   settings <- list(method = method, direction = direction, scale = scale,
                    conf_level = conf_level, absent_at = probe$absent_at,
-                   range = probe$range, anchor_values = values)
+                   range = probe$range, anchor_values = values,
+                   stratified = stratified)
   x <- if (method == "roc") {
     mcid_roc(change, flag, boot, counts, settings, call)
   } else {
@@ -314,7 +341,8 @@ mcid_warn <- function(message, call) {
 
 mcid_roc <- function(change, flag, boot, counts, settings, call,
                      by_patient = NA) {
-  roc <- tryCatch(.Call(C_mcid_roc, change, flag, as.double(boot), by_patient),
+  roc <- tryCatch(.Call(C_mcid_roc, change, flag, as.double(boot), by_patient,
+                        settings$stratified),
                   error = function(e) abort(conditionMessage(e), call))
   counts <- c(counts, improved = sum(roc$n_improved),
               not_improved = sum(roc$n_other))
