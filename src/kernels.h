@@ -502,11 +502,36 @@ void mr_roc_draw_patients(const uint32_t *size, ptrdiff_t n_groups,
                           unsigned char *draws, mr_xoshiro *g,
                           uint32_t *counts);
 
-/* The Youden cut-off of a resample's counts (a group's value; the smallest
- * of a tie), NaN when it has no improved or no other patient; clears the
- * counts. */
-double mr_roc_resample_cutoff(const double *value, ptrdiff_t n_groups,
-                              uint32_t *counts);
+/* The best cut-off's criterion (pROC's best.method and best.weights):
+ * Youden's J; se + r sp; closeness to (0, 1), -((1 - se)^2 + r (1 - sp)^2);
+ * r = (1 - prevalence) / (cost * prevalence). Ties go to the smallest
+ * cut-off, or the largest with `largest`. `predictive`: also the
+ * predictive MICs. */
+enum { MR_BEST_YOUDEN = 0, MR_BEST_CLOSEST = 1, MR_BEST_WEIGHTED = 2 };
+typedef struct {
+    int criterion;
+    double r;
+    int largest;
+    int predictive;
+} mr_roc_options;
+
+typedef struct {
+    ptrdiff_t best;          /* the chosen group, -1 without both classes */
+    double cutoff;           /* its value, NaN without both classes */
+    double auc;              /* Mann-Whitney, ties half */
+    double mic_predictive;   /* Terluin 2015; NaN if the fit fails */
+    double mic_adjusted;     /* Terluin 2017 */
+} mr_roc_boot_stats;
+
+/* The statistics of counts per cell (as above; the full sample's or a
+ * resample's): the best cut-off among the groups with patients, the AUC,
+ * and with opt->predictive the MIC of a logistic regression of the class
+ * on the change, (ln(N1 / N0) - intercept) / slope, and that MIC adjusted
+ * for the proportion improved, minus (0.090 + 0.103 r) SD ln(N1 / N0) with
+ * r the point-biserial correlation and SD the change's standard deviation.
+ * Clears the counts. */
+void mr_roc_stats(const double *value, ptrdiff_t n_groups, uint32_t *counts,
+                  const mr_roc_options *opt, mr_roc_boot_stats *out);
 
 /* ---- group_kernel.c --------------------------------------------------- */
 

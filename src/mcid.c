@@ -42,8 +42,9 @@ static uint64_t seed_from_r(void)
  * threads; resample b uses stream b of seed. */
 static void boot_by_patient(const double *value, const double *n1,
                             const double *n0, ptrdiff_t k, R_xlen_t n,
-                            int stratified, uint64_t seed, R_xlen_t n_boot,
-                            double *cut)
+                            int stratified, const mr_roc_options *opt,
+                            uint64_t seed, R_xlen_t n_boot, double *cut,
+                            double *auc, double *mic, double *mic_adj)
 {
     size_t room = n > 0 ? (size_t) n : 1;
     uint32_t *group_of = (uint32_t *) R_alloc(room, sizeof(uint32_t));
@@ -80,7 +81,12 @@ static void boot_by_patient(const double *value, const double *n1,
             uint32_t *my_counts = counts + (size_t) t * (size_t) cells;
             mr_roc_draw_patients(size, k, n, total1, stratified, group_of, 255,
                                  draws + (size_t) t * stride, &g, my_counts);
-            cut[b] = mr_roc_resample_cutoff(value, k, my_counts);
+            mr_roc_boot_stats st;
+            mr_roc_stats(value, k, my_counts, opt, &st);
+            cut[b] = st.cutoff;
+            auc[b] = st.auc;
+            mic[b] = st.mic_predictive;
+            mic_adj[b] = st.mic_adjusted;
         }
         R_CheckUserInterrupt();
     }
@@ -89,9 +95,10 @@ static void boot_by_patient(const double *value, const double *n1,
 /* change: doubles without NaN; improved: logical without NA, as long;
  * boot: resamples (a whole number >= 0); by_patient: NA to choose how to
  * draw resamples, TRUE or FALSE to force it (tests); stratified: TRUE to
- * resample the improved and the other patients separately. */
+ * resample the improved and the other patients separately; options:
+ * c(criterion (MR_BEST_*), r, largest, predictive), checked in R. */
 SEXP C_mcid_roc(SEXP change, SEXP improved, SEXP boot, SEXP by_patient,
-                SEXP stratified)
+                SEXP stratified, SEXP options)
 {
     if (TYPEOF(change) != REALSXP)
         Rf_error("internal error: `change` must be doubles.");
@@ -109,6 +116,12 @@ SEXP C_mcid_roc(SEXP change, SEXP improved, SEXP boot, SEXP by_patient,
     int strata = Rf_asLogical(stratified);
     if (strata == NA_LOGICAL)
         Rf_error("internal error: `stratified` must be TRUE or FALSE.");
+    if (TYPEOF(options) != REALSXP || XLENGTH(options) != 4)
+        Rf_error("internal error: `options` must be 4 doubles.");
+    const double *o = REAL_RO(options);
+    mr_roc_options opt = { (int) o[0], o[1], o[2] != 0, o[3] != 0 };
+    if (opt.criterion < 0 || opt.criterion > 2 || !(opt.r > 0) || !R_FINITE(opt.r))
+        Rf_error("internal error: bad `options`.");
     const double *x = REAL_RO(change);
     const int *imp = LOGICAL_RO(improved);
     for (R_xlen_t i = 0; i < n; i++) {
@@ -127,7 +140,8 @@ SEXP C_mcid_roc(SEXP change, SEXP improved, SEXP boot, SEXP by_patient,
 
     const char *names[] = { "value", "n_improved", "n_other", "sensitivity",
                             "specificity", "best", "auc", "auc_var", "boot",
-                            "by_patient" };
+                            "by_patient", "boot_auc", "boot_predictive",
+                            "boot_adjusted", "predictive", "adjusted" };
     int n_out = (int) (sizeof names / sizeof names[0]);
     SEXP out = PROTECT(Rf_allocVector(VECSXP, n_out));
     SEXP out_names = Rf_allocVector(STRSXP, n_out);
@@ -142,33 +156,55 @@ SEXP C_mcid_roc(SEXP change, SEXP improved, SEXP boot, SEXP by_patient,
     SET_VECTOR_ELT(out, 4, spec);
     mr_roc_result res;
     mr_roc_sweep(n1, n0, k_groups, REAL(sens), REAL(spec), &res);
-    SET_VECTOR_ELT(out, 5, Rf_ScalarReal(res.best >= 0 ? (double) res.best + 1 : NA_REAL));
+    /* the chosen cut-off and the predictive MICs by the shared code of the
+     * resamples */
+    size_t n_counts = 2 * (size_t) k_groups + 1;
+    uint32_t *counts = (uint32_t *) R_alloc(n_counts, sizeof(uint32_t));
+    memset(counts, 0, n_counts * sizeof(uint32_t));
+    for (ptrdiff_t j = 0; j < k_groups; j++) {
+        counts[2 * j] = (uint32_t) n0[j];
+        counts[2 * j + 1] = (uint32_t) n1[j];
+    }
+    mr_roc_boot_stats full;
+    mr_roc_stats(value, k_groups, counts, &opt, &full);
+    SET_VECTOR_ELT(out, 5, Rf_ScalarReal(full.best >= 0 ? (double) full.best + 1 : NA_REAL));
+    SET_VECTOR_ELT(out, 13, Rf_ScalarReal(ISNAN(full.mic_predictive) ? NA_REAL : full.mic_predictive));
+    SET_VECTOR_ELT(out, 14, Rf_ScalarReal(ISNAN(full.mic_adjusted) ? NA_REAL : full.mic_adjusted));
     SET_VECTOR_ELT(out, 6, Rf_ScalarReal(ISNAN(res.auc) ? NA_REAL : res.auc));
     SET_VECTOR_ELT(out, 7, Rf_ScalarReal(ISNAN(res.auc_var) ? NA_REAL : res.auc_var));
 
     /* No resamples, and no use of the generator, when there is no estimate. */
-    R_xlen_t n_resamples = res.best >= 0 ? (R_xlen_t) n_boot : 0;
+    R_xlen_t n_resamples = full.best >= 0 ? (R_xlen_t) n_boot : 0;
     SEXP cutoffs = Rf_allocVector(REALSXP, n_resamples);
     SET_VECTOR_ELT(out, 8, cutoffs);
+    SEXP aucs = Rf_allocVector(REALSXP, n_resamples);
+    SET_VECTOR_ELT(out, 10, aucs);
+    SEXP mics = Rf_allocVector(REALSXP, n_resamples);
+    SET_VECTOR_ELT(out, 11, mics);
+    SEXP mics_adj = Rf_allocVector(REALSXP, n_resamples);
+    SET_VECTOR_ELT(out, 12, mics_adj);
     int patient_draws = 0;
     if (n_resamples > 0) {
         ptrdiff_t cells = mr_roc_cells(n1, n0, k_groups);
         patient_draws = force == NA_LOGICAL ? mr_roc_boot_by_patient(cells, n)
                                             : force;
-        double *cut = REAL(cutoffs);
+        double *cut = REAL(cutoffs), *auc = REAL(aucs), *mic = REAL(mics),
+               *mic_adj = REAL(mics_adj);
         if (patient_draws) {
-            boot_by_patient(value, n1, n0, k_groups, n, strata, seed_from_r(),
-                            n_resamples, cut);
+            boot_by_patient(value, n1, n0, k_groups, n, strata, &opt,
+                            seed_from_r(), n_resamples, cut, auc, mic, mic_adj);
         } else {
-            size_t n_counts = 2 * (size_t) k_groups + 1;
-            uint32_t *counts = (uint32_t *) R_alloc(n_counts, sizeof(uint32_t));
-            memset(counts, 0, n_counts * sizeof(uint32_t));
             mr_rng rng = { r_binomial, NULL };
             double per_resample = (double) cells + (double) k_groups, work = 0;
             GetRNGstate();
             for (R_xlen_t b = 0; b < n_resamples; b++) {
                 mr_roc_draw_cells(n1, n0, k_groups, strata, rng, counts);
-                cut[b] = mr_roc_resample_cutoff(value, k_groups, counts);
+                mr_roc_boot_stats st;
+                mr_roc_stats(value, k_groups, counts, &opt, &st);
+                cut[b] = st.cutoff;
+                auc[b] = st.auc;
+                mic[b] = st.mic_predictive;
+                mic_adj[b] = st.mic_adjusted;
                 work += per_resample;
                 if (work >= (double) MR_CHUNK) {
                     work = 0;
@@ -177,8 +213,12 @@ SEXP C_mcid_roc(SEXP change, SEXP improved, SEXP boot, SEXP by_patient,
             }
             PutRNGstate();
         }
-        for (R_xlen_t b = 0; b < n_resamples; b++)
+        for (R_xlen_t b = 0; b < n_resamples; b++) {
             if (ISNAN(cut[b])) cut[b] = NA_REAL;
+            if (ISNAN(auc[b])) auc[b] = NA_REAL;
+            if (ISNAN(mic[b])) mic[b] = NA_REAL;
+            if (ISNAN(mic_adj[b])) mic_adj[b] = NA_REAL;
+        }
     }
     SET_VECTOR_ELT(out, 9, Rf_ScalarLogical(patient_draws));
     UNPROTECT(1);

@@ -20,6 +20,7 @@
  * TP * N0 + TN * N1 (= (J + 1) * N1 * N0), so ties are ties and the smallest
  * cut-off of a tie wins whatever the rounding of J. The caller keeps n below
  * 2^32, so the products fit in 64 bits. */
+#include <float.h>
 #include <string.h>
 #include "kernels.h"
 
@@ -349,8 +350,77 @@ void mr_roc_draw_patients(const uint32_t *size, ptrdiff_t n_groups,
     memset(draws, 0, (size_t) n);
 }
 
-double mr_roc_resample_cutoff(const double *value, ptrdiff_t n_groups,
-                              uint32_t *counts)
+/* Criterion of a cut-off at which tp improved and tn other patients are
+ * classified right: larger is better. Youden's J unweighted is compared as
+ * the integer TP * N0 + TN * N1; the weighted forms as pROC computes them,
+ * se + r sp and -((1 - se)^2 + r (1 - sp)^2), in doubles. */
+static inline double criterion(const mr_roc_options *opt, uint64_t tp,
+                               uint64_t tn, uint64_t total1, uint64_t total0)
+{
+    if (opt->criterion == MR_BEST_YOUDEN)
+        return (double) (tp * total0 + tn * total1);
+    double se = (double) tp / (double) total1, sp = (double) tn / (double) total0;
+    if (opt->criterion == MR_BEST_WEIGHTED) return se + opt->r * sp;
+    return -((1 - se) * (1 - se) + opt->r * (1 - sp) * (1 - sp));
+}
+
+/* Logistic regression of the class on the change over the groups present
+ * (weights: their patients), by Fisher scoring on the centred change as
+ * glm() does it, from the intercept-only fit; converged when the deviance
+ * changes by less than 1e-10 of itself (glm's test with a tighter epsilon).
+ * Fills intercept and slope on the change's own scale; returns 0, or -1
+ * when the fit does not converge in 100 steps or is separated (a slope
+ * growing without bound: every fitted probability 0 or 1). */
+static int logistic_fit(const double *value, ptrdiff_t k, const uint32_t *counts,
+                        double total1, double total0, double *intercept,
+                        double *slope)
+{
+    double total = total1 + total0, mean = 0;
+    for (ptrdiff_t j = 0; j < k; j++) {
+        double m = (double) counts[2 * j] + (double) counts[2 * j + 1];
+        if (m > 0) mean += m * value[j];
+    }
+    mean /= total;
+    double a = log(total1 / total0), b = 0, deviance_old = INFINITY;
+    for (int step = 0; step < 100; step++) {
+        /* weighted least squares of the working response on x - mean */
+        double sw = 0, swx = 0, swz = 0, swxx = 0, swxz = 0, deviance = 0;
+        for (ptrdiff_t j = 0; j < k; j++) {
+            double c0 = (double) counts[2 * j], c1 = (double) counts[2 * j + 1];
+            double m = c0 + c1;
+            if (m == 0) continue;
+            double x = value[j] - mean, eta = a + b * x;
+            double p = 1 / (1 + exp(-eta));
+            if (p < DBL_EPSILON) p = DBL_EPSILON;
+            if (p > 1 - DBL_EPSILON) p = 1 - DBL_EPSILON;
+            double w = m * p * (1 - p);
+            double z = eta + (c1 - m * p) / (m * p * (1 - p));
+            sw += w;
+            swx += w * x;
+            swz += w * z;
+            swxx += w * x * x;
+            swxz += w * x * z;
+            if (c1 > 0) deviance -= 2 * c1 * log(p);
+            if (c0 > 0) deviance -= 2 * c0 * log(1 - p);
+        }
+        if (fabs(deviance - deviance_old) < 1e-10 * (fabs(deviance) + 0.1)) {
+            *slope = b;
+            *intercept = a - b * mean;
+            /* separation: the fit drives probabilities to 0 and 1 */
+            return deviance < 1e-6 ? -1 : 0;
+        }
+        deviance_old = deviance;
+        double sxx = swxx - swx * swx / sw;
+        if (!(sxx > 0)) return -1;
+        b = (swxz - swx * swz / sw) / sxx;
+        a = (swz - b * swx) / sw;
+        if (!isfinite(a) || !isfinite(b)) return -1;
+    }
+    return -1;
+}
+
+void mr_roc_stats(const double *value, ptrdiff_t n_groups, uint32_t *counts,
+                  const mr_roc_options *opt, mr_roc_boot_stats *out)
 {
     /* counts[2k] other, counts[2k + 1] improved; cleared here */
     uint64_t total1 = 0, total0 = 0;
@@ -358,22 +428,60 @@ double mr_roc_resample_cutoff(const double *value, ptrdiff_t n_groups,
         total0 += counts[2 * k];
         total1 += counts[2 * k + 1];
     }
-    /* The sweep over the cut-offs present in the resample. */
-    ptrdiff_t best = -1;
-    uint64_t best_score = 0, below1 = 0, below0 = 0;
+    out->best = -1;
+    out->cutoff = NAN;
+    out->auc = NAN;
+    out->mic_predictive = NAN;
+    out->mic_adjusted = NAN;
     int defined = total1 > 0 && total0 > 0;
+    if (defined && opt->predictive) {
+        double a, b;
+        double t1 = (double) total1, t0 = (double) total0, t = t1 + t0;
+        if (logistic_fit(value, n_groups, counts, t1, t0, &a, &b) == 0) {
+            double log_odds = log(t1 / t0);
+            out->mic_predictive = (log_odds - a) / b;
+            /* SD of the change and its point-biserial correlation with
+             * the class, from centred sums */
+            double mean = 0, mean1 = 0;
+            for (ptrdiff_t k = 0; k < n_groups; k++) {
+                mean += ((double) counts[2 * k] + (double) counts[2 * k + 1]) * value[k];
+                mean1 += (double) counts[2 * k + 1] * value[k];
+            }
+            mean /= t;
+            mean1 /= t1;
+            double ss = 0;
+            for (ptrdiff_t k = 0; k < n_groups; k++) {
+                double d = value[k] - mean;
+                ss += ((double) counts[2 * k] + (double) counts[2 * k + 1]) * d * d;
+            }
+            double sd = t > 1 ? sqrt(ss / (t - 1)) : NAN;
+            /* r = cov(x, y) / (sd_x sd_y), population moments */
+            double q = t1 / t;
+            double r = ss > 0 ? (mean1 - mean) * q / sqrt(ss / t * q * (1 - q)) : NAN;
+            out->mic_adjusted = out->mic_predictive -
+                (0.090 + 0.103 * r) * sd * log_odds;
+        }
+    }
+    /* The sweep over the cut-offs present (the groups with patients), the
+     * Mann-Whitney AUC beside it. */
+    uint64_t below1 = 0, below0 = 0, twice_u = 0;
+    double best_score = 0;
     for (ptrdiff_t k = 0; k < n_groups; k++) {
         uint64_t c0 = counts[2 * k], c1 = counts[2 * k + 1];
         counts[2 * k] = 0;
         counts[2 * k + 1] = 0;
-        if (c0 + c1 == 0) continue;
-        uint64_t score = (total1 - below1) * total0 + below0 * total1;
-        if (best < 0 || score > best_score) {
-            best = k;
+        if (c0 + c1 == 0 || !defined) continue;
+        double score = criterion(opt, total1 - below1, below0, total1, total0);
+        if (out->best < 0 || score > best_score ||
+            (opt->largest && score == best_score)) {
+            out->best = k;
             best_score = score;
         }
+        twice_u += c1 * (2 * below0 + c0);
         below1 += c1;
         below0 += c0;
     }
-    return defined && best >= 0 ? value[best] : NAN;
+    if (!defined) return;
+    out->cutoff = value[out->best];
+    out->auc = (double) twice_u / 2.0 / ((double) total1 * (double) total0);
 }

@@ -331,7 +331,7 @@ test_that("bootstrap resamples equal the documented draws, both ways, whole or s
       if (!any(improved) || all(improved)) next
       state <- .Random.seed
       got <- .Call(myelorelief:::C_mcid_roc, as.double(change), improved, 25,
-                   by_patient, stratified)
+                   by_patient, stratified, c(0, 1, 0, 0))
       after <- .Random.seed
       assign(".Random.seed", state, envir = globalenv())
       expected <- oracle_boot(change, improved, 25, by_patient, stratified)
@@ -547,7 +547,7 @@ test_that("bad input is an error naming the argument", {
   expect_error(ok(minimal = "yes"), "`minimal` is for method = \"mean_change\"",
                class = "myelorelief_error")
   expect_error(estimate_mcid(pre, post, anchor, "yes", method = "mean_change", minimal = "yes"),
-               "`improved` is for method = \"roc\"", class = "myelorelief_error")
+               "`improved` is for the ROC and predictive methods", class = "myelorelief_error")
   expect_error(estimate_mcid(pre, post, anchor, method = "mean_change"), "`minimal` is missing",
                class = "myelorelief_error")
   expect_error(estimate_mcid(pre, post, anchor, method = "mean_change", minimal = "nope"),

@@ -149,7 +149,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 }
                 assert(d1 + d0 == (double) n);
                 if (stratified) assert(d1 == t1 && d0 == t0);
-                double c = mr_roc_resample_cutoff(value, k, counts);
+                mr_roc_options opt = { b % 3, 1.0 + b, b % 2, 1 };
+                mr_roc_boot_stats st;
+                mr_roc_stats(value, k, counts, &opt, &st);
+                double c = st.cutoff;
                 if (!isnan(c)) assert(group_of_change(value, k, c) >= 0 &&
                                       value[group_of_change(value, k, c)] == c);
                 for (ptrdiff_t j = 0; j < 2 * k; j++) assert(counts[j] == 0);
