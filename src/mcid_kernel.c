@@ -262,7 +262,9 @@ void mr_roc_draw_cells(const double *n_improved, const double *n_other,
     }
 }
 
+#ifndef MR_DRAW_BATCH
 #define MR_DRAW_BATCH 64
+#endif
 #if defined(__GNUC__)
 #define MR_PREFETCH(address) __builtin_prefetch((address), 1, 3)
 #else
