@@ -17,6 +17,7 @@ run_all <- function() list(
   mcid = { set.seed(3); estimate_mcid(data$lbp_pre, data$lbp_post, data$lbp_pre > 4, boot = 20) },
   mcid_by_patient = { set.seed(4); estimate_mcid(c(pre, 9.5, 8.25), c(post, 1.5, 7), c(TRUE, FALSE, TRUE, FALSE, TRUE, FALSE, TRUE), boot = 20) },
   mcid_stratified = { set.seed(5); estimate_mcid(c(pre, 9.5, 8.25), c(post, 1.5, 7), c(TRUE, FALSE, TRUE, FALSE, TRUE, FALSE, TRUE), boot = 20, stratified = TRUE) },
+  mcid_predictive = { set.seed(6); estimate_mcid(data$lbp_pre, data$lbp_post, data$lbp_pre > 4 | data$lbp_post < 3, boot = 10, method = "adjusted_predictive", best = "closest_topleft") },
   mcid_rng = .Call(myelorelief:::C_mcid_rng, c(1, 2), 3, 5, 7),
   reliable = reliable_change_rule(reliability = 0.8, baseline = data$lbp_pre),
   text_strata = tabulate_cohort(classify_cohort(data), by = "id", drop = TRUE),
