@@ -14,12 +14,18 @@
  * data: either the multinomial cell counts drawn as a chain of binomials
  * (cost per cell, for data with few distinct changes such as 0-10 scores)
  * or n draws of a patient (cost per patient, for many distinct changes).
- * The random numbers come from callbacks, so the kernel knows nothing of R.
+ * The binomials come from a callback (R's generator), so the kernel knows
+ * nothing of R; the patient draws from the kernel's own generator
+ * (xoshiro256++, one stream per resample), so resamples can run on any
+ * thread. One function, mr_roc_stats(), gives the statistics of the full
+ * sample and of every resample: the best cut-off, the AUC, and the
+ * predictive MICs.
  *
  * Exact comparisons: Youden's J at a cut-off is compared as the integer
  * TP * N0 + TN * N1 (= (J + 1) * N1 * N0), so ties are ties and the smallest
- * cut-off of a tie wins whatever the rounding of J. The caller keeps n below
- * 2^32, so the products fit in 64 bits. */
+ * (or, asked, the largest) cut-off of a tie wins whatever the rounding of
+ * J; the weighted criteria are compared in doubles, as pROC does. The
+ * caller keeps n below 2^32, so the products fit in 64 bits. */
 #include <float.h>
 #include <string.h>
 #include "kernels.h"
