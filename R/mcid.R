@@ -2,7 +2,9 @@
 #'
 #' The anchor-based way to justify a cut-off: which change separates the
 #' patients who say they improved (the anchor, a global rating of change)
-#' from those who do not? Two classic methods (Copay et al. 2007):
+#' from those who do not? Two classic methods (Copay et al. 2007), and the
+#' predictive modelling that current methods papers recommend (Terluin et
+#' al. 2015, 2017):
 #'
 #' * `method = "roc"`: the change is a test and the anchor the truth. For
 #'   every candidate cut-off `c` (each distinct change observed),
@@ -10,11 +12,32 @@
 #'   not improved). The estimate is the `c` with the largest Youden's J =
 #'   sensitivity + specificity - 1 (Youden 1950); **when several cut-offs
 #'   share the largest J, the smallest of them** (the most lenient cut-off
-#'   that is as good as any). Also reported: the area under the ROC curve
-#'   (the Mann-Whitney probability that an improved patient changed more
-#'   than another, ties counted half; Hanley & McNeil 1982) with a **DeLong**
-#'   interval (DeLong et al. 1988), and a bootstrap percentile interval for
+#'   that is as good as any; `ties = "largest"` takes the largest). Other
+#'   best points, as pROC's `coords(best.method, best.weights)` defines
+#'   them: `best = "closest_topleft"`, the cut-off closest to the top-left
+#'   corner, the smallest (1 - sensitivity)^2 + r (1 - specificity)^2
+#'   (Perkins & Schisterman 2006); `best = "weighted"`, the largest
+#'   sensitivity + r specificity; with `best_weights = c(cost, prevalence)`,
+#'   r = (1 - prevalence) / (cost x prevalence) (cost: of a false negative
+#'   relative to a false positive; the defaults give r = 1). Also reported:
+#'   the area under the ROC curve (the Mann-Whitney probability that an
+#'   improved patient changed more than another, ties counted half; Hanley
+#'   & McNeil 1982) with a **DeLong** interval (DeLong et al. 1988) and a
+#'   bootstrap percentile interval, and a bootstrap percentile interval for
 #'   the cut-off.
+#' * `method = "predictive"` (Terluin et al. 2015): a logistic regression of
+#'   the anchor (improved or not) on the change; the estimate is the change
+#'   at which the odds of improvement equal the sample's,
+#'   MIC = (ln(odds of improvement) - intercept) / slope, the change with a
+#'   likelihood ratio of 1. `method = "adjusted_predictive"` (Terluin et al.
+#'   2017) corrects it for the bias that a proportion improved other than
+#'   one half causes: MIC - (0.090 + 0.103 r) x SD(change) x ln(odds of
+#'   improvement), r the point-biserial correlation of change and anchor and
+#'   SD the standard deviation of the change (n - 1). Both come with a
+#'   bootstrap percentile interval from the same resamples as the ROC
+#'   cut-off's, and need finite changes. A fit that does not converge (the
+#'   change separates the groups completely) gives `NA` with a warning; a
+#'   resample whose fit does not converge is left out of the interval.
 #' * `method = "mean_change"`: the mean change among patients in one anchor
 #'   category of minimal improvement (`minimal`, e.g. "a little better"), with
 #'   its t interval (Jaeschke et al. 1989). The mean change by every anchor
@@ -40,22 +63,34 @@
 #' The ROC sweep is compiled C: one radix sort of the changes and one pass
 #' over the distinct values, O(n log n) at most. Each bootstrap resample
 #' draws n patients with replacement as counts per distinct change and
-#' class, never as a copy of the data: by a chain of binomials when there
-#' are few distinct changes (0-10 scores), patient by patient when there are
-#' many; then one pass finds the resample's Youden cut-off. Resamples use
-#' R's random number generator, so `set.seed()` makes them reproducible;
-#' `boot = 0` skips them and leaves the generator untouched. A resample
-#' without an improved or without a not-improved patient has no cut-off and
-#' is left out of the interval (the result counts them). The interval's
-#' bounds are the resampled cut-offs at the `(1 - conf_level) / 2` and
-#' `(1 + conf_level) / 2` quantiles (type 1: each bound is a cut-off some
-#' resample chose).
+#' class, never as a copy of the data (with `stratified = TRUE`, as pROC
+#' does by default, the improved and the other patients are resampled
+#' separately, so every resample keeps the sample's numbers of each). How
+#' a resample is drawn depends on the data:
+#' * few distinct changes (0-10 scores): the cell counts as a chain of
+#'   binomials, drawn with R's random number generator (`rbinom()`);
+#' * many (a nearly continuous change): patient by patient, with the
+#'   package's own generator, xoshiro256++ (Blackman & Vigna 2021) and
+#'   Lemire's (2019) exact bounded draw, one stream per resample, seeded by
+#'   two draws from R's generator. Resamples then run in parallel (see
+#'   [myelorelief_threads()]) and their results do not depend on the
+#'   number of threads.
+#'
+#' Either way **`set.seed()` makes the result reproducible, but the
+#' resamples are not those of `sample()`** (a plain-R bootstrap with the
+#' same seed draws other patients; the intervals agree within Monte-Carlo
+#' error). `boot = 0` skips the resamples and leaves R's generator
+#' untouched. A resample without an improved or without a not-improved
+#' patient has no cut-off and is left out of the interval (the result
+#' counts them). The interval's bounds are the resampled cut-offs at the
+#' `(1 - conf_level) / 2` and `(1 + conf_level) / 2` quantiles (type 1:
+#' each bound is a cut-off some resample chose).
 #'
 #' @param pre,post Numeric vectors of equal length: the measurement before and
 #'   after, as in [classify_alleviation()].
 #' @param anchor Each patient's global rating of change: a factor (ordered or
 #'   not), or a logical, numeric or character vector, as long as `pre`.
-#' @param improved For `method = "roc"`: the levels (or values) of `anchor`
+#' @param improved For the ROC and predictive methods: the levels (or values) of `anchor`
 #'   that count as improved, e.g. `c("much better", "a little better")`;
 #'   `TRUE` by default for a logical anchor. Levels of a factor, and values of
 #'   a character anchor, must exist in it (a misspelt level is an error).
@@ -67,20 +102,35 @@
 #' @param conf_level Confidence level of the intervals.
 #' @param boot Number of bootstrap resamples for the cut-off's interval
 #'   (`method = "roc"`), a whole number; 0 skips the bootstrap.
-#' @param method `"roc"` or `"mean_change"`, see Details.
+#' @param method `"roc"`, `"predictive"`, `"adjusted_predictive"` or
+#'   `"mean_change"`, see Details.
 #' @param minimal For `method = "mean_change"`: the level(s) of `anchor` of a
 #'   minimal improvement.
 #' @param absent_at,range As in [alleviation_rule()]: a baseline at (or
 #'   beyond) `absent_at` means the symptom was absent and the patient is left
 #'   out; values outside `range` are errors. `range` is also the range of the
 #'   rule in the result.
+#' @param stratified For the bootstrap: `FALSE` (default) resamples all
+#'   patients together; `TRUE` resamples the improved and the other patients
+#'   separately (a stratified bootstrap, pROC's default).
+#' @param best For `method = "roc"`: the best cut-off, `"youden"` (the
+#'   default), `"closest_topleft"` or `"weighted"`, see Details.
+#' @param best_weights `c(cost, prevalence)` as pROC's `best.weights`: the
+#'   cost of a false negative relative to a false positive, and the
+#'   prevalence of improvement (between 0 and 1), for `best =
+#'   "closest_topleft"` and `"weighted"`.
+#' @param ties Which of several cut-offs with the best criterion:
+#'   `"smallest"` (the default) or `"largest"`.
 #' @return An object of class `mcid`, a list with: `estimate` (the cut-off,
 #'   in points or as a fraction of baseline), `lower`, `upper` and
 #'   `interval` (its interval and how it was made); for `"roc"` also
 #'   `sensitivity`, `specificity`, `youden` at the estimate, `auc`,
-#'   `auc_lower`, `auc_upper` (DeLong), `boot`, `boot_used` and
-#'   `boot_estimates` (the resampled cut-offs, `NA` where a resample had no
-#'   cut-off), and `roc`, a data frame with one row per candidate cut-off
+#'   `auc_lower`, `auc_upper` (DeLong), `auc_boot_lower`,
+#'   `auc_boot_upper` (bootstrap percentile), `boot`, `boot_used`,
+#'   `boot_estimates` (the resampled estimates, `NA` where a resample had
+#'   none) and `boot_auc`, `cutoff` (the best ROC cut-off, by `best`;
+#'   `sensitivity`, `specificity` and `youden` are those at it, also for
+#'   the predictive methods), and `roc`, a data frame with one row per candidate cut-off
 #'   (`cutoff`, the patients `improved` and `not_improved` whose change is
 #'   that value, `sensitivity`, `specificity`, `youden`); for
 #'   `"mean_change"` `categories`, a data frame with the `n`, `mean` and
@@ -115,6 +165,30 @@
 #'
 #' Efron B, Tibshirani RJ. An Introduction to the Bootstrap. Chapman & Hall,
 #' 1993 (the percentile interval).
+#'
+#' Perkins NJ, Schisterman EF. The inconsistency of "optimal" cutpoints
+#' obtained using two criteria based on the receiver operating
+#' characteristic curve. Am J Epidemiol 2006;163:670-675.
+#'
+#' Terluin B, Eekhout I, Terwee CB, de Vet HCW. Minimal important change
+#' (MIC) based on a predictive modeling approach was more precise than MIC
+#' based on ROC analysis. J Clin Epidemiol 2015;68:1388-1396.
+#' \doi{10.1016/j.jclinepi.2015.03.015}
+#'
+#' Terluin B, Eekhout I, Terwee CB. The anchor-based minimal important
+#' change, based on receiver operating characteristic analysis or
+#' predictive modeling, may need to be adjusted for the proportion of
+#' improved patients. J Clin Epidemiol 2017;83:90-100.
+#'
+#' Robin X, Turck N, Hainard A, et al. pROC: an open-source package for R
+#' and S+ to analyze and compare ROC curves. BMC Bioinformatics 2011;12:77
+#' (the best points and their weights).
+#'
+#' Blackman D, Vigna S. Scrambled linear pseudorandom number generators.
+#' ACM Trans Math Softw 2021;47(4):36. \doi{10.1145/3460772}
+#'
+#' Lemire D. Fast random integer generation in an interval. ACM Trans Model
+#' Comput Simul 2019;29(1):3. \doi{10.1145/3230636}
 #' @examples
 #' # A synthetic anchor for the synthetic cohort: invented, for illustration
 #' set.seed(1)
@@ -132,21 +206,49 @@
 #'
 #' estimate_mcid(myelography$lbp_pre, myelography$lbp_post, anchor,
 #'               method = "mean_change", minimal = "a little better")
+#'
+#' # Predictive modelling, adjusted for the proportion improved, with a
+#' # stratified bootstrap
+#' estimate_mcid(myelography$lbp_pre, myelography$lbp_post, anchor,
+#'               improved = c("a little better", "much better"),
+#'               method = "adjusted_predictive", boot = 200, stratified = TRUE)
 #' @export
 estimate_mcid <- function(pre, post, anchor, improved,
                           direction = c("decrease", "increase"),
                           scale = c("points", "percent"), conf_level = 0.95,
-                          boot = 2000, method = c("roc", "mean_change"),
+                          boot = 2000,
+                          method = c("roc", "mean_change", "predictive",
+                                     "adjusted_predictive"),
                           minimal = NULL,
                           absent_at = if (direction == "decrease") 0 else Inf,
-                          range = c(0, Inf)) {
+                          range = c(0, Inf), stratified = FALSE,
+                          best = c("youden", "closest_topleft", "weighted"),
+                          best_weights = c(1, 0.5),
+                          ties = c("smallest", "largest")) {
   call <- sys.call()
   pre <- as_measurements(pre, "pre", call)
   post <- as_measurements(post, "post", call)
   direction <- check_choice(direction, c("decrease", "increase"), "direction",
                             call)
   scale <- check_choice(scale, c("points", "percent"), "scale", call)
-  method <- check_choice(method, c("roc", "mean_change"), "method", call)
+  method <- check_choice(method, c("roc", "mean_change", "predictive",
+                                   "adjusted_predictive"), "method", call)
+  best <- check_choice(best, c("youden", "closest_topleft", "weighted"), "best",
+                       call)
+  ties <- check_choice(ties, c("smallest", "largest"), "ties", call)
+  ok <- is.numeric(best_weights) && !is.object(best_weights) &&
+    length(best_weights) == 2L && is.null(dim(best_weights)) &&
+    !anyNA(best_weights) && is.finite(best_weights[1L]) &&
+    best_weights[1L] > 0 && best_weights[2L] > 0 && best_weights[2L] < 1
+  if (!ok) {
+    abort(sprintf("`best_weights` must be c(cost, prevalence): a cost > 0 and a prevalence between 0 and 1 (as pROC's best.weights), not %s.",
+                  describe_value(best_weights)), call)
+  }
+  if (best == "youden" && !missing(best_weights) &&
+      !isTRUE(all(best_weights == c(1, 0.5)))) {
+    abort("`best_weights` weighs Youden's J only with best = \"weighted\" (or the distance of best = \"closest_topleft\"); best = \"youden\" is the unweighted index.",
+          call)
+  }
   check_conf_level(conf_level, call)
   ok <- is.numeric(boot) && !is.object(boot) && length(boot) == 1L &&
     is.null(dim(boot)) && !is.na(boot) && boot >= 0 && boot <= 1e6 &&
@@ -155,15 +257,20 @@ estimate_mcid <- function(pre, post, anchor, improved,
     abort(sprintf("`boot` must be a whole number from 0 (no bootstrap) to 1e6, not %s.",
                   describe_value(boot)), call)
   }
+  if (!is.logical(stratified) || length(stratified) != 1L ||
+      is.na(stratified) || !is.null(dim(stratified))) {
+    abort(sprintf("`stratified` must be TRUE or FALSE, not %s.",
+                  describe_value(stratified)), call)
+  }
   n <- length(pre)
   if (length(post) != n) {
     abort(sprintf("`post` must have the same length as `pre` (%s), not %s.",
                   format_integer(n), format_integer(length(post))), call)
   }
   check_anchor(anchor, n, call)
-  if (method == "roc") {
+  if (method != "mean_change") {
     if (!is.null(minimal)) {
-      abort("`minimal` is for method = \"mean_change\"; the ROC method takes the improved levels in `improved`.",
+      abort(sprintf("`minimal` is for method = \"mean_change\"; method = \"%s\" takes the improved levels in `improved`.", method),
             call)
     }
     if (missing(improved)) {
@@ -177,7 +284,7 @@ estimate_mcid <- function(pre, post, anchor, improved,
     arg <- "improved"
   } else {
     if (!missing(improved)) {
-      abort("`improved` is for method = \"roc\"; method = \"mean_change\" takes the anchor level of a minimal improvement in `minimal`.",
+      abort("`improved` is for the ROC and predictive methods; method = \"mean_change\" takes the anchor level of a minimal improvement in `minimal`.",
             call)
     }
     if (is.null(minimal)) {
@@ -209,8 +316,10 @@ estimate_mcid <- function(pre, post, anchor, improved,
                      "used")
   settings <- list(method = method, direction = direction, scale = scale,
                    conf_level = conf_level, absent_at = probe$absent_at,
-                   range = probe$range, anchor_values = values)
-  x <- if (method == "roc") {
+                   range = probe$range, anchor_values = values,
+                   stratified = stratified, best = best,
+                   best_weights = as.double(best_weights), ties = ties)
+  x <- if (method != "mean_change") {
     mcid_roc(change, flag, boot, counts, settings, call)
   } else {
     mcid_mean_change(change, flag, anchor[used], anchor, counts, settings,
@@ -314,7 +423,20 @@ mcid_warn <- function(message, call) {
 
 mcid_roc <- function(change, flag, boot, counts, settings, call,
                      by_patient = NA) {
-  roc <- tryCatch(.Call(C_mcid_roc, change, flag, as.double(boot), by_patient),
+  predictive <- settings$method %in% c("predictive", "adjusted_predictive")
+  if (predictive && any(!is.finite(change))) {
+    abort(sprintf(
+      "`method = \"%s\"` needs finite changes, but %s %s an infinite change (a rise to Inf, or a baseline of 0 with scale = \"percent\").",
+      settings$method, count_of(sum(!is.finite(change)), "patient"),
+      if (sum(!is.finite(change)) == 1) "has" else "have"), call)
+  }
+  weights <- settings$best_weights
+  r <- if (settings$best == "youden") 1 else
+    (1 - weights[2L]) / (weights[1L] * weights[2L])
+  options <- c(match(settings$best, c("youden", "closest_topleft", "weighted")) - 1,
+               r, settings$ties == "largest", predictive)
+  roc <- tryCatch(.Call(C_mcid_roc, change, flag, as.double(boot), by_patient,
+                        settings$stratified, as.double(options)),
                   error = function(e) abort(conditionMessage(e), call))
   counts <- c(counts, improved = sum(roc$n_improved),
               not_improved = sum(roc$n_other))
@@ -329,30 +451,49 @@ mcid_roc <- function(change, flag, boot, counts, settings, call,
               call)
   } else if (is.na(best)) {
     mcid_warn(sprintf(
-      "%s patient used (%s) is improved by the anchor: sensitivity and specificity need both groups, so the cut-off is NA.",
+      "%s patient used (%s) is improved by the anchor: %s needs both groups, so the estimate is NA.",
       if (counts[["improved"]] == 0) "No" else "Every",
-      format_integer(counts[["used"]])), call)
+      format_integer(counts[["used"]]),
+      if (predictive) "the logistic regression" else "sensitivity and specificity"),
+      call)
   }
   z <- stats::qnorm(1 - (1 - settings$conf_level) / 2)
   auc_se <- sqrt(roc$auc_var)
-  cuts <- roc$boot
-  kept <- cuts[!is.na(cuts)]
   probs <- c((1 - settings$conf_level) / 2, (1 + settings$conf_level) / 2)
-  interval <- if (length(kept)) {
-    stats::quantile(kept, probs, type = 1, names = FALSE)
-  } else c(NA_real_, NA_real_)
+  percentile <- function(v) {
+    kept <- v[!is.na(v)]
+    if (length(kept)) stats::quantile(kept, probs, type = 1, names = FALSE)
+    else c(NA_real_, NA_real_)
+  }
+  boot_values <- switch(settings$method, roc = roc$boot,
+                        predictive = roc$boot_predictive,
+                        adjusted_predictive = roc$boot_adjusted)
+  estimate <- switch(settings$method,
+                     roc = if (is.na(best)) NA_real_ else roc$value[best],
+                     predictive = roc$predictive,
+                     adjusted_predictive = roc$adjusted)
+  if (predictive && !is.na(best) && is.na(estimate)) {
+    mcid_warn("The logistic regression of the anchor on the change did not converge (the change separates the improved from the other patients completely, or nearly): the estimate is NA.",
+              call)
+  }
+  interval <- percentile(boot_values)
+  auc_boot <- percentile(roc$boot_auc)
+  at_best <- function(v) if (is.na(best)) NA_real_ else v[best]
   out <- c(settings, list(
-    estimate = if (is.na(best)) NA_real_ else roc$value[best],
+    estimate = estimate,
     lower = interval[1L], upper = interval[2L],
     interval = "bootstrap percentile",
-    sensitivity = if (is.na(best)) NA_real_ else roc$sensitivity[best],
-    specificity = if (is.na(best)) NA_real_ else roc$specificity[best],
-    youden = if (is.na(best)) NA_real_ else youden[best],
+    sensitivity = at_best(roc$sensitivity),
+    specificity = at_best(roc$specificity),
+    youden = at_best(youden),
+    cutoff = at_best(roc$value),
     auc = roc$auc,
     auc_lower = max(0, roc$auc - z * auc_se),
     auc_upper = min(1, roc$auc + z * auc_se),
     auc_method = "DeLong",
-    boot = boot, boot_used = length(kept), boot_estimates = cuts,
+    auc_boot_lower = auc_boot[1L], auc_boot_upper = auc_boot[2L],
+    boot = boot, boot_used = sum(!is.na(boot_values)),
+    boot_estimates = boot_values, boot_auc = roc$boot_auc,
     boot_by_patient = roc$by_patient,
     counts = counts, roc = curve, categories = NULL))
   structure(out, class = "mcid")
@@ -401,8 +542,10 @@ mcid_mean_change <- function(change, flag, anchor_used, anchor, counts,
     interval = "t",
     sensitivity = NA_real_, specificity = NA_real_, youden = NA_real_,
     auc = NA_real_, auc_lower = NA_real_, auc_upper = NA_real_,
-    auc_method = NA_character_, boot = 0, boot_used = 0L,
-    boot_estimates = numeric(), boot_by_patient = NA,
+    auc_method = NA_character_, cutoff = NA_real_,
+    auc_boot_lower = NA_real_, auc_boot_upper = NA_real_,
+    boot = 0, boot_used = 0L,
+    boot_estimates = numeric(), boot_auc = numeric(), boot_by_patient = NA,
     counts = counts, roc = NULL, categories = table))
   structure(out, class = "mcid")
 }
@@ -432,11 +575,28 @@ mcid_rule <- function(x, range, label) {
 
 mcid_origin <- function(x) {
   values <- format_anchor_values(x$anchor_values)
-  if (x$method == "roc") {
-    sprintf("anchor-based, the ROC cut-off with the largest Youden's J (%s; AUC %s) among %s, %s of them rating %s",
-            format(round(x$youden, 3)), format(round(x$auc, 3)),
+  among <- if (x$method != "mean_change") {
+    sprintf("among %s, %s of them rating %s",
             count_of(x$counts[["used"]], "patient"),
             format_integer(x$counts[["improved"]]), values)
+  }
+  best <- if (is.null(x$best)) "youden" else x$best
+  if (x$method == "roc" && best == "youden") {
+    sprintf("anchor-based, the ROC cut-off with the largest Youden's J (%s; AUC %s) %s",
+            format(round(x$youden, 3)), format(round(x$auc, 3)), among)
+  } else if (x$method == "roc") {
+    sprintf("anchor-based, the ROC cut-off %s (cost %s, prevalence %s; AUC %s) %s",
+            if (best == "weighted") "with the largest weighted Youden's J"
+            else "closest to the top-left corner",
+            format(signif(x$best_weights[1L], 3)),
+            format(signif(x$best_weights[2L], 3)), format(round(x$auc, 3)),
+            among)
+  } else if (x$method %in% c("predictive", "adjusted_predictive")) {
+    sprintf("anchor-based, the %s (%s%% bootstrap interval %s to %s) %s",
+            if (x$method == "predictive") "predictive MIC"
+            else "predictive MIC adjusted for the proportion improved",
+            format(100 * x$conf_level), format_mcid_value(x$lower, x$scale),
+            format_mcid_value(x$upper, x$scale), among)
   } else {
     sprintf("anchor-based, the mean change of the %s rating %s (%s%% t interval %s to %s)",
             count_of(x$counts[["minimal"]], "patient"), values,
@@ -552,36 +712,56 @@ format.mcid <- function(x, ...) {
                     verb)
   values <- format_anchor_values(x$anchor_values)
   estimate <- if (is.na(x$estimate)) "NA" else paste0(verb, " of at least ", value(x$estimate), unit(x$estimate))
-  if (x$method == "roc") {
+  if (x$method != "mean_change") {
+    best <- if (is.null(x$best)) "youden" else x$best
     boot_text <- if (x$boot == 0) {
       "no bootstrap (boot = 0)"
     } else if (is.na(x$estimate)) {
       "no bootstrap"
     } else {
-      sprintf("%s bootstrap percentile interval %s to %s (%s%s)", conf,
+      sprintf("%s bootstrap percentile interval %s to %s (%s%s%s)", conf,
               value(x$lower), value(x$upper),
               count_of(x$boot_used, "resample"),
+              if (isTRUE(x$stratified)) ", stratified" else "",
               if (x$boot_used < x$boot) {
-                sprintf("; %s without both groups left out",
-                        format_integer(x$boot - x$boot_used))
+                sprintf("; %s without both groups%s left out",
+                        format_integer(x$boot - x$boot_used),
+                        if (x$method == "roc") "" else " or a fit")
               } else "")
     }
+    weights <- sprintf(" (cost %s, prevalence %s)",
+                       format(signif(x$best_weights[1L], 3)),
+                       format(signif(x$best_weights[2L], 3)))
+    title <- switch(x$method,
+      roc = switch(best,
+        youden = "ROC, the largest Youden's J",
+        closest_topleft = paste0("ROC, the closest to the top-left corner",
+                                 if (!isTRUE(all(x$best_weights == c(1, 0.5)))) weights else ""),
+        weighted = paste0("ROC, the largest weighted Youden's J", weights)),
+      predictive = "predictive modelling (Terluin 2015)",
+      adjusted_predictive = "predictive modelling adjusted for the proportion improved (Terluin 2017)")
     out <- c(
-      "<mcid> anchor-based cut-off: ROC, the largest Youden's J",
+      paste0("<mcid> anchor-based cut-off: ", title),
       paste0("  ", change, "; improved by the anchor: ", values),
       paste0("  ", patients(sprintf("%s improved, %s not",
                                      format_integer(counts[["improved"]]),
                                      format_integer(counts[["not_improved"]])))),
-      sprintf("  cut-off: %s; %s", estimate, boot_text))
-    if (!is.na(x$estimate)) {
+      sprintf("  %s: %s; %s", if (x$method == "roc") "cut-off" else "MIC",
+              estimate, boot_text))
+    if (!is.na(x$cutoff)) {
+      auc_boot <- if (!is.null(x$auc_boot_lower) && !is.na(x$auc_boot_lower)) {
+        sprintf("; bootstrap %.3f to %.3f", x$auc_boot_lower, x$auc_boot_upper)
+      } else ""
       out <- c(out,
-        sprintf("  at the cut-off: sensitivity %.1f%%, specificity %.1f%%, Youden's J %.3f",
-                100 * x$sensitivity, 100 * x$specificity, x$youden),
-        sprintf("  AUC %.3f, %s CI %s (%s)", x$auc, conf,
+        if (x$method == "roc") {
+          sprintf("  at the cut-off: sensitivity %.1f%%, specificity %.1f%%, Youden's J %.3f",
+                  100 * x$sensitivity, 100 * x$specificity, x$youden)
+        },
+        sprintf("  AUC %.3f, %s CI %s (%s)%s", x$auc, conf,
                 if (is.na(x$auc_lower)) "not estimable with fewer than 2 patients in a group"
                 else sprintf("%.3f to %.3f", x$auc_lower, x$auc_upper),
-                x$auc_method))
-      if (!(x$youden > 0)) {
+                x$auc_method, auc_boot))
+      if (x$method == "roc" && !(x$youden > 0)) {
         out <- c(out, "  note: Youden's J is 0: the change does not separate improved from other patients")
       }
     }
@@ -657,7 +837,10 @@ as.data.frame.mcid <- function(x, row.names = NULL, optional = FALSE,
              interval = x$interval, conf_level = x$conf_level,
              sensitivity = x$sensitivity, specificity = x$specificity,
              youden = x$youden, auc = x$auc, auc_lower = x$auc_lower,
-             auc_upper = x$auc_upper, patients = count("patients"),
+             auc_upper = x$auc_upper,
+             auc_boot_lower = if (is.null(x$auc_boot_lower)) NA_real_ else x$auc_boot_lower,
+             auc_boot_upper = if (is.null(x$auc_boot_upper)) NA_real_ else x$auc_boot_upper,
+             patients = count("patients"),
              used = count("used"), improved = count("improved"),
              not_improved = count("not_improved"), minimal = count("minimal"),
              boot_used = x$boot_used, stringsAsFactors = FALSE)

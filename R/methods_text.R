@@ -50,8 +50,10 @@
 #' the difference of Christensen and Mendoza 1986) with its confidence
 #' level, standard deviation and reliability; an anchor-based cut-off of
 #' [estimate_mcid()] via [as_rule()] (the ROC cut-off with the largest
-#' Youden index, or the mean change of the minimally improved, Copay et al.
-#' 2007). Derived numbers are rounded to 3 significant digits (a threshold
+#' Youden index, weighted or not, or closest to the top-left corner, Copay
+#' et al. 2007, Perkins and Schisterman 2006; the mean change of the
+#' minimally improved; or the predictive MIC of Terluin et al. 2015, adjusted
+#' for the proportion improved as Terluin et al. 2017 propose). Derived numbers are rounded to 3 significant digits (a threshold
 #' of 2.361736 points is "2.36 points"). A rule whose `origin` was written
 #' by hand has it quoted as it is.
 #'
@@ -290,6 +292,35 @@ rule_origin <- function(rule) {
       roc[6L], roc[5L], roc[4L], format(signif(as.numeric(roc[2L]), 3L)),
       format(signif(as.numeric(roc[3L]), 3L)))))
   }
+  among <- " among ([0-9,]+) patients?, ([0-9,]+) of them rating (.*)$"
+  roc_other <- regmatches(origin, regexec(paste0(
+    "^anchor-based, the ROC cut-off (closest to the top-left corner|with the largest weighted Youden's J) \\(cost ",
+    number, ", prevalence ", number, "; AUC ", number, "\\)", among), origin))[[1L]]
+  if (length(roc_other)) {
+    closest <- startsWith(roc_other[2L], "closest")
+    return(list(derived = TRUE,
+                references = method_references[c("copay", if (closest) "perkins" else "youden", "hanley")],
+                sentence = sprintf(
+      "The threshold is an anchor-based minimal important change (Copay et al. 2007): the cut-off of the change %s on the receiver operating characteristic curve against the patients' global rating of change, with %s counted as improved (%s of %s patients; a false negative weighted %s times a false positive at a prevalence of %s; area under the curve %s, Hanley and McNeil 1982).",
+      if (closest) "closest to the top-left corner (Perkins and Schisterman 2006)"
+      else "with the largest Youden index (Youden 1950) weighted by cost and prevalence",
+      roc_other[8L], roc_other[7L], roc_other[6L], roc_other[3L], roc_other[4L],
+      format(signif(as.numeric(roc_other[5L]), 3L)))))
+  }
+  predictive <- regmatches(origin, regexec(paste0(
+    "^anchor-based, the predictive MIC( adjusted for the proportion improved)? \\(",
+    number, "% bootstrap interval (.*) to (.*)\\)", among), origin))[[1L]]
+  if (length(predictive)) {
+    adjusted <- nzchar(predictive[2L])
+    return(list(derived = TRUE,
+                references = method_references[c("terluin2015", if (adjusted) "terluin2017")],
+                sentence = sprintf(
+      "The threshold is an anchor-based minimal important change by predictive modelling (Terluin et al. 2015): the change at which improvement by the patients' global rating of change (%s; %s of %s patients) is as likely as in the sample, from a logistic regression of the rating on the change%s%s.",
+      predictive[8L], predictive[7L], predictive[6L],
+      if (adjusted) ", adjusted for the proportion improved (Terluin et al. 2017)" else "",
+      if (predictive[4L] != "NA") sprintf("; %s%% bootstrap interval %s to %s", predictive[3L],
+                                          predictive[4L], predictive[5L]) else "")))
+  }
   mean_change <- regmatches(origin, regexec(paste0(
     "^anchor-based, the mean change of the ([0-9,]+) patients? rating (.*) \\(",
     number, "% t interval (.*) to (.*)\\)$"), origin))[[1L]]
@@ -398,7 +429,10 @@ method_references <- c(
   copay = "Copay AG, Subach BR, Glassman SD, Polly DW, Schuler TC. Understanding the minimum clinically important difference: a review of concepts and methods. Spine J 2007;7:541-546.",
   youden = "Youden WJ. Index for rating diagnostic tests. Cancer 1950;3:32-35.",
   hanley = "Hanley JA, McNeil BJ. The meaning and use of the area under a receiver operating characteristic (ROC) curve. Radiology 1982;143:29-36.",
-  jaeschke = "Jaeschke R, Singer J, Guyatt GH. Measurement of health status: ascertaining the minimal clinically important difference. Control Clin Trials 1989;10:407-415.")
+  jaeschke = "Jaeschke R, Singer J, Guyatt GH. Measurement of health status: ascertaining the minimal clinically important difference. Control Clin Trials 1989;10:407-415.",
+  perkins = "Perkins NJ, Schisterman EF. The inconsistency of \"optimal\" cutpoints obtained using two criteria based on the receiver operating characteristic curve. Am J Epidemiol 2006;163:670-675.",
+  terluin2015 = "Terluin B, Eekhout I, Terwee CB, de Vet HCW. Minimal important change (MIC) based on a predictive modeling approach was more precise than MIC based on ROC analysis. J Clin Epidemiol 2015;68:1388-1396.",
+  terluin2017 = "Terluin B, Eekhout I, Terwee CB. The anchor-based minimal important change, based on receiver operating characteristic analysis or predictive modeling, may need to be adjusted for the proportion of improved patients. J Clin Epidemiol 2017;83:90-100.")
 
 # R code that recreates a list of rules: every field, by name.
 rules_as_code <- function(rules) {

@@ -16,7 +16,8 @@ SEXP C_string_codes(SEXP);
 SEXP C_classify_visits(SEXP, SEXP, SEXP);
 SEXP C_visits_canonical(SEXP, SEXP, SEXP);
 SEXP C_durability(SEXP, SEXP, SEXP, SEXP, SEXP);
-SEXP C_mcid_roc(SEXP, SEXP, SEXP, SEXP);
+SEXP C_mcid_roc(SEXP, SEXP, SEXP, SEXP, SEXP, SEXP);
+SEXP C_mcid_rng(SEXP, SEXP, SEXP, SEXP);
 SEXP C_score_cells(SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP);
 
 SEXP mr_class_levels = NULL;
@@ -37,7 +38,8 @@ static const R_CallMethodDef call_methods[] = {
     CALLDEF(C_classify_visits, 3),
     CALLDEF(C_visits_canonical, 3),
     CALLDEF(C_durability, 5),
-    CALLDEF(C_mcid_roc, 4),
+    CALLDEF(C_mcid_roc, 6),
+    CALLDEF(C_mcid_rng, 4),
     CALLDEF(C_score_cells, 7),
     { NULL, NULL, 0 }
 };

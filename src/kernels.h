@@ -383,10 +383,9 @@ void mr_curve_finish(const double *bins, int n_thr, double *alleviated);
 
 /* ---- mcid_kernel.c ---------------------------------------------------- */
 
-/* Random numbers for bootstrap resamples, from the caller's generator. */
+/* Binomial draws for bootstrap resamples, from the caller's generator. */
 typedef struct {
     double (*binomial)(void *state, double size, double prob);
-    double (*uniform_index)(void *state, double n);   /* in [0, n) */
     void *state;
 } mr_rng;
 
@@ -416,6 +415,58 @@ void mr_roc_sweep(const double *n_improved, const double *n_other,
                   ptrdiff_t n_groups, double *sensitivity, double *specificity,
                   mr_roc_result *out);
 
+/* ---- the private generator of bootstrap resamples (mcid_kernel.c) ----
+ * xoshiro256++ (Blackman & Vigna), seeded by SplitMix64; bounded draws by
+ * Lemire's nearly divisionless method (Lemire 2019, ACM TOMS 29:3), exact:
+ * every value below the bound equally likely. */
+typedef struct {
+    uint64_t s[4];
+} mr_xoshiro;
+
+static inline uint64_t mr_rotl64(uint64_t x, int k)
+{
+    return (x << k) | (x >> (64 - k));
+}
+
+/* The reference xoshiro256plusplus.c's next(). */
+static inline uint64_t mr_xoshiro_next(mr_xoshiro *g)
+{
+    uint64_t *s = g->s;
+    uint64_t result = mr_rotl64(s[0] + s[3], 23) + s[0];
+    uint64_t t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = mr_rotl64(s[3], 45);
+    return result;
+}
+
+/* Uniform on [0, bound), bound >= 1, from the upper 32 bits of outputs:
+ * the product x * bound, its high word the draw; low words below
+ * 2^32 mod bound are rejected (rarely: with probability < bound / 2^32). */
+static inline uint32_t mr_xoshiro_below(mr_xoshiro *g, uint32_t bound)
+{
+    uint64_t m = (mr_xoshiro_next(g) >> 32) * (uint64_t) bound;
+    uint32_t low = (uint32_t) m;
+    if (low < bound) {
+        uint32_t threshold = (uint32_t) (0u - bound) % bound;
+        while (low < threshold) {
+            m = (mr_xoshiro_next(g) >> 32) * (uint64_t) bound;
+            low = (uint32_t) m;
+        }
+    }
+    return (uint32_t) (m >> 32);
+}
+
+/* SplitMix64: advances *x and returns its next output. */
+uint64_t mr_splitmix64(uint64_t *x);
+
+/* The state of stream `stream` of `seed`: SplitMix64's outputs
+ * 4 * stream .. 4 * stream + 3 from seed (never all zero). */
+void mr_xoshiro_stream(mr_xoshiro *g, uint64_t seed, uint64_t stream);
+
 /* Non-empty (group, class) cells, and whether resamples should draw
  * patient by patient (1) rather than cell counts by binomials (0). */
 ptrdiff_t mr_roc_cells(const double *n_improved, const double *n_other,
@@ -427,18 +478,60 @@ int mr_roc_boot_by_patient(ptrdiff_t n_cells, ptrdiff_t n);
 void mr_roc_boot_layout(const double *n_improved, const double *n_other,
                         ptrdiff_t n_groups, uint32_t *group_of);
 
-/* One bootstrap resample of the n patients: its Youden cut-off (a group's
- * value), NaN when the resample has no improved or no other patient.
- * To draw patient by patient: group_of from mr_roc_boot_layout() and draws,
- * n zeroed bytes (left zeroed); n calls of uniform_index(n) pick patient
- * positions in that layout. To draw cell counts: group_of and draws NULL;
- * Binomial(draws left, cell / patients left) for the cells in group order,
- * improved before other, empty cells skipped, the last non-empty cell
- * taking the draws left. counts: 2 * n_groups zeroed doubles, left zeroed. */
-double mr_roc_resample(const double *value, const double *n_improved,
-                       const double *n_other, ptrdiff_t n_groups, ptrdiff_t n,
-                       const uint32_t *group_of, unsigned char *draws,
-                       mr_rng rng, double *counts);
+/* One bootstrap resample as counts per cell: counts[2k] other patients,
+ * counts[2k + 1] improved ones of group k (2 * n_groups zeroed counters on
+ * entry; n < 2^32). Resampling all n patients, or (stratified) n1 among
+ * the improved and n0 among the others.
+ * mr_roc_draw_cells(): Binomial(draws left, cell / patients left) for the
+ * cells in group order, improved before other, empty cells skipped, the
+ * last non-empty cell taking the draws left (stratified: one chain per
+ * class, improved first), from the caller's generator.
+ * mr_roc_draw_patients(): n draws of mr_xoshiro_below(n) pick patient
+ * positions in the layout of mr_roc_boot_layout() (stratified: n1 draws of
+ * below(n1), then n0 of n1 + below(n0)), g advanced past them. size[2k]
+ * and size[2k + 1]: the other and improved patients of group k (the
+ * layout's cells); n1 the improved patients; group_of from the layout;
+ * spill_at (1..255, 255 but in tests) the count at which a position's byte
+ * is added to its cell; draws n zeroed bytes and 8 more (left zeroed). */
+void mr_roc_draw_cells(const double *n_improved, const double *n_other,
+                       ptrdiff_t n_groups, int stratified, mr_rng rng,
+                       uint32_t *counts);
+void mr_roc_draw_patients(const uint32_t *size, ptrdiff_t n_groups,
+                          ptrdiff_t n, ptrdiff_t n1, int stratified,
+                          const uint32_t *group_of, unsigned spill_at,
+                          unsigned char *draws, mr_xoshiro *g,
+                          uint32_t *counts);
+
+/* The best cut-off's criterion (pROC's best.method and best.weights):
+ * Youden's J; se + r sp; closeness to (0, 1), -((1 - se)^2 + r (1 - sp)^2);
+ * r = (1 - prevalence) / (cost * prevalence). Ties go to the smallest
+ * cut-off, or the largest with `largest`. `predictive`: also the
+ * predictive MICs. */
+enum { MR_BEST_YOUDEN = 0, MR_BEST_CLOSEST = 1, MR_BEST_WEIGHTED = 2 };
+typedef struct {
+    int criterion;
+    double r;
+    int largest;
+    int predictive;
+} mr_roc_options;
+
+typedef struct {
+    ptrdiff_t best;          /* the chosen group, -1 without both classes */
+    double cutoff;           /* its value, NaN without both classes */
+    double auc;              /* Mann-Whitney, ties half */
+    double mic_predictive;   /* Terluin 2015; NaN if the fit fails */
+    double mic_adjusted;     /* Terluin 2017 */
+} mr_roc_boot_stats;
+
+/* The statistics of counts per cell (as above; the full sample's or a
+ * resample's): the best cut-off among the groups with patients, the AUC,
+ * and with opt->predictive the MIC of a logistic regression of the class
+ * on the change, (ln(N1 / N0) - intercept) / slope, and that MIC adjusted
+ * for the proportion improved, minus (0.090 + 0.103 r) SD ln(N1 / N0) with
+ * r the point-biserial correlation and SD the change's standard deviation.
+ * Clears the counts. */
+void mr_roc_stats(const double *value, ptrdiff_t n_groups, uint32_t *counts,
+                  const mr_roc_options *opt, mr_roc_boot_stats *out);
 
 /* ---- group_kernel.c --------------------------------------------------- */
 

@@ -14,12 +14,19 @@
  * data: either the multinomial cell counts drawn as a chain of binomials
  * (cost per cell, for data with few distinct changes such as 0-10 scores)
  * or n draws of a patient (cost per patient, for many distinct changes).
- * The random numbers come from callbacks, so the kernel knows nothing of R.
+ * The binomials come from a callback (R's generator), so the kernel knows
+ * nothing of R; the patient draws from the kernel's own generator
+ * (xoshiro256++, one stream per resample), so resamples can run on any
+ * thread. One function, mr_roc_stats(), gives the statistics of the full
+ * sample and of every resample: the best cut-off, the AUC, and the
+ * predictive MICs.
  *
  * Exact comparisons: Youden's J at a cut-off is compared as the integer
  * TP * N0 + TN * N1 (= (J + 1) * N1 * N0), so ties are ties and the smallest
- * cut-off of a tie wins whatever the rounding of J. The caller keeps n below
- * 2^32, so the products fit in 64 bits. */
+ * (or, asked, the largest) cut-off of a tie wins whatever the rounding of
+ * J; the weighted criteria are compared in doubles, as pROC does. The
+ * caller keeps n below 2^32, so the products fit in 64 bits. */
+#include <float.h>
 #include <string.h>
 #include "kernels.h"
 
@@ -176,12 +183,37 @@ void mr_roc_sweep(const double *n_improved, const double *n_other,
     out->auc_var = s10 / (d1 - 1) / d1 + s01 / (d0 - 1) / d0;
 }
 
-/* Measured with R's generator (10^6 patients): drawing patient by patient
- * costs about 33 ns per patient and resample, the chain of binomials about
- * 100 ns per non-empty cell; the cheaper one is chosen. */
+/* ---- the private generator --------------------------------------------
+ * xoshiro256++ (Blackman & Vigna 2021, "Scrambled linear pseudorandom
+ * number generators", ACM TOMS 47:36), its state seeded by SplitMix64
+ * (Steele, Lea & Flood 2014), the seeding its authors recommend. Stream s of
+ * a seed takes SplitMix64's outputs 4s .. 4s + 3 from that seed: the streams
+ * of one seed start from distinct states, and which stream a resample uses
+ * depends on the resample's number only, never on a thread. */
+
+uint64_t mr_splitmix64(uint64_t *x)
+{
+    uint64_t z = (*x += UINT64_C(0x9e3779b97f4a7c15));
+    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+    return z ^ (z >> 31);
+}
+
+void mr_xoshiro_stream(mr_xoshiro *g, uint64_t seed, uint64_t stream)
+{
+    uint64_t x = seed + 4 * stream * UINT64_C(0x9e3779b97f4a7c15);
+    for (int j = 0; j < 4; j++) g->s[j] = mr_splitmix64(&x);
+}
+
+/* ---- bootstrap resamples ------------------------------------------------ */
+
+/* Measured on one thread at 10^6 patients: drawing patient by patient with
+ * the private generator costs about 4 ns per patient and resample (draw,
+ * count, fold), the chain of binomials with R's generator about 100 ns per
+ * non-empty cell; the cheaper one is chosen. */
 int mr_roc_boot_by_patient(ptrdiff_t n_cells, ptrdiff_t n)
 {
-    return (double) n_cells * 3.0 > (double) n;
+    return (double) n_cells * 25.0 > (double) n;
 }
 
 ptrdiff_t mr_roc_cells(const double *n_improved, const double *n_other,
@@ -205,75 +237,259 @@ void mr_roc_boot_layout(const double *n_improved, const double *n_other,
             group_of[p++] = (uint32_t) k;
 }
 
-double mr_roc_resample(const double *value, const double *n_improved,
-                       const double *n_other, ptrdiff_t n_groups, ptrdiff_t n,
-                       const uint32_t *group_of, unsigned char *draws,
-                       mr_rng rng, double *counts)
+void mr_roc_draw_cells(const double *n_improved, const double *n_other,
+                       ptrdiff_t n_groups, int stratified, mr_rng rng,
+                       uint32_t *counts)
 {
-    /* counts[2k] other, counts[2k + 1] improved; zero on entry and exit */
-    uint64_t total1 = 0, total0 = 0;
-    if (group_of) {
-        /* Draws per patient position in bytes (n of them fit in cache where
-         * n doubles would not), then one sequential pass adds them into the
-         * cells; a byte that would overflow spills its 255 into the cell. */
-        ptrdiff_t n1 = 0;
-        for (ptrdiff_t k = 0; k < n_groups; k++) n1 += (ptrdiff_t) n_improved[k];
-        for (ptrdiff_t i = 0; i < n; i++) {
-            ptrdiff_t p = (ptrdiff_t) rng.uniform_index(rng.state, (double) n);
-            if (++draws[p] == 255) {
-                counts[2 * (ptrdiff_t) group_of[p] + (p < n1)] += 255;
-                draws[p] = 0;
-            }
-        }
-        ptrdiff_t p = 0;
-        for (int cls = 1; cls >= 0; cls--) {
-            const double *size = cls ? n_improved : n_other;
-            for (ptrdiff_t k = 0; k < n_groups; k++) {
-                double sum = counts[2 * k + cls];
-                for (ptrdiff_t end = p + (ptrdiff_t) size[k]; p < end; p++) {
-                    sum += draws[p];
-                    draws[p] = 0;
-                }
-                counts[2 * k + cls] = sum;
-                if (cls) total1 += (uint64_t) sum;
-            }
-        }
-        total0 = (uint64_t) n - total1;
-    } else {
-        /* Multinomial counts as a chain of binomials: each cell gets
-         * Binomial(draws left, its patients / patients left). */
-        double draws_left = (double) n, pool_left = (double) n;
+    /* Multinomial counts as a chain of binomials: each cell gets
+     * Binomial(draws left, its patients / patients left); stratified, one
+     * chain per class (improved first). */
+    double total1 = 0, total0 = 0;
+    for (ptrdiff_t k = 0; k < n_groups; k++) {
+        total1 += n_improved[k];
+        total0 += n_other[k];
+    }
+    for (int pass = 0; pass < (stratified ? 2 : 1); pass++) {
+        double draws_left = stratified ? (pass == 0 ? total1 : total0)
+                                       : total1 + total0;
+        double pool_left = draws_left;
         for (ptrdiff_t k = 0; k < n_groups && draws_left > 0; k++) {
             for (int cls = 1; cls >= 0; cls--) {
+                if (stratified && cls != (pass == 0)) continue;
                 double m = cls ? n_improved[k] : n_other[k];
                 if (m <= 0 || draws_left <= 0) continue;
                 double x = m >= pool_left ? draws_left
                     : rng.binomial(rng.state, draws_left, m / pool_left);
-                counts[2 * k + cls] = x;
+                counts[2 * k + cls] = (uint32_t) x;
                 draws_left -= x;
                 pool_left -= m;
-                if (cls) total1 += (uint64_t) x;
-                else total0 += (uint64_t) x;
             }
         }
     }
-    /* The sweep over the cut-offs present in the resample (clearing the
-     * counts as it goes). */
-    ptrdiff_t best = -1;
-    uint64_t best_score = 0, below1 = 0, below0 = 0;
-    int defined = total1 > 0 && total0 > 0;
+}
+
+#ifndef MR_DRAW_BATCH
+#define MR_DRAW_BATCH 64
+#endif
+#if defined(__GNUC__)
+#define MR_PREFETCH(address) __builtin_prefetch((address), 1, 3)
+#else
+#define MR_PREFETCH(address) ((void) 0)
+#endif
+
+/* The sum of the bytes d[0, c), eight at a time: the bytes of a word added
+ * pairwise into 16-bit lanes, the lanes by one multiplication; the last
+ * word masked to its c % 8 bytes. Reads up to 7 bytes past d + c (the
+ * caller's buffer has 8 bytes to spare). */
+static inline uint32_t byte_sum(const unsigned char *d, uint32_t c)
+{
+    const uint64_t lanes = UINT64_C(0x00ff00ff00ff00ff);
+    uint64_t sum = 0;
+    uint32_t j = 0;
+    for (; j + 8 <= c; j += 8) {
+        uint64_t w;
+        memcpy(&w, d + j, 8);
+        w = (w & lanes) + ((w >> 8) & lanes);
+        sum += (w * UINT64_C(0x0001000100010001)) >> 48;
+    }
+    if (j < c) {
+        uint64_t w;
+        memcpy(&w, d + j, 8);
+        w &= ~UINT64_C(0) >> (8 * (8 - (c - j)));
+        w = (w & lanes) + ((w >> 8) & lanes);
+        sum += (w * UINT64_C(0x0001000100010001)) >> 48;
+    }
+    return (uint32_t) sum;
+}
+
+void mr_roc_draw_patients(const uint32_t *size, ptrdiff_t n_groups,
+                          ptrdiff_t n, ptrdiff_t n1, int stratified,
+                          const uint32_t *group_of, unsigned spill_at,
+                          unsigned char *draws, mr_xoshiro *g,
+                          uint32_t *counts)
+{
+    /* Draws per patient position in bytes (n of them fit in cache where
+     * n counters per cell would not); a byte that reaches spill_at spills
+     * into its cell. The generator's state is a local copy, so that the
+     * byte stores (which may alias anything) do not force it to memory. */
+    mr_xoshiro local = *g;
+    ptrdiff_t from[2] = { 0, n1 }, m[2] = { n, 0 };
+    if (stratified) {
+        m[0] = n1;
+        m[1] = n - n1;
+    }
+    unsigned char limit = (unsigned char) spill_at;
+    /* Positions are drawn in batches and fetched ahead of their count:
+     * the bytes are out of the first-level cache, and the generator is
+     * faster than a miss. */
+    uint32_t batch[MR_DRAW_BATCH];
+    for (int part = 0; part < 2; part++) {
+        if (m[part] <= 0) continue;
+        unsigned char *base = draws + from[part];
+        uint32_t bound = (uint32_t) m[part];
+        for (ptrdiff_t i = 0; i < m[part]; i += MR_DRAW_BATCH) {
+            int size_b = m[part] - i < MR_DRAW_BATCH ? (int) (m[part] - i)
+                                                     : MR_DRAW_BATCH;
+            for (int j = 0; j < size_b; j++) {
+                batch[j] = mr_xoshiro_below(&local, bound);
+                MR_PREFETCH(base + batch[j]);
+            }
+            for (int j = 0; j < size_b; j++) {
+                uint32_t p = batch[j];
+                if (++base[p] == limit) {
+                    ptrdiff_t q = from[part] + (ptrdiff_t) p;
+                    counts[2 * (ptrdiff_t) group_of[q] + (q < n1)] += limit;
+                    base[p] = 0;
+                }
+            }
+        }
+    }
+    *g = local;
+    /* The bytes into the cells: size[2k + cls] patients of group k and class
+     * cls, improved ones (cls 1) first in the layout. */
+    const unsigned char *d = draws;
+    for (int cls = 1; cls >= 0; cls--) {
+        for (ptrdiff_t k = 0; k < n_groups; k++) {
+            uint32_t c = size[2 * k + cls];
+            counts[2 * k + cls] += byte_sum(d, c);
+            d += c;
+        }
+    }
+    memset(draws, 0, (size_t) n);
+}
+
+/* Criterion of a cut-off at which tp improved and tn other patients are
+ * classified right: larger is better. Youden's J unweighted is compared as
+ * the integer TP * N0 + TN * N1; the weighted forms as pROC computes them,
+ * se + r sp and -((1 - se)^2 + r (1 - sp)^2), in doubles. */
+static inline double criterion(const mr_roc_options *opt, uint64_t tp,
+                               uint64_t tn, uint64_t total1, uint64_t total0)
+{
+    if (opt->criterion == MR_BEST_YOUDEN)
+        return (double) (tp * total0 + tn * total1);
+    double se = (double) tp / (double) total1, sp = (double) tn / (double) total0;
+    if (opt->criterion == MR_BEST_WEIGHTED) return se + opt->r * sp;
+    return -((1 - se) * (1 - se) + opt->r * (1 - sp) * (1 - sp));
+}
+
+/* Logistic regression of the class on the change over the groups present
+ * (weights: their patients), by Fisher scoring on the centred change as
+ * glm() does it, from the intercept-only fit; converged when the deviance
+ * changes by less than 1e-10 of itself (glm's test with a tighter epsilon).
+ * Fills intercept and slope on the change's own scale; returns 0, or -1
+ * when the fit does not converge in 100 steps or is separated (a slope
+ * growing without bound: every fitted probability 0 or 1). */
+static int logistic_fit(const double *value, ptrdiff_t k, const uint32_t *counts,
+                        double total1, double total0, double *intercept,
+                        double *slope)
+{
+    double total = total1 + total0, mean = 0;
+    for (ptrdiff_t j = 0; j < k; j++) {
+        double m = (double) counts[2 * j] + (double) counts[2 * j + 1];
+        if (m > 0) mean += m * value[j];
+    }
+    mean /= total;
+    double a = log(total1 / total0), b = 0, deviance_old = INFINITY;
+    for (int step = 0; step < 100; step++) {
+        /* weighted least squares of the working response on x - mean */
+        double sw = 0, swx = 0, swz = 0, swxx = 0, swxz = 0, deviance = 0;
+        for (ptrdiff_t j = 0; j < k; j++) {
+            double c0 = (double) counts[2 * j], c1 = (double) counts[2 * j + 1];
+            double m = c0 + c1;
+            if (m == 0) continue;
+            double x = value[j] - mean, eta = a + b * x;
+            double p = 1 / (1 + exp(-eta));
+            if (p < DBL_EPSILON) p = DBL_EPSILON;
+            if (p > 1 - DBL_EPSILON) p = 1 - DBL_EPSILON;
+            double w = m * p * (1 - p);
+            double z = eta + (c1 - m * p) / (m * p * (1 - p));
+            sw += w;
+            swx += w * x;
+            swz += w * z;
+            swxx += w * x * x;
+            swxz += w * x * z;
+            if (c1 > 0) deviance -= 2 * c1 * log(p);
+            if (c0 > 0) deviance -= 2 * c0 * log(1 - p);
+        }
+        if (fabs(deviance - deviance_old) < 1e-10 * (fabs(deviance) + 0.1)) {
+            *slope = b;
+            *intercept = a - b * mean;
+            /* separation: the fit drives probabilities to 0 and 1 */
+            return deviance < 1e-6 ? -1 : 0;
+        }
+        deviance_old = deviance;
+        double sxx = swxx - swx * swx / sw;
+        if (!(sxx > 0)) return -1;
+        b = (swxz - swx * swz / sw) / sxx;
+        a = (swz - b * swx) / sw;
+        if (!isfinite(a) || !isfinite(b)) return -1;
+    }
+    return -1;
+}
+
+void mr_roc_stats(const double *value, ptrdiff_t n_groups, uint32_t *counts,
+                  const mr_roc_options *opt, mr_roc_boot_stats *out)
+{
+    /* counts[2k] other, counts[2k + 1] improved; cleared here */
+    uint64_t total1 = 0, total0 = 0;
     for (ptrdiff_t k = 0; k < n_groups; k++) {
-        uint64_t c0 = (uint64_t) counts[2 * k], c1 = (uint64_t) counts[2 * k + 1];
+        total0 += counts[2 * k];
+        total1 += counts[2 * k + 1];
+    }
+    out->best = -1;
+    out->cutoff = NAN;
+    out->auc = NAN;
+    out->mic_predictive = NAN;
+    out->mic_adjusted = NAN;
+    int defined = total1 > 0 && total0 > 0;
+    if (defined && opt->predictive) {
+        double a, b;
+        double t1 = (double) total1, t0 = (double) total0, t = t1 + t0;
+        if (logistic_fit(value, n_groups, counts, t1, t0, &a, &b) == 0) {
+            double log_odds = log(t1 / t0);
+            out->mic_predictive = (log_odds - a) / b;
+            /* SD of the change and its point-biserial correlation with
+             * the class, from centred sums */
+            double mean = 0, mean1 = 0;
+            for (ptrdiff_t k = 0; k < n_groups; k++) {
+                mean += ((double) counts[2 * k] + (double) counts[2 * k + 1]) * value[k];
+                mean1 += (double) counts[2 * k + 1] * value[k];
+            }
+            mean /= t;
+            mean1 /= t1;
+            double ss = 0;
+            for (ptrdiff_t k = 0; k < n_groups; k++) {
+                double d = value[k] - mean;
+                ss += ((double) counts[2 * k] + (double) counts[2 * k + 1]) * d * d;
+            }
+            double sd = t > 1 ? sqrt(ss / (t - 1)) : NAN;
+            /* r = cov(x, y) / (sd_x sd_y), population moments */
+            double q = t1 / t;
+            double r = ss > 0 ? (mean1 - mean) * q / sqrt(ss / t * q * (1 - q)) : NAN;
+            out->mic_adjusted = out->mic_predictive -
+                (0.090 + 0.103 * r) * sd * log_odds;
+        }
+    }
+    /* The sweep over the cut-offs present (the groups with patients), the
+     * Mann-Whitney AUC beside it. */
+    uint64_t below1 = 0, below0 = 0, twice_u = 0;
+    double best_score = 0;
+    for (ptrdiff_t k = 0; k < n_groups; k++) {
+        uint64_t c0 = counts[2 * k], c1 = counts[2 * k + 1];
         counts[2 * k] = 0;
         counts[2 * k + 1] = 0;
-        if (c0 + c1 == 0) continue;
-        uint64_t score = (total1 - below1) * total0 + below0 * total1;
-        if (best < 0 || score > best_score) {
-            best = k;
+        if (c0 + c1 == 0 || !defined) continue;
+        double score = criterion(opt, total1 - below1, below0, total1, total0);
+        if (out->best < 0 || score > best_score ||
+            (opt->largest && score == best_score)) {
+            out->best = k;
             best_score = score;
         }
+        twice_u += c1 * (2 * below0 + c0);
         below1 += c1;
         below0 += c0;
     }
-    return defined && best >= 0 ? value[best] : NAN;
+    if (!defined) return;
+    out->cutoff = value[out->best];
+    out->auc = (double) twice_u / 2.0 / ((double) total1 * (double) total0);
 }

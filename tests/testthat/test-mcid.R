@@ -2,24 +2,8 @@
 # no code with the package: a brute-force sweep over every candidate cut-off,
 # wilcox.test()'s statistic for the AUC, DeLong's variance from the
 # placement values pair by pair, pROC where it is installed, t.test() for the
-# mean change, and a replica of the documented resampling draws.
-
-# Every candidate cut-off (each distinct change), its sensitivity,
-# specificity and Youden's J, and the estimate: the smallest cut-off with
-# the largest J (compared exactly, as integers: TP * N0 + TN * N1).
-oracle_sweep <- function(change, improved) {
-  cut <- sort(unique(change))
-  x1 <- change[improved]
-  x0 <- change[!improved]
-  tp <- vapply(cut, function(c) sum(x1 >= c), numeric(1))
-  tn <- vapply(cut, function(c) sum(x0 < c), numeric(1))
-  n1 <- length(x1)
-  n0 <- length(x0)
-  score <- tp * n0 + tn * n1
-  best <- if (n1 && n0) which(score == max(score))[1] else NA
-  list(cutoff = cut, sensitivity = tp / n1, specificity = tn / n0,
-       youden = tp / n1 + tn / n0 - 1, estimate = cut[best], best = best)
-}
+# mean change, and a replica of the documented resampling draws
+# (oracle_sweep() and oracle_lemire() are in helper-mcid.R).
 
 # DeLong et al. (1988), from the definition: placement values pair by pair.
 oracle_delong <- function(x1, x0) {
@@ -268,35 +252,52 @@ test_that("permutation and scale: the same answer", {
   }
 })
 
-# The documented resampling, replicated with R's own generator: a chain of
-# rbinom() over the cells (group order, improved before other), or n draws
-# of sample.int() over the patients laid out improved first, each class in
-# group order; then the brute-force Youden cut-off of the resample.
-oracle_boot <- function(change, improved, boot, by_patient) {
+# The documented resampling, replicated: a chain of rbinom() over the cells
+# (group order, improved before other; stratified, one chain per class)
+# with R's own generator; or, patient by patient, the seed drawn from R's
+# generator (two uniform 32-bit words, as sample.int(2^32, 2, TRUE) - 1
+# draws them) and resample b's positions from stream b - 1 of that seed of
+# the private generator (its exactness tested in test-mcid-rng.R), over the
+# patients laid out improved first, each class in group order; then the
+# brute-force Youden cut-off of the resample.
+oracle_boot <- function(change, improved, boot, by_patient, stratified = FALSE) {
   cut <- sort(unique(change))
   n <- length(change)
   n1 <- as.numeric(table(factor(change[improved], cut)))
   n0 <- as.numeric(table(factor(change[!improved], cut)))
   k <- length(cut)
+  if (by_patient) seed <- sample.int(2^32, 2, replace = TRUE) - 1
   vapply(seq_len(boot), function(b) {
     c1 <- numeric(k)
     c0 <- numeric(k)
     if (by_patient) {
       layout_group <- c(rep(seq_len(k), n1), rep(seq_len(k), n0))
       layout_improved <- rep(c(TRUE, FALSE), c(sum(n1), sum(n0)))
-      p <- sample.int(n, n, replace = TRUE)
+      if (stratified) {
+        # n1 draws below n1, then n0 below n0 (after n1), from one stream
+        m1 <- sum(n1)
+        m0 <- sum(n0)
+        p <- c(.Call(myelorelief:::C_mcid_rng, seed, b - 1, m1, m1)$bounded,
+               m1 + oracle_below_after(seed, b - 1, m1, m0)) + 1
+      } else {
+        p <- .Call(myelorelief:::C_mcid_rng, seed, b - 1, n, n)$bounded + 1
+      }
       c1 <- tabulate(layout_group[p[layout_improved[p]]], k)
       c0 <- tabulate(layout_group[p[!layout_improved[p]]], k)
     } else {
-      left <- n
-      pool <- n
-      for (g in seq_len(k)) for (cls in c(TRUE, FALSE)) {
-        m <- if (cls) n1[g] else n0[g]
-        if (m == 0 || left == 0) next
-        x <- if (m >= pool) left else stats::rbinom(1, left, m / pool)
-        if (cls) c1[g] <- x else c0[g] <- x
-        left <- left - x
-        pool <- pool - m
+      chains <- if (stratified) list(TRUE, FALSE) else list(c(TRUE, FALSE))
+      for (classes in chains) {
+        left <- sum(c(n1, n0)[rep(c(TRUE, FALSE), each = k) %in% classes])
+        pool <- left
+        for (g in seq_len(k)) for (cls in c(TRUE, FALSE)) {
+          if (!cls %in% classes) next
+          m <- if (cls) n1[g] else n0[g]
+          if (m == 0 || left == 0) next
+          x <- if (m >= pool) left else stats::rbinom(1, left, m / pool)
+          if (cls) c1[g] <- x else c0[g] <- x
+          left <- left - x
+          pool <- pool - m
+        }
       }
     }
     resample <- rep(c(cut, cut), c(c1, c0))
@@ -306,23 +307,38 @@ oracle_boot <- function(change, improved, boot, by_patient) {
   }, numeric(1))
 }
 
-test_that("bootstrap resamples equal the documented draws, both ways", {
+# m0 draws below m0 from the stream after m1 draws below m1: the bounded
+# draw from the upper 32 bits of each output, by Lemire's rule in exact
+# double arithmetic (oracle_lemire()).
+oracle_below_after <- function(seed, stream, m1, m0) {
+  if (m0 == 0) return(numeric())
+  high <- .Call(myelorelief:::C_mcid_rng, seed, stream, 4 * (m1 + m0) + 64, 0)$high
+  draws <- oracle_lemire(high, c(rep(m1, m1), rep(m0, m0)))
+  draws[m1 + seq_len(m0)]
+}
+
+test_that("bootstrap resamples equal the documented draws, both ways, whole or stratified", {
   seed <- 31
-  for (by_patient in c(FALSE, TRUE)) {
+  for (stratified in c(FALSE, TRUE)) for (by_patient in c(FALSE, TRUE)) {
     for (case in 1:4) {
       set.seed(seed + case)
       n <- sample(c(5, 30, 120), 1)
       change <- sample(c(-2, 0, 1, 2, 3, 5, 8), n, replace = TRUE) +
         if (by_patient) stats::runif(n) else 0
       improved <- stats::runif(n) < stats::plogis(change - 2)
-      info <- sprintf("seed %d, by_patient %s, n = %d", seed + case, by_patient, n)
+      info <- sprintf("seed %d, by_patient %s, stratified %s, n = %d", seed + case,
+                      by_patient, stratified, n)
       if (!any(improved) || all(improved)) next
       state <- .Random.seed
-      got <- .Call(myelorelief:::C_mcid_roc, as.double(change), improved, 25, by_patient)
+      got <- .Call(myelorelief:::C_mcid_roc, as.double(change), improved, 25,
+                   by_patient, stratified, c(0, 1, 0, 0))
+      after <- .Random.seed
       assign(".Random.seed", state, envir = globalenv())
-      expected <- oracle_boot(change, improved, 25, by_patient)
+      expected <- oracle_boot(change, improved, 25, by_patient, stratified)
       expect_identical(got$boot, expected, info = info)
       expect_identical(got$by_patient, by_patient, info = info)
+      # the generator is left where the oracle left it
+      expect_identical(after, .Random.seed, info = info)
     }
   }
 })
@@ -518,6 +534,10 @@ test_that("bad input is an error naming the argument", {
                class = "myelorelief_error")
   expect_error(estimate_mcid(pre, post, anchor), "`improved` is missing",
                class = "myelorelief_error")
+  for (bad in list(NA, "yes", c(TRUE, FALSE), 1)) {
+    expect_error(ok(stratified = bad), "`stratified` must be TRUE or FALSE",
+                 class = "myelorelief_error")
+  }
   expect_error(estimate_mcid(pre, post, anchor == "yes", "yes"), "`improved` must be TRUE or FALSE",
                class = "myelorelief_error")
   expect_error(estimate_mcid(pre, post, as.integer(anchor), "2"), "`improved` must be numbers",
@@ -527,7 +547,7 @@ test_that("bad input is an error naming the argument", {
   expect_error(ok(minimal = "yes"), "`minimal` is for method = \"mean_change\"",
                class = "myelorelief_error")
   expect_error(estimate_mcid(pre, post, anchor, "yes", method = "mean_change", minimal = "yes"),
-               "`improved` is for method = \"roc\"", class = "myelorelief_error")
+               "`improved` is for the ROC and predictive methods", class = "myelorelief_error")
   expect_error(estimate_mcid(pre, post, anchor, method = "mean_change"), "`minimal` is missing",
                class = "myelorelief_error")
   expect_error(estimate_mcid(pre, post, anchor, method = "mean_change", minimal = "nope"),

@@ -19,11 +19,6 @@ static double toy_binomial(void *s, double size, double prob)
     for (double i = 0; i < size; i++) x += toy_unif() < prob;
     return x;
 }
-static double toy_index(void *s, double n)
-{
-    (void) s;
-    return floor(toy_unif() * n);
-}
 
 /* Group of a change: the last group whose value is <= x. */
 static ptrdiff_t group_of_change(const double *value, ptrdiff_t k, double x)
@@ -117,19 +112,47 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         assert(isnan(res.auc) && res.best == -1);
     }
 
-    /* resamples, both ways: a group's value or NaN; scratch left zeroed */
+    /* resamples, both ways, whole or stratified: per class the drawn
+     * patients add up to what was drawn; a group's value or NaN; scratch
+     * left zeroed */
     if (n > 0) {
         lcg_state = (uint64_t) n * 2654435761u + (uint64_t) k;
-        mr_rng rng = { toy_binomial, toy_index, NULL };
-        double counts[128] = { 0 };
+        mr_rng rng = { toy_binomial, NULL };
+        mr_xoshiro g;
+        mr_xoshiro_stream(&g, lcg_state, (uint64_t) k);
+        uint32_t counts[128] = { 0 }, size[128];
         uint32_t layout[64];
-        unsigned char draws[64] = { 0 };
+        for (ptrdiff_t j = 0; j < k; j++) {
+            size[2 * j] = (uint32_t) n0[j];
+            size[2 * j + 1] = (uint32_t) n1[j];
+        }
+        unsigned char draws[64 + 8] = { 0 };
         mr_roc_boot_layout(n1, n0, k, layout);
-        for (int way = 0; way < 2; way++) {
+        for (int way = 0; way < 4; way++) {
+            int stratified = way >= 2;
             for (int b = 0; b < 3; b++) {
-                double c = mr_roc_resample(value, n1, n0, k, n,
-                                           way ? layout : NULL, way ? draws : NULL,
-                                           rng, counts);
+                if (way % 2) {
+                    /* a spill at 2 draws exercises the spilling */
+                    mr_roc_draw_patients(size, k, n, (ptrdiff_t) t1, stratified,
+                                         layout, 1 + (unsigned) (b % 2), draws,
+                                         &g, counts);
+                } else {
+                    mr_roc_draw_cells(n1, n0, k, stratified, rng, counts);
+                }
+                double d1 = 0, d0 = 0;
+                for (ptrdiff_t j = 0; j < k; j++) {
+                    assert(counts[2 * j] >= 0 && counts[2 * j + 1] >= 0);
+                    if (n1[j] == 0) assert(counts[2 * j + 1] == 0);
+                    if (n0[j] == 0) assert(counts[2 * j] == 0);
+                    d1 += counts[2 * j + 1];
+                    d0 += counts[2 * j];
+                }
+                assert(d1 + d0 == (double) n);
+                if (stratified) assert(d1 == t1 && d0 == t0);
+                mr_roc_options opt = { b % 3, 1.0 + b, b % 2, 1 };
+                mr_roc_boot_stats st;
+                mr_roc_stats(value, k, counts, &opt, &st);
+                double c = st.cutoff;
                 if (!isnan(c)) assert(group_of_change(value, k, c) >= 0 &&
                                       value[group_of_change(value, k, c)] == c);
                 for (ptrdiff_t j = 0; j < 2 * k; j++) assert(counts[j] == 0);
