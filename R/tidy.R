@@ -45,7 +45,7 @@
 #'   `conf.low`/`conf.high` and the Wilson interval as
 #'   `conf.low.wilson`/`conf.high.wilson`, with the published and
 #'   reproduced counts.
-#' * `mcid` ([estimate_mcid()]): a `"cut-off"` row (the estimate and its
+#' * `mcid` ([estimate_mcid()]): a `"cut-off"` row (`"mic"` for the predictive methods; the estimate and its
 #'   interval, when there is one) and an `"auc"` row (the area under the ROC
 #'   curve and its DeLong interval, where computed); `glance()`: one row
 #'   with the method, scale, sensitivity, specificity, Youden's J and the
@@ -268,7 +268,9 @@ tidy.mcid <- function(x, ...) {
   d <- as.data.frame(x)
   ids <- data.frame(method = rep(d$method, 2L), scale = rep(d$scale, 2L),
                     direction = rep(d$direction, 2L), stringsAsFactors = FALSE)
-  out <- tidy_frame(ids, c("cut-off", "auc"), c(d$estimate, d$auc),
+  # a predictive MIC is an estimate of the change, not a cut-off of a curve
+  term <- if (d$method %in% c("predictive", "adjusted_predictive")) "mic" else "cut-off"
+  out <- tidy_frame(ids, c(term, "auc"), c(d$estimate, d$auc),
                     c(d$estimate_lower, d$auc_lower),
                     c(d$estimate_upper, d$auc_upper),
                     extra = list(interval = c(d$interval,

@@ -251,3 +251,17 @@ test_that("score_change: one row per estimate, the numbers of as.data.frame()", 
   expect_identical(unique(tidy(score_change(myelography, study_rules()["lbp"]))$term),
                    terms[1:3])
 })
+
+test_that("tidy() of a predictive MIC names it a MIC, not a cut-off", {
+  set.seed(3)
+  pre <- sample(3:10, 300, TRUE)
+  post <- pmax(0, pre - sample(0:6, 300, TRUE))
+  anchor <- (pre - post + rnorm(300, 0, 1.5)) > 2.5
+  m <- estimate_mcid(pre, post, anchor = anchor, improved = TRUE,
+                     method = "predictive", boot = 0)
+  t <- generics::tidy(m)
+  expect_identical(t$term[1L], "mic")
+  expect_equal(t$estimate[1L], as.data.frame(m)$estimate)
+  roc <- estimate_mcid(pre, post, anchor = anchor, improved = TRUE, boot = 0)
+  expect_identical(generics::tidy(roc)$term[1L], "cut-off")
+})
