@@ -188,7 +188,10 @@
 #' @export
 compare_rates <- function(x, group, reference = NULL, strata = NULL,
                           conf_level = 0.95,
-                          denominator = c("evaluable", "n")) {
+                          denominator = c("evaluable", "n"),
+                          interval = c("newcombe", "score"), exact = FALSE,
+                          correct = FALSE,
+                          breslow_day = c("tarone", "uncorrected")) {
   call <- sys.call()
   check_alleviation_table(x, "x", call)
   by <- attr(x, "by")
@@ -203,9 +206,23 @@ compare_rates <- function(x, group, reference = NULL, strata = NULL,
   check_conf_level(conf_level, call)
   denominator <- check_choice(denominator, c("evaluable", "n"), "denominator",
                               call)
+  options <- comparison_options(interval, exact, correct, breslow_day, call)
   counts <- comparison_counts(strip_margins(x, by), group, reference, strata,
                               denominator, call, by = by)
-  compare_counts(counts, conf_level, denominator)
+  compare_counts(counts, conf_level, denominator, options)
+}
+
+# The methods compare_rates() was asked for, checked.
+comparison_options <- function(interval = "newcombe", exact = FALSE,
+                               correct = FALSE, breslow_day = "tarone",
+                               call = sys.call(-1L)) {
+  interval <- check_choice(interval, c("newcombe", "score"), "interval", call)
+  check_flag(exact, "exact", call)
+  check_flag(correct, "correct", call)
+  breslow_day <- check_choice(breslow_day, c("tarone", "uncorrected"),
+                              "breslow_day", call)
+  list(interval = interval, exact = exact, correct = correct,
+       breslow_day = breslow_day)
 }
 
 check_alleviation_table <- function(x, arg, call) {
@@ -395,7 +412,8 @@ sum_by <- function(values, codes, size) {
 
 # The comparisons from the count arrays: one per symptom (outer) and
 # compared level (inner); per-stratum vectors have the strata innermost.
-compare_counts <- function(counts, conf_level, denominator) {
+compare_counts <- function(counts, conf_level, denominator,
+                           options = comparison_options()) {
   events <- counts$events
   totals <- counts$totals
   L <- dim(events)[1L]
@@ -418,17 +436,24 @@ compare_counts <- function(counts, conf_level, denominator) {
     stringsAsFactors = FALSE)
   totals_of <- function(v) colSums(matrix(v, K, M))
   crude <- comparison_rows(comparison, "crude", totals_of(a), totals_of(n1),
-                           totals_of(c0), totals_of(n0), conf_level)
+                           totals_of(c0), totals_of(n0), conf_level,
+                           options$interval)
   informative <- !vapply(seq_len(M), function(m) {
     margins_decide_everything(c(crude$events[m], crude$ref_events[m])[
       c(crude$total[m], crude$ref_total[m]) > 0],
       c(crude$total[m], crude$ref_total[m])[c(crude$total[m], crude$ref_total[m]) > 0])
   }, logical(1))
+  # where every table is equally likely, Fisher's p is 1, as fisher.test()
+  # gives it; `test` says that no test could have told the groups apart
   crude$test <- ifelse(informative, "Fisher's exact", not_informative)
   crude$statistic <- NA_real_
-  crude$p_value <- NA_real_
-  crude$p_value[informative] <- fisher_p(crude$events, crude$total, crude$ref_events,
-                                         crude$ref_total)[informative]
+  crude$p_value <- fisher_p(crude$events, crude$total, crude$ref_events,
+                            crude$ref_total)
+  if (options$exact) {
+    crude_exact <- exact_odds_ratios(crude$events, crude$total, crude$ref_events,
+                                     crude$ref_total, seq_len(M), M, conf_level)
+    crude_exact$p_exact <- crude$p_value
+  }
 
   stratified <- length(counts$strata) > 0L
   stratum_rows <- NULL
@@ -437,14 +462,18 @@ compare_counts <- function(counts, conf_level, denominator) {
     stratum_rows <- comparison[id, , drop = FALSE]
     stratum_rows$stratum <- rep(counts$stratum_labels, M)
     stratum_rows <- comparison_rows(stratum_rows, "stratum", a, n1, c0, n0,
-                                    conf_level)
+                                    conf_level, options$interval)
     stratum_rows$analysis <- NULL
     N <- pmax(n1 + n0, 1)
     stratum_rows$weight_rd <- n1 * n0 / N
     stratum_rows$weight_rr <- c0 * n1 / N
     stratum_rows$weight_or <- (n1 - a) * c0 / N
     rownames(stratum_rows) <- NULL
-    pooled <- mantel_haenszel(a, n1, c0, n0, id, conf_level)
+    pooled <- mantel_haenszel(a, n1, c0, n0, id, conf_level, options$correct,
+                              options$breslow_day)
+    if (options$exact) {
+      pooled <- c(pooled, exact_odds_ratios(a, n1, c0, n0, id, M, conf_level))
+    }
     mh <- crude
     mh$analysis <- "Mantel-Haenszel"
     for (column in names(pooled)) mh[[column]] <- pooled[[column]]
@@ -453,7 +482,10 @@ compare_counts <- function(counts, conf_level, denominator) {
     crude$strata_rd <- crude$strata_rr <- crude$strata_or <-
       crude$heterogeneity_df <- NA_integer_
     crude <- crude[names(mh)]
+    if (options$exact) for (column in names(crude_exact)) crude[[column]] <- crude_exact[[column]]
     out <- rbind(crude, mh)[order(rep(seq_len(M), 2L), rep(1:2, each = M)), ]
+  } else if (options$exact) {
+    for (column in names(crude_exact)) out[[column]] <- crude_exact[[column]]
   }
   rownames(out) <- NULL
   structure(out, class = c("rate_comparison", "data.frame"),
@@ -461,12 +493,15 @@ compare_counts <- function(counts, conf_level, denominator) {
             reference = counts$reference, denominator = denominator,
             conf_level = conf_level,
             n_strata = if (stratified) length(counts$stratum_labels) else NA_integer_,
-            not_compared = counts$not_compared, stratum_rows = stratum_rows)
+            not_compared = counts$not_compared, stratum_rows = stratum_rows,
+            interval = options$interval, exact = options$exact,
+            correct = options$correct, breslow_day = options$breslow_day)
 }
 
 # Rows of the crude 2 x 2 measures: `frame` holds the identifying columns.
-comparison_rows <- function(frame, analysis, a, n1, c0, n0, conf_level) {
-  m <- two_by_two(a, n1, c0, n0, conf_level)
+comparison_rows <- function(frame, analysis, a, n1, c0, n0, conf_level,
+                            interval = "newcombe") {
+  m <- two_by_two(a, n1, c0, n0, conf_level, interval)
   frame$analysis <- analysis
   frame$events <- a
   frame$total <- n1
@@ -480,9 +515,16 @@ comparison_rows <- function(frame, analysis, a, n1, c0, n0, conf_level) {
 
 # The measures of 2 x 2 tables (vectorised): group a of n1, reference c of
 # n0. See the section "Crude measures" of ?compare_rates.
-two_by_two <- function(a, n1, c, n0, conf_level) {
+two_by_two <- function(a, n1, c, n0, conf_level, interval = "newcombe") {
   z <- stats::qnorm((1 - conf_level) / 2, lower.tail = FALSE)
   rd <- newcombe_interval(a, n1, c, n0, conf_level)
+  if (interval == "score") {
+    score_rd <- mn_interval_rd(a, n1, c, n0, conf_level)
+    score_rr <- mn_interval_rr(a, n1, c, n0, conf_level)
+    rd$lower <- score_rd$lower
+    rd$upper <- score_rd$upper
+    rr_plain <- ifelse(n1 > 0 & n0 > 0 & a + c > 0, (a / n1) / (c / n0), NA_real_)
+  }
   b <- n1 - a
   d <- n0 - c
   both <- n1 > 0 & n0 > 0
@@ -499,9 +541,14 @@ two_by_two <- function(a, n1, c, n0, conf_level) {
   log_or <- ifelse(or_ok, log(a) + log(d) - log(b) - log(c), NA_real_)
   se_or <- sqrt(1 / a + 1 / b + 1 / c + 1 / d)
   nnt <- nnt_interval(rd$estimate, rd$lower, rd$upper)
+  rr <- list(exp(log_rr), exp(log_rr - z * se_rr), exp(log_rr + z * se_rr))
+  if (interval == "score") {
+    # the score interval needs no correction: the ratio as observed
+    rr <- list(rr_plain, score_rr$lower, score_rr$upper)
+    corrected <- corrected & or_ok
+  }
   list(rd = rd$estimate, rd_lower = rd$lower, rd_upper = rd$upper,
-       rr = exp(log_rr), rr_lower = exp(log_rr - z * se_rr),
-       rr_upper = exp(log_rr + z * se_rr),
+       rr = rr[[1L]], rr_lower = rr[[2L]], rr_upper = rr[[3L]],
        or = exp(log_or), or_lower = exp(log_or - z * se_or),
        or_upper = exp(log_or + z * se_or),
        nnt = nnt$nnt, nnt_lower = nnt$lower, nnt_upper = nnt$upper,
@@ -572,7 +619,8 @@ nnt_interval <- function(rd, lower, upper) {
 
 # Mantel-Haenszel estimates, the CMH test and heterogeneity tests, pooled
 # over the strata of each comparison (`id`). See ?compare_rates.
-mantel_haenszel <- function(a, n1, c, n0, id, conf_level) {
+mantel_haenszel <- function(a, n1, c, n0, id, conf_level, correct = FALSE,
+                            breslow_day = "tarone") {
   z <- stats::qnorm((1 - conf_level) / 2, lower.tail = FALSE)
   b <- n1 - a
   d <- n0 - c
@@ -614,21 +662,28 @@ mantel_haenszel <- function(a, n1, c, n0, id, conf_level) {
   rr <- ratio_interval(s$R_rr, s$S_rr, s$V_rr / (s$R_rr * s$S_rr), z)
   or <- ratio_interval(s$R, s$S, s$PR / (2 * s$R^2) + s$PS_QR / (2 * s$R * s$S) +
                          s$QS / (2 * s$S^2), z)
-  statistic <- ifelse(s$V > 0, s$O_E^2 / s$V, NA_real_)
+  # the continuity correction of mantelhaen.test(correct = TRUE): |O - E|
+  # less 1/2, unless |O - E| is below 1/2
+  yates <- if (correct) ifelse(abs(s$O_E) >= 0.5, 0.5, 0) else 0
+  statistic <- ifelse(s$V > 0, (abs(s$O_E) - yates)^2 / s$V, NA_real_)
   nnt <- nnt_interval(rd, rd - z * rd_se, rd + z * rd_se)
   heterogeneity <- heterogeneity_tests(a, b, c, d, id, informative, rd,
-                                       rr$estimate, or$estimate)
+                                       rr$estimate, or$estimate, breslow_day)
   c(list(rd = rd, rd_lower = rd - z * rd_se, rd_upper = rd + z * rd_se,
          rr = rr$estimate, rr_lower = rr$lower, rr_upper = rr$upper,
          or = or$estimate, or_lower = or$lower, or_upper = or$upper,
          nnt = nnt$nnt, nnt_lower = nnt$lower, nnt_upper = nnt$upper,
-         test = ifelse(s$V > 0, "Cochran-Mantel-Haenszel", not_informative),
+         test = ifelse(s$V > 0, if (correct) cmh_corrected else "Cochran-Mantel-Haenszel",
+                       not_informative),
          statistic = statistic,
          p_value = stats::pchisq(statistic, 1, lower.tail = FALSE),
          strata_rd = as.integer(s$strata_rd), strata_rr = as.integer(s$strata_rr),
          strata_or = as.integer(s$strata_or)),
     heterogeneity)
 }
+
+# The `test` of the CMH test with the continuity correction.
+cmh_corrected <- "Cochran-Mantel-Haenszel, continuity-corrected"
 
 # A pooled ratio R / S with its interval from the variance of its log:
 # NA when both sums are 0; 0 or Inf, without an interval, when one is.
@@ -646,7 +701,8 @@ ratio_interval <- function(R, S, log_var, z) {
 # their Mantel-Haenszel estimates (inverse-variance weights, per-stratum
 # Wald variances, 0.5 added to every cell of a stratum with a zero cell),
 # and the Breslow-Day statistic with Tarone's correction for the odds ratio.
-heterogeneity_tests <- function(a, b, c, d, id, informative, rd, rr, or) {
+heterogeneity_tests <- function(a, b, c, d, id, informative, rd, rr, or,
+                                breslow_day = "tarone") {
   M <- length(rd)
   k <- as.integer(sum_by(informative, id, M))
   df <- k - 1L
@@ -671,8 +727,11 @@ heterogeneity_tests <- function(a, b, c, d, id, informative, rd, rr, or) {
   C <- psi * n1 * m1
   A <- 2 * C / (B + sqrt(pmax(0, B^2 - 4 * (psi - 1) * C)))
   V <- 1 / (1 / A + 1 / (n1 - A) + 1 / (m1 - A) + 1 / (n0 - m1 + A))
-  bd <- sum_by((a - A)^2 / V, id, M) -
-    sum_by(a - A, id, M)^2 / sum_by(V, id, M)
+  # Breslow and Day's statistic, less Tarone's (1985) correction
+  bd <- sum_by((a - A)^2 / V, id, M)
+  if (breslow_day == "tarone") {
+    bd <- bd - sum_by(a - A, id, M)^2 / sum_by(V, id, M)
+  }
   usable <- df >= 1L
   chi <- function(q, ok) {
     q[!ok] <- NA_real_
