@@ -31,8 +31,22 @@
 #' * **Fisher's exact test** of equal rates (two-sided, as [fisher.test()]).
 #'   Where the counts leave every table equally likely (a group without
 #'   patients, nobody or everybody alleviated) no test can tell the groups
-#'   apart: `test` is then `"not informative"` and `p_value` `NA`, as in
-#'   [summary.alleviation_table()].
+#'   apart: `test` is then `"not informative"`, and `p_value` is 1, as
+#'   [fisher.test()] gives it (earlier versions gave `NA`).
+#' * **Score intervals** (`interval = "score"`): the risk difference and the
+#'   risk ratio with the intervals of Miettinen and Nurminen (1985), which
+#'   invert their score test (restricted maximum likelihood rates, variance
+#'   times `N / (N - 1)`) and need no correction for zero cells; the risk
+#'   ratio is then the observed ratio (0 when the group has no alleviated
+#'   patient, with an interval from 0; `Inf` when the reference has none),
+#'   and `corrected` refers to the odds ratio only. The NNT's interval
+#'   follows the difference's. The default, `"newcombe"`, is Newcombe's
+#'   interval for the difference and Katz's for the ratio.
+#' * **Exact conditional odds ratio** (`exact = TRUE`): the conditional
+#'   maximum likelihood estimate with its exact interval (each tail
+#'   `(1 - conf_level) / 2`), as [fisher.test()] gives them, in the columns
+#'   `or_exact`, `or_exact_lower`, `or_exact_upper`, and `p_exact` (the
+#'   Fisher p).
 #' * **Number needed to treat** `1 / RD` with the interval of Altman (1998):
 #'   the reciprocals of the risk difference's bounds. A positive value is
 #'   the number of patients to give `group` rather than `reference` for one
@@ -53,9 +67,28 @@
 #' * **Odds ratio**: the Mantel-Haenszel estimate with the variance of
 #'   Robins, Breslow and Greenland (1986), as [mantelhaen.test()] gives it.
 #' * **Cochran-Mantel-Haenszel test** of no association in any stratum,
-#'   without continuity correction (as `mantelhaen.test(correct = FALSE)`).
+#'   without continuity correction (as `mantelhaen.test(correct = FALSE)`);
+#'   with `correct = TRUE`, with it (`|O - E|` less 1/2, as
+#'   [mantelhaen.test()]'s default), and `test` says so.
+#' * **Exact conditional inference** (`exact = TRUE`), for sparse strata
+#'   where the asymptotic tests and intervals are poor: the conditional
+#'   maximum likelihood estimate of the common odds ratio, its exact
+#'   interval and the exact conditional test of odds ratio 1 (Gart 1970;
+#'   Mehta, Patel and Gray 1985; as `mantelhaen.test(exact = TRUE)`), from
+#'   the distribution of the number alleviated in the group given every
+#'   stratum's margins (the strata's hypergeometric distributions
+#'   convolved). The two-sided p adds the sums no more likely than the
+#'   observed one. An estimate of 0 or `Inf` (the sum at the end of its
+#'   range) has an interval from 0 or to `Inf`.
+#'   [mantelhaen.test()] and [fisher.test()] find the estimate and the
+#'   bounds to `uniroot()`'s default tolerance (about 1e-4 on the odds
+#'   ratio or its reciprocal); here they are found to 1e-12 on the log
+#'   scale, so the two may differ in the fourth significant digit.
 #' * **Heterogeneity**: for the odds ratio, the Breslow-Day test with
-#'   Tarone's (1985) correction; for the risk difference and the risk ratio
+#'   Tarone's (1985) correction (`breslow_day = "tarone"`, the default), or
+#'   without it (`"uncorrected"`, as SAS, epiR and DescTools report it
+#'   first; the correction matters when the Mantel-Haenszel estimate is far
+#'   from the conditional one); for the risk difference and the risk ratio
 #'   (log scale), Cochran's Q around the Mantel-Haenszel estimate with
 #'   inverse-variance weights, and I^2 = max(0, (Q - df) / Q) (Higgins and
 #'   Thompson 2002), as `metafor::rma.mh()` computes them: per-stratum
@@ -74,7 +107,9 @@
 #' estimated when no stratum has an alleviated patient in each group's
 #' numerator; a ratio that is 0 or infinite, or whose variance is 0 (every
 #' stratum with an alleviated patient has nobody else), is given without an
-#' interval.
+#' interval, and `format()` and `print()` say why it is 0 or infinite (no
+#' patient of one group alleviated, every patient of one group alleviated,
+#' or no stratum with the two cells the ratio needs).
 #' When the Sato variance is 0 (every stratum has nobody or everybody
 #' alleviated) the pooled difference has no interval.
 #'
@@ -103,6 +138,19 @@
 #' @param denominator `"evaluable"` (the default) compares rates among
 #'   patients who had the symptom and could be judged; `"n"` compares shares
 #'   of the whole group, as Guo et al. (2016) report 35 of 325.
+#' @param interval The intervals of the crude (and each stratum's) risk
+#'   difference and risk ratio: `"newcombe"` (the default: Newcombe's hybrid
+#'   score interval and Katz's log interval) or `"score"` (Miettinen and
+#'   Nurminen's score intervals for both).
+#' @param exact `TRUE` adds the exact conditional odds ratio, its exact
+#'   interval and the exact test of odds ratio 1 (columns `or_exact`,
+#'   `or_exact_lower`, `or_exact_upper`, `p_exact`): for one table as
+#'   [fisher.test()], pooled over strata as `mantelhaen.test(exact = TRUE)`.
+#' @param correct `TRUE` applies the continuity correction to the
+#'   Cochran-Mantel-Haenszel test (the default of [mantelhaen.test()]);
+#'   `FALSE`, the default here, leaves it out.
+#' @param breslow_day The Breslow-Day test of a common odds ratio:
+#'   `"tarone"` (with Tarone's correction, the default) or `"uncorrected"`.
 #' @return A data frame of class `rate_comparison`, for each symptom and
 #'   each compared level of `group` a row `analysis = "crude"` and, with
 #'   `strata`, a row `"Mantel-Haenszel"`: `symptom`, `group` (the level),
@@ -113,11 +161,14 @@
 #'   (`"Fisher's exact"`, `"Cochran-Mantel-Haenszel"` or
 #'   `"not informative"`), `statistic` (the CMH chi-square), `p_value`; with
 #'   `strata` also `strata_rd`, `strata_rr`, `strata_or`, `q_rd`, `q_rd_p`,
-#'   `i2_rd`, `q_rr`, `q_rr_p`, `i2_rr`, `breslow_day` (Tarone-corrected),
-#'   `breslow_day_p` and `heterogeneity_df` (on the pooled rows). Rates and
+#'   `i2_rd`, `q_rr`, `q_rr_p`, `i2_rr`, `breslow_day` (with Tarone's
+#'   correction unless `breslow_day = "uncorrected"`), `breslow_day_p` and
+#'   `heterogeneity_df` (on the pooled rows); with `exact = TRUE` also
+#'   `or_exact`, `or_exact_lower`, `or_exact_upper` and `p_exact`. Rates and
 #'   risk differences are proportions (0.05 is 5 percentage points).
 #'   Attributes: `group_name`, `strata_names`, `reference`, `denominator`,
-#'   `conf_level`, `n_strata`, `not_compared`, and `stratum_rows`: the
+#'   `conf_level`, `n_strata`, `not_compared`, `interval`, `exact`,
+#'   `correct`, `breslow_day`, and `stratum_rows`: the
 #'   per-stratum counts and measures (with the Mantel-Haenszel weights
 #'   `weight_rd`, `weight_rr`, `weight_or`) that [summary()][summary.rate_comparison()]
 #'   and [plot()][plot.rate_comparison()] show.
@@ -159,6 +210,20 @@
 #' Tarone RE. On heterogeneity tests based on efficient scores. Biometrika
 #' 1985;72:91-95.
 #'
+#' Miettinen O, Nurminen M. Comparative analysis of two rates. Stat Med
+#' 1985;4:213-226.
+#'
+#' Gart JJ. Point and interval estimation of the common odds ratio in the
+#' combination of 2 x 2 tables with fixed marginals. Biometrika
+#' 1970;57:471-475.
+#'
+#' Mehta CR, Patel NR, Gray R. Computing an exact confidence interval for
+#' the common odds ratio in several 2 x 2 contingency tables. J Am Stat
+#' Assoc 1985;80:969-973.
+#'
+#' Agresti A. Categorical Data Analysis, 2nd ed. Hoboken: Wiley; 2002.
+#' Sections 3.6 and 6.7.
+#'
 #' Cochran WG. The combination of estimates from different experiments.
 #' Biometrics 1954;10:101-129.
 #'
@@ -178,6 +243,11 @@
 #' cmp
 #' summary(cmp)
 #' plot(cmp, measure = "or")
+#'
+#' # Sparse strata: exact conditional odds ratio, score intervals, the
+#' # Breslow-Day test without Tarone's correction
+#' compare_rates(by_sex, "sex", strata = "hospital", exact = TRUE,
+#'               interval = "score", breslow_day = "uncorrected")
 #'
 #' # Shares of all patients, as the paper reports them
 #' compare_rates(by_sex, "sex", denominator = "n")

@@ -5,11 +5,14 @@
 #'
 #' `format()` turns a [compare_rates()] result into text columns, one row per
 #' comparison and analysis: the counts as "45/120 (37.5%)", the risk
-#' difference in percentage points, the ratios, the number needed to treat
-#' (NNTB to benefit, NNTH to harm, an interval through infinity where the
-#' difference's interval contains 0) and the p-value. `print()` shows, for
-#' each symptom and compared level, the measures as rows and the crude and
-#' Mantel-Haenszel analyses as columns, then the heterogeneity tests.
+#' difference in percentage points, the ratios (a ratio of 0 or `Inf` with
+#' its reason, such as "no treated patient alleviated"), the number needed
+#' to treat (NNTB to benefit, NNTH to harm, an interval through infinity
+#' where the difference's interval contains 0) and the p-value; with
+#' `exact = TRUE`, the exact odds ratio and p. `print()` shows, for each
+#' symptom and compared level, the measures as rows and the crude and
+#' Mantel-Haenszel analyses as columns, then the heterogeneity tests, with
+#' the reasons for ratios of 0 or `Inf` on a line of their own.
 #'
 #' @param x A `rate_comparison` from [compare_rates()].
 #' @param digits Decimal places of percentages, and of the NNT.

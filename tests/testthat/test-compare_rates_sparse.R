@@ -30,6 +30,11 @@ row_of <- function(x, analysis = "crude") {
 # Better of Active and Placebo, female then male.
 migraine <- list(a = c(16, 12), n1 = c(27, 28), c = c(5, 7), n0 = c(25, 26))
 
+# DescTools, the peer, when installed (from CRAN; not a declared
+# dependency, so reached by name)
+has_desctools <- function() nzchar(system.file(package = "DescTools"))
+desctools <- function(name) getExportedValue("DescTools", name)
+
 sparse_strata <- function(K) {
   n1 <- sample(0:8, K, replace = TRUE)
   n0 <- sample(0:8, K, replace = TRUE)
@@ -87,7 +92,7 @@ test_that("Breslow-Day with and without Tarone's correction: SAS's migraine exam
 })
 
 test_that("Breslow-Day, both forms, match the papers' formulas and DescTools", {
-  peer <- requireNamespace("DescTools", quietly = TRUE)
+  peer <- has_desctools()
   for (i in seq_len(n_cases(60))) {
     seed <- 22100 + i
     set.seed(seed)
@@ -105,7 +110,7 @@ test_that("Breslow-Day, both forms, match the papers' formulas and DescTools", {
       expect_equal(got, oracle_breslow_day(s, tarone), tolerance = 1e-8,
                    info = paste(seed, tarone))
       if (peer) {
-        bd <- DescTools::BreslowDayTest(as_array(s), correct = tarone)
+        bd <- desctools("BreslowDayTest")(as_array(s), correct = tarone)
         expect_equal(got, unname(bd$statistic), tolerance = 1e-6, info = paste(seed, tarone))
       }
     }
@@ -365,7 +370,7 @@ test_that("Miettinen-Nurminen intervals: Newcombe's (1998) worked values", {
 })
 
 test_that("Miettinen-Nurminen intervals match a plain-R oracle and DescTools", {
-  peer <- requireNamespace("DescTools", quietly = TRUE)
+  peer <- has_desctools()
   for (i in seq_len(n_cases(60))) {
     seed <- 22400 + i
     set.seed(seed)
@@ -387,7 +392,7 @@ test_that("Miettinen-Nurminen intervals match a plain-R oracle and DescTools", {
     }
     if (peer) {
       # DescTools bisects to 1e-7
-      mn <- DescTools::BinomDiffCI(a, n1, c, n0, method = "mn")
+      mn <- desctools("BinomDiffCI")(a, n1, c, n0, method = "mn")
       expect_equal(c(row$rd_lower, row$rd_upper), unname(mn[1, 2:3]), tolerance = 1e-5,
                    info = info)
     }
@@ -396,7 +401,7 @@ test_that("Miettinen-Nurminen intervals match a plain-R oracle and DescTools", {
   if (peer) {
     for (e in list(c(56, 70, 48, 80), c(9, 10, 3, 10), c(6, 7, 2, 7), c(20, 40, 12, 35))) {
       ours <- myelorelief:::mn_interval_rr(e[1], e[2], e[3], e[4], 0.95, factor = FALSE)
-      k <- DescTools::BinomRatioCI(e[1], e[2], e[3], e[4], method = "koopman", tol = 1e-12)
+      k <- desctools("BinomRatioCI")(e[1], e[2], e[3], e[4], method = "koopman", tol = 1e-12)
       expect_equal(unlist(ours), unname(k[1, 2:3]), tolerance = 1e-6, ignore_attr = TRUE,
                    info = paste(e, collapse = " "))
     }
@@ -508,4 +513,38 @@ test_that("bad options give errors naming them", {
     expect_error(compare_rates(tab, "arm", correct = bad), "`correct`",
                  class = "myelorelief_error")
   }
+})
+
+test_that("methods_text() describes the comparison's methods", {
+  tab <- with(migraine, sparse_table(a, n1, c, n0))
+  default <- as.character(methods_text(group = "arm", by = "centre"))
+  expect_identical(as.character(methods_text(group = "arm", by = "centre",
+                                             comparison = compare_rates(tab, "arm",
+                                                                        strata = "centre"))),
+                   default)
+  expect_match(default[1], "Newcombe's hybrid score interval")
+  expect_match(default[1], "Breslow-Day test with Tarone's correction")
+  x <- compare_rates(tab, "arm", strata = "centre", interval = "score", exact = TRUE,
+                     correct = TRUE, breslow_day = "uncorrected")
+  text <- as.character(methods_text(group = "arm", by = "centre", comparison = x))
+  paragraph <- text[1]
+  expect_match(paragraph, "score interval of Miettinen and Nurminen (1985)", fixed = TRUE)
+  expect_match(paragraph, "Cochran-Mantel-Haenszel test with continuity correction")
+  expect_match(paragraph, "the Breslow-Day test (Breslow and Day 1980)", fixed = TRUE)
+  expect_match(paragraph, "common (over centre) and crude odds ratio was also estimated by conditional maximum likelihood",
+               fixed = TRUE)
+  expect_false(grepl("Katz|Tarone", paragraph))   # Newcombe stays: the strata sentence
+  references <- paste(text[-1], collapse = "\n")
+  expect_match(references, "Miettinen O, Nurminen M")
+  expect_match(references, "Gart JJ")
+  expect_match(references, "Mehta CR")
+  expect_match(references, "Breslow NE, Day NE")
+  expect_false(grepl("Tarone RE|Katz D", references))
+  # crude only
+  paragraph <- as.character(methods_text(group = "arm",
+                                         comparison = compare_rates(tab, "arm", exact = TRUE)))[1]
+  expect_match(paragraph, "The crude odds ratio was also estimated", fixed = TRUE)
+  expect_error(methods_text(group = "arm", comparison = list(exact = TRUE)), "`comparison`",
+               class = "myelorelief_error")
+  expect_error(methods_text(comparison = x), "give `group`", class = "myelorelief_error")
 })
