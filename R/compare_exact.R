@@ -11,10 +11,16 @@
 # densities. Strata whose margins fix a_k (one group, nobody or everybody
 # alleviated) only shift S and are left out.
 
-# The null distribution of S for strata (a of n1, c of n0): the support
-# lo..hi, f0 on it (summing to 1), and the observed s. NULL when no stratum
-# is informative.
-exact_null_distribution <- function(a, n1, c, n0) {
+# The distribution of S for strata (a of n1, c of n0) under the odds ratio
+# exp(tilt): the support lo..hi, the log of its density there (`logf`,
+# up to a constant), `tilt`, and the observed s. NULL when no stratum is
+# informative. One stratum: the hypergeometric log density itself, exact
+# however far in its tails the data lie (as fisher.test()). Several: the
+# strata's densities, each tilted and scaled to a maximum of 1, convolved;
+# values more than ~700 nats below the largest underflow to 0 (log -Inf),
+# so the tilt is put where the interest is: 1 for the test, near the
+# estimate for the estimate and its interval.
+exact_distribution <- function(a, n1, c, n0, tilt = 0) {
   m1 <- a + c
   N <- n1 + n0
   use <- n1 > 0 & n0 > 0 & m1 > 0 & m1 < N
@@ -22,12 +28,20 @@ exact_null_distribution <- function(a, n1, c, n0) {
   a <- a[use]; n1 <- n1[use]; m1 <- m1[use]; N <- N[use]
   lo_k <- pmax(0, m1 - (N - n1))
   hi_k <- pmin(n1, m1)
-  f <- 1
-  for (k in seq_along(a)) {
-    d <- stats::dhyper(lo_k[k]:hi_k[k], m1[k], N[k] - m1[k], n1[k])
-    f <- convolve_open(f, d)
+  if (length(a) == 1L) {
+    logf <- stats::dhyper(lo_k:hi_k, m1, N - m1, n1, log = TRUE)
+    tilt <- 0
+  } else {
+    f <- 1
+    for (k in seq_along(a)) {
+      x <- lo_k[k]:hi_k[k]
+      logd <- stats::dhyper(x, m1[k], N[k] - m1[k], n1[k], log = TRUE) + tilt * x
+      f <- convolve_open(f, exp(logd - max(logd)))
+      f <- f / max(f)
+    }
+    logf <- log(f)
   }
-  list(lo = sum(lo_k), hi = sum(hi_k), f = f / sum(f), s = sum(a))
+  list(lo = sum(lo_k), hi = sum(hi_k), logf = logf, tilt = tilt, s = sum(a))
 }
 
 # The full (linear) convolution of two non-negative vectors, by a loop over
@@ -45,8 +59,8 @@ convolve_open <- function(x, y) {
 
 # The distribution of S under odds ratio exp(theta), on the support.
 exact_density <- function(dist, theta) {
-  s <- seq.int(0, length(dist$f) - 1L)
-  logd <- log(dist$f) + theta * s
+  s <- seq.int(0, length(dist$logf) - 1L)
+  logd <- dist$logf + (theta - dist$tilt) * s
   logd <- logd - max(logd)
   d <- exp(logd)
   d / sum(d)
@@ -58,13 +72,16 @@ exact_density <- function(dist, theta) {
 increasing_root <- function(g) {
   lower <- -1
   upper <- 1
+  # (|theta| past 2^40 would mean a density that no double can hold)
   while (g(lower) > 0) {
     upper <- lower
     lower <- 2 * lower
+    if (lower < -2^40) return(-Inf)
   }
   while (g(upper) < 0) {
     lower <- upper
     upper <- 2 * upper
+    if (upper > 2^40) return(Inf)
   }
   stats::uniroot(g, c(lower, upper), tol = 1e-12)$root
 }
@@ -75,16 +92,25 @@ increasing_root <- function(g) {
 # probability of the sums no more likely than the observed one, to a
 # relative 1e-7, as both). NA where no stratum is informative.
 exact_odds_ratio <- function(a, n1, c, n0, conf_level) {
-  dist <- exact_null_distribution(a, n1, c, n0)
-  if (is.null(dist)) {
+  null <- exact_distribution(a, n1, c, n0)
+  if (is.null(null)) {
     return(c(estimate = NA_real_, lower = NA_real_, upper = NA_real_,
              p_value = NA_real_))
   }
-  x <- dist$s - dist$lo                 # the observed sum on 0..width
-  width <- dist$hi - dist$lo
+  x <- null$s - null$lo                 # the observed sum on 0..width
+  width <- null$hi - null$lo
   s <- seq.int(0, width)
   alpha <- (1 - conf_level) / 2
-  p_value <- sum(dist$f[dist$f <= dist$f[x + 1L] * (1 + 1e-7)])
+  f0 <- exact_density(null, 0)
+  p_value <- sum(f0[f0 <= f0[x + 1L] * (1 + 1e-7)])
+  # for the estimate and interval, several strata are convolved again near
+  # the data: tilted by a Mantel-Haenszel odds ratio (0.5 added to its sums)
+  dist <- null
+  if (length(null$logf) > 1L && any(!is.finite(null$logf))) {
+    N <- pmax(n1 + n0, 1)
+    mh <- (sum(a * (n0 - c) / N) + 0.5) / (sum((n1 - a) * c / N) + 0.5)
+    dist <- exact_distribution(a, n1, c, n0, tilt = log(mh))
+  }
   mean_at <- function(theta) sum(s * exact_density(dist, theta))
   # P(S <= x) falls and P(S >= x) rises as the odds ratio grows
   estimate <- if (x == 0) 0 else if (x == width) Inf
