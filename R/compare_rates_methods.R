@@ -552,8 +552,10 @@ plot.rate_comparison <- function(x, measure = c("rd", "rr", "or"),
   for (side in c("lower", "upper")) {
     v <- if (side == "lower") lo else hi
     out <- has_ci & (if (side == "lower") v < lim[1L] else v > lim[2L])
+    # (an estimate of 0 or Inf sits at the axis end itself: no arrow)
+    end <- if (side == "lower") graph[1L] else graph[2L]
+    out <- out & abs(at_x(rows$estimate) - end) > 1e-9
     if (any(out)) {
-      end <- if (side == "lower") graph[1L] else graph[2L]
       graphics::arrows(at_x(rows$estimate[out]), y[out], end, y[out],
                        length = 0.06, lwd = 1.5)
     }

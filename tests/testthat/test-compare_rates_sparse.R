@@ -562,6 +562,11 @@ test_that("the defaults keep today's numbers; options print within 80 columns", 
     expect_identical(class(as.data.frame(x)), "data.frame")
     f <- format(x)
     expect_true(all(vapply(f, is.character, logical(1))))
+    file <- tempfile(fileext = ".png")
+    grDevices::png(file)
+    for (measure in c("rd", "rr", "or")) expect_identical(plot(x, measure = measure), x)
+    grDevices::dev.off()
+    unlink(file)
     s <- summary(x)
     strata <- attr(x, "stratum_rows")
     expect_identical(nrow(as.data.frame(s)),
