@@ -31,8 +31,22 @@
 #' * **Fisher's exact test** of equal rates (two-sided, as [fisher.test()]).
 #'   Where the counts leave every table equally likely (a group without
 #'   patients, nobody or everybody alleviated) no test can tell the groups
-#'   apart: `test` is then `"not informative"` and `p_value` `NA`, as in
-#'   [summary.alleviation_table()].
+#'   apart: `test` is then `"not informative"`, and `p_value` is 1, as
+#'   [fisher.test()] gives it (earlier versions gave `NA`).
+#' * **Score intervals** (`interval = "score"`): the risk difference and the
+#'   risk ratio with the intervals of Miettinen and Nurminen (1985), which
+#'   invert their score test (restricted maximum likelihood rates, variance
+#'   times `N / (N - 1)`) and need no correction for zero cells; the risk
+#'   ratio is then the observed ratio (0 when the group has no alleviated
+#'   patient, with an interval from 0; `Inf` when the reference has none),
+#'   and `corrected` refers to the odds ratio only. The NNT's interval
+#'   follows the difference's. The default, `"newcombe"`, is Newcombe's
+#'   interval for the difference and Katz's for the ratio.
+#' * **Exact conditional odds ratio** (`exact = TRUE`): the conditional
+#'   maximum likelihood estimate with its exact interval (each tail
+#'   `(1 - conf_level) / 2`), as [fisher.test()] gives them, in the columns
+#'   `or_exact`, `or_exact_lower`, `or_exact_upper`, and `p_exact` (the
+#'   Fisher p).
 #' * **Number needed to treat** `1 / RD` with the interval of Altman (1998):
 #'   the reciprocals of the risk difference's bounds. A positive value is
 #'   the number of patients to give `group` rather than `reference` for one
@@ -53,9 +67,28 @@
 #' * **Odds ratio**: the Mantel-Haenszel estimate with the variance of
 #'   Robins, Breslow and Greenland (1986), as [mantelhaen.test()] gives it.
 #' * **Cochran-Mantel-Haenszel test** of no association in any stratum,
-#'   without continuity correction (as `mantelhaen.test(correct = FALSE)`).
+#'   without continuity correction (as `mantelhaen.test(correct = FALSE)`);
+#'   with `correct = TRUE`, with it (`|O - E|` less 1/2, as
+#'   [mantelhaen.test()]'s default), and `test` says so.
+#' * **Exact conditional inference** (`exact = TRUE`), for sparse strata
+#'   where the asymptotic tests and intervals are poor: the conditional
+#'   maximum likelihood estimate of the common odds ratio, its exact
+#'   interval and the exact conditional test of odds ratio 1 (Gart 1970;
+#'   Mehta, Patel and Gray 1985; as `mantelhaen.test(exact = TRUE)`), from
+#'   the distribution of the number alleviated in the group given every
+#'   stratum's margins (the strata's hypergeometric distributions
+#'   convolved). The two-sided p adds the sums no more likely than the
+#'   observed one. An estimate of 0 or `Inf` (the sum at the end of its
+#'   range) has an interval from 0 or to `Inf`.
+#'   [mantelhaen.test()] and [fisher.test()] find the estimate and the
+#'   bounds to `uniroot()`'s default tolerance (about 1e-4 on the odds
+#'   ratio or its reciprocal); here they are found to 1e-12 on the log
+#'   scale, so the two may differ in the fourth significant digit.
 #' * **Heterogeneity**: for the odds ratio, the Breslow-Day test with
-#'   Tarone's (1985) correction; for the risk difference and the risk ratio
+#'   Tarone's (1985) correction (`breslow_day = "tarone"`, the default), or
+#'   without it (`"uncorrected"`, as SAS, epiR and DescTools report it
+#'   first; the correction matters when the Mantel-Haenszel estimate is far
+#'   from the conditional one); for the risk difference and the risk ratio
 #'   (log scale), Cochran's Q around the Mantel-Haenszel estimate with
 #'   inverse-variance weights, and I^2 = max(0, (Q - df) / Q) (Higgins and
 #'   Thompson 2002), as `metafor::rma.mh()` computes them: per-stratum
@@ -74,7 +107,9 @@
 #' estimated when no stratum has an alleviated patient in each group's
 #' numerator; a ratio that is 0 or infinite, or whose variance is 0 (every
 #' stratum with an alleviated patient has nobody else), is given without an
-#' interval.
+#' interval, and `format()` and `print()` say why it is 0 or infinite (no
+#' patient of one group alleviated, every patient of one group alleviated,
+#' or no stratum with the two cells the ratio needs).
 #' When the Sato variance is 0 (every stratum has nobody or everybody
 #' alleviated) the pooled difference has no interval.
 #'
@@ -103,6 +138,19 @@
 #' @param denominator `"evaluable"` (the default) compares rates among
 #'   patients who had the symptom and could be judged; `"n"` compares shares
 #'   of the whole group, as Guo et al. (2016) report 35 of 325.
+#' @param interval The intervals of the crude (and each stratum's) risk
+#'   difference and risk ratio: `"newcombe"` (the default: Newcombe's hybrid
+#'   score interval and Katz's log interval) or `"score"` (Miettinen and
+#'   Nurminen's score intervals for both).
+#' @param exact `TRUE` adds the exact conditional odds ratio, its exact
+#'   interval and the exact test of odds ratio 1 (columns `or_exact`,
+#'   `or_exact_lower`, `or_exact_upper`, `p_exact`): for one table as
+#'   [fisher.test()], pooled over strata as `mantelhaen.test(exact = TRUE)`.
+#' @param correct `TRUE` applies the continuity correction to the
+#'   Cochran-Mantel-Haenszel test (the default of [mantelhaen.test()]);
+#'   `FALSE`, the default here, leaves it out.
+#' @param breslow_day The Breslow-Day test of a common odds ratio:
+#'   `"tarone"` (with Tarone's correction, the default) or `"uncorrected"`.
 #' @return A data frame of class `rate_comparison`, for each symptom and
 #'   each compared level of `group` a row `analysis = "crude"` and, with
 #'   `strata`, a row `"Mantel-Haenszel"`: `symptom`, `group` (the level),
@@ -113,11 +161,14 @@
 #'   (`"Fisher's exact"`, `"Cochran-Mantel-Haenszel"` or
 #'   `"not informative"`), `statistic` (the CMH chi-square), `p_value`; with
 #'   `strata` also `strata_rd`, `strata_rr`, `strata_or`, `q_rd`, `q_rd_p`,
-#'   `i2_rd`, `q_rr`, `q_rr_p`, `i2_rr`, `breslow_day` (Tarone-corrected),
-#'   `breslow_day_p` and `heterogeneity_df` (on the pooled rows). Rates and
+#'   `i2_rd`, `q_rr`, `q_rr_p`, `i2_rr`, `breslow_day` (with Tarone's
+#'   correction unless `breslow_day = "uncorrected"`), `breslow_day_p` and
+#'   `heterogeneity_df` (on the pooled rows); with `exact = TRUE` also
+#'   `or_exact`, `or_exact_lower`, `or_exact_upper` and `p_exact`. Rates and
 #'   risk differences are proportions (0.05 is 5 percentage points).
 #'   Attributes: `group_name`, `strata_names`, `reference`, `denominator`,
-#'   `conf_level`, `n_strata`, `not_compared`, and `stratum_rows`: the
+#'   `conf_level`, `n_strata`, `not_compared`, `interval`, `exact`,
+#'   `correct`, `breslow_day`, and `stratum_rows`: the
 #'   per-stratum counts and measures (with the Mantel-Haenszel weights
 #'   `weight_rd`, `weight_rr`, `weight_or`) that [summary()][summary.rate_comparison()]
 #'   and [plot()][plot.rate_comparison()] show.
@@ -159,6 +210,20 @@
 #' Tarone RE. On heterogeneity tests based on efficient scores. Biometrika
 #' 1985;72:91-95.
 #'
+#' Miettinen O, Nurminen M. Comparative analysis of two rates. Stat Med
+#' 1985;4:213-226.
+#'
+#' Gart JJ. Point and interval estimation of the common odds ratio in the
+#' combination of 2 x 2 tables with fixed marginals. Biometrika
+#' 1970;57:471-475.
+#'
+#' Mehta CR, Patel NR, Gray R. Computing an exact confidence interval for
+#' the common odds ratio in several 2 x 2 contingency tables. J Am Stat
+#' Assoc 1985;80:969-973.
+#'
+#' Agresti A. Categorical Data Analysis, 2nd ed. Hoboken: Wiley; 2002.
+#' Sections 3.6 and 6.7.
+#'
 #' Cochran WG. The combination of estimates from different experiments.
 #' Biometrics 1954;10:101-129.
 #'
@@ -179,6 +244,11 @@
 #' summary(cmp)
 #' plot(cmp, measure = "or")
 #'
+#' # Sparse strata: exact conditional odds ratio, score intervals, the
+#' # Breslow-Day test without Tarone's correction
+#' compare_rates(by_sex, "sex", strata = "hospital", exact = TRUE,
+#'               interval = "score", breslow_day = "uncorrected")
+#'
 #' # Shares of all patients, as the paper reports them
 #' compare_rates(by_sex, "sex", denominator = "n")
 #'
@@ -188,8 +258,18 @@
 #' @export
 compare_rates <- function(x, group, reference = NULL, strata = NULL,
                           conf_level = 0.95,
-                          denominator = c("evaluable", "n")) {
+                          denominator = c("evaluable", "n"),
+                          interval = c("newcombe", "score"), exact = FALSE,
+                          correct = FALSE,
+                          breslow_day = c("tarone", "uncorrected")) {
   if (inherits(x, c("alleviation_bounds", "pooled_alleviation_table"))) {
+    # the scenarios and the pooled comparisons have their own methods
+    if (!missing(interval) || !missing(exact) || !missing(correct) ||
+        !missing(breslow_day)) {
+      abort(sprintf("`interval`, `exact`, `correct` and `breslow_day` apply to a table of counts, not to %s; leave them out.",
+                    if (inherits(x, "alleviation_bounds")) "the bounds of alleviation_bounds()"
+                    else "a table pooled over imputations"), sys.call())
+    }
     return(compare_rates_missing(x, group, reference, strata, conf_level,
                                  denominator, sys.call()))
   }
@@ -207,9 +287,23 @@ compare_rates <- function(x, group, reference = NULL, strata = NULL,
   check_conf_level(conf_level, call)
   denominator <- check_choice(denominator, c("evaluable", "n"), "denominator",
                               call)
+  options <- comparison_options(interval, exact, correct, breslow_day, call)
   counts <- comparison_counts(strip_margins(x, by), group, reference, strata,
                               denominator, call, by = by)
-  compare_counts(counts, conf_level, denominator)
+  compare_counts(counts, conf_level, denominator, options)
+}
+
+# The methods compare_rates() was asked for, checked.
+comparison_options <- function(interval = "newcombe", exact = FALSE,
+                               correct = FALSE, breslow_day = "tarone",
+                               call = sys.call(-1L)) {
+  interval <- check_choice(interval, c("newcombe", "score"), "interval", call)
+  check_flag(exact, "exact", call)
+  check_flag(correct, "correct", call)
+  breslow_day <- check_choice(breslow_day, c("tarone", "uncorrected"),
+                              "breslow_day", call)
+  list(interval = interval, exact = exact, correct = correct,
+       breslow_day = breslow_day)
 }
 
 check_alleviation_table <- function(x, arg, call) {
@@ -399,7 +493,8 @@ sum_by <- function(values, codes, size) {
 
 # The comparisons from the count arrays: one per symptom (outer) and
 # compared level (inner); per-stratum vectors have the strata innermost.
-compare_counts <- function(counts, conf_level, denominator) {
+compare_counts <- function(counts, conf_level, denominator,
+                           options = comparison_options()) {
   events <- counts$events
   totals <- counts$totals
   L <- dim(events)[1L]
@@ -422,17 +517,24 @@ compare_counts <- function(counts, conf_level, denominator) {
     stringsAsFactors = FALSE)
   totals_of <- function(v) colSums(matrix(v, K, M))
   crude <- comparison_rows(comparison, "crude", totals_of(a), totals_of(n1),
-                           totals_of(c0), totals_of(n0), conf_level)
+                           totals_of(c0), totals_of(n0), conf_level,
+                           options$interval)
   informative <- !vapply(seq_len(M), function(m) {
     margins_decide_everything(c(crude$events[m], crude$ref_events[m])[
       c(crude$total[m], crude$ref_total[m]) > 0],
       c(crude$total[m], crude$ref_total[m])[c(crude$total[m], crude$ref_total[m]) > 0])
   }, logical(1))
+  # where every table is equally likely, Fisher's p is 1, as fisher.test()
+  # gives it; `test` says that no test could have told the groups apart
   crude$test <- ifelse(informative, "Fisher's exact", not_informative)
   crude$statistic <- NA_real_
-  crude$p_value <- NA_real_
-  crude$p_value[informative] <- fisher_p(crude$events, crude$total, crude$ref_events,
-                                         crude$ref_total)[informative]
+  crude$p_value <- fisher_p(crude$events, crude$total, crude$ref_events,
+                            crude$ref_total)
+  if (options$exact) {
+    crude_exact <- exact_odds_ratios(crude$events, crude$total, crude$ref_events,
+                                     crude$ref_total, seq_len(M), M, conf_level)
+    crude_exact$p_exact <- crude$p_value
+  }
 
   stratified <- length(counts$strata) > 0L
   stratum_rows <- NULL
@@ -441,14 +543,18 @@ compare_counts <- function(counts, conf_level, denominator) {
     stratum_rows <- comparison[id, , drop = FALSE]
     stratum_rows$stratum <- rep(counts$stratum_labels, M)
     stratum_rows <- comparison_rows(stratum_rows, "stratum", a, n1, c0, n0,
-                                    conf_level)
+                                    conf_level, options$interval)
     stratum_rows$analysis <- NULL
     N <- pmax(n1 + n0, 1)
     stratum_rows$weight_rd <- n1 * n0 / N
     stratum_rows$weight_rr <- c0 * n1 / N
     stratum_rows$weight_or <- (n1 - a) * c0 / N
     rownames(stratum_rows) <- NULL
-    pooled <- mantel_haenszel(a, n1, c0, n0, id, conf_level)
+    pooled <- mantel_haenszel(a, n1, c0, n0, id, conf_level, options$correct,
+                              options$breslow_day)
+    if (options$exact) {
+      pooled <- c(pooled, exact_odds_ratios(a, n1, c0, n0, id, M, conf_level))
+    }
     mh <- crude
     mh$analysis <- "Mantel-Haenszel"
     for (column in names(pooled)) mh[[column]] <- pooled[[column]]
@@ -457,7 +563,10 @@ compare_counts <- function(counts, conf_level, denominator) {
     crude$strata_rd <- crude$strata_rr <- crude$strata_or <-
       crude$heterogeneity_df <- NA_integer_
     crude <- crude[names(mh)]
+    if (options$exact) for (column in names(crude_exact)) crude[[column]] <- crude_exact[[column]]
     out <- rbind(crude, mh)[order(rep(seq_len(M), 2L), rep(1:2, each = M)), ]
+  } else if (options$exact) {
+    for (column in names(crude_exact)) out[[column]] <- crude_exact[[column]]
   }
   rownames(out) <- NULL
   structure(out, class = c("rate_comparison", "data.frame"),
@@ -465,12 +574,15 @@ compare_counts <- function(counts, conf_level, denominator) {
             reference = counts$reference, denominator = denominator,
             conf_level = conf_level,
             n_strata = if (stratified) length(counts$stratum_labels) else NA_integer_,
-            not_compared = counts$not_compared, stratum_rows = stratum_rows)
+            not_compared = counts$not_compared, stratum_rows = stratum_rows,
+            interval = options$interval, exact = options$exact,
+            correct = options$correct, breslow_day = options$breslow_day)
 }
 
 # Rows of the crude 2 x 2 measures: `frame` holds the identifying columns.
-comparison_rows <- function(frame, analysis, a, n1, c0, n0, conf_level) {
-  m <- two_by_two(a, n1, c0, n0, conf_level)
+comparison_rows <- function(frame, analysis, a, n1, c0, n0, conf_level,
+                            interval = "newcombe") {
+  m <- two_by_two(a, n1, c0, n0, conf_level, interval)
   frame$analysis <- analysis
   frame$events <- a
   frame$total <- n1
@@ -484,9 +596,16 @@ comparison_rows <- function(frame, analysis, a, n1, c0, n0, conf_level) {
 
 # The measures of 2 x 2 tables (vectorised): group a of n1, reference c of
 # n0. See the section "Crude measures" of ?compare_rates.
-two_by_two <- function(a, n1, c, n0, conf_level) {
+two_by_two <- function(a, n1, c, n0, conf_level, interval = "newcombe") {
   z <- stats::qnorm((1 - conf_level) / 2, lower.tail = FALSE)
   rd <- newcombe_interval(a, n1, c, n0, conf_level)
+  if (interval == "score") {
+    score_rd <- mn_interval_rd(a, n1, c, n0, conf_level)
+    score_rr <- mn_interval_rr(a, n1, c, n0, conf_level)
+    rd$lower <- score_rd$lower
+    rd$upper <- score_rd$upper
+    rr_plain <- ifelse(n1 > 0 & n0 > 0 & a + c > 0, (a / n1) / (c / n0), NA_real_)
+  }
   b <- n1 - a
   d <- n0 - c
   both <- n1 > 0 & n0 > 0
@@ -503,9 +622,14 @@ two_by_two <- function(a, n1, c, n0, conf_level) {
   log_or <- ifelse(or_ok, log(a) + log(d) - log(b) - log(c), NA_real_)
   se_or <- sqrt(1 / a + 1 / b + 1 / c + 1 / d)
   nnt <- nnt_interval(rd$estimate, rd$lower, rd$upper)
+  rr <- list(exp(log_rr), exp(log_rr - z * se_rr), exp(log_rr + z * se_rr))
+  if (interval == "score") {
+    # the score interval needs no correction: the ratio as observed
+    rr <- list(rr_plain, score_rr$lower, score_rr$upper)
+    corrected <- corrected & or_ok
+  }
   list(rd = rd$estimate, rd_lower = rd$lower, rd_upper = rd$upper,
-       rr = exp(log_rr), rr_lower = exp(log_rr - z * se_rr),
-       rr_upper = exp(log_rr + z * se_rr),
+       rr = rr[[1L]], rr_lower = rr[[2L]], rr_upper = rr[[3L]],
        or = exp(log_or), or_lower = exp(log_or - z * se_or),
        or_upper = exp(log_or + z * se_or),
        nnt = nnt$nnt, nnt_lower = nnt$lower, nnt_upper = nnt$upper,
@@ -576,7 +700,8 @@ nnt_interval <- function(rd, lower, upper) {
 
 # Mantel-Haenszel estimates, the CMH test and heterogeneity tests, pooled
 # over the strata of each comparison (`id`). See ?compare_rates.
-mantel_haenszel <- function(a, n1, c, n0, id, conf_level) {
+mantel_haenszel <- function(a, n1, c, n0, id, conf_level, correct = FALSE,
+                            breslow_day = "tarone") {
   z <- stats::qnorm((1 - conf_level) / 2, lower.tail = FALSE)
   b <- n1 - a
   d <- n0 - c
@@ -618,21 +743,28 @@ mantel_haenszel <- function(a, n1, c, n0, id, conf_level) {
   rr <- ratio_interval(s$R_rr, s$S_rr, s$V_rr / (s$R_rr * s$S_rr), z)
   or <- ratio_interval(s$R, s$S, s$PR / (2 * s$R^2) + s$PS_QR / (2 * s$R * s$S) +
                          s$QS / (2 * s$S^2), z)
-  statistic <- ifelse(s$V > 0, s$O_E^2 / s$V, NA_real_)
+  # the continuity correction of mantelhaen.test(correct = TRUE): |O - E|
+  # less 1/2, unless |O - E| is below 1/2
+  yates <- if (correct) ifelse(abs(s$O_E) >= 0.5, 0.5, 0) else 0
+  statistic <- ifelse(s$V > 0, (abs(s$O_E) - yates)^2 / s$V, NA_real_)
   nnt <- nnt_interval(rd, rd - z * rd_se, rd + z * rd_se)
   heterogeneity <- heterogeneity_tests(a, b, c, d, id, informative, rd,
-                                       rr$estimate, or$estimate)
+                                       rr$estimate, or$estimate, breslow_day)
   c(list(rd = rd, rd_lower = rd - z * rd_se, rd_upper = rd + z * rd_se,
          rr = rr$estimate, rr_lower = rr$lower, rr_upper = rr$upper,
          or = or$estimate, or_lower = or$lower, or_upper = or$upper,
          nnt = nnt$nnt, nnt_lower = nnt$lower, nnt_upper = nnt$upper,
-         test = ifelse(s$V > 0, "Cochran-Mantel-Haenszel", not_informative),
+         test = ifelse(s$V > 0, if (correct) cmh_corrected else "Cochran-Mantel-Haenszel",
+                       not_informative),
          statistic = statistic,
          p_value = stats::pchisq(statistic, 1, lower.tail = FALSE),
          strata_rd = as.integer(s$strata_rd), strata_rr = as.integer(s$strata_rr),
          strata_or = as.integer(s$strata_or)),
     heterogeneity)
 }
+
+# The `test` of the CMH test with the continuity correction.
+cmh_corrected <- "Cochran-Mantel-Haenszel, continuity-corrected"
 
 # A pooled ratio R / S with its interval from the variance of its log:
 # NA when both sums are 0; 0 or Inf, without an interval, when one is.
@@ -650,7 +782,8 @@ ratio_interval <- function(R, S, log_var, z) {
 # their Mantel-Haenszel estimates (inverse-variance weights, per-stratum
 # Wald variances, 0.5 added to every cell of a stratum with a zero cell),
 # and the Breslow-Day statistic with Tarone's correction for the odds ratio.
-heterogeneity_tests <- function(a, b, c, d, id, informative, rd, rr, or) {
+heterogeneity_tests <- function(a, b, c, d, id, informative, rd, rr, or,
+                                breslow_day = "tarone") {
   M <- length(rd)
   k <- as.integer(sum_by(informative, id, M))
   df <- k - 1L
@@ -675,8 +808,11 @@ heterogeneity_tests <- function(a, b, c, d, id, informative, rd, rr, or) {
   C <- psi * n1 * m1
   A <- 2 * C / (B + sqrt(pmax(0, B^2 - 4 * (psi - 1) * C)))
   V <- 1 / (1 / A + 1 / (n1 - A) + 1 / (m1 - A) + 1 / (n0 - m1 + A))
-  bd <- sum_by((a - A)^2 / V, id, M) -
-    sum_by(a - A, id, M)^2 / sum_by(V, id, M)
+  # Breslow and Day's statistic, less Tarone's (1985) correction
+  bd <- sum_by((a - A)^2 / V, id, M)
+  if (breslow_day == "tarone") {
+    bd <- bd - sum_by(a - A, id, M)^2 / sum_by(V, id, M)
+  }
   usable <- df >= 1L
   chi <- function(q, ok) {
     q[!ok] <- NA_real_

@@ -5,11 +5,14 @@
 #'
 #' `format()` turns a [compare_rates()] result into text columns, one row per
 #' comparison and analysis: the counts as "45/120 (37.5%)", the risk
-#' difference in percentage points, the ratios, the number needed to treat
-#' (NNTB to benefit, NNTH to harm, an interval through infinity where the
-#' difference's interval contains 0) and the p-value. `print()` shows, for
-#' each symptom and compared level, the measures as rows and the crude and
-#' Mantel-Haenszel analyses as columns, then the heterogeneity tests.
+#' difference in percentage points, the ratios (a ratio of 0 or `Inf` with
+#' its reason, such as "no treated patient alleviated"), the number needed
+#' to treat (NNTB to benefit, NNTH to harm, an interval through infinity
+#' where the difference's interval contains 0) and the p-value; with
+#' `exact = TRUE`, the exact odds ratio and p. `print()` shows, for each
+#' symptom and compared level, the measures as rows and the crude and
+#' Mantel-Haenszel analyses as columns, then the heterogeneity tests, with
+#' the reasons for ratios of 0 or `Inf` on a line of their own.
 #'
 #' @param x A `rate_comparison` from [compare_rates()].
 #' @param digits Decimal places of percentages, and of the NNT.
@@ -25,6 +28,13 @@
 #' as.data.frame(cmp)
 #' @export
 format.rate_comparison <- function(x, digits = 1L, ...) {
+  format_comparison(x, digits, reasons = TRUE)
+}
+
+# format(); `reasons`: a ratio of 0 or Inf followed by its reason
+# (print() gives the reasons on a line of their own).
+format_comparison <- function(x, digits = 1L, reasons = TRUE) {
+  why <- if (reasons) with_ratio_reason else function(text, x, measure) text
   out <- data.frame(symptom = as.character(x$symptom), group = x$group,
                     analysis = x$analysis, stringsAsFactors = FALSE)
   names(out)[2L] <- attr(x, "group_name")
@@ -36,13 +46,54 @@ format.rate_comparison <- function(x, digits = 1L, ...) {
   out[[sprintf("difference (%s%% CI)", level)]] <-
     format_rate(x$rd, x$rd_lower, x$rd_upper, digits, sep = " to ")
   out[[sprintf("risk ratio (%s%% CI)", level)]] <-
-    format_ratio(x$rr, x$rr_lower, x$rr_upper)
+    why(format_ratio(x$rr, x$rr_lower, x$rr_upper), x, "rr")
   out[[sprintf("odds ratio (%s%% CI)", level)]] <-
-    format_ratio(x$or, x$or_lower, x$or_upper)
+    why(format_ratio(x$or, x$or_lower, x$or_upper), x, "or")
   out$NNT <- format_nnt(x$nnt, x$nnt_lower, x$nnt_upper, digits)
   out$p <- format_p(x$p_value)
   out$test <- x$test
+  if (isTRUE(attr(x, "exact"))) {
+    out[[sprintf("exact odds ratio (%s%% CI)", level)]] <-
+      why(format_ratio(x$or_exact, x$or_exact_lower, x$or_exact_upper), x, "or_exact")
+    out[["exact p"]] <- format_p(x$p_exact)
+  }
   out
+}
+
+# A ratio of 0 or Inf says why: which group had no (or every) patient
+# alleviated; for a pooled ratio, that no stratum has the pair of cells the
+# ratio needs. `text` is format_ratio() of x's `measure` ("rr", "or",
+# "or_exact").
+with_ratio_reason <- function(text, x, measure) {
+  reason <- ratio_reason(x, measure)
+  ifelse(nzchar(reason), sprintf("%s (%s)", text, reason), text)
+}
+
+# The reason of with_ratio_reason(), "" for a finite positive ratio.
+ratio_reason <- function(x, measure) {
+  estimate <- x[[measure]]
+  zero <- !is.na(estimate) & estimate == 0
+  infinite <- !is.na(estimate) & is.infinite(estimate)
+  odds <- measure != "rr"
+  group <- x$group
+  reference <- x$reference
+  # with every cell counted, a zero arm explains it; otherwise the strata
+  # that have both groups lack the cells the ratio needs
+  by_strata <- if (odds) {
+    ifelse(zero, sprintf("no stratum with %s alleviated and %s not", group, reference),
+           sprintf("no stratum with %s alleviated and %s not", reference, group))
+  } else {
+    ifelse(zero, sprintf("no %s patient alleviated in strata with both groups", group),
+           sprintf("no %s patient alleviated in strata with both groups", reference))
+  }
+  reason <- ifelse(zero,
+    ifelse(x$events == 0, sprintf("no %s patient alleviated", group),
+           ifelse(odds & x$ref_events == x$ref_total,
+                  sprintf("every %s patient alleviated", reference), by_strata)),
+    ifelse(x$ref_events == 0, sprintf("no %s patient alleviated", reference),
+           ifelse(odds & x$events == x$total,
+                  sprintf("every %s patient alleviated", group), by_strata)))
+  ifelse(zero | infinite, reason, "")
 }
 
 #' @rdname format.rate_comparison
@@ -61,8 +112,10 @@ print.rate_comparison <- function(x, digits = 1L, ...) {
                 sprintf("; pooled over %s of %s", count_of(attr(x, "n_strata"), "stratum", "strata"),
                         paste(strata, collapse = " x "))
               } else ""))
-  text <- format(x, digits = digits)
+  text <- format_comparison(x, digits, reasons = FALSE)
+  exact <- isTRUE(attr(x, "exact"))
   short_test <- c("Fisher's exact" = "Fisher", "Cochran-Mantel-Haenszel" = "CMH")
+  short_test[cmh_corrected] <- "CMH, corrected"
   for (i in which(x$analysis == "crude")) {
     rows <- c(i, pooled_row(x, i))
     cat(paste0(c("", wrap_lines(sprintf("%s: %s %s vs %s (reference) %s", x$symptom[i], x$group[i],
@@ -76,19 +129,36 @@ print.rate_comparison <- function(x, digits = 1L, ...) {
       "odds ratio" = text[rows, 8L],
       "p" = ifelse(is.na(x$p_value[rows]), test,
                    sprintf("%s (%s)", text$p[rows], test)))
+    if (exact) {
+      lines <- rbind(lines,
+        "odds ratio, exact" = text[rows, ncol(text) - 1L],
+        "p, exact" = text[["exact p"]][rows])
+    }
     colnames(lines) <- c("crude", "Mantel-Haenszel")[seq_along(rows)]
     j <- rows[2L]
     nnt <- if (!is.na(j)) {
       c("NNT, crude" = text$NNT[i], "NNT, Mantel-Haenszel" = text$NNT[j])
     } else c(NNT = text$NNT[i])
-    extra <- if (!is.na(j)) c(heterogeneity_lines(x[j, , drop = FALSE]),
+    pooled <- x[j, , drop = FALSE]
+    attr(pooled, "breslow_day") <- attr(x, "breslow_day")
+    extra <- if (!is.na(j)) c(heterogeneity_lines(pooled),
       "strata used" = sprintf("RD %d, RR %d, OR %d", x$strata_rd[j],
                               x$strata_rr[j], x$strata_or[j]))
-    print_block(lines, c(nnt, extra))
+    print_block(lines, c(nnt, zero_ratio_lines(x, rows), extra))
   }
   notes <- character()
+  score <- identical(attr(x, "interval"), "score")
   if (any(x$corrected)) {
-    notes <- c(notes, "Ratios of tables with a zero cell: 0.5 added to every cell.")
+    notes <- c(notes, sprintf("%s of tables with a zero cell: 0.5 added to every cell.",
+                              if (score) "Odds ratios" else "Ratios"))
+  }
+  if (score) {
+    notes <- c(notes, "Crude difference and risk ratio: Miettinen-Nurminen score intervals.")
+  }
+  if (exact) {
+    notes <- c(notes, paste0(
+      "Exact: conditional maximum likelihood odds ratio with its exact interval,\n",
+      "  and the exact conditional test of odds ratio 1 (two-sided)."))
   }
   if (any(!is.na(x$nnt))) {
     notes <- c(notes, sprintf(paste0(
@@ -97,6 +167,9 @@ print.rate_comparison <- function(x, digits = 1L, ...) {
   }
   if (any(x$test %in% names(short_test)[2L])) {
     notes <- c(notes, "CMH: Cochran-Mantel-Haenszel test (no continuity correction).")
+  }
+  if (any(x$test %in% cmh_corrected)) {
+    notes <- c(notes, "CMH, corrected: Cochran-Mantel-Haenszel test, continuity-corrected.")
   }
   if (any(x$test %in% names(short_test)[1L])) {
     notes <- c(notes, "Fisher: Fisher's exact test of equal rates, two-sided.")
@@ -108,6 +181,26 @@ print.rate_comparison <- function(x, digits = 1L, ...) {
   if (length(notes)) cat("\n", paste0(notes, "\n"), sep = "")
   print_test_notes(x$test, NULL, NULL, fisher_note = FALSE)
   invisible(x)
+}
+
+# The lines of print() that say why a ratio of rows `rows` (crude,
+# pooled) is 0 or Inf.
+zero_ratio_lines <- function(x, rows) {
+  measures <- c(rr = "risk ratio", or = "odds ratio",
+                or_exact = "odds ratio, exact")
+  measures <- measures[names(measures) %in% names(x)]
+  out <- character()
+  for (value in c("0", "Inf")) {
+    reasons <- unlist(lapply(names(measures), function(m) {
+      reason <- ratio_reason(x[rows, , drop = FALSE], m)
+      estimate <- x[[m]][rows]
+      reason[nzchar(reason) & (if (value == "0") estimate == 0 else is.infinite(estimate))]
+    }))
+    if (length(reasons)) {
+      out[[sprintf("ratio of %s", value)]] <- paste(unique(reasons), collapse = "; ")
+    }
+  }
+  out
 }
 
 # The Mantel-Haenszel row that goes with crude row i (none without strata).
@@ -127,8 +220,10 @@ heterogeneity_lines <- function(row) {
   c("heterogeneity RD" = q(row$q_rd, row$q_rd_p, row$i2_rd),
     "heterogeneity RR" = q(row$q_rr, row$q_rr_p, row$i2_rr),
     "heterogeneity OR" = if (is.na(row$breslow_day)) "-" else
-      sprintf("Breslow-Day-Tarone %.2f, df %d, p %s", row$breslow_day, df,
-              format_p(row$breslow_day_p)))
+      sprintf("%s %.2f, df %d, p %s",
+              if (identical(attr(row, "breslow_day"), "uncorrected")) "Breslow-Day"
+              else "Breslow-Day-Tarone",
+              row$breslow_day, df, format_p(row$breslow_day_p)))
 }
 
 # A character matrix with row and column names, left-aligned and indented,
@@ -457,8 +552,10 @@ plot.rate_comparison <- function(x, measure = c("rd", "rr", "or"),
   for (side in c("lower", "upper")) {
     v <- if (side == "lower") lo else hi
     out <- has_ci & (if (side == "lower") v < lim[1L] else v > lim[2L])
+    # (an estimate of 0 or Inf sits at the axis end itself: no arrow)
+    end <- if (side == "lower") graph[1L] else graph[2L]
+    out <- out & abs(at_x(rows$estimate) - end) > 1e-9
     if (any(out)) {
-      end <- if (side == "lower") graph[1L] else graph[2L]
       graphics::arrows(at_x(rows$estimate[out]), y[out], end, y[out],
                        length = 0.06, lwd = 1.5)
     }

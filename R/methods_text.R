@@ -32,6 +32,11 @@
 #'   imputation, see [imputed_cohort]); each adds a sentence.
 #' @param imputations With `missing = "imputation"`: the number of completed
 #'   datasets, named in the sentence (optional).
+#' @param comparison Optional result of [compare_rates()] (with `group`):
+#'   its methods are described (score intervals, exact conditional odds
+#'   ratio, continuity-corrected CMH test, Breslow-Day with or without
+#'   Tarone's correction); by default those of `compare_rates()`'s
+#'   defaults.
 #' @section Wording:
 #' A rule describes a **symptom** when it can find the symptom absent at
 #' baseline: a `"decrease"` rule whose `absent_at` is a valid value (pain of
@@ -80,7 +85,8 @@
 methods_text <- function(rules = study_rules(), conf_level = 0.95,
                              method = "wilson", by = NULL, group = NULL,
                              vars = NULL, reference = NULL, scores = FALSE,
-                             missing = NULL, imputations = NULL) {
+                             missing = NULL, imputations = NULL,
+                             comparison = NULL) {
   call <- sys.call()
   check_flag(scores, "scores", call)
   missing_sentences <- missing_methods(missing, imputations, length(group) > 0L, call)
@@ -146,18 +152,28 @@ methods_text <- function(rules = study_rules(), conf_level = 0.95,
       if (!length(group) && !is.null(named_reference)) named_reference else "the first"))
     references <- c(references, method_references[c("fisher", "newcombe")])
   }
+  if (!is.null(comparison) && !length(group)) {
+    abort("`comparison` describes the comparison of the levels of `group`; give `group`.", call)
+  }
   if (length(group)) {
+    # the methods of compare_rates() (R/compare_methods.R)
+    how <- comparison_method_text(comparison, call)
     sentences <- c(sentences, sprintf(
-      "Each level of %s was compared with %s by the risk difference (the level minus the reference) with Newcombe's hybrid score interval (Newcombe 1998), the risk ratio with the Katz log interval (Katz et al. 1978), the odds ratio with Woolf's logit interval (Woolf 1955; 0.5 added to every cell of a table with a zero cell) and the number needed to treat with Altman's interval (Altman 1998), with Fisher's exact test.",
+      "Each level of %s was compared with %s by the risk difference (the level minus the reference) with %s, the risk ratio with %s, the odds ratio with Woolf's logit interval (Woolf 1955; 0.5 added to every cell of a table with a zero cell) and the number needed to treat with Altman's interval (Altman 1998), with Fisher's exact test.",
       paste(group, collapse = " and "),
       if (is.null(named_reference)) "its first level, the reference,"
-      else sprintf("the reference level, %s,", named_reference)))
-    references <- c(references, method_references[c("newcombe", "katz", "woolf", "altman", "fisher")])
+      else sprintf("the reference level, %s,", named_reference), how$rd, how$rr))
+    references <- c(references, how$crude_references, method_references[c("woolf", "altman", "fisher")])
     if (length(by)) {
       sentences <- c(sentences, sprintf(
-        "Estimates pooled over %s are Mantel-Haenszel estimates (Mantel and Haenszel 1959), with the variance of Sato, Greenland and Robins (1989) for the risk difference and of Greenland and Robins (1985) for the risk ratio and the Robins-Breslow-Greenland variance for the odds ratio (Robins et al. 1986), tested with the Cochran-Mantel-Haenszel test; heterogeneity of the odds ratio was assessed with the Breslow-Day test with Tarone's correction (Tarone 1985), of the risk difference and risk ratio with Cochran's Q and I\u00b2 (Higgins and Thompson 2002).",
-        paste(by, collapse = " and ")))
-      references <- c(references, method_references[c("mantel", "sato", "greenland", "robins", "tarone", "higgins")])
+        "Estimates pooled over %s are Mantel-Haenszel estimates (Mantel and Haenszel 1959), with the variance of Sato, Greenland and Robins (1989) for the risk difference and of Greenland and Robins (1985) for the risk ratio and the Robins-Breslow-Greenland variance for the odds ratio (Robins et al. 1986), tested with %s; heterogeneity of the odds ratio was assessed with %s, of the risk difference and risk ratio with Cochran's Q and I\u00b2 (Higgins and Thompson 2002).",
+        paste(by, collapse = " and "), how$cmh, how$breslow_day))
+      references <- c(references, method_references[c("mantel", "sato", "greenland", "robins")],
+                      how$pooled_references, method_references["higgins"])
+    }
+    if (how$exact) {
+      sentences <- c(sentences, exact_method_sentence(by))
+      references <- c(references, how$exact_references)
     }
   }
   if (scores) {
