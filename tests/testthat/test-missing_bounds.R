@@ -273,3 +273,16 @@ test_that("tidy() gives the three scenarios as rows", {
   tc <- generics::tidy(cmp)
   expect_identical(tc$estimate, c(cmp$rd, cmp$rd_worst, cmp$rd_best))
 })
+
+test_that("compare_rates() on bounds refuses the options of a table of counts", {
+  d <- myelography
+  set.seed(1)
+  d$leg_pain_post[sample(nrow(d), 60)] <- NA
+  b <- alleviation_bounds(classify_cohort(d), d, by = "sex")
+  expect_error(compare_rates(b, "sex", exact = TRUE),
+               "`interval`, `exact`, `correct` and `breslow_day` apply to a table of counts",
+               class = "myelorelief_error")
+  expect_error(compare_rates(b, "sex", interval = "score"), "the bounds of alleviation_bounds",
+               class = "myelorelief_error")
+  expect_s3_class(compare_rates(b, "sex"), "rate_comparison_bounds")
+})
