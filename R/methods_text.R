@@ -26,6 +26,10 @@
 #' @param scores `TRUE` when the scores themselves were analysed as numbers
 #'   with [score_change()] (by `group` when given): adds how the change,
 #'   its tests and effect sizes were computed.
+#' @param clinical_significance Optional result of [clinical_significance()]:
+#'   adds how reliable change, the cut-off and the five categories were
+#'   defined, with the method's references. As in the papers, and unlike the
+#'   rules above, an index equal to the critical value is not reliable.
 #' @section Wording:
 #' A rule describes a **symptom** when it can find the symptom absent at
 #' baseline: a `"decrease"` rule whose `absent_at` is a valid value (pain of
@@ -71,9 +75,16 @@
 #' @export
 methods_text <- function(rules = study_rules(), conf_level = 0.95,
                              method = "wilson", by = NULL, group = NULL,
-                             vars = NULL, reference = NULL, scores = FALSE) {
+                             vars = NULL, reference = NULL, scores = FALSE,
+                             clinical_significance = NULL) {
   call <- sys.call()
   check_flag(scores, "scores", call)
+  if (!is.null(clinical_significance) &&
+      (!inherits(clinical_significance, "clinical_significance") ||
+       is.null(attr(clinical_significance, "clinical_significance")))) {
+    abort(sprintf("`clinical_significance` must be NULL or a result of clinical_significance(), not %s.",
+                  describe_value(clinical_significance)), call)
+  }
   check_rules(rules, call = call)
   check_conf_level(conf_level, call)
   method <- check_choice(method, ci_methods, "method", call)
@@ -166,6 +177,11 @@ methods_text <- function(rules = study_rules(), conf_level = 0.95,
       "Alleviated and non-alleviated patients were compared on %s with the Wilcoxon rank-sum test for numeric and Fisher's exact test for categorical characteristics.",
       paste(vars, collapse = ", ")))
     references <- c(references, method_references[c("fisher", "wilcoxon")])
+  }
+  if (!is.null(clinical_significance)) {
+    cs <- cs_methods_sentence(clinical_significance)
+    sentences <- c(sentences, cs$sentence)
+    references <- c(references, cs$references)
   }
   if (uses_study_thresholds(rules)) {
     references <- c(references, method_references[c("ostelo", "dworkin")])
@@ -388,7 +404,12 @@ method_references <- c(
   copay = "Copay AG, Subach BR, Glassman SD, Polly DW, Schuler TC. Understanding the minimum clinically important difference: a review of concepts and methods. Spine J 2007;7:541-546.",
   youden = "Youden WJ. Index for rating diagnostic tests. Cancer 1950;3:32-35.",
   hanley = "Hanley JA, McNeil BJ. The meaning and use of the area under a receiver operating characteristic (ROC) curve. Radiology 1982;143:29-36.",
-  jaeschke = "Jaeschke R, Singer J, Guyatt GH. Measurement of health status: ascertaining the minimal clinically important difference. Control Clin Trials 1989;10:407-415.")
+  jaeschke = "Jaeschke R, Singer J, Guyatt GH. Measurement of health status: ascertaining the minimal clinically important difference. Control Clin Trials 1989;10:407-415.",
+  # clinical_significance()'s reliable change indices (R/clinical_significance.R)
+  hsu = "Hsu LM. Reliable changes in psychotherapy: taking into account regression toward the mean. Behav Assess 1989;11:459-467.",
+  speer = "Speer DC. Clinically significant change: Jacobson and Truax (1991) revisited. J Consult Clin Psychol 1992;60:402-408.",
+  nunnally = "Nunnally JC, Kotsch WE. Studies of individual subjects: logic and methods of analysis. Br J Clin Psychol 1983;22:83-93.",
+  hageman = "Hageman WJ, Arrindell WA. Establishing clinically significant change: increment of precision and the distinction between individual and group level analysis. Behav Res Ther 1999;37:1169-1193.")
 
 # R code that recreates a list of rules: every field, by name.
 rules_as_code <- function(rules) {
