@@ -548,10 +548,25 @@ plot.clinical_significance <- function(x, main = NULL, xlab = "Baseline",
   graphics::points(pre, post, col = colours[as.character(category)],
                    pch = shapes[as.character(category)])
   present <- cs_levels[cs_levels %in% as.character(category)]
-  if (length(present)) {
-    graphics::legend("topleft", legend = present, col = colours[present],
-                     pch = shapes[present], bty = "n", cex = 0.8, inset = 0.01)
+  ha <- !is.null(info$post_limits)
+  # the legend goes to the corner whose box covers the fewest points
+  draw_legend <- function(where, plot = TRUE) {
+    graphics::legend(where, legend = c(present, "no reliable change", "cut-off",
+                                       if (ha) "follow-up reliably past it"),
+                     col = c(colours[present], grDevices::adjustcolor("grey70", 0.6), "grey20",
+                             if (ha) "grey20"),
+                     pch = c(shapes[present], 15, NA, if (ha) NA),
+                     pt.cex = c(rep(1, length(present)), 1.8, 1, if (ha) 1),
+                     lty = c(rep(NA, length(present)), NA, 2, if (ha) 3),
+                     bty = "n", cex = 0.8, inset = 0.01, plot = plot)
   }
+  corners <- c("topleft", "bottomright", "topright", "bottomleft")
+  covered <- vapply(corners, function(where) {
+    box <- draw_legend(where, plot = FALSE)$rect
+    sum(pre >= box$left & pre <= box$left + box$w &
+          post <= box$top & post >= box$top - box$h)
+  }, numeric(1))
+  draw_legend(corners[which.min(covered)])
   invisible(x)
 }
 
