@@ -545,8 +545,17 @@ plot.clinical_significance <- function(x, main = NULL, xlab = "Baseline",
   if (!is.null(info$post_limits)) {
     graphics::abline(h = info$post_limits, col = "grey20", lty = 3)
   }
-  graphics::points(pre, post, col = colours[as.character(category)],
-                   pch = shapes[as.character(category)])
+  # integer scores pile up: one symbol per distinct pair and category, its
+  # area proportional to the number of patients
+  key <- paste(pre, post, as.character(category), sep = "\r")
+  first <- !duplicated(key)
+  count <- tabulate(match(key, key[first]), nbins = sum(first))
+  graphics::points(pre[first], post[first], col = colours[as.character(category[first])],
+                   pch = shapes[as.character(category[first])], cex = pmin(sqrt(count), 6))
+  if (any(count > 1L)) {
+    graphics::mtext("symbol area proportional to the number of patients", side = 3,
+                    line = 0.2, cex = 0.75)
+  }
   present <- cs_levels[cs_levels %in% as.character(category)]
   ha <- !is.null(info$post_limits)
   # the legend goes to the corner whose box covers the fewest points
