@@ -152,7 +152,8 @@
 #' \doi{10.1016/S0005-7967(99)00032-7}
 #'
 #' Claus BB, Wager J, Bonnet U. clinicalsignificance: clinical significance
-#' analyses of intervention studies in R. R package version 3.0.0, 2025.
+#' analyses of intervention studies in R. J Stat Softw 2024;111(1):1-39
+#' (the peer; version 3.0.0 was compared). \doi{10.18637/jss.v111.i01}
 #' @examples
 #' # Hypothetical depression scores (lower is better), reliability 0.85,
 #' # functional norms from a published sample
@@ -192,7 +193,12 @@ clinical_significance <- function(pre, post, reliability,
           call)
   }
   cs_check_reliability(reliability, "reliability", call)
-  if (method == "NK") cs_check_reliability(reliability_post, "reliability_post", call)
+  if (method == "NK") {
+    cs_check_reliability(reliability_post, "reliability_post", call)
+  } else if (!missing(reliability_post)) {
+    abort(sprintf("`reliability_post` is used only by method \"NK\", not by \"%s\".", method),
+          call)
+  }
   check_conf_level(conf_level, call)
   if (!is.numeric(range) || is.object(range) || length(range) != 2L ||
       !is.null(dim(range)) || anyNA(range) || range[1L] >= range[2L]) {

@@ -155,9 +155,10 @@ test_that("every method, cut-off and direction agrees with the oracle on random 
     info <- sprintf("trial %d: n %d, %s, %s, cut-off %s, %s, r %.3f", trial, n, method,
                     direction, cutoff, sd_sample, r)
     got <- tryCatch(
-      clinical_significance(pre, post, r, method = method, direction = direction,
-                            cutoff = cutoff, functional = functional,
-                            sd_sample = sd_sample, reliability_post = r_post),
+      do.call(clinical_significance,
+              c(list(pre, post, r, method = method, direction = direction,
+                     cutoff = cutoff, functional = functional, sd_sample = sd_sample),
+                if (method == "NK") list(reliability_post = r_post))),
       myelorelief_error = function(e) e)
     if (inherits(got, "error")) {
       # only HA may refuse, when the follow-up scores are too reliable-less
@@ -418,6 +419,8 @@ test_that("bad input is a clear error naming the argument", {
   }
   e(clinical_significance(pre, post, 0.8, method = "NK", reliability_post = 1.2),
     "`reliability_post` must be")
+  e(clinical_significance(pre, post, 0.8, reliability_post = 0.7),
+    "`reliability_post` is used only by method \"NK\", not by \"JT\"")
   e(clinical_significance(as.character(pre), post, 0.8), "`pre` must be a numeric vector")
   e(clinical_significance(pre, factor(post), 0.8), "`post` must be a numeric vector")
   e(clinical_significance(pre, post[-1], 0.8), "`pre` and `post` must have the same length, not 4 and 3")
