@@ -619,3 +619,16 @@ cs_methods_sentence <- function(x) {
     "Patients were classified as recovered (a reliable improvement from the clinical into the functional range), improved, unchanged, deteriorated, or harmed (a reliable worsening from the functional into the clinical range); a score equal to the cut-off was in neither range.")
   list(sentence = sentence, references = info$references)
 }
+
+#' @rdname clinical_significance
+#' @details `tidy()` (from the generics package) gives one row per category:
+#'   `term` (the category), `n`, `estimate` (the proportion of the pairs
+#'   used) and `n_used`.
+#' @exportS3Method generics::tidy
+tidy.clinical_significance <- function(x, ...) {
+  s <- summary(x)
+  n_used <- attr(s, "n_used")
+  data.frame(term = as.character(s$category), n = s$n,
+             estimate = if (n_used > 0) s$n / n_used else rep(NA_real_, nrow(s)),
+             n_used = rep(n_used, nrow(s)), stringsAsFactors = FALSE)
+}

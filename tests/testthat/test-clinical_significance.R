@@ -456,3 +456,39 @@ test_that("bad input is a clear error naming the argument", {
   err <- tryCatch(clinical_significance(pre, post, 2), error = identity)
   expect_identical(as.character(conditionCall(err)[[1]]), "clinical_significance")
 })
+
+test_that("tidy(): the counts of summary() under broom's names", {
+  skip_if_not_installed("generics")
+  res <- clinical_significance(c(32, 28, 35, 24, 30, 27, 33), c(10, 25, 36, 12, 29, NA, 40),
+                               reliability = 0.85, functional = c(mean = 7, sd = 6))
+  td <- generics::tidy(res)
+  s <- summary(res)
+  expect_identical(td$term, as.character(s$category))
+  expect_identical(td$n, s$n)
+  expect_equal(td$estimate, s$n / 6)
+  expect_identical(td$n_used, rep(6L, 5))
+})
+
+test_that("HA against the oracle on many samples, harmed patients included", {
+  set.seed(4242)
+  seen <- character()
+  for (trial in 1:30) {
+    n <- sample(30:300, 1)
+    pre <- round(c(rnorm(n %/% 2, 30, 6), rnorm(n - n %/% 2, 12, 5)))
+    post <- round(pre + c(rnorm(n %/% 2, -10, 8), rnorm(n - n %/% 2, 8, 8)))
+    post[sample(n, 2)] <- NA
+    cutoff <- c("a", "b", "c")[trial %% 3 + 1]
+    direction <- if (trial %% 2) "decrease" else "increase"
+    s <- if (direction == "decrease") 1 else -1
+    info <- sprintf("seed 4242, trial %d, n %d, cut-off %s, %s", trial, n, cutoff, direction)
+    got <- clinical_significance(s * pre, s * post, 0.8, method = "HA", cutoff = cutoff,
+                                 direction = direction, functional = c(mean = s * 10, sd = 6))
+    want <- cs_oracle(s * pre, s * post, 0.8, "HA", direction, cutoff,
+                      c(mean = s * 10, sd = 6))
+    expect_identical(got$category, want$category, info = info)
+    expect_equal(got$rci, want$rci, tolerance = 1e-12, info = info)
+    seen <- c(seen, as.character(got$category))
+  }
+  expect_setequal(unique(seen[!is.na(seen)]),
+                  c("recovered", "improved", "unchanged", "deteriorated", "harmed"))
+})
