@@ -315,44 +315,53 @@ clinical_significance <- function(pre, post, reliability,
   cut <- cs_cutoff(cutoff, clinical, functional, better, method,
                    se = if (method == "HA") info$se_measurement else NULL, call = call)
   info$cutoff <- cut
+  # ranges and categories as integer codes (1 clinical, 2 borderline, 3
+  # functional; positions in cs_levels), made factors at the end: building
+  # factors from strings cost most of the time on a million pairs
+  code <- function(up, down) {
+    out <- rep.int(2L, length(up))
+    out[up] <- 3L
+    out[down] <- 1L
+    out
+  }
   side <- function(x) {
     d <- better * (x - cut$value)
     t <- 1e-9 * pmax(abs(x), abs(cut$value))
-    factor(ifelse(d > t, "functional", ifelse(-d > t, "clinical", "borderline")),
-           levels = cs_range_levels)
+    code(d > t, -d > t)
   }
   pre_range <- side(pre)
   if (method == "HA") {
     cs_num <- info$m_post + (post - info$m_post) * info$r_post - cut$value
     cs_den <- sqrt(info$r_post) * info$se_measurement
     cs_tol <- 1e-9 * pmax(abs(post), abs(info$m_post), abs(cut$value), z * cs_den)
-    post_range <- factor(ifelse(better * cs_num - z * cs_den > cs_tol, "functional",
-                                ifelse(-better * cs_num - z * cs_den > cs_tol, "clinical",
-                                       "borderline")), levels = cs_range_levels)
+    post_range <- code(better * cs_num - z * cs_den > cs_tol,
+                       -better * cs_num - z * cs_den > cs_tol)
     cs_indiv <- cs_num / cs_den
     # the follow-up scores at which cs_indiv is +/- z, for the plot
     info$post_limits <- info$m_post + (cut$value + c(-1, 1) * z * cs_den - info$m_post) / info$r_post
   } else {
     post_range <- side(post)
   }
-  category <- ifelse(improved,
-                     ifelse(pre_range == "clinical" & post_range == "functional",
-                            "recovered", "improved"),
-                     ifelse(worsened,
-                            ifelse(pre_range == "functional" & post_range == "clinical",
-                                   "harmed", "deteriorated"),
-                            "unchanged"))
-  category[!complete] <- NA
+  category <- rep.int(3L, length(pre))                        # unchanged
+  improved <- improved & complete
+  worsened <- worsened & complete & !improved
+  category[improved] <- 2L
+  category[improved & pre_range == 1L & post_range == 3L] <- 1L  # recovered
+  category[worsened] <- 4L
+  category[worsened & pre_range == 3L & post_range == 1L] <- 5L  # harmed
+  category[!complete] <- NA_integer_
   rci[!complete] <- NA
-  pre_range[is.na(pre)] <- NA
-  post_range[is.na(post)] <- NA
+  pre_range[is.na(pre)] <- NA_integer_
+  post_range[is.na(post)] <- NA_integer_
+  as_factor <- function(codes, levels) structure(codes, levels = levels, class = "factor")
   out <- data.frame(pre = as.double(pre), post = as.double(post), rci = rci,
-                    pre_range = pre_range, post_range = post_range)
+                    pre_range = as_factor(pre_range, cs_range_levels),
+                    post_range = as_factor(post_range, cs_range_levels))
   if (method == "HA") {
     cs_indiv[!complete] <- NA
     out$cs_indiv <- cs_indiv
   }
-  out$category <- factor(category, levels = cs_levels)
+  out$category <- as_factor(category, cs_levels)
   attr(out, "clinical_significance") <- info
   class(out) <- c("clinical_significance", "data.frame")
   out
