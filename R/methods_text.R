@@ -37,6 +37,10 @@
 #'   ratio, continuity-corrected CMH test, Breslow-Day with or without
 #'   Tarone's correction); by default those of `compare_rates()`'s
 #'   defaults.
+#' @param clinical_significance Optional result of [clinical_significance()]:
+#'   adds how reliable change, the cut-off and the five categories were
+#'   defined, with the method's references. As in the papers, and unlike the
+#'   rules above, an index equal to the critical value is not reliable.
 #' @section Wording:
 #' A rule describes a **symptom** when it can find the symptom absent at
 #' baseline: a `"decrease"` rule whose `absent_at` is a valid value (pain of
@@ -86,10 +90,16 @@ methods_text <- function(rules = study_rules(), conf_level = 0.95,
                              method = "wilson", by = NULL, group = NULL,
                              vars = NULL, reference = NULL, scores = FALSE,
                              missing = NULL, imputations = NULL,
-                             comparison = NULL) {
+                             comparison = NULL, clinical_significance = NULL) {
   call <- sys.call()
   check_flag(scores, "scores", call)
   missing_sentences <- missing_methods(missing, imputations, length(group) > 0L, call)
+  if (!is.null(clinical_significance) &&
+      (!inherits(clinical_significance, "clinical_significance") ||
+       is.null(attr(clinical_significance, "clinical_significance")))) {
+    abort(sprintf("`clinical_significance` must be NULL or a result of clinical_significance(), not %s.",
+                  describe_value(clinical_significance)), call)
+  }
   check_rules(rules, call = call)
   check_conf_level(conf_level, call)
   method <- check_choice(method, ci_methods, "method", call)
@@ -195,6 +205,11 @@ methods_text <- function(rules = study_rules(), conf_level = 0.95,
   }
   sentences <- c(sentences, missing_sentences$sentences)
   references <- c(references, missing_sentences$references)
+  if (!is.null(clinical_significance)) {
+    cs <- cs_methods_sentence(clinical_significance)
+    sentences <- c(sentences, cs$sentence)
+    references <- c(references, cs$references)
+  }
   if (uses_study_thresholds(rules)) {
     references <- c(references, method_references[c("ostelo", "dworkin")])
   }
@@ -448,7 +463,12 @@ method_references <- c(
   jaeschke = "Jaeschke R, Singer J, Guyatt GH. Measurement of health status: ascertaining the minimal clinically important difference. Control Clin Trials 1989;10:407-415.",
   perkins = "Perkins NJ, Schisterman EF. The inconsistency of \"optimal\" cutpoints obtained using two criteria based on the receiver operating characteristic curve. Am J Epidemiol 2006;163:670-675.",
   terluin2015 = "Terluin B, Eekhout I, Terwee CB, de Vet HCW. Minimal important change (MIC) based on a predictive modeling approach was more precise than MIC based on ROC analysis. J Clin Epidemiol 2015;68:1388-1396.",
-  terluin2017 = "Terluin B, Eekhout I, Terwee CB. The anchor-based minimal important change, based on receiver operating characteristic analysis or predictive modeling, may need to be adjusted for the proportion of improved patients. J Clin Epidemiol 2017;83:90-100.")
+  terluin2017 = "Terluin B, Eekhout I, Terwee CB. The anchor-based minimal important change, based on receiver operating characteristic analysis or predictive modeling, may need to be adjusted for the proportion of improved patients. J Clin Epidemiol 2017;83:90-100.",
+  # clinical_significance()'s reliable change indices (R/clinical_significance.R)
+  hsu = "Hsu LM. Reliable changes in psychotherapy: taking into account regression toward the mean. Behav Assess 1989;11:459-467.",
+  speer = "Speer DC. Clinically significant change: Jacobson and Truax (1991) revisited. J Consult Clin Psychol 1992;60:402-408.",
+  nunnally = "Nunnally JC, Kotsch WE. Studies of individual subjects: logic and methods of analysis. Br J Clin Psychol 1983;22:83-93.",
+  hageman = "Hageman WJ, Arrindell WA. Establishing clinically significant change: increment of precision and the distinction between individual and group level analysis. Behav Res Ther 1999;37:1169-1193.")
 
 # R code that recreates a list of rules: every field, by name.
 rules_as_code <- function(rules) {

@@ -25,15 +25,32 @@
 #' threshold equal to the width is a rule: only a change across the whole
 #' range counts.
 #'
-#' As with every rule of the package the threshold is inclusive: a change of
-#' exactly `RC` counts, where Jacobson and Truax write "greater than 1.96";
-#' the two differ only for a change equal to `RC` to the last decimal.
-#'
 #' `sd` is either given (from a normative sample, or a published value for
 #' the instrument), or computed as [stats::sd()] of `baseline`: of its values
 #' that are known and in which the symptom is present (not absent by
 #' `absent_at`), since only those patients are judged. Their number is
 #' reported in the rule's `origin`.
+#'
+#' @section The boundary:
+#' As with every rule of the package the threshold is inclusive: a change of
+#' exactly `RC` (within the package's relative tolerance of 1e-9, see
+#' [classify_alleviation()]) counts as alleviated or worsened, where Jacobson
+#' and Truax call a change reliable only when it *exceeds* the reliable
+#' change (|RCI| > 1.96). The two differ only for a change equal to `RC`
+#' to round-off, which happens on integer scales only when the SD and the
+#' reliability were chosen to make `RC` a whole number. [clinical_significance()]
+#' follows the literature (an index equal to the critical value is not
+#' reliable) and gives the five categories of Jacobson and Truax with a
+#' cut-off; use it when the strict boundary matters.
+#'
+#' @section The SD's sample:
+#' From `baseline`, the SD is taken over every known baseline with the
+#' symptom present, also of patients without a follow-up. The CRAN package
+#' clinicalsignificance takes it over the complete pairs only;
+#' [clinical_significance()] offers both (`sd_sample`). To reproduce the
+#' peer's reliable change here, give its SD:
+#' `sd = sd(pre[!is.na(pre) & !is.na(post)])` (every baseline of a complete
+#' pair, also those where the symptom is absent).
 #'
 #' @param sd The standard deviation of the measure: a single positive
 #'   number. Leave it out to compute it from `baseline`.
@@ -52,8 +69,11 @@
 #' @return An [alleviation_rule()] with `min_change` and `worsen_change` at
 #'   the reliable change; its `origin` field, shown by `print()`, gives the
 #'   computation.
-#' @seealso [estimate_mcid()] for an anchor-based threshold,
-#'   [alleviation_curve()] for how a rate depends on the threshold.
+#' @seealso [clinical_significance()] for the Jacobson-Truax categories
+#'   (recovered, improved, unchanged, deteriorated, harmed) with other
+#'   reliable change indices and a cut-off; [estimate_mcid()] for an
+#'   anchor-based threshold, [alleviation_curve()] for how a rate depends on
+#'   the threshold.
 #' @references
 #' Jacobson NS, Truax P. Clinical significance: a statistical approach to
 #' defining meaningful change in psychotherapy research. J Consult Clin
@@ -121,6 +141,9 @@ reliable_change_rule <- function(sd, reliability,
           call)
   }
   sd_source <- ""
+  # The rule with a threshold of 0 checks `range`, `absent_at` and `label`
+  # (and judges the baselines) whatever the scale: a placeholder of 1 would
+  # be refused on a range narrower than 1.
   if (has_sd) {
     ok <- is.numeric(sd) && !is.object(sd) && length(sd) == 1L &&
       is.null(dim(sd)) && !is.na(sd) && is.finite(sd) && sd > 0
@@ -128,9 +151,10 @@ reliable_change_rule <- function(sd, reliability,
       abort(sprintf("`sd` must be a single positive finite number, not %s.",
                     describe_value(sd)), call)
     }
+    probe <- make_rule(0)
   } else {
     baseline <- as_measurements(baseline, "baseline", call)
-    probe <- make_rule(1)
+    probe <- make_rule(0)
     classes <- tryCatch(
       classify_alleviation(baseline, baseline, probe),
       myelorelief_error = function(e) {
@@ -163,16 +187,16 @@ reliable_change_rule <- function(sd, reliability,
   }
   # A threshold wider than the scale: no patient could ever change reliably,
   # and every symptom would be "unchanged". Refused rather than warned about,
-  # since tables made with such a rule would look like results. (Checked
-  # before the rule is made, which would refuse it with a general message.)
-  rule <- make_rule(0)
-  width <- rule$range[2L] - rule$range[1L]
-  if (threshold > width * (1 + sqrt(.Machine$double.eps))) {
+  # since tables made with such a rule would look like results.
+  # Checked before the rule is made, whose own check of the width would
+  # say less.
+  width <- probe$range[2L] - probe$range[1L]
+  if (threshold > width * (1 + 1e-9)) {
     abort(sprintf("%s with `reliability` %s gives a reliable change of %s, more than the width of `range` (%s to %s: %s): no patient could ever change reliably. Check that the SD is in the measure's units and the reliability is the instrument's.",
                   if (has_sd) sprintf("`sd` (%s)", format(sd))
                   else sprintf("The SD of `baseline` (%s)", format(sd, digits = 4)),
                   format(reliability), format(threshold, digits = 4),
-                  format(rule$range[1L]), format(rule$range[2L]), format(width)),
+                  format(probe$range[1L]), format(probe$range[2L]), format(width)),
           call)
   }
   rule <- make_rule(threshold)

@@ -187,3 +187,50 @@ test_that("a reliable change wider than the range is refused: nobody could ever 
                  "more than the width", info = paste("k", k))
   }
 })
+
+test_that("the boundary: the rule counts a change equal to RC, clinical_significance() does not", {
+  # RC of exactly 2 points (to round-off): sd = 2 / (z * sqrt(2 * (1 - r)))
+  z <- qnorm(0.975)
+  sd <- 2 / (z * sqrt(2 * (1 - 0.8)))
+  rule <- reliable_change_rule(sd = sd, reliability = 0.8, range = c(0, 10))
+  expect_equal(rule$min_change, 2, tolerance = 1e-14)
+  pre <- c(8, 8, 3, 8)
+  post <- c(6, 5.9, 5, 7)
+  # the package's rules: inclusive (a fall of exactly 2 is alleviation)
+  expect_identical(as.character(classify_alleviation(pre, post, rule)),
+                   c("alleviated", "alleviated", "worsened", "unchanged"))
+  # Jacobson and Truax: reliable only beyond RC
+  cs <- clinical_significance(pre, post, 0.8, clinical = c(mean = 8, sd = sd),
+                              range = c(0, 10))
+  expect_identical(as.character(cs$category)[c(1, 3, 4)],
+                   c("unchanged", "unchanged", "unchanged"))
+  expect_true(cs$category[2] %in% c("improved", "recovered"))
+  # the same reliable change in both (JT's S_diff)
+  expect_equal(abs(cs$rci[1]), z, tolerance = 1e-12)
+})
+
+test_that("the SD's sample: all baselines here, complete pairs in clinicalsignificance", {
+  pre <- c(7, 5, 8, 3, 6, 9)
+  post <- c(4, NA, 5, 3, NA, 2)
+  ours <- reliable_change_rule(reliability = 0.8, baseline = pre, range = c(0, 10))
+  expect_equal(ours$min_change, oracle_rc(sd(pre), 0.8), tolerance = 1e-14)
+  # the peer's recipe, as documented: the SD of the complete pairs' baselines
+  peer <- reliable_change_rule(sd = sd(pre[!is.na(pre) & !is.na(post)]), reliability = 0.8,
+                               range = c(0, 10))
+  expect_equal(peer$min_change, oracle_rc(sd(c(7, 8, 3, 9)), 0.8), tolerance = 1e-14)
+  cs_all <- clinical_significance(pre, post, 0.8, range = c(0, 10))
+  cs_pairs <- clinical_significance(pre, post, 0.8, sd_sample = "complete_pairs", range = c(0, 10))
+  expect_equal(attr(cs_all, "clinical_significance")$clinical$sd, sd(pre))
+  expect_equal(attr(cs_pairs, "clinical_significance")$clinical$sd, sd(c(7, 8, 3, 9)))
+})
+
+test_that("a narrow range: the SD from `baseline` works on a scale narrower than 1", {
+  # a 0-0.5 scale (hypothetical): the rule's checks once used a placeholder
+  # threshold of 1, refused on such a range
+  pre <- c(0.40, 0.35, 0.10, 0.45, 0.30)
+  rule <- reliable_change_rule(reliability = 0.95, baseline = pre, range = c(0, 0.5))
+  expect_equal(rule$min_change, oracle_rc(sd(pre), 0.95), tolerance = 1e-14)
+  # same as the cohort scaled down from 0-10 to 0-0.5
+  big <- reliable_change_rule(reliability = 0.95, baseline = pre * 20, range = c(0, 10))
+  expect_equal(rule$min_change * 20, big$min_change, tolerance = 1e-14)
+})
