@@ -410,10 +410,11 @@ csv_fill <- function(src, ends, force = FALSE) {
       src$eof <- TRUE
       break
     }
-    kept <- if (src$pos > 0) src$buf[-seq_len(src$pos)] else src$buf
+    left <- length(src$buf) - src$pos
+    src$buf <- if (left <= 0) more
+               else c(src$buf[seq.int(src$pos + 1, length.out = left)], more)
     src$base <- src$base + src$pos
     src$pos <- 0
-    src$buf <- c(kept, more)
     have <- .Call(C_csv_line_ends, src$buf, 0)
   }
   invisible(src)

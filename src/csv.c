@@ -145,6 +145,15 @@ static int measurement_value(const char *s, ptrdiff_t n, int flags,
         return 1;
     }
     if (mr_csv_plain_integer(s, n, value)) return 1;
+    /* what R_strtod() reads "Inf" and "-Inf" as, without the copy */
+    if (n == 3 && memcmp(s, "Inf", 3) == 0) {
+        *value = R_PosInf;
+        return 1;
+    }
+    if (n == 4 && memcmp(s, "-Inf", 4) == 0) {
+        *value = R_NegInf;
+        return 1;
+    }
     if (mr_csv_blank(s, n)) {
         *value = NA_REAL;
         return 1;

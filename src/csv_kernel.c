@@ -110,6 +110,12 @@ int mr_csv_records(const unsigned char *buf, ptrdiff_t len, int eof,
                 at++;
                 continue;
             }
+            if (k == C_PLAIN) {
+                /* the common case: run over the ordinary bytes */
+                at++;
+                while (at < len && byte_class[buf[at]] == C_PLAIN) at++;
+                continue;
+            }
             switch (k) {
             case C_PLAIN: at++; continue;
             case C_HIGH: flags |= MR_CSV_HIGH; at++; continue;
