@@ -400,19 +400,22 @@ csv_source_open <- function(path, ctx) {
 csv_fill <- function(src, ends, force = FALSE) {
   have <- .Call(C_csv_line_ends, src$buf, src$pos)
   while (!src$eof && (force || have < ends)) {
+    # a forced read (a record longer than the buffer) at least doubles it
+    at_least <- if (force) length(src$buf) - src$pos else 0
     force <- FALSE
-    read <- src$base + src$pos
-    per_line <- if (src$line > 0 && read > 0) read / src$line else 128
-    size <- ceiling(per_line * max(ends - have, 1) * 1.05) + 4096
-    size <- min(max(size, 65536), 2^26)
+    # bytes per line from the buffer itself (a first block of 1 MB when it
+    # holds no line yet), so that a chunk is about one block
+    left <- length(src$buf) - src$pos
+    size <- if (have > 0) ceiling(left / have * max(ends - have, 1) * 1.05) + 4096
+            else 2^20
+    size <- min(max(size, at_least, 65536), 2^26)
     more <- readBin(src$con, "raw", n = size)
     if (!length(more)) {
       src$eof <- TRUE
       break
     }
-    left <- length(src$buf) - src$pos
-    src$buf <- if (left <= 0) more
-               else c(src$buf[seq.int(src$pos + 1, length.out = left)], more)
+    src$buf <- if (src$pos >= length(src$buf)) more
+               else .Call(C_csv_join, src$buf, src$pos, more)
     src$base <- src$base + src$pos
     src$pos <- 0
     have <- .Call(C_csv_line_ends, src$buf, 0)

@@ -330,3 +330,19 @@ SEXP C_csv_line_ends(SEXP buf, SEXP pos_)
     if (pos < 0 || pos > len) Rf_error("`pos` must be a position in `buf`.");
     return Rf_ScalarReal((double) mr_csv_count_line_ends(RAW(buf), pos, len));
 }
+
+/* buf[pos, ...) followed by `more`: the bytes of a record the buffer ended
+ * in, then the next block. */
+SEXP C_csv_join(SEXP buf, SEXP pos_, SEXP more)
+{
+    if (TYPEOF(buf) != RAWSXP || TYPEOF(more) != RAWSXP)
+        Rf_error("`buf` and `more` must be raw vectors.");
+    R_xlen_t len = XLENGTH(buf), pos = (R_xlen_t) Rf_asReal(pos_);
+    if (pos < 0 || pos > len) Rf_error("`pos` must be a position in `buf`.");
+    R_xlen_t left = len - pos, extra = XLENGTH(more);
+    SEXP out = PROTECT(Rf_allocVector(RAWSXP, left + extra));
+    if (left) memcpy(RAW(out), RAW(buf) + pos, (size_t) left);
+    if (extra) memcpy(RAW(out) + left, RAW(more), (size_t) extra);
+    UNPROTECT(1);
+    return out;
+}

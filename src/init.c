@@ -21,6 +21,7 @@ SEXP C_score_cells(SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP);
 SEXP C_csv_chunk(SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP);
 SEXP C_csv_first_record(SEXP, SEXP, SEXP);
 SEXP C_csv_line_ends(SEXP, SEXP);
+SEXP C_csv_join(SEXP, SEXP, SEXP);
 
 SEXP mr_class_levels = NULL;
 SEXP mr_factor_class = NULL;
@@ -45,6 +46,7 @@ static const R_CallMethodDef call_methods[] = {
     CALLDEF(C_csv_chunk, 7),
     CALLDEF(C_csv_first_record, 3),
     CALLDEF(C_csv_line_ends, 2),
+    CALLDEF(C_csv_join, 3),
     { NULL, NULL, 0 }
 };
 
