@@ -25,10 +25,15 @@
 #' * **CSV files**, a character vector of paths: comma-separated with a
 #'   header line (as [utils::write.csv()] and `data.table::fwrite()` write
 #'   them; gzip, bzip2 and xz compressed files are read too). Each file is
-#'   read `chunk_rows` records at a time, columns by name, with
-#'   `data.table::fread()` when data.table is installed, [utils::read.csv()]
-#'   otherwise; both give the same result, identical to tabulating
-#'   `read.csv(file, na.strings = c("NA", ""))` of the whole source. Column
+#'   read in blocks of bytes, `chunk_rows` records at a time, columns by
+#'   name, by the package's own reader (in C, no other package needed),
+#'   which splits fields as [utils::read.csv()] does (a quoted part anywhere
+#'   in a field, `""` inside quotes for a quote, line breaks inside quotes,
+#'   `\r\n` and `\r` line ends, a UTF-8 byte order mark dropped) and reads
+#'   measurements as [as.numeric()] does: the result is identical to
+#'   tabulating `read.csv(file, na.strings = c("NA", ""))` of the whole
+#'   source. A nul byte, or a quote that the end of the file leaves open, is
+#'   an error naming its line. Column
 #'   types are decided once for the whole source: a `by` column is typed as
 #'   `read.csv()` types a whole column (logical, integer, double or text,
 #'   from all its values, so a chunk holding only `"F"` is not read as

@@ -1,6 +1,10 @@
-# File and function sources of tabulate_source(). CSV files are read record
-# by record (a quoted field may span lines), `chunk_rows` records at a time,
-# and each chunk parsed by data.table::fread() or utils::read.csv().
+# File and function sources of tabulate_source(). CSV files are read in
+# blocks of bytes, `chunk_rows` records at a time, by the package's own
+# tokenizer (src/csv_kernel.c), which splits records and fields as
+# utils::read.csv() does and reads measurements as as.numeric() does. The
+# earlier reader (lines through data.table::fread() or utils::read.csv())
+# stays as options(myelorelief.csv_reader = "fread" or "base"): the tests
+# hold the three readers identical.
 
 csv_plan <- function(paths, ctx) {
   call <- ctx$call
@@ -16,8 +20,9 @@ csv_plan <- function(paths, ctx) {
                   paste0("\"", absent, "\"", collapse = ", ")), call)
   }
   paths <- normalizePath(paths)
-  ctx$reader <- csv_reader()
-  first <- csv_open(paths[1L], ctx)
+  ctx$reader <- csv_reader(call)
+  first <- if (ctx$reader == "native") csv_source_open(paths[1L], ctx)
+           else csv_open(paths[1L], ctx)
   close(first$con)
   ctx <- resolve_rules(ctx, first$header, first$where)
   pieces <- lapply(paths, function(path) {
@@ -28,12 +33,17 @@ csv_plan <- function(paths, ctx) {
        finish = function(table) type_csv_strata(table, ctx))
 }
 
-# fread() where data.table is installed; option myelorelief.csv_reader
-# ("fread" or "base") chooses for the tests.
-csv_reader <- function() {
+# The package's own reader; option myelorelief.csv_reader ("native",
+# "fread" or "base", the earlier line readers) chooses for the tests.
+csv_reader <- function(call = NULL) {
   chosen <- getOption("myelorelief.csv_reader")
-  if (!is.null(chosen)) return(chosen)
-  if (requireNamespace("data.table", quietly = TRUE)) "fread" else "base"
+  if (is.null(chosen)) return("native")
+  if (!is.character(chosen) || length(chosen) != 1L ||
+      !chosen %in% c("native", "fread", "base")) {
+    abort(sprintf("Option `myelorelief.csv_reader` must be \"native\", \"fread\" or \"base\", not %s.",
+                  describe_value(chosen)), call)
+  }
+  chosen
 }
 
 # A file's connection, positioned after its header line, and the header.
@@ -110,6 +120,7 @@ read_records <- function(con, n) {
 }
 
 csv_table <- function(piece, ctx, progress) {
+  if (identical(ctx$reader, "native")) return(csv_table_native(piece, ctx, progress))
   opened <- csv_open(piece$path, ctx)
   con <- opened$con
   on.exit(close(con))
@@ -310,4 +321,232 @@ function_plan <- function(source, ctx) {
     }
     list(total)
   })
+}
+
+# ---- The native reader: blocks of bytes, records split in C ----------------
+
+# A connection to read a file's bytes: gzfile() for gzip, bzip2 and xz
+# files (by their first bytes), file() otherwise.
+csv_connection <- function(path) {
+  con <- file(path, open = "rb")
+  magic <- readBin(con, "raw", n = 6L)
+  close(con)
+  compressed <- length(magic) >= 2L && (
+    identical(magic[1:2], as.raw(c(0x1f, 0x8b))) ||
+      (length(magic) >= 3L && identical(magic[1:3], charToRaw("BZh"))) ||
+      (length(magic) >= 6L && identical(magic, as.raw(c(0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00)))))
+  if (compressed) gzfile(path, open = "rb") else file(path, open = "rb")
+}
+
+# The state of one file being read: its connection, a buffer of bytes
+# (`buf`, read up to position `pos`, 0-based), the bytes before the buffer
+# (`base`), the lines read (`line`) and whether the file has ended.
+csv_source_open <- function(path, ctx) {
+  where <- sprintf("file \"%s\"", path)
+  src <- new.env(parent = emptyenv())
+  src$con <- csv_connection(path)
+  src$buf <- raw(0)
+  src$pos <- 0
+  src$base <- 0
+  src$line <- 0
+  src$eof <- FALSE
+  src$where <- where
+  fail <- function(message) {
+    close(src$con)
+    abort(message, ctx$call)
+  }
+  csv_fill(src, 1, force = TRUE)
+  # A UTF-8 byte order mark (Excel's "CSV UTF-8") is not part of the first
+  # name, in any locale.
+  if (length(src$buf) >= 3L &&
+      identical(src$buf[1:3], as.raw(c(0xef, 0xbb, 0xbf)))) {
+    src$pos <- 3
+  }
+  repeat {
+    first <- .Call(C_csv_first_record, src$buf, src$pos, src$eof)
+    if (!is.na(first[1L]) || src$eof) break
+    csv_fill(src, 1, force = TRUE)
+  }
+  if (first[3L] == 4) {
+    fail(sprintf("Line %s of %s could not be read as CSV: it holds a nul byte.",
+                 format_integer(first[2L] + 1), where))
+  }
+  if (first[3L] == 3) {
+    fail(sprintf("Line %s of %s could not be read as CSV: a quote opens a field there that no quote closes before the end of the file.",
+                 format_integer(first[2L] + 1), where))
+  }
+  if (first[4L] == 0) {
+    fail(sprintf("%s is empty; a CSV file starts with a header line of column names.",
+                 where))
+  }
+  bytes <- src$buf[seq.int(src$pos + 1, first[1L])]
+  text <- sub("(\r\n|\r|\n)$", "", rawToChar(bytes))
+  text <- gsub("\r\n?", "\n", text)
+  header <- scan(text = text, what = "", sep = ",", quote = "\"",
+                 na.strings = character(0), quiet = TRUE, strip.white = TRUE)
+  if (length(header) == 1L && nzchar(separator_hint(header))) {
+    fail(sprintf("The header line of %s is one column, %s.%s", where,
+                 quote_value(header), separator_hint(header)))
+  }
+  src$pos <- first[1L]
+  src$line <- first[2L]
+  src$header <- header
+  src
+}
+
+# Reads more bytes until the buffer holds `ends` line ends after `pos` (or
+# the file ends); with `force`, reads at least once. Bytes before `pos` are
+# dropped.
+csv_fill <- function(src, ends, force = FALSE) {
+  have <- .Call(C_csv_line_ends, src$buf, src$pos)
+  while (!src$eof && (force || have < ends)) {
+    # a forced read (a record longer than the buffer) at least doubles it
+    at_least <- if (force) length(src$buf) - src$pos else 0
+    force <- FALSE
+    # bytes per line from the buffer itself (a first block of 1 MB when it
+    # holds no line yet), so that a chunk is about one block
+    left <- length(src$buf) - src$pos
+    size <- if (have > 0) ceiling(left / have * max(ends - have, 1) * 1.05) + 4096
+            else 2^20
+    size <- min(max(size, at_least, 65536), 2^26)
+    more <- readBin(src$con, "raw", n = size)
+    if (!length(more)) {
+      src$eof <- TRUE
+      break
+    }
+    src$buf <- if (src$pos >= length(src$buf)) more
+               else .Call(C_csv_join, src$buf, src$pos, more)
+    src$base <- src$base + src$pos
+    src$pos <- 0
+    have <- .Call(C_csv_line_ends, src$buf, 0)
+  }
+  invisible(src)
+}
+
+# The next chunk of up to `want` records: list(columns, n, lines), the
+# columns named `columns` (measurements as numbers by the one rule of
+# measurement_from_text(), strata as text with "" and "NA" missing).
+# `slot` maps the header's fields to columns (0-based, -1 not read).
+csv_read_chunk <- function(src, want, slot, columns, measured, ctx) {
+  kinds <- as.integer(columns %in% measured)
+  pieces <- list()
+  got <- 0
+  first_line <- src$line + 1
+  repeat {
+    csv_fill(src, want - got)
+    res <- .Call(C_csv_chunk, src$buf, src$pos, src$eof, want - got, slot,
+                 kinds, src$line)
+    status <- res[[3L]]
+    src$pos <- res[[1L]]
+    src$line <- res[[2L]]
+    if (status >= 2L) csv_stop(src, res, length(slot), ctx)
+    n <- res[[4L]]
+    if (n > 0) {
+      odd <- res[[6L]]
+      odd[[2L]] <- odd[[2L]] + got
+      pieces[[length(pieces) + 1L]] <- list(columns = res[[5L]], odd = odd)
+    }
+    got <- got + n
+    if (got >= want || (src$eof && status == 0L)) break
+    # the buffer ended inside a record, or before `want` records
+    csv_fill(src, 1, force = TRUE)
+  }
+  if (!length(pieces)) {
+    return(list(chunk = NULL, n = 0, first_line = first_line, last_line = src$line))
+  }
+  values <- if (length(pieces) == 1L) pieces[[1L]]$columns else {
+    lapply(seq_along(columns), function(k) {
+      unlist(lapply(pieces, function(p) p$columns[[k]]), use.names = FALSE)
+    })
+  }
+  odd <- lapply(1:4, function(k) unlist(lapply(pieces, function(p) p$odd[[k]]),
+                                         use.names = FALSE))
+  values <- csv_odd_measurements(values, odd, columns, src$where, ctx)
+  names(values) <- columns
+  list(chunk = list2DF(values, nrow = got), n = got, first_line = first_line,
+       last_line = src$line)
+}
+
+# Measurement fields the C reader left to R (text that is not plain ASCII
+# or not a number): read by measurement_from_text(); a value that is not a
+# number is an error naming the first such line of the chunk.
+csv_odd_measurements <- function(values, odd, columns, file, ctx) {
+  if (!length(odd[[1L]])) return(values)
+  first_bad <- NULL
+  for (k in unique(odd[[1L]])) {
+    here <- which(odd[[1L]] == k)
+    rows <- odd[[2L]][here]
+    text <- odd[[4L]][here]
+    read <- measurement_from_text(text)
+    values[[k]][rows] <- read$value
+    if (length(read$bad)) {
+      bad <- read$bad
+      if (is.null(first_bad) || rows[bad[1L]] < first_bad$row ||
+          (rows[bad[1L]] == first_bad$row && k < first_bad$k)) {
+        first_bad <- list(k = k, row = rows[bad[1L]], text = text[bad[1L]],
+                          line = odd[[3L]][here][bad[1L]], more = length(bad) - 1L)
+      }
+    }
+  }
+  if (!is.null(first_bad)) {
+    stop_not_a_number(columns[first_bad$k], first_bad$text,
+                      sprintf("line %s of %s", format_integer(first_bad$line), file),
+                      first_bad$more, ctx$call)
+  }
+  values
+}
+
+# The error of a record the C reader could not read.
+csv_stop <- function(src, res, n_fields, ctx) {
+  close(src$con)
+  line <- format_integer(res[[2L]] + 1)
+  status <- res[[3L]]
+  if (status == 2L) {
+    found <- res[[7L]]
+    abort(sprintf("Line %s of %s has %d field%s where its header has %d; every record must have one field per column (a missing value is an empty field).%s",
+                  line, src$where, found, if (found == 1L) "" else "s", n_fields,
+                  separator_hint(res[[8L]])), ctx$call)
+  }
+  abort(sprintf("Line %s of %s could not be read as CSV: %s", line, src$where,
+                if (status == 3L) "a quote opens a field there that no quote closes before the end of the file."
+                else "it holds a nul byte."), ctx$call)
+}
+
+csv_table_native <- function(piece, ctx, progress) {
+  src <- csv_source_open(piece$path, ctx)
+  on.exit(if (isOpen(src$con)) close(src$con))
+  header <- src$header
+  check_source_columns(header, ctx, piece$where)
+  positions <- match(ctx$columns, header)
+  slot <- rep(-1L, length(header))
+  slot[positions] <- seq_along(positions) - 1L
+  measured <- unique(c(ctx$pre, ctx$post))
+  size <- file.size(piece$path)
+  signalled <- 0
+  advance <- function(bytes) {
+    bytes <- min(bytes, size - signalled)
+    if (bytes > 0) {
+      signal_progress(progress, bytes)
+      signalled <<- signalled + bytes
+    }
+  }
+  advance(src$base + src$pos)
+  total <- NULL
+  repeat {
+    read <- csv_read_chunk(src, ctx$chunk_rows, slot, ctx$columns, measured, ctx)
+    if (read$n > 0 || is.null(total)) {
+      chunk <- if (read$n > 0) read$chunk else empty_chunk(ctx)
+      where <- if (read$n > 0) {
+        sprintf("lines %s-%s of %s", format_integer(read$first_line),
+                format_integer(read$last_line), piece$where)
+      } else piece$where
+      row_name <- function(i) sprintf("record %s of %s", format_integer(i), where)
+      table <- tabulate_chunk(chunk, ctx, where, row_name)
+      total <- add_table(total, table, ctx, piece$where)
+    }
+    advance(src$base + src$pos - signalled)
+    if (src$eof && src$pos >= length(src$buf)) break
+  }
+  advance(size)
+  total
 }

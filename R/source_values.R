@@ -62,14 +62,20 @@ numeric_measurements <- function(chunk, ctx, row_name) {
   }
   if (!is.null(first_bad)) {
     row <- first_bad$bad[1L]
-    more <- length(first_bad$bad) - 1L
-    abort(sprintf("Column \"%s\" holds %s, which is not a number, in %s%s. A measurement must be a number, or empty or NA where it is missing; correct the value or make it empty.",
-                  first_bad$column, quote_value(first_bad$text[row]), row_name(row),
-                  if (more > 0L) sprintf(" (and %d more such value%s in the column)", more,
-                                         if (more == 1L) "" else "s") else ""),
-          ctx$call)
+    stop_not_a_number(first_bad$column, first_bad$text[row], row_name(row),
+                      length(first_bad$bad) - 1L, ctx$call)
   }
   chunk
+}
+
+# The error of a measurement that is text but not a number, at `where`,
+# with `more` such values after it in the column of the chunk.
+stop_not_a_number <- function(column, text, where, more, call) {
+  abort(sprintf("Column \"%s\" holds %s, which is not a number, in %s%s. A measurement must be a number, or empty or NA where it is missing; correct the value or make it empty.",
+                column, quote_value(text), where,
+                if (more > 0L) sprintf(" (and %d more such value%s in the column)", more,
+                                       if (more == 1L) "" else "s") else ""),
+        call)
 }
 
 # An empty or "NA" text stratum is missing in every source, as in a CSV

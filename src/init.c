@@ -19,6 +19,10 @@ SEXP C_durability(SEXP, SEXP, SEXP, SEXP, SEXP);
 SEXP C_mcid_roc(SEXP, SEXP, SEXP, SEXP, SEXP, SEXP);
 SEXP C_mcid_rng(SEXP, SEXP, SEXP, SEXP);
 SEXP C_score_cells(SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP);
+SEXP C_csv_chunk(SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP);
+SEXP C_csv_first_record(SEXP, SEXP, SEXP);
+SEXP C_csv_line_ends(SEXP, SEXP);
+SEXP C_csv_join(SEXP, SEXP, SEXP);
 
 SEXP mr_class_levels = NULL;
 SEXP mr_factor_class = NULL;
@@ -41,6 +45,10 @@ static const R_CallMethodDef call_methods[] = {
     CALLDEF(C_mcid_roc, 6),
     CALLDEF(C_mcid_rng, 4),
     CALLDEF(C_score_cells, 7),
+    CALLDEF(C_csv_chunk, 7),
+    CALLDEF(C_csv_first_record, 3),
+    CALLDEF(C_csv_line_ends, 2),
+    CALLDEF(C_csv_join, 3),
     { NULL, NULL, 0 }
 };
 

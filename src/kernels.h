@@ -704,4 +704,51 @@ void mr_score_third(mr_score_state *st, mr_column pre, mr_column post,
 void mr_score_finish(mr_score_state *st, double *own_pre, double *own_post,
                      double *out);
 
+/* ---- csv_kernel.c (tabulate_source()'s CSV reader) ------------------- */
+
+/* One field of a record: bytes [start, end) of the buffer, quotes
+ * included, and what reading its value needs. */
+enum { MR_CSV_QUOTED = 1, MR_CSV_CR = 2, MR_CSV_HIGH = 4 };
+typedef struct {
+    ptrdiff_t start, end;
+    int flags;
+} mr_csv_field;
+
+/* Outcomes of mr_csv_records(). */
+enum { MR_CSV_OK = 0, MR_CSV_MORE, MR_CSV_FIELDS, MR_CSV_OPEN_QUOTE,
+       MR_CSV_NUL };
+
+void mr_csv_init(void);
+
+/* Line ends in buf[from, to) ("\n", or "\r" where there are more). */
+ptrdiff_t mr_csv_count_line_ends(const unsigned char *buf, ptrdiff_t from,
+                                 ptrdiff_t to);
+
+/* Up to max_rec records of buf[*pos, len), each of n_fields fields; field j
+ * is stored in fields[record * n_slots + slot[j]] when slot[j] >= 0, and
+ * rec_line[record] is the line the record starts on. *line counts the
+ * lines before *pos. Without eof, stops before a record the buffer ends
+ * in (MR_CSV_MORE). Stops at a record of another number of fields
+ * (MR_CSV_FIELDS, their number in *found_fields), an open quote at the
+ * end (MR_CSV_OPEN_QUOTE) or a nul byte (MR_CSV_NUL), with *pos and *line
+ * at the start of that record. *n_rec: the records read. */
+int mr_csv_records(const unsigned char *buf, ptrdiff_t len, int eof,
+                   int n_fields, const int *slot, int n_slots,
+                   ptrdiff_t max_rec, ptrdiff_t *pos, double *line,
+                   mr_csv_field *fields, double *rec_line, ptrdiff_t *n_rec,
+                   int *found_fields);
+
+/* The value of a field's n bytes (quotes undone, "\r\n" and "\r" inside
+ * quotes read as "\n") into dst (n bytes at most); its length. */
+ptrdiff_t mr_csv_unquote(const unsigned char *src, ptrdiff_t n, char *dst);
+
+/* 1 and *value when s[0, n) is [+-]?[0-9]{1,15}: the double R_strtod()
+ * gives (digits summed exactly, times the sign). */
+int mr_csv_plain_integer(const char *s, ptrdiff_t n, double *value);
+
+/* 1 when s[0, n) is ASCII white space only (empty too); 1 when it is
+ * white space, "NA", white space (the missing text of a measurement). */
+int mr_csv_blank(const char *s, ptrdiff_t n);
+int mr_csv_blank_na(const char *s, ptrdiff_t n);
+
 #endif

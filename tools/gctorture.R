@@ -5,7 +5,29 @@ rule <- alleviation_rule(min_change = 2, min_relative = 0.3, range = c(0, 10))
 pre <- c(a = 7, b = 5, c = NA, d = 0, e = 4)
 post <- c(3, 5, 1, 0, 8)
 data <- myelography[1:40, ]
+# A small CSV file with quoted commas, doubled quotes, a line break inside
+# quotes, text measurements and a blank line, read by the C reader (its
+# three .Call entry points) in chunks of 3 records.
+csv_path <- tempfile(fileext = ".csv")
+writeBin(charToRaw(paste0("pre,post,ward\r\n8,2,\"north, old\"\r\n6,\" 1 \",\"say \"\"hi\"\"\"\r\n",
+                          "\r\n5,NA,\"two\nlines\"\r\n7,Inf,\r\n0x1A,1e-320,\u00e9\r\n4,,NA")), csv_path)
+read_csv_native <- function(path) {
+  ctx <- list(call = NULL)
+  src <- myelorelief:::csv_source_open(path, ctx)
+  on.exit(close(src$con))
+  slot <- c(0L, 1L, 2L)
+  out <- list()
+  repeat {
+    read <- myelorelief:::csv_read_chunk(src, 3, slot, c("pre", "post", "ward"),
+                                         c("pre", "post"), ctx)
+    out[[length(out) + 1L]] <- read$chunk
+    if (src$eof && src$pos >= length(src$buf)) break
+  }
+  do.call(rbind, out)
+}
 run_all <- function() list(
+  csv = read_csv_native(csv_path),
+  csv_join = .Call(myelorelief:::C_csv_join, charToRaw("abc,de"), 2, charToRaw("fg")),
   classify = classify_alleviation(pre, post, rule),
   classify_int = classify_alleviation(as.integer(c(7, 5, NA)), c(3L, 5L, 1L), rule),
   cohort = classify_cohort(data, id = "id"),

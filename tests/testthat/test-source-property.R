@@ -3,7 +3,7 @@
 # NA, non-ASCII text, commas and quotes; sometimes a measurement that is
 # text but not a number) gives the identical table, or the same error,
 # through a data frame, a list of chunks, a chunk function, CSV files read
-# by fread and by the base reader, SQLite (table, query, TEMP table, inside
+# by the package's own reader, by fread and by the base reader, SQLite (table, query, TEMP table, inside
 # an open transaction) and PostgreSQL (table and query), for any
 # `chunk_rows`, sequentially and on worker processes.
 
@@ -78,6 +78,14 @@ registry_sources <- function(made, by, dir, sqlite, postgres) {
     csv_base = function(chunk_rows) {
       withr::local_options(myelorelief.csv_reader = "base")
       tabulate_source(csv_all, rules, by = by, chunk_rows = chunk_rows)
+    },
+    csv_native = function(chunk_rows) {
+      withr::local_options(myelorelief.csv_reader = NULL)
+      tabulate_source(csv_all, rules, by = by, chunk_rows = chunk_rows)
+    },
+    csv_native_parts = function(chunk_rows) {
+      withr::local_options(myelorelief.csv_reader = "native")
+      tabulate_source(csv_parts, rules, by = by, chunk_rows = chunk_rows)
     })
   if (!is.null(sqlite)) {
     for (name in c("temp.shadowed", "main.shadowed", "main.registry", "main.in_transaction")) {

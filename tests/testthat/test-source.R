@@ -78,7 +78,7 @@ test_that("a function returning chunks until NULL gives the whole table", {
 })
 
 test_that("CSV files, read by fread or by base R, give the whole table", {
-  for (reader in c("fread", "base")) {
+  for (reader in csv_readers()) {
     if (reader == "fread") skip_if_not_installed("data.table")
     withr_options <- options(myelorelief.csv_reader = reader)
     on.exit(options(withr_options), add = TRUE)
@@ -120,7 +120,7 @@ test_that("CSV: quoted commas and line breaks, compressed files, a file of no ro
   rules <- list(pain = alleviation_rule(min_change = 2, range = c(0, 10)))
   path <- tempfile(fileext = ".csv")
   utils::write.csv(data, path, row.names = FALSE)
-  for (reader in c("fread", "base")) {
+  for (reader in csv_readers()) {
     old <- options(myelorelief.csv_reader = reader)
     whole <- whole_table(utils::read.csv(path, na.strings = c("NA", "")), rules, "ward")
     for (chunk_rows in 1:7) {
@@ -139,6 +139,9 @@ test_that("CSV: quoted commas and line breaks, compressed files, a file of no ro
   utils::write.csv(data, con, row.names = FALSE)
   close(con)
   expect_identical(tabulate_source(gz, rules, by = "ward", chunk_rows = 2), whole)
+  options(myelorelief.csv_reader = "native")
+  expect_identical(tabulate_source(gz, rules, by = "ward", chunk_rows = 2), whole)
+  options(myelorelief.csv_reader = "base")
   header_only <- tempfile(fileext = ".csv")
   writeLines("pain_pre,pain_post,ward", header_only)
   expect_identical(tabulate_source(c(header_only, path), rules, by = "ward"), whole)
@@ -403,7 +406,7 @@ test_that("CSV: text in a measurement column is missing when blank, an error nam
   bad <- tempfile(fileext = ".csv")
   on.exit(unlink(bad), add = TRUE)
   writeLines(c("pain_pre,pain_post,ward", "8,2,a", "6,x,a", "T,1,b"), bad)
-  for (reader in c("fread", "base")) {
+  for (reader in csv_readers()) {
     old <- options(myelorelief.csv_reader = reader)
     for (chunk_rows in c(1, 2, 10)) {
       expect_error(tabulate_source(bad, rules, chunk_rows = chunk_rows),
@@ -425,7 +428,7 @@ test_that("CSV: a record with too few or too many fields, or a semicolon file, i
   on.exit(unlink(c(short, semicolon)), add = TRUE)
   writeLines(c("pain_pre,pain_post,ward", "8,2,a", "\"6\n\",1", "5,1,b,c"), short)
   writeLines(c("pain_pre;pain_post;ward", "8;2;a"), semicolon)
-  for (reader in c("fread", "base")) {
+  for (reader in csv_readers()) {
     old <- options(myelorelief.csv_reader = reader)
     for (chunk_rows in c(1, 10)) {
       expect_error(tabulate_source(short, rules, by = "ward", chunk_rows = chunk_rows),
@@ -468,7 +471,7 @@ test_that("CSV: a quote inside an unquoted field is read as read.csv() reads it,
   # a record that read.csv() cannot read is refused by both readers (fread()
   # read one record of two, silently)
   writeLines(c("pain_pre,pain_post,site", "8,2,a\",", "6,1,b"), path)
-  for (reader in c("fread", "base")) {
+  for (reader in csv_readers()) {
     old <- options(myelorelief.csv_reader = reader)
     expect_error(tabulate_source(path, rules, by = "site"), "could not be read as CSV",
                  info = reader)
@@ -542,7 +545,7 @@ test_that("CSV: doubled quotes and line breaks inside quoted fields read alike b
     writeBin(charToRaw(enc2utf8(files[[k]])), path)
     whole <- whole_table(utils::read.csv(path, na.strings = c("NA", ""), encoding = "UTF-8"),
                          rules, "ward")
-    for (reader in c("fread", "base")) {
+    for (reader in csv_readers()) {
       old <- options(myelorelief.csv_reader = reader)
       for (chunk_rows in c(1, 2, 10)) {
         expect_identical(tabulate_source(path, rules, by = "ward", chunk_rows = chunk_rows),
