@@ -10,8 +10,9 @@ SEXP C_classify_alleviation(SEXP pre, SEXP post, SEXP params)
 
     SEXP out = PROTECT(Rf_allocVector(INTSXP, n));
     int *codes = INTEGER(out);
-    for (R_xlen_t from = 0; from < n; from += MR_CHUNK) {
-        R_xlen_t to = n - from > MR_CHUNK ? from + MR_CHUNK : n;
+    /* one parallel region per MR_SPAN pairs (kernels.h) */
+    for (R_xlen_t from = 0; from < n; from += MR_SPAN) {
+        R_xlen_t to = n - from > MR_SPAN ? from + MR_SPAN : n;
         mr_bad_value bad;
         mr_classify_range(&rule, pre_col, post_col, from, to, codes,
                           n_threads, &bad);

@@ -33,6 +33,14 @@ static inline int mr_thread_num(void) { return 0; }
 static inline int mr_thread_total(void) { return 1; }
 #endif
 
+/* Rows per call of a parallel kernel (one OpenMP region, threads taking
+ * blocks as they come), for the glue to check for a user interrupt between
+ * calls: a 10^7-row call is one region. Regions of 2^20 rows cost two
+ * threads up to twice the time of one on a busy machine (bench/NOTES.md,
+ * issue 21), since each region's end waits for a thread that may not be
+ * running; 2^24 rows are still well under a second of work. */
+#define MR_SPAN ((ptrdiff_t) 1 << 24)
+
 /* The end of the work of a parallel region, waited for without spinning:
  * each thread marks itself finished in *finished (0 at the region's start)
  * and then sleeps in short steps until every thread of the team has, so

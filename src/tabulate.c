@@ -8,15 +8,6 @@
  * sexes; beyond it rows are grouped by the combinations present first. */
 #define MR_DIRECT_CELLS 16384
 
-/* Rows counted in one parallel region (one call of mr_tabulate_range()),
- * between two checks for a user interrupt: a whole 10^7-row cohort is one
- * region. Regions of 2^20 rows (the interrupt interval of the other loops)
- * cost two threads more than twice the time of one region on a busy
- * machine (bench/NOTES.md): each region's end waits for a thread that may
- * not be running. 2^24 rows take ~0.05-0.1 s on one thread, so an
- * interrupt still stops a 10^8-row count quickly; the 32-bit counters of
- * the kernel hold any span below 2^32 rows. */
-#define MR_TABULATE_SPAN ((R_xlen_t) 1 << 24)
 
 typedef struct {
     int n_strata;
@@ -165,8 +156,10 @@ static SEXP tabulate_direct(const strata_input *in, const int **symptoms,
         (size_t) mr_tabulate_block_size(n_cells, n_symptoms);
     unsigned *scratch = (unsigned *) R_alloc(n_scratch, sizeof(unsigned));
     memset(scratch, 0, n_scratch * sizeof(unsigned));
-    for (R_xlen_t from = 0; from < n; from += MR_TABULATE_SPAN) {
-        R_xlen_t to = n - from > MR_TABULATE_SPAN ? from + MR_TABULATE_SPAN : n;
+    /* one parallel region per MR_SPAN rows (kernels.h); the kernel's 32-bit
+     * counters hold any span below 2^31 rows */
+    for (R_xlen_t from = 0; from < n; from += MR_SPAN) {
+        R_xlen_t to = n - from > MR_SPAN ? from + MR_SPAN : n;
         ptrdiff_t bad = mr_tabulate_range(&spec, symptoms, n_symptoms,
                                           from, to, n_threads, n_lanes,
                                           counts, n_cells, scratch);
