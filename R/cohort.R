@@ -257,9 +257,12 @@ check_aligned_data <- function(data, x, call) {
   for (column in shared) {
     a <- x[[column]]
     b <- data[[column]]
-    same <- length(a) == length(b) &&
+    # identical() first: the same vector (a cohort shares its carried
+    # columns with its data) is told at once, where unclass() would copy
+    # both; only objects that differ are compared as values
+    same <- identical(a, b) || (length(a) == length(b) &&
       identical(as.vector(unclass(a)), as.vector(unclass(b))) &&
-      identical(class(a), class(b)) && identical(levels(a), levels(b))
+      identical(class(a), class(b)) && identical(levels(a), levels(b)))
     if (!same) {
       row <- first_difference(a, b)
       refuse(sprintf("column \"%s\" differs%s", column,
@@ -269,17 +272,13 @@ check_aligned_data <- function(data, x, call) {
   }
   measured <- c(source$pre, source$post)
   if (length(measured) && all(measured %in% names(data))) {
-    again <- tryCatch(
-      classify_cohort(data[unique(measured)], cohort_rules(x), pre = source$pre,
-                      post = source$post),
-      myelorelief_error = function(e) {
-        refuse(sprintf("its measurements cannot be classified (%s)",
-                       conditionMessage(e)))
-      })
-    for (s in names(cohort_rules(x))) {
-      if (!identical(again[[s]], x[[s]])) {
+    rules <- cohort_rules(x)
+    for (s in names(rules)) {
+      row <- classes_differ(data, source$pre[[s]], source$post[[s]],
+                            rules[[s]], x[[s]], s, refuse)
+      if (!identical(row, 0)) {
         refuse(sprintf("its measurements of \"%s\" do not give the cohort's classes (first at row %d)",
-                       s, first_difference(again[[s]], x[[s]])))
+                       s, row))
       }
     }
     proofs <- proofs + 1L
@@ -288,6 +287,41 @@ check_aligned_data <- function(data, x, call) {
     refuse("they share no column, no row names and no measurements to compare them by")
   }
   invisible(data)
+}
+
+# 0 when the measurements of `data` (columns pre, post) classify under
+# `rule` exactly as the cohort's factor `classes` (codes and attributes, as
+# identical() would compare them with classify_alleviation()'s result), else
+# the first row that differs (NA when only the attributes do). The classes
+# are checked in C chunk by chunk, without making a second factor. Values
+# that cannot be classified refuse `data` with the classifier's reason.
+classes_differ <- function(data, pre, post, rule, classes, symptom, refuse) {
+  cannot <- function(message) {
+    refuse(sprintf("its measurements cannot be classified (%s)", message))
+  }
+  values <- tryCatch(list(
+    as_measurements(data[[pre]], sprintf("data$%s", pre), NULL),
+    as_measurements(data[[post]], sprintf("data$%s", post), NULL)),
+    myelorelief_error = function(e) cannot(conditionMessage(e)))
+  if (typeof(classes) != "integer" || length(values[[1L]]) != length(classes) ||
+      length(values[[2L]]) != length(classes)) {
+    return(NA_integer_)
+  }
+  row <- tryCatch(
+    .Call(C_check_classes, values[[1L]], values[[2L]], rule_params(rule),
+          classes),
+    error = function(e) {
+      cannot(sprintf("Symptom \"%s\" (columns `%s`, `%s`): %s", symptom, pre,
+                     post, conditionMessage(e)))
+    })
+  if (row > 0) return(as.integer(row))
+  expected_names <- names(values[[1L]])
+  same_attributes <- setequal(names(attributes(classes)),
+                              c("levels", "class", if (!is.null(expected_names)) "names")) &&
+    identical(class(classes), "factor") &&
+    identical(levels(classes), alleviation_levels) &&
+    identical(names(classes), expected_names)
+  if (same_attributes) 0 else NA_integer_
 }
 
 first_difference <- function(a, b) {

@@ -107,20 +107,31 @@ static double classify_part(const mr_prepared_rule *rule, mr_column pre,
                                              from, to, out);
 }
 
+/* Pairs a thread takes at a time from the shared range. */
+#define CLASSIFY_BLOCK ((ptrdiff_t) 1 << 15)
+
 void mr_classify_range(const mr_prepared_rule *rule, mr_column pre,
                        mr_column post, ptrdiff_t from, ptrdiff_t to, int *out,
                        int n_threads, mr_bad_value *bad)
 {
     double outside = 0;
-    if (n_threads <= 1) {
+    if (n_threads <= 1 || to - from < 2 * CLASSIFY_BLOCK) {
         outside = classify_part(rule, pre, post, from, to, out);
     } else {
+        /* One region for the whole range, threads taking blocks as they
+         * come (a thread that starts late or is descheduled takes fewer),
+         * and no spinning at its end (mr_team_wait()). */
+        ptrdiff_t n_blocks = (to - from + CLASSIFY_BLOCK - 1) / CLASSIFY_BLOCK;
+        int finished = 0;
         MR_OMP(omp parallel num_threads(n_threads) reduction(+:outside))
         {
-            ptrdiff_t block_from, block_to;
-            mr_block_of(from, to, mr_thread_num(), mr_thread_total(),
-                        &block_from, &block_to);
-            outside += classify_part(rule, pre, post, block_from, block_to, out);
+            MR_OMP(omp for schedule(dynamic, 1) nowait)
+            for (ptrdiff_t b = 0; b < n_blocks; b++) {
+                ptrdiff_t start = from + b * CLASSIFY_BLOCK;
+                ptrdiff_t end = to - start > CLASSIFY_BLOCK ? start + CLASSIFY_BLOCK : to;
+                outside += classify_part(rule, pre, post, start, end, out);
+            }
+            mr_team_wait(&finished, mr_thread_total());
         }
     }
     /* Values outside the range may still be within its tolerance. */

@@ -16,8 +16,9 @@ SEXP C_alleviation_curve(SEXP pre, SEXP post, SEXP params, SEXP vary_relative,
     double *bins = mr_zeroed_doubles((R_xlen_t) n_thr + 1);
     double *scratch = mr_scratch_counts(n_threads, (R_xlen_t) n_thr + 1);
     double evaluable = 0;
-    for (R_xlen_t from = 0; from < n; from += MR_CHUNK) {
-        R_xlen_t to = n - from > MR_CHUNK ? from + MR_CHUNK : n;
+    /* one parallel region per MR_SPAN pairs (kernels.h) */
+    for (R_xlen_t from = 0; from < n; from += MR_SPAN) {
+        R_xlen_t to = n - from > MR_SPAN ? from + MR_SPAN : n;
         mr_bad_value bad;
         mr_curve_range(&rule, vary, pre_col, post_col, from, to,
                        REAL_RO(thresholds_sorted), n_thr, n_threads, bins,

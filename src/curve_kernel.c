@@ -28,6 +28,9 @@ static int thresholds_met(double change, double magnitude, double tol,
     return lo;
 }
 
+/* Pairs a thread takes at a time. */
+#define CURVE_BLOCK 8192
+
 void mr_curve_range(const mr_prepared_rule *rule, int vary_relative,
                     mr_column pre, mr_column post, ptrdiff_t from,
                     ptrdiff_t to, const double *thresholds_sorted, int n_thr,
@@ -40,11 +43,17 @@ void mr_curve_range(const mr_prepared_rule *rule, int vary_relative,
     int invalid = 0;
     double judged = 0;
     (void) n_threads;
+    /* One region for the whole range; threads take blocks of pairs as
+     * they come and wait for each other without spinning at its end. The
+     * bins are whole numbers, so their sums do not depend on who counted
+     * what. */
+    int finished = 0;
+    if (to - from < 2 * CURVE_BLOCK) n_threads = 1;
     MR_OMP(omp parallel num_threads(n_threads)
            reduction(|:invalid) reduction(+:judged))
     {
     double *my_bins = mr_thread_counts(bins, scratch, n_thr + 1);
-    MR_OMP(omp for schedule(static))
+    MR_OMP(omp for schedule(dynamic, CURVE_BLOCK) nowait)
     for (ptrdiff_t i = from; i < to; i++) {
         double p = mr_column_value(pre, i), q = mr_column_value(post, i);
         double tol = mr_pair_tolerance(p, q);
@@ -64,6 +73,7 @@ void mr_curve_range(const mr_prepared_rule *rule, int vary_relative,
         else met = other_met ? met : 0;
         my_bins[met] += 1;
     }
+    mr_team_wait(&finished, mr_thread_total());
     }
     mr_add_scratch(bins, scratch, n_thr + 1, n_threads);
     *evaluable += judged;

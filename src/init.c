@@ -6,6 +6,7 @@
 #include <R_ext/Visibility.h>
 
 SEXP C_classify_alleviation(SEXP, SEXP, SEXP);
+SEXP C_check_classes(SEXP, SEXP, SEXP, SEXP);
 SEXP C_summarise_patients(SEXP, SEXP, SEXP, SEXP);
 SEXP C_tabulate_cohort(SEXP, SEXP, SEXP, SEXP);
 SEXP C_alleviation_curve(SEXP, SEXP, SEXP, SEXP, SEXP);
@@ -32,6 +33,7 @@ SEXP mr_factor_class = NULL;
 #define CALLDEF(name, n) { #name, (DL_FUNC) (void (*)(void)) &name, n }
 static const R_CallMethodDef call_methods[] = {
     CALLDEF(C_classify_alleviation, 3),
+    CALLDEF(C_check_classes, 4),
     CALLDEF(C_summarise_patients, 4),
     CALLDEF(C_tabulate_cohort, 4),
     CALLDEF(C_alleviation_curve, 5),

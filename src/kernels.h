@@ -33,6 +33,47 @@ static inline int mr_thread_num(void) { return 0; }
 static inline int mr_thread_total(void) { return 1; }
 #endif
 
+/* Rows per call of a parallel kernel (one OpenMP region, threads taking
+ * blocks as they come), for the glue to check for a user interrupt between
+ * calls: a 10^7-row call is one region. Regions of 2^20 rows cost two
+ * threads up to twice the time of one on a busy machine (bench/NOTES.md,
+ * issue 21), since each region's end waits for a thread that may not be
+ * running; 2^24 rows are still well under a second of work. */
+#define MR_SPAN ((ptrdiff_t) 1 << 24)
+
+/* The end of the work of a parallel region, waited for without spinning:
+ * each thread marks itself finished in *finished (0 at the region's start)
+ * and then sleeps in short steps until every thread of the team has, so
+ * that the region's closing barrier, where GNU OpenMP would spin (its
+ * default wait policy, fixed when R starts), finds everyone there. On a
+ * busy machine a thread spinning there holds a core that the thread it
+ * waits for may need. */
+#if defined(_OPENMP) && !defined(_WIN32)
+#include <time.h>
+#endif
+static inline void mr_team_wait(int *finished, int n_threads)
+{
+#ifdef _OPENMP
+    MR_OMP(omp atomic update)
+    (*finished)++;
+    for (int polls = 0;; polls++) {
+        int done;
+        MR_OMP(omp atomic read)
+        done = *finished;
+        if (done >= n_threads) return;
+#ifndef _WIN32
+        if (polls >= 64) {
+            struct timespec pause = { 0, 20000 };
+            nanosleep(&pause, NULL);
+        }
+#endif
+    }
+#else
+    (void) finished;
+    (void) n_threads;
+#endif
+}
+
 /* [from, to) split into n_parts nearly equal blocks: the bounds of one
  * (each thread of a parallel region takes the block of its number). */
 static inline void mr_block_of(ptrdiff_t from, ptrdiff_t to, int part,
@@ -345,11 +386,15 @@ typedef struct {
  * the patient-level class, when there is one, is simply the last column.
  *
  * The rows are first counted in 32-bit integer counters in scratch, zeroed:
- * n_threads * n_lanes blocks of mr_tabulate_block_size() counters laid out
- * like counts, one set of n_lanes per thread; row i counts in lane
- * i % n_lanes (a power of two), so that consecutive rows hitting the same
- * counter need not wait for each other. The blocks are then added into
- * counts and zeroed again. to - from must stay below 2^32.
+ * n_threads * n_lanes blocks of mr_tabulate_block_size() counters (a few
+ * slots per cell and symptom, more than the categories: invalid codes
+ * count in slots of their own), one set of n_lanes per thread; row i
+ * counts in lane i % n_lanes (a power of two), so that consecutive rows
+ * hitting the same counter need not wait for each other. One parallel
+ * region covers [from, to): threads take blocks of rows as they come, so
+ * the counts, exact integer sums, do not depend on the threads. The blocks
+ * are then added into counts and zeroed again. to - from must stay below
+ * 2^31; the caller checks for interrupts between calls.
  *
  * Returns -1 on success, or the first row whose codes are out of range
  * (counts are then incomplete).

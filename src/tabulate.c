@@ -8,6 +8,7 @@
  * sexes; beyond it rows are grouped by the combinations present first. */
 #define MR_DIRECT_CELLS 16384
 
+
 typedef struct {
     int n_strata;
     const int **codes;
@@ -147,7 +148,7 @@ static SEXP tabulate_direct(const strata_input *in, const int **symptoms,
     double *counts = mr_zeroed_doubles((R_xlen_t) n_counts);
     mr_strata spec = { in->n_strata, in->codes, in->n_levels };
     /* Integer counters per thread and lane (see mr_tabulate_range()); extra
-     * copies only while the counts are small, since every chunk adds them
+     * copies only while the counts are small, since every span adds them
      * all up. */
     int n_threads = n_counts <= (1 << 16) ? mr_thread_count(n) : 1;
     int n_lanes = n_counts <= (1 << 14) ? 4 : 1;
@@ -155,8 +156,10 @@ static SEXP tabulate_direct(const strata_input *in, const int **symptoms,
         (size_t) mr_tabulate_block_size(n_cells, n_symptoms);
     unsigned *scratch = (unsigned *) R_alloc(n_scratch, sizeof(unsigned));
     memset(scratch, 0, n_scratch * sizeof(unsigned));
-    for (R_xlen_t from = 0; from < n; from += MR_CHUNK) {
-        R_xlen_t to = n - from > MR_CHUNK ? from + MR_CHUNK : n;
+    /* one parallel region per MR_SPAN rows (kernels.h); the kernel's 32-bit
+     * counters hold any span below 2^31 rows */
+    for (R_xlen_t from = 0; from < n; from += MR_SPAN) {
+        R_xlen_t to = n - from > MR_SPAN ? from + MR_SPAN : n;
         ptrdiff_t bad = mr_tabulate_range(&spec, symptoms, n_symptoms,
                                           from, to, n_threads, n_lanes,
                                           counts, n_cells, scratch);

@@ -1,69 +1,186 @@
 /* Kernel: one counting pass over patients, symptoms and strata cells. */
 #include "kernels.h"
 
-/* Rows handled column by column at a time (their cells fit in L1). */
-#define ROWS_PER_RUN 1024
+/* Counter slots per symptom and cell, from class_slot(): the four classes
+ * at 2, 4, 6 and 8, NA at 1, every other code at 0, 3, 5, 7 or 9 (an
+ * invalid code, found by checking those counters once at the end). */
+#define SLOTS 10
+
+/* Rows a thread takes at a time from the shared range (a multiple of the
+ * lanes). Small enough that a thread descheduled in the middle of a block
+ * leaves little for the others to wait for at the end, large enough that
+ * handing blocks out costs nothing measurable (one atomic per block). */
+#define BLOCK_ROWS ((ptrdiff_t) 1 << 14)
+
+/* Loops over [from, to) shorter than this run on one thread whatever the
+ * caller asks for: waking a second thread would cost more than it saves. */
+#define MIN_PARALLEL_ROWS (4 * BLOCK_ROWS)
 
 ptrdiff_t mr_tabulate_block_size(ptrdiff_t n_cells, int n_symptoms)
 {
-    return n_cells * n_symptoms * MR_N_CATEGORIES;
+    return n_cells * n_symptoms * SLOTS;
 }
 
-/* Slots from codes without branches (classes and NA come in random order)
- * and always in bounds: a 1-based code becomes code - 1, and NA (INT_MIN)
- * wraps, as unsigned, past every level and is clamped to the NA slot just
- * after them. Invalid codes would land in bounds too (counted as NA), which
- * is why valid_code() is checked on every value as well. */
-static inline unsigned slot_of(int code, unsigned n_levels)
+/* The slot of a class code, without branches (classes come in random
+ * order) and in three instructions: rotated left by one bit, the codes
+ * 1..4 become 2, 4, 6, 8 and NA (INT_MIN, the top bit alone) becomes 1;
+ * rotation is one-to-one, so every other code becomes another number,
+ * which the minimum with 9 keeps within the symptom's slots. */
+static inline unsigned class_slot(int code)
+{
+    unsigned u = (unsigned) code;
+    unsigned rotated = (u << 1) | (u >> 31);
+    return rotated < SLOTS - 1 ? rotated : SLOTS - 1;
+}
+
+/* The slot of category c (0..3 the classes, 4 missing). */
+static inline int category_slot(int c)
+{
+    return c < MR_N_CATEGORIES - 1 ? 2 * (c + 1) : 1;
+}
+
+/* The slot of a stratum code: 1..n_levels -> 0..n_levels - 1, anything
+ * else -> n_levels (NA's slot); valid_stratum() tells NA from an invalid
+ * code. */
+static inline unsigned stratum_slot(int code, unsigned n_levels)
 {
     unsigned slot = (unsigned) code - 1u;
     return slot < n_levels ? slot : n_levels;
 }
 
-/* 1 unless code is neither a level (1..n_levels) nor NA. */
-static inline unsigned valid_code(int code, unsigned n_levels)
+/* The category of a slot, or -1 for the slots of invalid codes. */
+static inline int category_of_slot(unsigned slot)
+{
+    return slot == 1 ? MR_N_CATEGORIES - 1
+        : (slot % 2 == 0 && slot >= 2 && slot <= 8) ? (int) slot / 2 - 1 : -1;
+}
+
+static inline unsigned valid_stratum(int code, unsigned n_levels)
 {
     return ((unsigned) code - 1u < n_levels) | (code == MR_NA_CODE);
 }
 
-/* All codes of x[from, to) valid (1..n_levels or NA). Loops of their own,
- * so that they vectorise, over values the counting loops then find in L1. */
-static inline unsigned valid_codes(const int *x, ptrdiff_t from, ptrdiff_t to,
-                                   unsigned n_levels)
+/* What one pass needs besides the rows: strides of the strata in counters
+ * (cell-major, each stratum's levels then NA, first stratum fastest), and
+ * the lanes: row i counts in copy (i & lane_mask) of the counters, `block`
+ * counters apart, so that consecutive rows never wait for each other's
+ * increment of one counter. */
+typedef struct {
+    const mr_strata *strata;
+    const int *const *symptom_codes;
+    int n_symptoms;
+    ptrdiff_t stride[MR_MAX_STRATA];
+    ptrdiff_t lane_mask, block;
+} pass;
+
+/*
+ * Rows [from, to) into counters: one plain loop over rows, each row adding
+ * one to one counter per symptom. An invalid class code counts in its own
+ * slot (checked once at the end, no test per value); an invalid stratum
+ * code clears the returned flag (a slot of its own would multiply the
+ * counters by each stratum's extra slot).
+ *
+ * The increment is the only place that knows a row counts 1: per-row
+ * weights would add w[i] to double counters here and change nothing else.
+ *
+ * Inlined with n_strata and n_symptoms as constants (up to MAX_FIXED
+ * strata and symptoms) for the common shapes, so that the inner loops
+ * unroll and the columns, levels and strides stay in registers; `restrict`
+ * tells the compiler that counting (unsigned) does not change the codes
+ * (int), which it must otherwise assume and reload.
+ */
+#define MAX_FIXED 5
+/* GCC unrolls loops of a constant trip count completely only when told
+ * (at R's -O2) */
+#if defined(__GNUC__) && !defined(__clang__)
+#define MR_UNROLL _Pragma("GCC unroll 8")
+#else
+#define MR_UNROLL
+#endif
+
+static inline __attribute__((always_inline))
+unsigned count_fixed(const pass *p, const int n_strata, const int n_symptoms,
+                     ptrdiff_t from, ptrdiff_t to, unsigned *restrict counters)
 {
+    const int *strata[MAX_FIXED], *symptoms[MAX_FIXED];
+    unsigned levels[MAX_FIXED];
+    ptrdiff_t stride[MAX_FIXED];
+    for (int j = 0; j < n_strata; j++) {
+        strata[j] = p->strata->codes[j];
+        levels[j] = (unsigned) p->strata->n_levels[j];
+        /* the first stride is a constant here */
+        stride[j] = j == 0 ? (ptrdiff_t) n_symptoms * SLOTS : p->stride[j];
+    }
+    for (int s = 0; s < n_symptoms; s++) symptoms[s] = p->symptom_codes[s];
+    const ptrdiff_t lane_mask = p->lane_mask, block = p->block;
     unsigned valid = 1;
-    MR_OMP(omp simd reduction(&:valid))
-    for (ptrdiff_t i = from; i < to; i++) valid &= valid_code(x[i], n_levels);
+    for (ptrdiff_t i = from; i < to; i++) {
+        ptrdiff_t cell = (i & lane_mask) * block;
+        MR_UNROLL
+        for (int j = 0; j < n_strata; j++) {
+            int code = strata[j][i];
+            valid &= valid_stratum(code, levels[j]);
+            cell += (ptrdiff_t) stratum_slot(code, levels[j]) * stride[j];
+        }
+        unsigned *restrict row = counters + cell;
+        MR_UNROLL
+        for (int s = 0; s < n_symptoms; s++)
+            row[s * SLOTS + class_slot(symptoms[s][i])] += 1;
+    }
     return valid;
 }
 
-/* The cell of row i, strata folded first-fastest (the order of
- * expand.grid()), NA in the slot after the levels; *valid is cleared when a
- * code is out of range. */
-static inline ptrdiff_t cell_of(const mr_strata *strata, const ptrdiff_t *stride,
-                                ptrdiff_t i, unsigned *valid)
+/* The same for any shape. */
+static unsigned count_any(const pass *p, ptrdiff_t from, ptrdiff_t to,
+                          unsigned *restrict counters)
 {
-    ptrdiff_t cell = 0;
-    for (int j = 0; j < strata->n_strata; j++) {
-        int code = strata->codes[j][i];
-        unsigned n_levels = (unsigned) strata->n_levels[j];
-        *valid &= valid_code(code, n_levels);
-        cell += (ptrdiff_t) slot_of(code, n_levels) * stride[j];
+    const int *const *strata = p->strata->codes;
+    const int *levels = p->strata->n_levels;
+    const int *const *symptoms = p->symptom_codes;
+    const int n_strata = p->strata->n_strata, n_symptoms = p->n_symptoms;
+    unsigned valid = 1;
+    for (ptrdiff_t i = from; i < to; i++) {
+        ptrdiff_t cell = (i & p->lane_mask) * p->block;
+        for (int j = 0; j < n_strata; j++) {
+            int code = strata[j][i];
+            unsigned n_levels = (unsigned) levels[j];
+            valid &= valid_stratum(code, n_levels);
+            cell += (ptrdiff_t) stratum_slot(code, n_levels) * p->stride[j];
+        }
+        unsigned *restrict row = counters + cell;
+        for (int s = 0; s < n_symptoms; s++)
+            row[s * SLOTS + class_slot(symptoms[s][i])] += 1;
     }
-    return cell;
+    return valid;
+}
+
+static unsigned count_rows(const pass *p, ptrdiff_t from, ptrdiff_t to,
+                           unsigned *counters)
+{
+    int n_strata = p->strata->n_strata, n_symptoms = p->n_symptoms;
+    /* the shapes of tabulate_cohort(): one to four symptoms and "any" */
+#define MR_SHAPE(J, S)                                                       \
+    if (n_strata == J && n_symptoms == S)                                    \
+        return count_fixed(p, J, S, from, to, counters)
+    MR_SHAPE(0, 1); MR_SHAPE(0, 3); MR_SHAPE(0, 4); MR_SHAPE(0, 5);
+    MR_SHAPE(1, 1); MR_SHAPE(1, 3); MR_SHAPE(1, 4); MR_SHAPE(1, 5);
+    MR_SHAPE(2, 1); MR_SHAPE(2, 3); MR_SHAPE(2, 4); MR_SHAPE(2, 5);
+#undef MR_SHAPE
+    return count_any(p, from, to, counters);
 }
 
 /* First row of [from, to) with an invalid code, or -1. */
 static ptrdiff_t first_invalid_row(const mr_strata *strata,
-                                   const ptrdiff_t *stride,
                                    const int *const *symptom_codes,
                                    int n_symptoms, ptrdiff_t from, ptrdiff_t to)
 {
     for (ptrdiff_t i = from; i < to; i++) {
         unsigned valid = 1;
-        cell_of(strata, stride, i, &valid);
+        for (int j = 0; j < strata->n_strata; j++)
+            valid &= valid_stratum(strata->codes[j][i],
+                                   (unsigned) strata->n_levels[j]);
         for (int s = 0; s < n_symptoms; s++)
-            valid &= valid_code(symptom_codes[s][i], 4u);
+            valid &= category_of_slot(class_slot(symptom_codes[s][i])) >= 0;
         if (!valid) return i;
     }
     return -1;
@@ -75,63 +192,62 @@ ptrdiff_t mr_tabulate_range(const mr_strata *strata,
                             int n_lanes, double *counts, ptrdiff_t n_cells,
                             unsigned *scratch)
 {
-    const ptrdiff_t cell_size = (ptrdiff_t) n_symptoms * MR_N_CATEGORIES;
-    const ptrdiff_t block = mr_tabulate_block_size(n_cells, n_symptoms);
-    const ptrdiff_t lane_mask = n_lanes - 1;
-    ptrdiff_t stride[MR_MAX_STRATA];
-    ptrdiff_t step = cell_size;
+    pass p;
+    p.strata = strata;
+    p.symptom_codes = symptom_codes;
+    p.n_symptoms = n_symptoms;
+    p.lane_mask = n_lanes - 1;
+    p.block = mr_tabulate_block_size(n_cells, n_symptoms);
+    ptrdiff_t step = (ptrdiff_t) n_symptoms * SLOTS;
     for (int j = 0; j < strata->n_strata; j++) {
-        stride[j] = step;
+        p.stride[j] = step;
         step *= (ptrdiff_t) strata->n_levels[j] + 1;
     }
-    int invalid = 0;
-    (void) n_threads;
-    MR_OMP(omp parallel num_threads(n_threads) reduction(|:invalid))
-    {
-        unsigned *mine = scratch + (ptrdiff_t) mr_thread_num() * n_lanes * block;
-        ptrdiff_t my_from, my_to;
-        mr_block_of(from, to, mr_thread_num(), mr_thread_total(), &my_from,
-                    &my_to);
-        /* Rows go in runs of ROWS_PER_RUN, and each run column by column:
-         * the strata add up the cells (offsets into the thread's counters),
-         * then each symptom counts. Short loops per column take fewer
-         * instructions than all columns row by row (callgrind, 2 strata and
-         * 4 symptoms: 105 instead of 150 per row), and every value is
-         * checked in a vectorised loop of its own. */
-        ptrdiff_t cells[ROWS_PER_RUN];
-        unsigned valid = 1;
-        for (ptrdiff_t run = my_from; run < my_to; run += ROWS_PER_RUN) {
-            ptrdiff_t end = my_to - run > ROWS_PER_RUN ? run + ROWS_PER_RUN : my_to;
-            for (ptrdiff_t i = run; i < end; i++)
-                cells[i - run] = (i & lane_mask) * block;
-            for (int j = 0; j < strata->n_strata; j++) {
-                const int *codes = strata->codes[j];
-                unsigned n_levels = (unsigned) strata->n_levels[j];
-                valid &= valid_codes(codes, run, end, n_levels);
-                for (ptrdiff_t i = run; i < end; i++)
-                    cells[i - run] += (ptrdiff_t) slot_of(codes[i], n_levels) * stride[j];
+    if (to - from < MIN_PARALLEL_ROWS) n_threads = 1;
+    unsigned valid = 1;
+    if (n_threads <= 1) {
+        valid = count_rows(&p, from, to, scratch);
+    } else {
+        /* One parallel region for the whole range: threads take blocks of
+         * rows as they come (a thread that starts late, or is descheduled on
+         * a busy machine, simply takes fewer), each counting into its own
+         * counters; no barrier until the end. */
+        ptrdiff_t n_blocks = (to - from + BLOCK_ROWS - 1) / BLOCK_ROWS;
+        int finished = 0;
+        MR_OMP(omp parallel num_threads(n_threads) reduction(&:valid))
+        {
+            int me = mr_thread_num();
+            unsigned *mine = scratch + (ptrdiff_t) me * n_lanes * p.block;
+            MR_OMP(omp for schedule(dynamic, 1) nowait)
+            for (ptrdiff_t b = 0; b < n_blocks; b++) {
+                ptrdiff_t start = from + b * BLOCK_ROWS;
+                ptrdiff_t end = to - start > BLOCK_ROWS ? start + BLOCK_ROWS : to;
+                valid &= count_rows(&p, start, end, mine);
             }
-            for (int s = 0; s < n_symptoms; s++) {
-                const int *codes = symptom_codes[s];
-                unsigned *column = mine + s * MR_N_CATEGORIES;
-                valid &= valid_codes(codes, run, end, 4u);
-                for (ptrdiff_t i = run; i < end; i++)
-                    column[cells[i - run] + slot_of(codes[i], 4u)] += 1;
-            }
-        }
-        if (!valid) invalid = 1;
-    }
-    /* Add the blocks into counts; whole numbers below 2^53 add exactly, so
-     * the totals do not depend on the number of threads or lanes. */
-    for (ptrdiff_t b = 0; b < (ptrdiff_t) n_threads * n_lanes; b++) {
-        unsigned *copy = scratch + b * block;
-        for (ptrdiff_t k = 0; k < block; k++) {
-            counts[k] += copy[k];
-            copy[k] = 0;
+            mr_team_wait(&finished, mr_thread_total());
         }
     }
-    if (!invalid) return -1;
-    for (int j = 0; j < strata->n_strata; j++) stride[j] /= cell_size;
-    return first_invalid_row(strata, stride, symptom_codes, n_symptoms,
-                             from, to);
+    /* Add the counters into counts; whole numbers below 2^53 add exactly,
+     * so the totals do not depend on the number of threads or lanes. Any
+     * row with an invalid class code left a count in its slot. */
+    ptrdiff_t n_copies = (ptrdiff_t) (n_threads > 1 ? n_threads : 1) * n_lanes;
+    for (ptrdiff_t b = 0; b < n_copies; b++) {
+        unsigned *copy = scratch + b * p.block;
+        for (ptrdiff_t k = 0; k < p.block; k += SLOTS) {
+            double *out = counts + k / SLOTS * MR_N_CATEGORIES;
+            unsigned counted = 0;
+            for (int c = 0; c < MR_N_CATEGORIES; c++) {
+                out[c] += copy[k + category_slot(c)];
+                counted += copy[k + category_slot(c)];
+            }
+            unsigned all = 0;
+            for (int c = 0; c < SLOTS; c++) {
+                all += copy[k + c];
+                copy[k + c] = 0;
+            }
+            valid &= all == counted;
+        }
+    }
+    if (valid) return -1;
+    return first_invalid_row(strata, symptom_codes, n_symptoms, from, to);
 }

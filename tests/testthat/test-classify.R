@@ -167,3 +167,31 @@ test_that("bad input is an error naming the argument", {
   expect_error(classify_alleviation(NA_integer_, 11L, pain), "`post` is 11 at position 1")
   expect_error(classify_alleviation(c(3, 12L), c(NA, 1), pain), "`pre` is 12 at position 2")
 })
+
+test_that("classes and the first invalid value do not depend on threads or blocks", {
+  skip_if(nzchar(Sys.getenv("MYELORELIEF_MEMCHECK")), "big n")
+  old <- myelorelief_threads()
+  on.exit(myelorelief_threads(old))
+  rule <- study_rules()$lbp
+  for (n in c(2^16 - 1, 2^16 + 1, 3 * 2^15 + 7, 2^20 + 1)) {
+    set.seed(n)
+    pre <- sample(c(0:10, 4.9, NA), n, TRUE)
+    post <- sample(c(0:10, NA), n, TRUE)
+    info <- sprintf("seed %d, n %d", n, n)
+    myelorelief_threads(1)
+    one <- classify_alleviation(pre, post, rule)
+    myelorelief_threads(2)
+    expect_identical(classify_alleviation(pre, post, rule), one, info = info)
+    curve_one <- { myelorelief_threads(1); alleviation_curve(pre, post, rule, c(0, 0.3, 0.5)) }
+    curve_two <- { myelorelief_threads(2); alleviation_curve(pre, post, rule, c(0, 0.3, 0.5)) }
+    expect_identical(curve_two, curve_one, info = info)
+    bad <- c(n - 3, n - 1)
+    pre[bad] <- 12
+    for (threads in 1:2) {
+      myelorelief_threads(threads)
+      expect_error(classify_alleviation(pre, post, rule),
+                   sprintf("`pre` is 12 at position %.0f", n - 3), fixed = TRUE,
+                   info = paste(info, "threads", threads))
+    }
+  }
+})

@@ -327,3 +327,85 @@ test_that("tabulate_source() reads the columns as classify_cohort() does", {
   got <- tabulate_source(list(d[1:2, ], d[3:4, ]), rules, post = "6w")
   expect_equal(as.data.frame(got), as.data.frame(expected))
 })
+
+# The measurement proof of tabulate_cohort(data =): classes checked in C
+# chunk by chunk against the cohort's, with the refusals of a second
+# classify_cohort() and identical().
+test_that("data = is refused at the first row whose measurements give another class", {
+  bare <- classify_cohort(myelography[7:14])
+  d <- myelography
+  expect_identical(tabulate_cohort(bare, by = "hospital", data = d),
+                   tabulate_cohort(classify_cohort(d), by = "hospital"))
+  # a changed value that changes the class of an alleviated patient
+  row <- which(bare$lbp == "alleviated")[3]
+  expect_false(is.na(row))
+  d$lbp_post[row] <- d$lbp_pre[row]
+  err <- tryCatch(tabulate_cohort(bare, by = "hospital", data = d),
+                  myelorelief_error = conditionMessage)
+  expect_true(grepl(sprintf("its measurements of \"lbp\" do not give the cohort's classes (first at row %d)", row),
+                    err, fixed = TRUE), info = err)
+  # a changed value that keeps every class is still aligned
+  d <- myelography
+  same <- which(bare$lbp == "unchanged" & !is.na(d$lbp_post) & d$lbp_post == d$lbp_pre)[1]
+  d$lbp_post[same] <- d$lbp_pre[same] + 0.5
+  expect_identical(bare$lbp[same], classify_cohort(d)$lbp[same])
+  expect_silent(tabulate_cohort(bare, by = "hospital", data = d))
+})
+
+test_that("data = with measurements that cannot be classified is refused with the reason", {
+  bare <- classify_cohort(myelography[7:14])
+  d <- myelography
+  d$lbp_pre[5] <- 11                       # outside the rule's range 0..10
+  err <- tryCatch(tabulate_cohort(bare, by = "hospital", data = d),
+                  myelorelief_error = conditionMessage)
+  expect_true(grepl("its measurements cannot be classified (Symptom \"lbp\" (columns `lbp_pre`, `lbp_post`): `pre` is 11 at position 5",
+                    err, fixed = TRUE), info = err)
+  d <- myelography
+  d$numbness_post <- as.character(d$numbness_post)
+  err <- tryCatch(tabulate_cohort(bare, by = "hospital", data = d),
+                  myelorelief_error = conditionMessage)
+  expect_true(grepl("its measurements cannot be classified (`data$numbness_post` must be a numeric vector",
+                    err, fixed = TRUE), info = err)
+  # integer measurements classify as doubles do
+  d <- myelography
+  d$lbp_pre <- as.integer(round(d$lbp_pre))
+  d$lbp_post <- as.integer(round(d$lbp_post))
+  co <- classify_cohort(d[7:14])
+  expect_identical(tabulate_cohort(co, by = "hospital", data = d),
+                   tabulate_cohort(classify_cohort(d), by = "hospital"))
+})
+
+test_that("data = is refused when the cohort's classes differ only in their attributes", {
+  bare <- classify_cohort(myelography[7:14])
+  # names on the factor (a data frame's `$<-` would drop them)
+  named <- unclass(bare)
+  named$lbp <- stats::setNames(named$lbp, paste0("p", seq_len(nrow(bare))))
+  attributes(named) <- attributes(bare)
+  expect_false(is.null(names(named$lbp)))
+  expect_error(tabulate_cohort(named, by = "hospital", data = myelography),
+               "do not give the cohort's classes", class = "myelorelief_error")
+})
+
+test_that("the measurement proof finds a difference past the first 2^20 rows, on 1 and 2 threads", {
+  skip_if(nzchar(Sys.getenv("MYELORELIEF_MEMCHECK")), "big n")
+  skip_on_cran()
+  old <- myelorelief_threads()
+  on.exit(myelorelief_threads(old))
+  set.seed(2401)
+  n <- 2^20 + 5
+  d <- data.frame(lbp_pre = sample(c(0:10, NA), n, TRUE),
+                  lbp_post = sample(c(0:10, NA), n, TRUE))
+  co <- classify_cohort(d, study_rules()["lbp"])
+  d$hospital <- factor(sample(c("a", "b"), n, TRUE))
+  co$hospital <- d$hospital
+  row <- n - 2
+  d$lbp_pre[row] <- 10
+  d$lbp_post[row] <- if (identical(as.character(co$lbp[row]), "alleviated")) 10 else 0
+  for (threads in 1:2) {
+    myelorelief_threads(threads)
+    err <- tryCatch(tabulate_cohort(co, by = "hospital", data = d),
+                    myelorelief_error = conditionMessage)
+    expect_true(grepl(sprintf("(first at row %d)", row), err, fixed = TRUE),
+                info = sprintf("seed 2401, threads %d: %s", threads, err))
+  }
+})

@@ -209,3 +209,173 @@ test_that("reordering or re-sorting the data beside a cohort never gives a wrong
     }
   }
 })
+
+# ---- the counting kernel ---------------------------------------------------
+# Cohorts whose class columns are drawn directly as codes 1..4 and NA (the
+# patient class too: the kernel counts it as one more column), with one to
+# three factor strata, so that every kernel shape is reached: no stratum to
+# three, one to seven class columns. `bad` puts codes outside the levels at
+# some rows of some columns.
+
+kernel_cohort <- function(n, n_symptoms, n_strata, bad = 0) {
+  symptoms <- paste0("s", seq_len(n_symptoms))
+  rules <- stats::setNames(rep(list(alleviation_rule("decrease", min_change = 1)),
+                               n_symptoms), symptoms)
+  codes <- function() {
+    v <- sample(c(1:4, NA), n, replace = TRUE, prob = c(4, 3, 1, 2, 1))
+    structure(v, levels = c("alleviated", "unchanged", "worsened", "absent"),
+              class = "factor")
+  }
+  strata <- lapply(seq_len(n_strata), function(j) {
+    k <- c(4L, 3L, 2L)[j]
+    v <- sample(c(seq_len(k), NA), n, replace = TRUE)
+    structure(v, levels = LETTERS[seq_len(k)], class = "factor")
+  })
+  names(strata) <- c("h", "g", "f")[seq_len(n_strata)]
+  classes <- stats::setNames(lapply(symptoms, function(s) codes()), symptoms)
+  columns <- c(strata, classes, list(patient_class = codes(),
+    any_alleviated = rep(NA, n),
+    primary_symptom = structure(rep(NA_integer_, n), levels = symptoms, class = "factor")))
+  first_bad <- NA_integer_
+  if (bad > 0 && n > 0) {
+    targets <- c(names(strata), symptoms, if (n_symptoms > 1) "patient_class")
+    for (b in seq_len(bad)) {
+      column <- sample(targets, 1)
+      row <- sample.int(n, 1)
+      nlev <- length(levels(columns[[column]]))
+      code <- sample(c(0L, -1L, nlev + 1L, nlev + 2L, .Machine$integer.max,
+                       -.Machine$integer.max), 1)
+      v <- unclass(columns[[column]])
+      v[row] <- code
+      attributes(v) <- attributes(columns[[column]])
+      columns[[column]] <- v
+      first_bad <- min(first_bad, row, na.rm = TRUE)
+    }
+  }
+  cohort <- structure(columns, class = c("myelo_cohort", "data.frame"),
+                      row.names = .set_row_names(n), rules = rules,
+                      source = list(pre = NULL, post = NULL, id = NULL))
+  list(cohort = cohort, by = names(strata), first_bad = first_bad)
+}
+
+# Counts per stratum combination (text key, NA as "<NA>"), symptom and
+# category, from table() alone.
+kernel_oracle <- function(cohort, by) {
+  symptoms <- names(attr(cohort, "rules"))
+  columns <- c(symptoms, if (length(symptoms) > 1L) "patient_class")
+  labels <- c(symptoms, if (length(symptoms) > 1L) "any")
+  key <- if (length(by)) {
+    do.call(paste, c(lapply(by, function(b) {
+      v <- as.character(cohort[[b]]); v[is.na(v)] <- "<NA>"; v
+    }), sep = " | "))
+  } else rep("", nrow(cohort))
+  out <- NULL
+  for (k in seq_along(columns)) {
+    cls <- as.character(cohort[[columns[k]]])
+    cls[is.na(cls)] <- "missing"
+    tab <- table(factor(key), factor(cls, levels = count_names))
+    if (!nrow(tab)) next
+    rows <- data.frame(key = rownames(tab), symptom = labels[k], stringsAsFactors = FALSE)
+    for (c in count_names) rows[[c]] <- as.numeric(tab[, c])
+    out <- rbind(out, rows)
+  }
+  out
+}
+
+kernel_table_cells <- function(tab, by) {
+  key <- if (length(by)) {
+    do.call(paste, c(lapply(by, function(b) {
+      v <- as.character(tab[[b]]); v[is.na(v)] <- "<NA>"; v
+    }), sep = " | "))
+  } else rep("", nrow(tab))
+  out <- data.frame(key = key, symptom = as.character(tab$symptom), stringsAsFactors = FALSE)
+  for (c in count_names) out[[c]] <- tab[[c]]
+  out[tab$n > 0, , drop = FALSE]
+}
+
+expect_kernel_counts <- function(tab, cohort, by, info) {
+  got <- kernel_table_cells(tab, by)
+  want <- kernel_oracle(cohort, by)
+  if (is.null(want)) {
+    expect_identical(nrow(got), 0L, info = info)
+    return(invisible())
+  }
+  got <- got[order(got$key, got$symptom), , drop = FALSE]
+  want <- want[order(want$key, want$symptom), , drop = FALSE]
+  rownames(got) <- rownames(want) <- NULL
+  expect_identical(got, want, info = info)
+}
+
+# Sizes around the kernel's blocks (2^14 rows), the least rows it runs on
+# two threads (2^16) and the interrupt chunk of the other loops (2^20).
+kernel_sizes <- function() {
+  small <- c(0, 1, 2, 3, 4, 5, 2^14 - 1, 2^14, 2^14 + 1, 2^16 - 1, 2^16,
+             2^16 + 1, 4 * 2^14 + 7)
+  if (nzchar(Sys.getenv("MYELORELIEF_MEMCHECK"))) return(c(0, 1, 2, 5, 17))
+  big <- if (identical(Sys.getenv("NOT_CRAN"), "true")) c(2^20 - 1, 2^20, 2^20 + 1)
+  c(small, big)
+}
+
+test_that("the counting kernel counts exactly on 1 and 2 threads at every block boundary", {
+  old <- myelorelief_threads()
+  on.exit(myelorelief_threads(old))
+  sizes <- kernel_sizes()
+  for (case in seq_along(sizes)) {
+    seed <- 2100 + case
+    set.seed(seed)
+    n <- sizes[case]
+    n_symptoms <- sample(c(1, 2, 3, 4, 6), 1)
+    n_strata <- sample(0:3, 1)
+    made <- kernel_cohort(n, n_symptoms, n_strata)
+    info <- sprintf("seed %d, n %d, %d symptoms, %d strata", seed, n, n_symptoms, n_strata)
+    by <- if (length(made$by)) made$by
+    myelorelief_threads(1)
+    one <- tabulate_cohort(made$cohort, by = by, margins = FALSE)
+    expect_kernel_counts(one, made$cohort, made$by, info)
+    myelorelief_threads(2)
+    two <- tabulate_cohort(made$cohort, by = by, margins = FALSE)
+    expect_identical(two, one, info = info)
+  }
+})
+
+test_that("an invalid code is reported at its first row, on 1 and 2 threads", {
+  old <- myelorelief_threads()
+  on.exit(myelorelief_threads(old))
+  sizes <- kernel_sizes()
+  sizes <- sizes[sizes > 0]
+  for (case in seq_along(sizes)) {
+    seed <- 2200 + case
+    set.seed(seed)
+    n <- sizes[case]
+    made <- kernel_cohort(n, sample(c(1, 2, 4), 1), sample(0:2, 1),
+                          bad = sample(1:3, 1))
+    info <- sprintf("seed %d, n %d, first bad row %d", seed, n, made$first_bad)
+    by <- if (length(made$by)) made$by
+    for (threads in 1:2) {
+      myelorelief_threads(threads)
+      expect_error(tabulate_cohort(made$cohort, by = by),
+                   sprintf("row %d holds a code outside", made$first_bad),
+                   fixed = TRUE, info = paste(info, "threads", threads))
+    }
+  }
+})
+
+test_that("the counting kernel gives the same counts in a forked child after the parent used threads", {
+  skip_on_cran()
+  skip_on_os("windows")
+  skip_if(nzchar(Sys.getenv("MYELORELIEF_MEMCHECK")), "valgrind does not follow forks")
+  old <- myelorelief_threads()
+  on.exit(myelorelief_threads(old))
+  myelorelief_threads(2)
+  set.seed(2301)
+  made <- kernel_cohort(3e5, 4, 1)
+  parent <- tabulate_cohort(made$cohort, by = "h")
+  children <- parallel::mclapply(1:2, function(i) {
+    list(threads = myelorelief_threads(),
+         table = tabulate_cohort(made$cohort, by = "h"))
+  }, mc.cores = 2)
+  for (child in children) {
+    expect_identical(child$threads, 1L, info = "seed 2301")
+    expect_identical(child$table, parent, info = "seed 2301")
+  }
+})
