@@ -92,8 +92,9 @@ durability <- function(x, conf_level = 0.95, method = "wilson") {
     n_patients <- nrow(x) %/% n_visits
     first_rows <- seq_len(n_patients)
     patient <- NULL
-    # rows of the first visit: one per patient
-    check_ids(key[first_rows], key_arg, call,
+    # rows of the first visit: one per patient (integer ids proven
+    # distinct in C first, without hashing; anyDuplicated() otherwise)
+    if (!ids_distinct(key, n_patients)) check_ids(key[first_rows], key_arg, call,
               duplicate = function(value, rows) {
                 sprintf("has the patient %s in more than one row of visit \"%s\" (%s); ids must be unique: one row per patient and visit.",
                         value, visits[1L], rows)

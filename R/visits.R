@@ -133,7 +133,7 @@ classify_visits <- function(data, rules = study_rules(), visits,
     abort(sprintf("`baseline` (\"%s\") must not be one of `visits`.", baseline),
           call)
   }
-  check_id_and_names(data, id, call)
+  check_visit_ids(data, id, call)
   pre_columns <- unname(time_point_columns(symptoms, baseline, "pre", "baseline", call))
   visit_columns <- matrix(character(), nrow = length(symptoms), ncol = length(visits),
                           dimnames = list(symptoms, visits))
@@ -179,6 +179,56 @@ classify_visits <- function(data, rules = study_rules(), visits,
 
   n <- nrow(data)
   n_visits <- length(visits)
+  # One pass over every symptom and visit in C (classes and the
+  # patient-level columns); when a column is refused, or a value, the
+  # symptom-by-symptom pass below names it.
+  fused <- tryCatch({
+    pre_values <- lapply(pre_columns, function(column) {
+      as_measurements(data[[column]], column, call)
+    })
+    post_values <- lapply(seq_along(symptoms), function(k) {
+      lapply(unname(visit_columns[k, ]), function(column) {
+        as_measurements(data[[column]], column, call)
+      })
+    })
+    .Call(C_classify_visits_all, pre_values, post_values,
+          lapply(rules, rule_params), symptoms)
+  }, error = function(e) NULL)
+  if (!is.null(fused)) {
+    classes <- fused[seq_along(symptoms)]
+    patients <- fused[length(symptoms) + 1:3]
+  } else {
+    classes <- classify_visits_by_symptom(data, rules, pre_columns,
+                                          visit_columns, call)
+    patients <- .Call(C_summarise_patients, classes, as.double(n * n_visits),
+                      symptoms, alleviation_levels)
+  }
+  names(classes) <- symptoms
+  patient_key <- if (is.null(id)) seq_len(n) else data[[id]]
+  kept <- c(list(patient_key), lapply(as.list(data)[carried], rep,
+                                      times = n_visits))
+  names(kept)[1L] <- key
+  kept[[1L]] <- rep(patient_key, times = n_visits)
+  visit <- structure(rep(seq_len(n_visits), each = n), levels = visits,
+                     class = "factor")
+  columns <- c(kept[1L], list(visit = visit), kept[-1L], classes,
+               list(patient_class = patients[[1L]],
+                    any_alleviated = patients[[2L]],
+                    primary_symptom = patients[[3L]]))
+  structure(columns, class = c("myelo_visits", "myelo_cohort", "data.frame"),
+            row.names = .set_row_names(n * n_visits), rules = rules,
+            source = list(pre = NULL, post = NULL, id = key),
+            visits = visits, baseline = baseline,
+            columns = list(baseline = pre_columns, visits = visit_columns))
+}
+
+# The classes symptom by symptom, as classify_visits() made them before its
+# one pass: kept for the errors, which name the symptom, its columns and the
+# first refused value in symptom, visit and row order.
+classify_visits_by_symptom <- function(data, rules, pre_columns, visit_columns,
+                                       call) {
+  symptoms <- names(rules)
+  n_visits <- ncol(visit_columns)
   classes <- lapply(seq_along(rules), function(k) {
     pre_values <- as_measurements(data[[pre_columns[k]]],
                                   sprintf("data$%s", pre_columns[k]), call)
@@ -205,28 +255,30 @@ classify_visits <- function(data, rules = study_rules(), visits,
               call)
       })
   })
-  names(classes) <- symptoms
-  patients <- .Call(C_summarise_patients, classes, as.double(n * n_visits),
-                    symptoms, alleviation_levels)
-  patient_key <- if (is.null(id)) seq_len(n) else data[[id]]
-  kept <- c(list(patient_key), lapply(as.list(data)[carried], rep,
-                                      times = n_visits))
-  names(kept)[1L] <- key
-  kept[[1L]] <- rep(patient_key, times = n_visits)
-  visit <- structure(rep(seq_len(n_visits), each = n), levels = visits,
-                     class = "factor")
-  columns <- c(kept[1L], list(visit = visit), kept[-1L], classes,
-               list(patient_class = patients[[1L]],
-                    any_alleviated = patients[[2L]],
-                    primary_symptom = patients[[3L]]))
-  structure(columns, class = c("myelo_visits", "myelo_cohort", "data.frame"),
-            row.names = .set_row_names(n * n_visits), rules = rules,
-            source = list(pre = NULL, post = NULL, id = key),
-            visits = visits, baseline = baseline,
-            columns = list(baseline = pre_columns, visits = visit_columns))
+  classes
 }
 
 visits_of <- function(x) attr(x, "visits", exact = TRUE)
+
+# TRUE when the first n values of ids are plain integers, none NA and none
+# twice, proven in C with a bitmap over their range (no hashing); FALSE
+# when that cannot be proven, and anyDuplicated() must decide.
+ids_distinct <- function(ids, n = length(ids)) {
+  is.integer(ids) && !is.object(ids) && is.null(dim(ids)) &&
+    .Call(C_ids_distinct, ids, as.double(n))
+}
+
+# check_id_and_names(), with plain integer ids proven distinct (and not
+# NA) in C first: the checks it would then make of the ids all pass, and
+# only the names are left to check.
+check_visit_ids <- function(data, id, call) {
+  if (is.character(id) && length(id) == 1L && !is.na(id) &&
+      id %in% names(data) && ids_distinct(data[[id]])) {
+    check_id_and_names(data, NULL, call)
+  } else {
+    check_id_and_names(data, id, call)
+  }
+}
 
 check_visits <- function(x, arg, call) {
   check_cohort(x, arg, call)

@@ -1,4 +1,5 @@
 /* .Call glue: durability() and the layout check it starts with. */
+#include <string.h>
 #include "glue.h"
 
 /* TRUE when rows are in the layout classify_visits() makes: n_visits blocks
@@ -44,6 +45,59 @@ SEXP C_visits_canonical(SEXP key, SEXP visit, SEXP n_visits_)
         same = 0;
     }
     return Rf_ScalarLogical(same);
+}
+
+/* Patients per block of the durability pass, and codes (patients x
+ * visits) per parallel region at most. */
+#define MR_DURABILITY_BLOCK ((R_xlen_t) 1 << 13)
+#define MR_REGION_CODES ((R_xlen_t) 1 << 26)
+
+typedef struct {
+    const int **columns;          /* class codes, one column per symptom */
+    const ptrdiff_t *index;       /* NULL: the layout of classify_visits() */
+    R_xlen_t n_patients;
+    int n_visits, n_symptoms;
+    R_xlen_t blocks_per_symptom;
+    const mr_course *table;       /* NULL: patient by patient */
+    double *counts;               /* per thread and symptom, counts_size */
+    R_xlen_t counts_size, states_size;
+    int *visit_state;             /* per thread, n_visits */
+    mr_durability_out out;        /* of the first symptom; n_patients each */
+} durability_work;
+
+/* Blocks [first, last) (block b: symptom b / blocks_per_symptom), shared
+ * dynamically among the threads of the region it is called in, or all on
+ * the calling thread outside a region. Plain C: no R API. */
+static int durability_blocks(const durability_work *w, R_xlen_t first,
+                             R_xlen_t last)
+{
+    int failed = 0, t = mr_thread_num();
+    MR_OMP(omp for schedule(dynamic, 1))
+    for (R_xlen_t b = first; b < last; b++) {
+        int s = (int) (b / w->blocks_per_symptom);
+        R_xlen_t from = (b % w->blocks_per_symptom) * MR_DURABILITY_BLOCK;
+        R_xlen_t to = w->n_patients - from > MR_DURABILITY_BLOCK
+            ? from + MR_DURABILITY_BLOCK : w->n_patients;
+        R_xlen_t offset = (R_xlen_t) s * w->n_patients;
+        mr_durability_out res = {
+            w->out.first + offset, w->out.n_alleviated + offset,
+            w->out.n_judged + offset, w->out.course + offset,
+            w->out.sustained + offset, w->out.relapsed + offset
+        };
+        double *own = w->counts +
+            ((R_xlen_t) t * w->n_symptoms + s) * w->counts_size;
+        if (w->table) {
+            failed |= mr_durability_pattern_range(
+                w->columns[s], w->index, w->n_patients, w->n_visits, from, to,
+                w->table, &res, own);
+        } else {
+            failed |= mr_durability_range(
+                w->columns[s], w->index, w->n_patients, w->n_visits, from, to,
+                &res, w->visit_state + (ptrdiff_t) t * w->n_visits, own,
+                own + w->states_size);
+        }
+    }
+    return failed;
 }
 
 SEXP C_durability(SEXP codes, SEXP patient, SEXP n_patients_, SEXP visit,
@@ -105,64 +159,106 @@ SEXP C_durability(SEXP codes, SEXP patient, SEXP n_patients_, SEXP visit,
     for (R_xlen_t k = 0; k < transitions_size * n_symptoms; k++)
         all_transitions[k] = 0;
 
-    int n_threads = mr_thread_count(n_patients);
+    /* One parallel region per call (per MR_REGION_CODES codes on very
+     * large cohorts, so that a user can still interrupt): the threads take
+     * blocks of MR_DURABILITY_BLOCK patients of one symptom at a time
+     * (dynamic, so that a descheduled thread holds up one block, not a
+     * share), each counting into its own copy, added in thread order after
+     * the region. Every patient's results depend on its own rows only and
+     * the counts are whole numbers, so the results do not depend on the
+     * number of threads. */
+    int by_pattern = n_visits <= MR_PATTERN_VISITS;
+    mr_course *table = NULL;
     R_xlen_t counts_size = states_size + transitions_size;
-    double *scratch = mr_scratch_counts(n_threads, counts_size);
+    if (by_pattern) {
+        counts_size = (R_xlen_t) 1 << (2 * n_visits);
+        table = (mr_course *) R_alloc((size_t) counts_size, sizeof(mr_course));
+        mr_durability_patterns(n_visits, table);
+    }
+    int n_threads = mr_thread_count(n_out);
+    double *counts = mr_zeroed_doubles((R_xlen_t) n_threads * n_symptoms *
+                                       counts_size);
     int *visit_state = (int *) R_alloc((size_t) n_threads * n_visits,
                                        sizeof(int));
+    durability_work work = {
+        columns, index, n_patients, n_visits, n_symptoms,
+        n_patients > 0 ? (n_patients + MR_DURABILITY_BLOCK - 1) /
+                         MR_DURABILITY_BLOCK : 0,
+        table, counts, counts_size, states_size, visit_state,
+        { INTEGER(VECTOR_ELT(out, 0)), INTEGER(VECTOR_ELT(out, 1)),
+          INTEGER(VECTOR_ELT(out, 2)), INTEGER(VECTOR_ELT(out, 3)),
+          LOGICAL(VECTOR_ELT(out, 4)), LOGICAL(VECTOR_ELT(out, 5)) }
+    };
+    R_xlen_t n_items = work.blocks_per_symptom * n_symptoms;
+    R_xlen_t items_per_region = MR_REGION_CODES /
+        ((R_xlen_t) MR_DURABILITY_BLOCK * n_visits);
+    if (items_per_region < 1) items_per_region = 1;
+    for (R_xlen_t first = 0; first < n_items; first += items_per_region) {
+        R_xlen_t last = n_items - first > items_per_region
+            ? first + items_per_region : n_items;
+        int failed = 0;
+        if (n_threads <= 1) {
+            failed = durability_blocks(&work, first, last);
+        } else {
+            MR_OMP(omp parallel num_threads(n_threads) reduction(|:failed))
+            failed |= durability_blocks(&work, first, last);
+        }
+        if (failed)
+            Rf_error("`x` holds a class code that is not a class; it was "
+                     "changed after classify_visits().");
+        R_CheckUserInterrupt();
+    }
     for (int s = 0; s < n_symptoms; s++) {
-        R_xlen_t offset = (R_xlen_t) s * n_patients;
-        mr_durability_out res = {
-            INTEGER(VECTOR_ELT(out, 0)) + offset,
-            INTEGER(VECTOR_ELT(out, 1)) + offset,
-            INTEGER(VECTOR_ELT(out, 2)) + offset,
-            INTEGER(VECTOR_ELT(out, 3)) + offset,
-            LOGICAL(VECTOR_ELT(out, 4)) + offset,
-            LOGICAL(VECTOR_ELT(out, 5)) + offset
-        };
         double *states = all_states + s * states_size;
         double *transitions = all_transitions + s * transitions_size;
-        for (R_xlen_t from = 0; from < n_patients; from += MR_CHUNK) {
-            R_xlen_t to = n_patients - from > MR_CHUNK ? from + MR_CHUNK
-                                                       : n_patients;
-            int failed = 0;
-            if (n_threads <= 1) {
-                failed = mr_durability_range(columns[s], index, n_patients,
-                                             n_visits, from, to, &res,
-                                             visit_state, states, transitions);
+        for (int t = 0; t < n_threads; t++) {
+            const double *own = counts +
+                ((R_xlen_t) t * n_symptoms + s) * counts_size;
+            if (by_pattern) {
+                mr_durability_add_patterns(n_visits, own, states, transitions);
             } else {
-                MR_OMP(omp parallel num_threads(n_threads) reduction(|:failed))
-                {
-                    int t = mr_thread_num();
-                    ptrdiff_t block_from, block_to;
-                    mr_block_of(from, to, t, mr_thread_total(), &block_from,
-                                &block_to);
-                    double *own = t == 0 ? NULL
-                        : scratch + (ptrdiff_t) (t - 1) * counts_size;
-                    failed |= mr_durability_range(
-                        columns[s], index, n_patients, n_visits, block_from,
-                        block_to, &res, visit_state + (ptrdiff_t) t * n_visits,
-                        own ? own : states,
-                        own ? own + states_size : transitions);
-                }
-                for (int t = 1; t < n_threads; t++) {
-                    double *own = scratch + (ptrdiff_t) (t - 1) * counts_size;
-                    for (R_xlen_t k = 0; k < states_size; k++) {
-                        states[k] += own[k];
-                        own[k] = 0;
-                    }
-                    for (R_xlen_t k = 0; k < transitions_size; k++) {
-                        transitions[k] += own[states_size + k];
-                        own[states_size + k] = 0;
-                    }
-                }
+                for (R_xlen_t k = 0; k < states_size; k++)
+                    states[k] += own[k];
+                for (R_xlen_t k = 0; k < transitions_size; k++)
+                    transitions[k] += own[states_size + k];
             }
-            if (failed)
-                Rf_error("`x` holds a class code that is not a class; it was "
-                         "changed after classify_visits().");
-            R_CheckUserInterrupt();
         }
     }
     UNPROTECT(1);
     return out;
+}
+
+/* TRUE when the first n values of the integer vector x are distinct and
+ * none is NA, proven with a bitmap over their range; FALSE otherwise
+ * (a repeat, an NA, another type, or a range wider than 32 bits per value),
+ * when the R code checks them with anyDuplicated() and names a duplicate.
+ * A quicker check of integer ids for classify_visits() and durability(). */
+SEXP C_ids_distinct(SEXP x, SEXP n_)
+{
+    if (!Rf_isReal(n_) || XLENGTH(n_) != 1 || !(REAL(n_)[0] >= 0))
+        Rf_error("internal error: bad arguments to C_ids_distinct.");
+    if (TYPEOF(x) != INTSXP || (double) XLENGTH(x) < REAL(n_)[0])
+        return Rf_ScalarLogical(0);
+    R_xlen_t n = (R_xlen_t) REAL(n_)[0];
+    const int *k = INTEGER_RO(x);
+    int lo = INT_MAX, hi = INT_MIN;
+    for (R_xlen_t from = 0; from < n; from += MR_CHUNK) {
+        R_xlen_t to = n - from > MR_CHUNK ? from + MR_CHUNK : n;
+        mr_int_range(k, from, to, &lo, &hi);
+        R_CheckUserInterrupt();
+    }
+    if (n == 0) return Rf_ScalarLogical(1);
+    if (lo == NA_INTEGER) return Rf_ScalarLogical(0);
+    double bits = (double) hi - (double) lo + 1;
+    if (bits > 32.0 * (double) n + 64) return Rf_ScalarLogical(0);
+    size_t bytes = (size_t) (bits / 8) + 1;
+    unsigned char *bitmap = (unsigned char *) R_alloc(bytes, 1);
+    memset(bitmap, 0, bytes);
+    for (R_xlen_t from = 0; from < n; from += MR_CHUNK) {
+        R_xlen_t to = n - from > MR_CHUNK ? from + MR_CHUNK : n;
+        if (!mr_mark_distinct(k, from, to, lo, bitmap))
+            return Rf_ScalarLogical(0);
+        R_CheckUserInterrupt();
+    }
+    return Rf_ScalarLogical(1);
 }

@@ -84,3 +84,111 @@ int mr_durability_range(const int *codes, const ptrdiff_t *index,
     }
     return 0;
 }
+
+void mr_durability_patterns(int n_visits, mr_course *table)
+{
+    static const int code_of_digit[4] = { MR_ALLEVIATED, MR_UNCHANGED,
+                                          MR_ABSENT, MR_NA_CODE };
+    int codes[MR_PATTERN_VISITS], visit_state[MR_PATTERN_VISITS];
+    double states[MR_PATTERN_VISITS * 4], transitions[MR_PATTERN_VISITS * 9];
+    ptrdiff_t n_patterns = (ptrdiff_t) 1 << (2 * n_visits);
+    for (ptrdiff_t k = 0; k < n_patterns; k++) {
+        for (int v = 0; v < n_visits; v++)
+            codes[v] = code_of_digit[(k >> (2 * v)) & 3];
+        mr_course *c = table + k;
+        mr_durability_out one = { &c->first, &c->n_alleviated, &c->n_judged,
+                                  &c->course, &c->sustained, &c->relapsed };
+        /* one patient, so row v * 1 + 0 of codes is visit v */
+        mr_durability_range(codes, NULL, 1, n_visits, 0, 1, &one, visit_state,
+                            states, transitions);
+    }
+}
+
+/* A class code as a pattern digit (see kernels.h): 1 -> 0, 2 and 3 -> 1,
+ * 4 -> 2, anything else 3, and *bad set unless that was MR_NA_CODE. */
+static inline unsigned pattern_digit(int code, int *bad)
+{
+    unsigned u = (unsigned) code - 1u;
+    *bad |= u > 3u && code != MR_NA_CODE;
+    return u <= 3u ? (0x2110u >> (4u * u)) & 15u : 3u;
+}
+
+int mr_durability_pattern_range(const int *codes, const ptrdiff_t *index,
+                                ptrdiff_t n_patients, int n_visits,
+                                ptrdiff_t from, ptrdiff_t to,
+                                const mr_course *table,
+                                const mr_durability_out *out,
+                                double *pattern_counts)
+{
+    int bad = 0;
+    for (ptrdiff_t p = from; p < to; p++) {
+        unsigned pattern = 0;
+        if (index) {
+            const ptrdiff_t *rows = index + p * n_visits;
+            for (int v = 0; v < n_visits; v++) {
+                int code = rows[v] >= 0 ? codes[rows[v]] : MR_NA_CODE;
+                pattern |= pattern_digit(code, &bad) << (2 * v);
+            }
+        } else {
+            for (int v = 0; v < n_visits; v++)
+                pattern |= pattern_digit(codes[(ptrdiff_t) v * n_patients + p],
+                                         &bad) << (2 * v);
+        }
+        const mr_course *c = table + pattern;
+        out->first[p] = c->first;
+        out->n_alleviated[p] = c->n_alleviated;
+        out->n_judged[p] = c->n_judged;
+        out->course[p] = c->course;
+        out->sustained[p] = c->sustained;
+        out->relapsed[p] = c->relapsed;
+        pattern_counts[pattern] += 1;
+    }
+    return bad;
+}
+
+void mr_durability_add_patterns(int n_visits, const double *pattern_counts,
+                                double *states, double *transitions)
+{
+    ptrdiff_t n_patterns = (ptrdiff_t) 1 << (2 * n_visits);
+    for (ptrdiff_t k = 0; k < n_patterns; k++) {
+        double count = pattern_counts[k];
+        if (count == 0) continue;
+        int absent = 0;
+        for (int v = 0; v < n_visits; v++) {
+            int digit = (int) (k >> (2 * v)) & 3;
+            states[(ptrdiff_t) v * 4 + digit] += count;
+            absent |= digit == 2;
+        }
+        if (absent) continue;   /* no course: no transitions */
+        for (int v = 0; v + 1 < n_visits; v++) {
+            int a = (int) (k >> (2 * v)) & 3, b = (int) (k >> (2 * v + 2)) & 3;
+            /* missing (digit 3) is state ST_MISSING (2) */
+            transitions[(ptrdiff_t) v * 9 + (a == 3 ? ST_MISSING : a) * 3 +
+                        (b == 3 ? ST_MISSING : b)] += count;
+        }
+    }
+}
+
+void mr_int_range(const int *x, ptrdiff_t from, ptrdiff_t to, int *lo,
+                  int *hi)
+{
+    int a = *lo, b = *hi;
+    for (ptrdiff_t i = from; i < to; i++) {
+        a = x[i] < a ? x[i] : a;
+        b = x[i] > b ? x[i] : b;
+    }
+    *lo = a;
+    *hi = b;
+}
+
+int mr_mark_distinct(const int *x, ptrdiff_t from, ptrdiff_t to, int lo,
+                     unsigned char *bitmap)
+{
+    for (ptrdiff_t i = from; i < to; i++) {
+        uint32_t bit = (uint32_t) ((int64_t) x[i] - lo);
+        unsigned char mask = (unsigned char) (1u << (bit & 7u));
+        if (bitmap[bit >> 3] & mask) return 0;
+        bitmap[bit >> 3] |= mask;
+    }
+    return 1;
+}

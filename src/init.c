@@ -15,8 +15,10 @@ SEXP C_copy_columns(SEXP);
 SEXP C_myelorelief_threads(SEXP);
 SEXP C_string_codes(SEXP);
 SEXP C_classify_visits(SEXP, SEXP, SEXP);
+SEXP C_classify_visits_all(SEXP, SEXP, SEXP, SEXP);
 SEXP C_visits_canonical(SEXP, SEXP, SEXP);
 SEXP C_durability(SEXP, SEXP, SEXP, SEXP, SEXP);
+SEXP C_ids_distinct(SEXP, SEXP);
 SEXP C_mcid_roc(SEXP, SEXP, SEXP, SEXP, SEXP, SEXP);
 SEXP C_mcid_rng(SEXP, SEXP, SEXP, SEXP);
 SEXP C_score_cells(SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP);
@@ -42,8 +44,10 @@ static const R_CallMethodDef call_methods[] = {
     CALLDEF(C_myelorelief_threads, 1),
     CALLDEF(C_string_codes, 1),
     CALLDEF(C_classify_visits, 3),
+    CALLDEF(C_classify_visits_all, 4),
     CALLDEF(C_visits_canonical, 3),
     CALLDEF(C_durability, 5),
+    CALLDEF(C_ids_distinct, 2),
     CALLDEF(C_mcid_roc, 6),
     CALLDEF(C_mcid_rng, 4),
     CALLDEF(C_score_cells, 7),

@@ -652,6 +652,49 @@ int mr_durability_range(const int *codes, const ptrdiff_t *index,
                         int *visit_state, double *states,
                         double *transitions);
 
+/* The pass by visit patterns, for at most MR_PATTERN_VISITS visits. A
+ * patient's pattern holds 2 bits per visit (visit v at bits 2v, 2v + 1):
+ * 0 alleviated, 1 not alleviated (unchanged or worsened), 2 absent, 3
+ * missing, so there are 4^n_visits patterns. */
+#define MR_PATTERN_VISITS 6
+
+/* A pattern's results, as mr_durability_range() gives them for a patient
+ * with those classes. */
+typedef struct {
+    int first, n_alleviated, n_judged, course, sustained, relapsed;
+} mr_course;
+
+/* Fill table[4^n_visits] by running mr_durability_range() on one patient
+ * of each pattern (so both passes follow the same rules). */
+void mr_durability_patterns(int n_visits, mr_course *table);
+
+/* As mr_durability_range(), but the results are looked up in table by the
+ * patient's pattern, and only pattern_counts (4^n_visits, the patients of
+ * each pattern) is added to. Returns 1 on a code that is not a class. */
+int mr_durability_pattern_range(const int *codes, const ptrdiff_t *index,
+                                ptrdiff_t n_patients, int n_visits,
+                                ptrdiff_t from, ptrdiff_t to,
+                                const mr_course *table,
+                                const mr_durability_out *out,
+                                double *pattern_counts);
+
+/* Add the states and transitions of the patients counted by pattern in
+ * pattern_counts to states and transitions (laid out as for
+ * mr_durability_range()). */
+void mr_durability_add_patterns(int n_visits, const double *pattern_counts,
+                                double *states, double *transitions);
+
+/* Distinct integer ids, for the checks of classify_visits() and
+ * durability(): the smallest and largest of x[from, to) (into *lo, *hi,
+ * which the caller starts at INT_MAX and INT_MIN; MR_NA_CODE is INT_MIN);
+ * then, for a bitmap of hi - lo + 1 zeroed bits, mr_mark_distinct() sets
+ * bit x[i] - lo for i in [from, to) and returns 0 as soon as one was
+ * already set (a value repeats), else 1. */
+void mr_int_range(const int *x, ptrdiff_t from, ptrdiff_t to, int *lo,
+                  int *hi);
+int mr_mark_distinct(const int *x, ptrdiff_t from, ptrdiff_t to, int lo,
+                     unsigned char *bitmap);
+
 /* ---- string_codes_kernel.c ------------------------------------------- */
 
 /* Codes 1..k for n strings (pointers), numbered in order of first

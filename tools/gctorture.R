@@ -46,6 +46,17 @@ run_all <- function() list(
   visits = durability(classify_visits(hypothetical_followup[1:30, ],
                                       visits = c("post", "week1", "month1", "month3"),
                                       id = "id")),
+  visits_general = durability(classify_visits(hypothetical_followup[30:1, ],
+                                              visits = c("post", "week1", "month1", "month3"),
+                                              id = "id")[120:1, ]),
+  visits_by_symptom = tryCatch(classify_visits(transform(hypothetical_followup[1:30, ], lbp_week1 = 11),
+                                               visits = c("post", "week1"), id = "id"),
+                               error = conditionMessage),
+  visits_many = durability(classify_visits(
+    cbind(hypothetical_followup[1:20, c("id", "lbp_pre")],
+          stats::setNames(hypothetical_followup[1:20, rep("lbp_post", 7)], paste0("lbp_v", 1:7))),
+    study_rules()["lbp"], visits = paste0("v", 1:7), id = "id")),
+  ids_distinct = .Call(myelorelief:::C_ids_distinct, c(3L, 9L, 4L), 3),
   scores = score_change(data, study_rules()[c("lbp", "leg_pain")], by = "hospital",
                         group = "sex")
 )

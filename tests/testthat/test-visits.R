@@ -217,3 +217,95 @@ test_that("the baseline and each visit take a suffix, a mapping or both (issue 1
   expect_error(classify_visits(d, rules, visit_names, baseline = "_day1"),
                "`baseline` .* must not be one of `visits`", class = "myelorelief_error")
 })
+
+# ---- issue 21: one pass over every symptom and visit -------------------
+
+test_that("a refused value is named as before: first symptom in rules order, then visit, then row (issue 21)", {
+  d <- random_visits(6, 21)
+  d$lbp_pre[is.na(d$lbp_pre)] <- 5
+  d$leg_pain_pre[is.na(d$leg_pain_pre)] <- 5
+  rules <- study_rules()[c("lbp", "leg_pain")]
+  second <- d
+  second$leg_pain_month1[4] <- 12
+  expect_error(classify_visits(second, rules, visit_names),
+               "Symptom \"leg_pain\" \\(columns `leg_pain_pre`, `leg_pain_month1`\\): `post` is 12 at position 4",
+               class = "myelorelief_error")
+  both <- second
+  both$lbp_month1[2] <- -1
+  both$lbp_week1[5] <- 11
+  expect_error(classify_visits(both, rules, visit_names),
+               "Symptom \"lbp\" \\(columns `lbp_pre`, `lbp_week1`\\): `post` is 11 at position 5",
+               class = "myelorelief_error")
+  pre <- d
+  pre$leg_pain_pre[3] <- 10.5
+  expect_error(classify_visits(pre, rules, visit_names),
+               "Symptom \"leg_pain\" \\(columns `leg_pain_pre`, `leg_pain_day1`\\): `pre` is 10.5 at position 3",
+               class = "myelorelief_error")
+  # a value refused in the first symptom comes before a column of text in
+  # the second, as the symptoms are taken in order
+  mixed <- second
+  mixed$lbp_day1[1] <- 11
+  mixed$leg_pain_week1 <- as.character(mixed$leg_pain_week1)
+  expect_error(classify_visits(mixed, rules, visit_names),
+               "Symptom \"lbp\" \\(columns `lbp_pre`, `lbp_day1`\\): `post` is 11 at position 1",
+               class = "myelorelief_error")
+  text <- d
+  text$leg_pain_week1 <- as.character(text$leg_pain_week1)
+  expect_error(classify_visits(text, rules, visit_names),
+               "`data\\$leg_pain_week1` must be a numeric vector", class = "myelorelief_error")
+})
+
+test_that("classify_visits() on 1 to 7 visits and shuffled patients, against classify_alleviation() (issue 21)", {
+  rules <- study_rules()[c("lbp", "leg_pain", "claudication")]
+  for (seed in seq_len(n_cases(8))) {
+    set.seed(seed + 2800)
+    n <- sample(c(0:2, 30L, 500L), 1)
+    n_visits <- sample(1:7, 1)
+    visits <- sprintf("t%d", seq_len(n_visits))
+    d <- data.frame(id = sample(1e6L, n), site = sample(c("A", "B"), n, TRUE))
+    d$lbp_pre <- sample(c(0:10, NA), n, TRUE)
+    d$leg_pain_pre <- sample(c(0:10, NA), n, TRUE)
+    d$claudication_pre <- round(runif(n, 0, 900))
+    for (v in visits) {
+      d[[paste0("lbp_", v)]] <- sample(c(0:10, NA), n, TRUE)
+      d[[paste0("leg_pain_", v)]] <- as.numeric(sample(c(0:10, NA), n, TRUE))
+      d[[paste0("claudication_", v)]] <- d$claudication_pre * runif(n, 0.5, 2)
+    }
+    info <- sprintf("seed %d, %d patients, %d visits", seed + 2800, n, n_visits)
+    v <- classify_visits(d, rules, visits = visits, id = "id")
+    for (k in seq_along(visits)) {
+      rows <- as.integer(v$visit) == k
+      expect_identical(v$id[rows], d$id, info = info)
+      for (s in names(rules)) {
+        expect_identical(v[[s]][rows],
+                         classify_alleviation(d[[paste0(s, "_pre")]],
+                                              d[[paste0(s, "_", visits[k])]], rules[[s]]),
+                         info = paste(info, s, k))
+      }
+    }
+    # the patients shuffled: each visit's rows shuffled alike
+    o <- sample(n)
+    shuffled <- classify_visits(d[o, ], rules, visits = visits, id = "id")
+    rows <- rep((seq_len(n_visits) - 1L) * n, each = n) + rep(o, times = n_visits)
+    same <- as.data.frame(v)[rows, ]
+    rownames(same) <- NULL
+    expect_identical(as.data.frame(shuffled), same, info = info)
+  }
+})
+
+test_that("integer ids: a duplicate or NA is named as for any ids (issue 21)", {
+  wide <- data.frame(id = c(4L, 9L, 4L), lbp_pre = c(8, 6, 8),
+                     lbp_day1 = c(2, 6, 8), lbp_week1 = c(8, 6, 2))
+  rules <- study_rules()["lbp"]
+  expect_error(classify_visits(wide, rules, visits = c("day1", "week1"), id = "id"),
+               "`id` column \"id\" has the value 4 more than once \\(rows 1, 3\\)",
+               class = "myelorelief_error")
+  wide$id[2] <- NA
+  expect_error(classify_visits(wide, rules, visits = c("day1", "week1"), id = "id"),
+               "`id` column \"id\" is missing \\(NA\\) at row 2",
+               class = "myelorelief_error")
+  wide$id <- c(4L, 9L, 5L)
+  names(wide)[3] <- "id"
+  expect_error(classify_visits(wide, rules, visits = "week1", id = "id"),
+               "more than one column named \"id\"", class = "myelorelief_error")
+})
