@@ -16,16 +16,13 @@ stratum_column <- function(values, column, call) {
   }
   if (is.factor(values)) return(factor_stratum(values, column, call))
   key <- stratum_key_values(values)
-  # Text is numbered in C by string identity, in order of first appearance,
-  # then the distinct strings are sorted; NULL where encodings are mixed.
+  # Text is numbered in C by string identity, its distinct strings sorted
+  # by their bytes there (radix order() of UTF-8 text, the C locale's
+  # order); NULL where encodings are mixed.
   coded <- if (is.character(key)) .Call(C_string_codes, key)
   if (!is.null(coded)) {
+    codes <- coded[[1L]]
     first <- coded[[2L]]
-    order <- sort_order(key[first])
-    rank <- integer(length(first))
-    rank[order] <- seq_along(first)
-    codes <- rank[coded[[1L]]]
-    first <- first[order]
   } else {
     first <- which(!duplicated(key) & !is.na(key))
     first <- first[sort_order(key[first])]

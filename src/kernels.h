@@ -516,13 +516,27 @@ int mr_durability_range(const int *codes, const ptrdiff_t *index,
 
 /* ---- string_codes_kernel.c ------------------------------------------- */
 
-/* Codes 1..k for n strings (pointers), numbered in order of first
+/* Codes 1..k for strings (pointers) from..to-1, numbered in order of first
  * appearance, MR_NA_CODE where the pointer is `na`; first[j] gets the first
- * index of string j. keys (zeroed here) and ids hold 2^bits slots, with
- * 2^bits > n. Returns k. */
-ptrdiff_t mr_string_codes(const void *const *strings, ptrdiff_t n,
-                          const void *na, int bits, uintptr_t *keys, int *ids,
-                          int *codes, ptrdiff_t *first);
+ * index of string j. keys and ids hold 2^bits slots, with 2^bits > n, keys
+ * zeroed once by mr_string_codes_start(). n_distinct: strings numbered so
+ * far (0 on the first range). Returns the new number of distinct strings. */
+void mr_string_codes_start(int bits, uintptr_t *keys);
+ptrdiff_t mr_string_codes(const void *const *strings, ptrdiff_t from,
+                          ptrdiff_t to, const void *na, int bits,
+                          uintptr_t *keys, int *ids, int *codes,
+                          ptrdiff_t *first, ptrdiff_t n_distinct);
+
+/* The first 8 bytes of a NUL-terminated string as a big-endian number,
+ * zeros past its end: prefixes compare as the strings' starts do. */
+uint64_t mr_string_prefix(const char *s);
+
+/* order[0..n): the indices of the n NUL-terminated strings in ascending
+ * order of their bytes compared unsigned (strcmp()'s order; equal strings
+ * in any order). keys: on entry keys[i] = mr_string_prefix(strings[i]);
+ * then scratch, as keys2 and order2, all of n. */
+void mr_sort_strings(const char *const *strings, ptrdiff_t n, int *order,
+                     uint64_t *keys, uint64_t *keys2, int *order2);
 
 /* ---- score_kernel.c --------------------------------------------------- */
 
