@@ -171,12 +171,15 @@ stratum_columns <- function(x, by, data, margins, call) {
 #   codes: per stratum, the cells' codes (1-based, NA);
 #   counts: a matrix, one row per cell;
 #   n_levels: levels per stratum.
+# The result's `rows`, when not NULL, is the table order of codes and counts
+# (which are then left as they are: build_alleviation_table() gathers them
+# in that order in one pass, without copying a million-row matrix).
 arrange_cells <- function(codes, counts, n_levels, drop, call) {
-  if (!length(codes)) return(list(codes = codes, counts = counts))
+  if (!length(codes)) return(list(codes = codes, counts = counts, rows = NULL))
   if (drop) {
-    order <- do.call(order, c(rev(unname(codes)), list(na.last = TRUE)))
-    return(list(codes = lapply(codes, `[`, order),
-                counts = counts[order, , drop = FALSE]))
+    order <- do.call(order, c(rev(unname(codes)), list(na.last = TRUE,
+                                                       method = "radix")))
+    return(list(codes = codes, counts = counts, rows = order))
   }
   has_na <- vapply(codes, anyNA, logical(1))
   slots <- n_levels + has_na
@@ -200,7 +203,7 @@ arrange_cells <- function(codes, counts, n_levels, drop, call) {
     slot
   })
   names(grid) <- names(codes)
-  list(codes = grid, counts = full)
+  list(codes = grid, counts = full, rows = NULL)
 }
 
 # Levels, values and kinds of each stratum across tables, and each table's

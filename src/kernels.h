@@ -525,7 +525,7 @@ void mr_string_codes_start(int bits, uintptr_t *keys);
 ptrdiff_t mr_string_codes(const void *const *strings, ptrdiff_t from,
                           ptrdiff_t to, const void *na, int bits,
                           uintptr_t *keys, int *ids, int *codes,
-                          ptrdiff_t *first, ptrdiff_t n_distinct);
+                          int *first, ptrdiff_t n_distinct);
 
 /* The first 8 bytes of a NUL-terminated string as a big-endian number,
  * zeros past its end: prefixes compare as the strings' starts do. */
@@ -537,6 +537,18 @@ uint64_t mr_string_prefix(const char *s);
  * then scratch, as keys2 and order2, all of n. */
 void mr_sort_strings(const char *const *strings, ptrdiff_t n, int *order,
                      uint64_t *keys, uint64_t *keys2, int *order2);
+
+/* ---- table_columns_kernel.c ------------------------------------------ */
+
+/* out[r] = column[rows[r] - 1] (rows 1-based; NULL: column[r]) for r in
+ * from..to-1. */
+void mr_gather_doubles(const double *column, const int *rows, ptrdiff_t from,
+                       ptrdiff_t to, double *out);
+void mr_gather_ints(const int *column, const int *rows, ptrdiff_t from,
+                    ptrdiff_t to, int *out);
+
+/* The sum of n doubles, accumulated in long double (as colSums()). */
+double mr_column_total(const double *column, ptrdiff_t n);
 
 /* ---- score_kernel.c --------------------------------------------------- */
 

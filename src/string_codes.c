@@ -26,7 +26,7 @@ SEXP C_string_codes(SEXP x)
     size_t capacity = (size_t) 1 << bits;
     uintptr_t *keys = (uintptr_t *) R_alloc(capacity, sizeof(uintptr_t));
     int *ids = (int *) R_alloc(capacity, sizeof(int));
-    ptrdiff_t *first = (ptrdiff_t *) R_alloc(n > 0 ? (size_t) n : 1, sizeof(ptrdiff_t));
+    int *first = (int *) R_alloc(n > 0 ? (size_t) n : 1, sizeof(int));
     SEXP codes = PROTECT(Rf_allocVector(INTSXP, n));
     int *c = INTEGER(codes);
     mr_string_codes_start(bits, keys);

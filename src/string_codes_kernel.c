@@ -30,7 +30,7 @@ void mr_string_codes_start(int bits, uintptr_t *keys)
 ptrdiff_t mr_string_codes(const void *const *strings, ptrdiff_t from,
                           ptrdiff_t to, const void *na, int bits,
                           uintptr_t *keys, int *ids, int *codes,
-                          ptrdiff_t *first, ptrdiff_t n_distinct)
+                          int *first, ptrdiff_t n_distinct)
 {
     size_t mask = ((size_t) 1 << bits) - 1;
     for (ptrdiff_t i = from; i < to; i++) {
@@ -42,7 +42,7 @@ ptrdiff_t mr_string_codes(const void *const *strings, ptrdiff_t from,
         if (keys[slot] == 0) {
             keys[slot] = key;
             ids[slot] = (int) n_distinct;
-            first[n_distinct++] = i;
+            first[n_distinct++] = (int) i;
         }
         codes[i] = ids[slot] + 1;
     }

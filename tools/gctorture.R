@@ -18,6 +18,13 @@ run_all <- function() list(
   mcid_by_patient = { set.seed(4); estimate_mcid(c(pre, 9.5, 8.25), c(post, 1.5, 7), c(TRUE, FALSE, TRUE, FALSE, TRUE, FALSE, TRUE), boot = 20) },
   reliable = reliable_change_rule(reliability = 0.8, baseline = data$lbp_pre),
   text_strata = tabulate_cohort(classify_cohort(data), by = "id", drop = TRUE),
+  # C_string_codes (text sorted in C) and C_table_columns (cells gathered
+  # in table order, overall rows appended)
+  sparse_strata = tabulate_cohort(classify_cohort(data), by = c("id", "hospital"),
+                                  drop = TRUE),
+  text_sorted = .Call(myelorelief:::C_string_codes,
+                      c("b", NA, "\u00e9t\u00e9", "", "NA", "a long shared prefix 1",
+                        "a long shared prefix 0", "b")),
   visits = durability(classify_visits(hypothetical_followup[1:30, ],
                                       visits = c("post", "week1", "month1", "month3"),
                                       id = "id")),
