@@ -177,8 +177,17 @@ build_alleviation_table <- function(cells, strata, rules, conf_level, method,
 
 finish_rates <- function(table, rules, by, by_levels, by_kinds, conf_level,
                          method, margins, drop) {
-  ci <- proportion_interval(table$alleviated, table$evaluable, conf_level,
-                            method)
+  # Wilson intervals (the default) in one pass of C, the same doubles as
+  # proportion_interval() (tested): in R, on the million rows of sparse
+  # strata, its temporaries were a third of the table's allocations.
+  ci <- if (method == "wilson" && is.double(table$alleviated) &&
+            is.double(table$evaluable)) {
+    z <- stats::qnorm((1 - conf_level) / 2, lower.tail = FALSE)
+    stats::setNames(.Call(C_wilson_columns, table$alleviated, table$evaluable, z),
+                    c("estimate", "lower", "upper"))
+  } else {
+    proportion_interval(table$alleviated, table$evaluable, conf_level, method)
+  }
   table$rate <- ci$estimate
   table$rate_lower <- ci$lower
   table$rate_upper <- ci$upper

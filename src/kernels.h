@@ -550,6 +550,13 @@ void mr_gather_ints(const int *column, const int *rows, ptrdiff_t from,
 /* The sum of n doubles, accumulated in long double (as colSums()). */
 double mr_column_total(const double *column, ptrdiff_t n);
 
+/* Rates x / n and Wilson score bounds for rows from..to-1, the operations
+ * of R's proportion_interval(, "wilson") in its order; na (NA_real_) where
+ * n is 0 or a value is NaN. */
+void mr_wilson_rows(const double *x, const double *n, ptrdiff_t from,
+                    ptrdiff_t to, double z, double na, double *estimate,
+                    double *lower, double *upper);
+
 /* ---- score_kernel.c --------------------------------------------------- */
 
 /* Statistics per cell of score_change(), in the order of R's

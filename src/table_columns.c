@@ -94,3 +94,26 @@ SEXP C_table_columns(SEXP counts, SEXP rows, SEXP codes, SEXP margin_codes,
     UNPROTECT(1);
     return out;
 }
+
+/* list(estimate, lower, upper): the rate alleviated / evaluable and its
+ * Wilson score interval for every row, as proportion_interval(x, n,
+ * conf_level, "wilson") gives them (z from conf_level, computed in R). */
+SEXP C_wilson_columns(SEXP x, SEXP n, SEXP z)
+{
+    if (!Rf_isReal(x) || !Rf_isReal(n) || XLENGTH(x) != XLENGTH(n))
+        Rf_error("internal error: two double vectors of one length expected.");
+    if (!Rf_isReal(z) || XLENGTH(z) != 1 || !R_FINITE(REAL(z)[0]))
+        Rf_error("internal error: one finite z expected.");
+    R_xlen_t rows = XLENGTH(x);
+    SEXP out = PROTECT(Rf_allocVector(VECSXP, 3));
+    for (int k = 0; k < 3; k++) SET_VECTOR_ELT(out, k, Rf_allocVector(REALSXP, rows));
+    for (R_xlen_t at = 0; at < rows; at += MR_CHUNK) {
+        R_xlen_t end = rows - at > MR_CHUNK ? at + MR_CHUNK : rows;
+        mr_wilson_rows(REAL_RO(x), REAL_RO(n), at, end, REAL(z)[0], NA_REAL,
+                       REAL(VECTOR_ELT(out, 0)), REAL(VECTOR_ELT(out, 1)),
+                       REAL(VECTOR_ELT(out, 2)));
+        R_CheckUserInterrupt();
+    }
+    UNPROTECT(1);
+    return out;
+}

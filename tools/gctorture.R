@@ -22,6 +22,8 @@ run_all <- function() list(
   # in table order, overall rows appended)
   sparse_strata = tabulate_cohort(classify_cohort(data), by = c("id", "hospital"),
                                   drop = TRUE),
+  wilson = .Call(myelorelief:::C_wilson_columns, c(0, 1, 3, 2), c(0, 2, 3, 9),
+                 stats::qnorm(0.025, lower.tail = FALSE)),
   text_sorted = .Call(myelorelief:::C_string_codes,
                       c("b", NA, "\u00e9t\u00e9", "", "NA", "a long shared prefix 1",
                         "a long shared prefix 0", "b")),

@@ -476,3 +476,28 @@ test_that("a factor's unused levels stay levels; drop = TRUE lists only cells wi
   expect_identical(levels(tab$a), c(rev(lv), "(all)"))
   expect_sparse_table(tab, d$a, d$b, cohort$lbp, TRUE, info = "seed 2106")
 })
+
+test_that("the tables' Wilson intervals in C are proportion_interval()'s doubles", {
+  set.seed(2107)
+  for (case in seq_len(n_cases(40))) {
+    m <- sample(c(10, 1000, 1e5), 1)
+    n <- as.double(sample(c(0:5, 0:m, 1e12, 2^53 - 1), 2000, TRUE))
+    x <- pmin(n, floor(n * sample(c(0, 1, runif(1)), 2000, TRUE) * runif(2000)))
+    x[1:200] <- n[1:200]
+    conf_level <- sample(c(0.95, 0.5, 1e-9, 1 - 1e-12, runif(1)), 1)
+    oracle <- myelorelief:::proportion_interval(x, n, conf_level, "wilson")
+    z <- stats::qnorm((1 - conf_level) / 2, lower.tail = FALSE)
+    ours <- .Call(myelorelief:::C_wilson_columns, x, n, z)
+    info <- paste("seed 2107, case", case, "conf_level", conf_level)
+    # serialized: bit for bit, -0 apart from 0, NA apart from NaN
+    expect_identical(serialize(ours, NULL),
+                     serialize(unname(as.list(oracle)), NULL), info = info)
+  }
+  # and through tabulate_cohort(), where the other methods stay in R
+  cohort <- classify_cohort(myelography)
+  wilson <- tabulate_cohort(cohort, by = "hospital", conf_level = 0.9)
+  ci <- myelorelief:::proportion_interval(wilson$alleviated, wilson$evaluable, 0.9, "wilson")
+  expect_identical(wilson$rate_lower, ci$lower)
+  expect_identical(wilson$rate_upper, ci$upper)
+  expect_identical(wilson$rate, ci$estimate)
+})
