@@ -16,16 +16,13 @@ stratum_column <- function(values, column, call) {
   }
   if (is.factor(values)) return(factor_stratum(values, column, call))
   key <- stratum_key_values(values)
-  # Text is numbered in C by string identity, in order of first appearance,
-  # then the distinct strings are sorted; NULL where encodings are mixed.
+  # Text is numbered in C by string identity, its distinct strings sorted
+  # by their bytes there (radix order() of UTF-8 text, the C locale's
+  # order); NULL where encodings are mixed.
   coded <- if (is.character(key)) .Call(C_string_codes, key)
   if (!is.null(coded)) {
+    codes <- coded[[1L]]
     first <- coded[[2L]]
-    order <- sort_order(key[first])
-    rank <- integer(length(first))
-    rank[order] <- seq_along(first)
-    codes <- rank[coded[[1L]]]
-    first <- first[order]
   } else {
     first <- which(!duplicated(key) & !is.na(key))
     first <- first[sort_order(key[first])]
@@ -174,12 +171,15 @@ stratum_columns <- function(x, by, data, margins, call) {
 #   codes: per stratum, the cells' codes (1-based, NA);
 #   counts: a matrix, one row per cell;
 #   n_levels: levels per stratum.
+# The result's `rows`, when not NULL, is the table order of codes and counts
+# (which are then left as they are: build_alleviation_table() gathers them
+# in that order in one pass, without copying a million-row matrix).
 arrange_cells <- function(codes, counts, n_levels, drop, call) {
-  if (!length(codes)) return(list(codes = codes, counts = counts))
+  if (!length(codes)) return(list(codes = codes, counts = counts, rows = NULL))
   if (drop) {
-    order <- do.call(order, c(rev(unname(codes)), list(na.last = TRUE)))
-    return(list(codes = lapply(codes, `[`, order),
-                counts = counts[order, , drop = FALSE]))
+    order <- do.call(order, c(rev(unname(codes)), list(na.last = TRUE,
+                                                       method = "radix")))
+    return(list(codes = codes, counts = counts, rows = order))
   }
   has_na <- vapply(codes, anyNA, logical(1))
   slots <- n_levels + has_na
@@ -203,7 +203,7 @@ arrange_cells <- function(codes, counts, n_levels, drop, call) {
     slot
   })
   names(grid) <- names(codes)
-  list(codes = grid, counts = full)
+  list(codes = grid, counts = full, rows = NULL)
 }
 
 # Levels, values and kinds of each stratum across tables, and each table's

@@ -697,13 +697,46 @@ int mr_mark_distinct(const int *x, ptrdiff_t from, ptrdiff_t to, int lo,
 
 /* ---- string_codes_kernel.c ------------------------------------------- */
 
-/* Codes 1..k for n strings (pointers), numbered in order of first
+/* Codes 1..k for strings (pointers) from..to-1, numbered in order of first
  * appearance, MR_NA_CODE where the pointer is `na`; first[j] gets the first
- * index of string j. keys (zeroed here) and ids hold 2^bits slots, with
- * 2^bits > n. Returns k. */
-ptrdiff_t mr_string_codes(const void *const *strings, ptrdiff_t n,
-                          const void *na, int bits, uintptr_t *keys, int *ids,
-                          int *codes, ptrdiff_t *first);
+ * index of string j. keys and ids hold 2^bits slots, with 2^bits > n, keys
+ * zeroed once by mr_string_codes_start(). n_distinct: strings numbered so
+ * far (0 on the first range). Returns the new number of distinct strings. */
+void mr_string_codes_start(int bits, uintptr_t *keys);
+ptrdiff_t mr_string_codes(const void *const *strings, ptrdiff_t from,
+                          ptrdiff_t to, const void *na, int bits,
+                          uintptr_t *keys, int *ids, int *codes,
+                          int *first, ptrdiff_t n_distinct);
+
+/* The first 8 bytes of a NUL-terminated string as a big-endian number,
+ * zeros past its end: prefixes compare as the strings' starts do. */
+uint64_t mr_string_prefix(const char *s);
+
+/* order[0..n): the indices of the n NUL-terminated strings in ascending
+ * order of their bytes compared unsigned (strcmp()'s order; equal strings
+ * in any order). keys: on entry keys[i] = mr_string_prefix(strings[i]);
+ * then scratch, as keys2 and order2, all of n. */
+void mr_sort_strings(const char *const *strings, ptrdiff_t n, int *order,
+                     uint64_t *keys, uint64_t *keys2, int *order2);
+
+/* ---- table_columns_kernel.c ------------------------------------------ */
+
+/* out[r] = column[rows[r] - 1] (rows 1-based; NULL: column[r]) for r in
+ * from..to-1. */
+void mr_gather_doubles(const double *column, const int *rows, ptrdiff_t from,
+                       ptrdiff_t to, double *out);
+void mr_gather_ints(const int *column, const int *rows, ptrdiff_t from,
+                    ptrdiff_t to, int *out);
+
+/* The sum of n doubles, accumulated in long double (as colSums()). */
+double mr_column_total(const double *column, ptrdiff_t n);
+
+/* Rates x / n and Wilson score bounds for rows from..to-1, the operations
+ * of R's proportion_interval(, "wilson") in its order; na (NA_real_) where
+ * n is 0 or a value is NaN. */
+void mr_wilson_rows(const double *x, const double *n, ptrdiff_t from,
+                    ptrdiff_t to, double z, double na, double *estimate,
+                    double *lower, double *upper);
 
 /* ---- score_kernel.c --------------------------------------------------- */
 

@@ -43,6 +43,15 @@ run_all <- function() list(
   mcid_rng = .Call(myelorelief:::C_mcid_rng, c(1, 2), 3, 5, 7),
   reliable = reliable_change_rule(reliability = 0.8, baseline = data$lbp_pre),
   text_strata = tabulate_cohort(classify_cohort(data), by = "id", drop = TRUE),
+  # C_string_codes (text sorted in C) and C_table_columns (cells gathered
+  # in table order, overall rows appended)
+  sparse_strata = tabulate_cohort(classify_cohort(data), by = c("id", "hospital"),
+                                  drop = TRUE),
+  wilson = .Call(myelorelief:::C_wilson_columns, c(0, 1, 3, 2), c(0, 2, 3, 9),
+                 stats::qnorm(0.025, lower.tail = FALSE)),
+  text_sorted = .Call(myelorelief:::C_string_codes,
+                      c("b", NA, "\u00e9t\u00e9", "", "NA", "a long shared prefix 1",
+                        "a long shared prefix 0", "b")),
   visits = durability(classify_visits(hypothetical_followup[1:30, ],
                                       visits = c("post", "week1", "month1", "month3"),
                                       id = "id")),

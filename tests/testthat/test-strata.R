@@ -264,3 +264,240 @@ test_that("non-ASCII text strata as read.csv() reads them (native encoding) are 
   expect_identical(as.character(src$site), as.character(tab$site))
   expect_identical(src$alleviated, tab$alleviated)
 })
+
+# ---- sparse strata (issue 21): text coded and sorted in C, the table's
+# columns gathered in C ------------------------------------------------------
+
+test_that("distinct strings are sorted in C as radix order() sorts them", {
+  # byte order of UTF-8 (the C locale's), with long shared prefixes (the
+  # sort recurses 8 bytes at a time), "", "NA" and NA
+  set.seed(2101)
+  alphabet <- c("a", "b", "c", "A", " ", "0", "~", "\u00e9", "\u00ff", "\u0100",
+                "\u4e2d", "\U0001F600")
+  for (case in seq_len(n_cases(60))) {
+    k <- sample(c(0:30, 200, 2000), 1)
+    pool <- unique(vapply(sample(0:20, k, TRUE), function(l) {
+      paste(sample(alphabet[seq_len(sample(3:12, 1))], l, TRUE), collapse = "")
+    }, ""))
+    if (case %% 3 == 0) pool <- c(pool, paste0(strrep("prefix__", sample(1:3, 1)), pool))
+    pool <- c(pool, "NA", NA)
+    x <- sample(pool, sample(0:3000, 1), replace = TRUE)
+    coded <- .Call(myelorelief:::C_string_codes, x)
+    first <- which(!duplicated(x) & !is.na(x))
+    first <- first[order(x[first], method = "radix")]
+    info <- paste("seed 2101, case", case)
+    expect_identical(coded[[2L]], first, info = info)
+    expect_identical(coded[[1L]], match(x, x[first]), info = info)
+    s <- myelorelief:::stratum_column(x, "x", NULL)
+    expect_identical(s$values, x[first], info = info)
+    expect_identical(s$codes, match(x, x[first]), info = info)
+  }
+  expect_identical(.Call(myelorelief:::C_string_codes, character(0)),
+                   list(integer(0), integer(0)))
+  expect_identical(.Call(myelorelief:::C_string_codes, NA_character_),
+                   list(NA_integer_, integer(0)))
+})
+
+# A plain-R table of one symptom by two strata, drop = TRUE, from table():
+# the first stratum varying fastest, NA after the levels, text levels in
+# byte order, the overall row last.
+oracle_sparse_table <- function(a, b, class, margins) {
+  levels_of <- function(v) {
+    if (is.factor(v)) return(levels(v))
+    u <- unique(v[!is.na(v)])
+    u[order(u, method = "radix")]
+  }
+  la <- levels_of(a)
+  lb <- levels_of(b)
+  counts <- table(a = addNA(factor(as.character(a), levels = la), ifany = TRUE),
+                  b = addNA(factor(as.character(b), levels = lb), ifany = TRUE),
+                  class = factor(ifelse(is.na(class), "missing", as.character(class)),
+                                 levels = count_names))
+  # rows of the (a, b) grid, a varying fastest; an NA level is named NA
+  m <- matrix(as.numeric(counts), ncol = length(count_names))
+  grid_a <- rep(dimnames(counts)$a, times = dim(counts)[2])
+  grid_b <- rep(dimnames(counts)$b, each = dim(counts)[1])
+  keep <- rowSums(m) > 0
+  rows <- data.frame(a = grid_a[keep], b = grid_b[keep])
+  for (k in seq_along(count_names)) rows[[count_names[k]]] <- m[keep, k]
+  if (margins) {
+    total <- data.frame(a = "(all)", b = "(all)")
+    for (k in count_names) total[[k]] <- sum(rows[[k]])
+    rows <- rbind(rows, total)
+  }
+  rows$n <- rowSums(rows[count_names])
+  rownames(rows) <- NULL
+  list(rows = rows, levels_a = c(la, if (margins) "(all)"),
+       levels_b = c(lb, if (margins) "(all)"))
+}
+
+expect_sparse_table <- function(tab, a, b, class, margins, info) {
+  oracle <- oracle_sparse_table(a, b, class, margins)
+  expect_identical(levels(tab$a), oracle$levels_a, info = info)
+  expect_identical(levels(tab$b), oracle$levels_b, info = info)
+  expect_identical(as.character(tab$a), oracle$rows$a, info = info)
+  expect_identical(as.character(tab$b), oracle$rows$b, info = info)
+  for (k in c("n", count_names)) {
+    expect_identical(tab[[k]], oracle$rows[[k]], info = paste(info, k))
+  }
+  expect_identical(tab$evaluable, tab$alleviated + tab$unchanged + tab$worsened,
+                   info = info)
+  expect_identical(tab$rate, ifelse(tab$evaluable > 0, tab$alleviated / tab$evaluable,
+                                    NA_real_), info = info)
+}
+
+test_that("sparse crossed text strata give table()'s cells, in order, with drop = TRUE", {
+  set.seed(2102)
+  for (case in seq_len(n_cases(12))) {
+    n <- sample(c(0, 1, 50, 3000, 30000), 1)
+    k <- sample(c(3, 150, 400), 1)
+    pool <- c(sprintf("s%05d", sample(99999, k)), "", "NA", "\u00e9t\u00e9",
+              "caf\u00e9 au lait, long enough to pass eight bytes")
+    d <- data.frame(a = sample(c(pool, NA), n, TRUE), b = sample(c(pool, NA), n, TRUE),
+                    lbp_pre = sample(c(0:10, NA), n, TRUE),
+                    lbp_post = sample(c(0:10, NA), n, TRUE))
+    cohort <- classify_cohort(d, study_rules()["lbp"])
+    margins <- case %% 2 == 0
+    tab <- tabulate_cohort(cohort, by = c("a", "b"), drop = TRUE, margins = margins)
+    expect_sparse_table(tab, d$a, d$b, cohort$lbp, margins,
+                        info = paste("seed 2102, case", case, "n", n, "k", k))
+  }
+})
+
+test_that("sparse strata count alike as character, factor, Date, POSIXct and double", {
+  set.seed(2103)
+  n <- if (nzchar(Sys.getenv("MYELORELIEF_MEMCHECK"))) 2000 else 40000
+  ia <- sample(c(1:300, NA), n, TRUE)
+  ib <- sample(c(1:300, NA), n, TRUE)
+  d <- data.frame(lbp_pre = sample(c(0:10, NA), n, TRUE),
+                  lbp_post = sample(c(0:10, NA), n, TRUE))
+  cohort <- classify_cohort(d, study_rules()["lbp"])
+  as_type <- list(
+    character = function(i) sprintf("v%04d", i)[ifelse(is.na(i), NA, seq_along(i))],
+    factor = function(i) factor(sprintf("v%04d", i), levels = sprintf("v%04d", 1:300)),
+    Date = function(i) as.Date("2020-01-01") + i,
+    POSIXct_utc = function(i) as.POSIXct("2020-01-01", tz = "UTC") + i * 3600,
+    POSIXct_tokyo = function(i) as.POSIXct("2020-01-01", tz = "Asia/Tokyo") + i * 3600,
+    double = function(i) i / 10,
+    integer = function(i) as.integer(i))
+  tables <- lapply(as_type, function(f) {
+    cohort$a <- f(ia)
+    cohort$b <- f(ib)
+    if (is.factor(cohort$a)) {           # NA where i is NA
+      cohort$a[is.na(ia)] <- NA
+      cohort$b[is.na(ib)] <- NA
+    } else if (is.character(cohort$a)) {
+      cohort$a[is.na(ia)] <- NA
+      cohort$b[is.na(ib)] <- NA
+    }
+    tabulate_cohort(cohort, by = c("a", "b"), drop = TRUE)
+  })
+  # the factor's levels include values no patient has: empty levels stay
+  # in the levels but not in the rows of drop = TRUE
+  reference <- as.data.frame(tables$integer)
+  for (type in names(tables)) {
+    tab <- as.data.frame(tables[[type]])
+    for (column in c("n", count_names, "evaluable", "rate", "rate_lower",
+                     "rate_upper", "share")) {
+      expect_identical(tab[[column]], reference[[column]], info = paste(type, column))
+    }
+    expect_identical(is.na(tab$a), is.na(reference$a), info = type)
+  }
+  expect_sparse_table(tables$character, sprintf("v%04d", ia)[ifelse(is.na(ia), NA, seq_len(n))],
+                      sprintf("v%04d", ib)[ifelse(is.na(ib), NA, seq_len(n))],
+                      cohort$lbp, TRUE, info = "seed 2103, character")
+})
+
+test_that("latin1 and UTF-8 spellings of a text are one sparse stratum", {
+  set.seed(2104)
+  n <- 20000
+  utf8 <- c(sprintf("s%03d", 1:200), "caf\u00e9", "na\u00efve")
+  latin1 <- iconv(utf8, "UTF-8", "latin1")
+  Encoding(latin1) <- "latin1"
+  stopifnot(latin1[201] == utf8[201], !identical(Encoding(latin1[201]), Encoding(utf8[201])))
+  ia <- sample(length(utf8), n, TRUE)
+  ib <- sample(length(utf8), n, TRUE)
+  mixed <- ifelse(runif(n) < 0.5, latin1[ia], utf8[ia])
+  d <- data.frame(lbp_pre = sample(0:10, n, TRUE), lbp_post = sample(0:10, n, TRUE))
+  cohort <- classify_cohort(d, study_rules()["lbp"])
+  cohort$a <- mixed
+  cohort$b <- utf8[ib]
+  tab_mixed <- tabulate_cohort(cohort, by = c("a", "b"), drop = TRUE)
+  cohort$a <- utf8[ia]
+  tab_utf8 <- tabulate_cohort(cohort, by = c("a", "b"), drop = TRUE)
+  expect_identical(nlevels(tab_mixed$a), length(utf8) + 1L)
+  expect_true(all(levels(tab_mixed$a) == levels(tab_utf8$a)))
+  for (column in c("n", count_names, "rate_lower")) {
+    expect_identical(tab_mixed[[column]], tab_utf8[[column]], info = column)
+  }
+  expect_identical(as.integer(tab_mixed$a), as.integer(tab_utf8$a))
+  expect_sparse_table(tab_utf8, utf8[ia], utf8[ib], cohort$lbp, TRUE, info = "seed 2104")
+})
+
+test_that("sparse strata tables do not depend on threads or a fork", {
+  skip_on_os("windows")
+  set.seed(2105)
+  n <- if (nzchar(Sys.getenv("MYELORELIEF_MEMCHECK"))) 2000 else 60000
+  pool <- sprintf("p%06d", sample(1e6, 5000))
+  d <- data.frame(a = sample(c(pool, NA), n, TRUE), b = sample(pool, n, TRUE),
+                  lbp_pre = sample(c(0:10, NA), n, TRUE),
+                  lbp_post = sample(c(0:10, NA), n, TRUE),
+                  leg_pain_pre = sample(0:10, n, TRUE), leg_pain_post = sample(0:10, n, TRUE))
+  cohort <- classify_cohort(d, study_rules()[c("lbp", "leg_pain")])
+  old <- myelorelief_threads()
+  on.exit(myelorelief_threads(old))
+  myelorelief_threads(1)
+  one <- tabulate_cohort(cohort, by = c("a", "b"), drop = TRUE)
+  myelorelief_threads(2)
+  two <- tabulate_cohort(cohort, by = c("a", "b"), drop = TRUE)
+  expect_identical(one, two)
+  forked <- parallel::mclapply(1:2, function(i) {
+    tabulate_cohort(cohort, by = c("a", "b"), drop = TRUE)
+  }, mc.cores = 2)
+  expect_identical(forked[[1L]], one)
+  expect_identical(forked[[2L]], one)
+  # two symptoms and "any": each symptom's block has the same cells in order
+  lbp <- one[one$symptom == "lbp", ]
+  any <- one[one$symptom == "any", ]
+  expect_identical(as.integer(lbp$a), as.integer(any$a))
+  expect_identical(as.integer(lbp$b), as.integer(any$b))
+  expect_identical(lbp$n, any$n)
+})
+
+test_that("a factor's unused levels stay levels; drop = TRUE lists only cells with patients", {
+  set.seed(2106)
+  n <- 25000
+  lv <- sprintf("f%03d", 1:200)
+  d <- data.frame(a = factor(sample(lv[1:150], n, TRUE), levels = rev(lv)),
+                  b = sample(c(lv, NA), n, TRUE),
+                  lbp_pre = sample(0:10, n, TRUE), lbp_post = sample(0:10, n, TRUE))
+  cohort <- classify_cohort(d, study_rules()["lbp"])
+  tab <- tabulate_cohort(cohort, by = c("a", "b"), drop = TRUE)
+  expect_identical(levels(tab$a), c(rev(lv), "(all)"))
+  expect_sparse_table(tab, d$a, d$b, cohort$lbp, TRUE, info = "seed 2106")
+})
+
+test_that("the tables' Wilson intervals in C are proportion_interval()'s doubles", {
+  set.seed(2107)
+  for (case in seq_len(n_cases(40))) {
+    m <- sample(c(10, 1000, 1e5), 1)
+    n <- as.double(sample(c(0:5, 0:m, 1e12, 2^53 - 1), 2000, TRUE))
+    x <- pmin(n, floor(n * sample(c(0, 1, runif(1)), 2000, TRUE) * runif(2000)))
+    x[1:200] <- n[1:200]
+    conf_level <- sample(c(0.95, 0.5, 1e-9, 1 - 1e-12, runif(1)), 1)
+    oracle <- myelorelief:::proportion_interval(x, n, conf_level, "wilson")
+    z <- stats::qnorm((1 - conf_level) / 2, lower.tail = FALSE)
+    ours <- .Call(myelorelief:::C_wilson_columns, x, n, z)
+    info <- paste("seed 2107, case", case, "conf_level", conf_level)
+    # serialized: bit for bit, -0 apart from 0, NA apart from NaN
+    expect_identical(serialize(ours, NULL),
+                     serialize(unname(as.list(oracle)), NULL), info = info)
+  }
+  # and through tabulate_cohort(), where the other methods stay in R
+  cohort <- classify_cohort(myelography)
+  wilson <- tabulate_cohort(cohort, by = "hospital", conf_level = 0.9)
+  ci <- myelorelief:::proportion_interval(wilson$alleviated, wilson$evaluable, 0.9, "wilson")
+  expect_identical(wilson$rate_lower, ci$lower)
+  expect_identical(wilson$rate_upper, ci$upper)
+  expect_identical(wilson$rate, ci$estimate)
+})
