@@ -126,16 +126,9 @@ csv_table <- function(piece, ctx, progress) {
   on.exit(close(con))
   check_source_columns(opened$header, ctx, piece$where)
   positions <- match(ctx$columns, opened$header)
-  size <- file.size(piece$path)
-  signalled <- 0
-  advance <- function(bytes) {
-    bytes <- min(bytes, size - signalled)
-    if (bytes > 0) {
-      signal_progress(progress, bytes)
-      signalled <<- signalled + bytes
-    }
-  }
-  advance(opened$bytes)
+  progress_to <- file_progress(progress, piece$path)
+  read_bytes <- opened$bytes
+  progress_to(read_bytes)
   total <- NULL
   line <- opened$lines
   repeat {
@@ -153,10 +146,11 @@ csv_table <- function(piece, ctx, progress) {
       total <- add_table(total, table, ctx, piece$where)
       line <- line + length(lines)
     }
-    advance(sum(nchar(records$lines, "bytes")) + length(records$lines))
+    read_bytes <- read_bytes + sum(nchar(records$lines, "bytes")) + length(records$lines)
+    progress_to(read_bytes)
     if (records$eof) break
   }
-  advance(size)
+  progress_to(Inf)
   total
 }
 
@@ -521,16 +515,8 @@ csv_table_native <- function(piece, ctx, progress) {
   slot <- rep(-1L, length(header))
   slot[positions] <- seq_along(positions) - 1L
   measured <- unique(c(ctx$pre, ctx$post))
-  size <- file.size(piece$path)
-  signalled <- 0
-  advance <- function(bytes) {
-    bytes <- min(bytes, size - signalled)
-    if (bytes > 0) {
-      signal_progress(progress, bytes)
-      signalled <<- signalled + bytes
-    }
-  }
-  advance(src$base + src$pos)
+  progress_to <- file_progress(progress, piece$path)
+  progress_to(src$base + src$pos)
   total <- NULL
   repeat {
     read <- csv_read_chunk(src, ctx$chunk_rows, slot, ctx$columns, measured, ctx)
@@ -544,9 +530,25 @@ csv_table_native <- function(piece, ctx, progress) {
       table <- tabulate_chunk(chunk, ctx, where, row_name)
       total <- add_table(total, table, ctx, piece$where)
     }
-    advance(src$base + src$pos - signalled)
+    progress_to(src$base + src$pos)
     if (src$eof && src$pos >= length(src$buf)) break
   }
-  advance(size)
+  progress_to(Inf)
   total
+}
+
+# Progress through a file in bytes: progress_to(position) signals the bytes
+# from the last position signalled up to `position`, never past the file's
+# size (a compressed file's decompressed bytes outnumber its size).
+file_progress <- function(progress, path) {
+  size <- file.size(path)
+  signalled <- 0
+  function(position) {
+    bytes <- min(position, size) - signalled
+    if (bytes > 0) {
+      signal_progress(progress, bytes)
+      signalled <<- signalled + bytes
+    }
+    invisible(signalled)
+  }
 }

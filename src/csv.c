@@ -87,6 +87,20 @@ static char *scratch_for(scratch_buffer *s, ptrdiff_t n)
     return s->bytes;
 }
 
+/* A field's text and length: in place, or unquoted (and its CRs made
+ * newlines) into the scratch buffer. */
+static const char *field_text(const unsigned char *bytes,
+                              const mr_csv_field *f, scratch_buffer *scratch,
+                              ptrdiff_t *n)
+{
+    *n = f->end - f->start;
+    if (!(f->flags & (MR_CSV_QUOTED | MR_CSV_CR)))
+        return (const char *) bytes + f->start;
+    char *value = scratch_for(scratch, *n);
+    *n = mr_csv_unquote(bytes + f->start, *n, value);
+    return value;
+}
+
 /* Fields that R decides (not ASCII, or not a number): slot, row, line,
  * text; grown as needed. */
 typedef struct {
@@ -236,13 +250,8 @@ SEXP C_csv_chunk(SEXP buf, SEXP pos_, SEXP eof_, SEXP want_, SEXP slot_,
                 double *out = REAL(column) + done;
                 for (ptrdiff_t r = 0; r < n_rec; r++) {
                     const mr_csv_field *f = fields + r * n_slots + s;
-                    const char *text = (const char *) bytes + f->start;
-                    ptrdiff_t n = f->end - f->start;
-                    if (f->flags & (MR_CSV_QUOTED | MR_CSV_CR)) {
-                        char *value = scratch_for(&scratch, n);
-                        n = mr_csv_unquote(bytes + f->start, n, value);
-                        text = value;
-                    }
+                    ptrdiff_t n;
+                    const char *text = field_text(bytes, f, &scratch, &n);
                     if (!measurement_value(text, n, f->flags, &scratch, out + r)) {
                         out[r] = NA_REAL;
                         odd_add(&odd, s, done + r, rec_line[r], text, n);
@@ -251,13 +260,8 @@ SEXP C_csv_chunk(SEXP buf, SEXP pos_, SEXP eof_, SEXP want_, SEXP slot_,
             } else {
                 for (ptrdiff_t r = 0; r < n_rec; r++) {
                     const mr_csv_field *f = fields + r * n_slots + s;
-                    const char *text = (const char *) bytes + f->start;
-                    ptrdiff_t n = f->end - f->start;
-                    if (f->flags & (MR_CSV_QUOTED | MR_CSV_CR)) {
-                        char *value = scratch_for(&scratch, n);
-                        n = mr_csv_unquote(bytes + f->start, n, value);
-                        text = value;
-                    }
+                    ptrdiff_t n;
+                    const char *text = field_text(bytes, f, &scratch, &n);
                     SEXP c = (n == 0 || (n == 2 && text[0] == 'N' && text[1] == 'A'))
                         ? NA_STRING : table_char(&tables[s], text, n);
                     SET_STRING_ELT(column, done + r, c);

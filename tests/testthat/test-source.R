@@ -80,8 +80,8 @@ test_that("a function returning chunks until NULL gives the whole table", {
 test_that("CSV files, read by fread or by base R, give the whole table", {
   for (reader in csv_readers()) {
     if (reader == "fread") skip_if_not_installed("data.table")
-    withr_options <- options(myelorelief.csv_reader = reader)
-    on.exit(options(withr_options), add = TRUE)
+    # (restored last in, first out: the option is unset again after the test)
+    withr::local_options(myelorelief.csv_reader = reader)
     # Both readers type the columns as read.csv() types the whole file.
     read_whole <- function(path) {
       blank_to_na(utils::read.csv(path, na.strings = c("NA", "")))
