@@ -266,6 +266,14 @@ check_source_columns <- function(fields, ctx, where) {
                   else "the rules read (set `pre` and `post` for other names)",
                   did_you_mean(missing, fields)), ctx$call)
   }
+  # a name given twice: which column was read would decide the table
+  twice <- intersect(ctx$columns, fields[duplicated(fields)])
+  if (length(twice)) {
+    abort(sprintf("%s has more than one column named %s, which %s; rename one of them, so that the table does not depend on which is read.",
+                  where, paste0("\"", twice, "\"", collapse = ", "),
+                  if (all(twice %in% ctx$by)) "`by` names" else "the rules read"),
+          ctx$call)
+  }
   invisible(fields)
 }
 

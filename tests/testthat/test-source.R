@@ -555,3 +555,26 @@ test_that("CSV: doubled quotes and line breaks inside quoted fields read alike b
     }
   }
 })
+
+test_that("a CSV header naming a needed column twice is refused by every reader", {
+  rules <- study_rules()["lbp"]
+  path <- tempfile(fileext = ".csv")
+  on.exit(unlink(path))
+  writeLines(c("ward,lbp_pre,lbp_post,ward", "A,8,3,B", "A,6,6,B"), path)
+  for (reader in csv_readers()) {
+    if (reader == "fread") skip_if_not_installed("data.table")
+    withr::local_options(myelorelief.csv_reader = reader)
+    expect_error(tabulate_source(path, rules, by = "ward"),
+                 "has more than one column named \"ward\", which `by` names",
+                 class = "myelorelief_error", info = reader)
+  }
+  writeLines(c("ward,lbp_pre,lbp_post,lbp_pre", "A,8,3,1", "A,6,6,1"), path)
+  expect_error(tabulate_source(path, rules), "column named \"lbp_pre\", which the rules read",
+               class = "myelorelief_error")
+  # a repeated column nobody reads is harmless
+  writeLines(c("ward,lbp_pre,lbp_post,note,note", "A,8,3,x,y", "A,6,6,x,y"), path)
+  expect_identical(tabulate_source(path, rules, by = "ward"),
+                   tabulate_cohort(classify_cohort(data.frame(ward = "A", lbp_pre = c(8, 6),
+                                                              lbp_post = c(3, 6)), rules),
+                                   by = "ward"))
+})
