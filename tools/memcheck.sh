@@ -17,11 +17,7 @@ lib=$(mktemp -d)
 # drive them with random input. The rest (argument checks, printing, reports,
 # sources read in R) tests no C code that these do not, and under valgrind it
 # took most of a 30-minute CI run. Other modes run the whole suite.
-# (test-mcid-methods.R is left out to keep the CI run near 30 minutes: with
-# it and two other new files the pass took 15 minutes. test-mcid.R and
-# test-mcid-rng.R reach the resampling C code; its predictive fit is reached
-# by tools/gctorture.R, and was valgrinded by hand with 0 errors.)
-c_tests='^(classify|cohort|combine|curve|durability|mcid|mcid-rng|score_change|source-csv|strata|tabulate|threads|visits|properties-tabulate|invariants|fuzz|tolerance)$'
+c_tests='^(classify|cohort|combine|curve|durability|mcid|mcid-rng|mcid-methods|score_change|source-csv|strata|tabulate|threads|visits|properties-tabulate|invariants|fuzz|tolerance)$'
 run_tests='filter <- Sys.getenv("MYELORELIEF_TEST_FILTER", "");
   res <- as.data.frame(testthat::test_dir("tests/testthat", package = "myelorelief",
   filter = if (nzchar(filter)) filter, load_package = "installed", reporter = "summary", stop_on_failure = FALSE));
