@@ -42,6 +42,13 @@
 #' over the imputations) minus 1 for a rate, the compared patients minus 2
 #' for a comparison.
 #'
+#' [classify_visits()] accepts the same completed datasets: each is
+#' classified at every visit, and `tabulate_cohort(x, by = "visit")` pools
+#' each visit's rate over the imputations (tabulated without `visit`, the
+#' rows of every visit are pooled, counting patients once per visit, as for
+#' a single dataset). [durability()] and [alleviation_bounds()] take one
+#' cohort.
+#'
 #' The counts of a single completed dataset are not data, and no pooled
 #' result shows them: only the patients per stratum (when the strata are not
 #' imputed, the same in every dataset) and the mean number of evaluable
@@ -133,6 +140,22 @@ classify_imputed <- function(data, rules, pre, post, id, call) {
             source = if (inherits(data, "mids")) "mids" else "list")
 }
 
+# classify_visits() on a mids object or a list of completed data frames:
+# each classified by classify_visits(), pooled later visit by visit.
+classify_imputed_visits <- function(data, rules, visits, baseline, id, call) {
+  completed <- completed_datasets(data, id, call)
+  cohorts <- lapply(seq_along(completed), function(k) {
+    tryCatch(classify_visits(completed[[k]], rules, visits = visits,
+                             baseline = baseline, id = id),
+             myelorelief_error = function(e) {
+               abort(sprintf("Completed dataset %d of `data`: %s", k,
+                             conditionMessage(e)), call)
+             })
+  })
+  structure(cohorts, class = "imputed_cohort",
+            source = if (inherits(data, "mids")) "mids" else "list")
+}
+
 completed_datasets <- function(data, id, call) {
   if (inherits(data, "mids")) {
     if (!mice_available()) {
@@ -184,12 +207,18 @@ completed_datasets <- function(data, id, call) {
 #' @export
 print.imputed_cohort <- function(x, ...) {
   rules <- cohort_rules(x[[1L]])
+  visits <- if (inherits(x[[1L]], "myelo_visits")) attr(x[[1L]], "visits")
+  patients <- if (is.null(visits)) count_of(nrow(x[[1L]]), "patient")
+              else sprintf("%s at %s", count_of(nrow(x[[1L]]) / length(visits), "patient"),
+                           count_of(length(visits), "visit"))
   cat(strwrap(sprintf("<imputed_cohort> %s completed datasets of %s, %s: %s",
-                      format_integer(length(x)), count_of(nrow(x[[1L]]), "patient"),
+                      format_integer(length(x)), patients,
                       count_of(length(rules), "symptom"),
                       paste(names(rules), collapse = ", ")),
               getOption("width"), exdent = 2L), sep = "\n")
-  cat(strwrap("Each dataset classified on its own; tabulate_cohort() pools the rates over them with Rubin's rules. The counts of a single completed dataset are not data.",
+  cat(strwrap(paste0("Each dataset classified on its own; tabulate_cohort()",
+                     if (!is.null(visits)) " (by = \"visit\")",
+                     " pools the rates over them with Rubin's rules. The counts of a single completed dataset are not data."),
               getOption("width"), indent = 2L, exdent = 2L), sep = "\n")
   invisible(x)
 }

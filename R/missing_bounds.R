@@ -75,6 +75,10 @@ alleviation_bounds <- function(x, data, by = NULL, conf_level = 0.95,
                                method = "wilson", margins = TRUE,
                                drop = FALSE) {
   call <- sys.call()
+  if (inherits(x, "imputed_cohort")) {
+    abort("`x` is an imputed cohort: its completed datasets have no missing follow-up to bound. Give alleviation_bounds() the cohort classified from the data with the missing values.",
+          call)
+  }
   check_cohort(x, "x", call)
   if (inherits(x, "myelo_visits")) {
     abort("`x` must be a cohort of patients (classify_cohort()), not of visits.", call)

@@ -441,3 +441,73 @@ test_that("stratified pooled comparisons: ratios of 0 are not pooled; bad strata
   expect_error(compare_rates(pooled, "g", strata = "site", exact = TRUE),
                "leave them out", class = "myelorelief_error")
 })
+
+test_that("classify_visits() on completed datasets: each classified, rates pooled visit by visit", {
+  skip_if_not_installed("mice")
+  set.seed(21)
+  n <- 150
+  base <- data.frame(id = sprintf("v%03d", seq_len(n)),
+                     arm = factor(sample(c("a", "b"), n, TRUE)),
+                     lbp_pre = sample(0:10, n, TRUE), lbp_w1 = sample(0:10, n, TRUE),
+                     lbp_m3 = sample(0:10, n, TRUE),
+                     leg_pain_pre = sample(0:10, n, TRUE), leg_pain_w1 = sample(0:10, n, TRUE),
+                     leg_pain_m3 = sample(0:10, n, TRUE))
+  lost <- sample(n, 40)
+  datasets <- lapply(1:3, function(k) {
+    d <- base
+    d$lbp_m3[lost] <- sample(0:10, length(lost), TRUE)
+    d
+  })
+  imputed <- classify_visits(datasets, rules2, visits = c("w1", "m3"), id = "id")
+  expect_s3_class(imputed, "imputed_cohort")
+  for (k in 1:3) {
+    expect_identical(imputed[[k]], classify_visits(datasets[[k]], rules2,
+                                                   visits = c("w1", "m3"), id = "id"),
+                     info = sprintf("dataset %d", k))
+  }
+  expect_output(print(imputed), "150 patients at 2 visits")
+  pooled <- tabulate_cohort(imputed, by = "visit")
+  expect_s3_class(pooled, "pooled_alleviation_table")
+  for (v in c("w1", "m3")) for (s in names(rules2)) {
+    info <- paste(v, s)
+    ae <- vapply(datasets, function(d) {
+      cls <- classify_alleviation(d[[paste0(s, "_pre")]], d[[paste0(s, "_", v)]], rules2[[s]])
+      c(sum(cls %in% "alleviated"), sum(cls %in% c("alleviated", "unchanged", "worsened")))
+    }, numeric(2))
+    ref <- mice::pool.scalar(log(ae[1, ] / (ae[2, ] - ae[1, ])),
+                             1 / ae[1, ] + 1 / (ae[2, ] - ae[1, ]), n = mean(ae[2, ]), k = 1)
+    row <- pooled[pooled$visit == v & pooled$symptom == s, ]
+    expect_identical(nrow(row), 1L, info = info)
+    for (f in c("qbar", "ubar", "b", "t", "df", "fmi")) {
+      expect_equal(row[[f]], ref[[f]], tolerance = 1e-10, info = paste(info, f))
+    }
+    # only lbp at 3 months was imputed
+    expect_identical(row$b > 0, v == "m3" && s == "lbp", info = info)
+  }
+  # compared per visit, Mantel-Haenszel over the visits
+  cmp <- compare_rates(tabulate_cohort(imputed, by = c("arm", "visit")), "arm",
+                       strata = "visit")
+  expect_s3_class(cmp, "pooled_rate_comparison")
+  # a mids object gives the same cohorts as its completed datasets
+  wide <- base[-1]
+  wide$lbp_m3[lost] <- NA
+  mids <- suppressWarnings(mice::mice(wide, m = 2, printFlag = FALSE, seed = 3,
+                                      method = "pmm"))
+  expect_identical(unclass(classify_visits(mids, rules2, visits = c("w1", "m3")))[1:2],
+                   unclass(classify_visits(mice::complete(mids, "all"), rules2,
+                                           visits = c("w1", "m3")))[1:2])
+  # what needs a single dataset says so
+  expect_error(durability(imputed), "imputed cohort.*by = \"visit\"",
+               class = "myelorelief_error")
+  expect_error(alleviation_bounds(imputed, datasets[[1]]), "`x` is an imputed cohort",
+               class = "myelorelief_error")
+  bad <- datasets
+  bad[[2]]$lbp_w1[4] <- 11
+  expect_error(classify_visits(bad, rules2, visits = c("w1", "m3")),
+               "Completed dataset 2 of `data`", class = "myelorelief_error")
+  expect_error(classify_visits(datasets[1], rules2, visits = c("w1", "m3")),
+               "at least 2 completed datasets", class = "myelorelief_error")
+  expect_error(classify_visits(list(datasets[[1]], datasets[[2]][-1, ]), rules2,
+                               visits = c("w1", "m3")),
+               "same patients", class = "myelorelief_error")
+})
