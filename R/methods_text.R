@@ -93,7 +93,8 @@ methods_text <- function(rules = study_rules(), conf_level = 0.95,
                              comparison = NULL, clinical_significance = NULL) {
   call <- sys.call()
   check_flag(scores, "scores", call)
-  missing_sentences <- missing_methods(missing, imputations, length(group) > 0L, call)
+  missing_sentences <- missing_methods(missing, imputations, length(group) > 0L, call,
+                                       stratified = length(by) > 0L)
   if (!is.null(clinical_significance) &&
       (!inherits(clinical_significance, "clinical_significance") ||
        is.null(attr(clinical_significance, "clinical_significance")))) {

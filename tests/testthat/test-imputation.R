@@ -394,6 +394,12 @@ test_that("stratified pooled comparisons: Mantel-Haenszel per dataset, pooled as
     expect_true(all(mh$b[mh$symptom == "lbp"] == 0), info = sprintf("seed %d", seed))
     expect_true(all(mh$b[mh$symptom == "leg_pain"] > 0), info = sprintf("seed %d", seed))
   }
+  # Rubin's rules do not depend on the order of the completed datasets
+  reversed <- compare_rates(tabulate_cohort(classify_cohort(rev(datasets), rules2, id = "id"),
+                                            by = c("sex", "site")), "sex", strata = "site")
+  pooled_columns <- c("estimate", "lower", "upper", "qbar", "ubar", "b", "t", "df", "fmi")
+  expect_equal(as.data.frame(reversed)[pooled_columns], as.data.frame(cmp)[pooled_columns],
+               tolerance = 1e-12)
   # a 90% level
   cmp90 <- compare_rates(pooled, "sex", strata = "site", conf_level = 0.9)
   row <- cmp90[cmp90$analysis == "Mantel-Haenszel" & cmp90$measure == "rr", ][1, ]
