@@ -534,10 +534,22 @@ md_table <- function(x) {
   x <- as.data.frame(x, stringsAsFactors = FALSE)
   text <- vapply(x, function(column) is.character(column) || is.factor(column), logical(1))
   x[text] <- lapply(x[text], function(column) {
-    md_escape(breakable_long_words(as.character(column)), table = TRUE)
+    keep_numbers_whole(md_escape(breakable_long_words(as.character(column)),
+                                 table = TRUE))
   })
   names(x) <- md_escape(names(x), table = TRUE)
   knitr::kable(x, format = "pipe", row.names = FALSE)
+}
+
+# A cell of numbers only ("12.2% (5.7-20.3)", "6/82"), no letter in it, in
+# a span the template keeps on one line: a browser would otherwise break an
+# interval at its hyphen in a narrow column. Words (labels, "NNTB 14.4")
+# still wrap at their spaces. The cells are escaped already.
+keep_numbers_whole <- function(x) {
+  numbers <- !is.na(x) & nzchar(x) & nchar(x) <= 30L &
+    !grepl("[[:alpha:]]", x, perl = TRUE)
+  x[numbers] <- paste0('<span class="nobr">', x[numbers], "</span>")
+  x
 }
 
 # (A hyphen is a break point already: "Intermittent-claudication" is two
