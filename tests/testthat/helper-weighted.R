@@ -55,7 +55,10 @@ random_weighted_cohort <- function(n, k = 2L, seed = 1L, strata = FALSE,
   data <- data.frame(id = seq_len(n), leg_pain_pre = pre, leg_pain_post = post,
                      arm = factor(sample(LETTERS[seq_len(k)], n, replace = TRUE)),
                      site = factor(sample(c("x", "y"), n, replace = TRUE)))
-  cohort <- classify_cohort(data, study_rules()["leg_pain"], id = "id")
+  data$lbp_pre <- sample(0:10, n, replace = TRUE)
+  data$lbp_post <- pmax(0, pmin(10, data$lbp_pre - sample(-2:5, n, replace = TRUE)))
+  data$lbp_post[stats::runif(n) < 0.1] <- NA
+  cohort <- classify_cohort(data, study_rules()[c("lbp", "leg_pain")], id = "id")
   w <- stats::rlnorm(n, 0, skew)
   list(cohort = cohort, data = data, w = w)
 }
