@@ -348,6 +348,10 @@ weighted_methods <- function(weights, comparison, group, method, conf_level,
     abort(sprintf("`weights` must be NULL or the name of the weights, a single string, not %s.",
                   describe_value(weights)), call)
   }
+  if (inherits(comparison, "rate_comparison")) {
+    abort("`comparison` is an unweighted comparison but `weights` names weights: give the comparison of the weighted table, or leave `weights` out.",
+          call)
+  }
   level <- format(100 * conf_level)
   interval <- if (method == "exact") {
     "the Korn-Graubard interval (the Clopper-Pearson interval at the Kish effective sample size; Korn and Graubard 1998)"

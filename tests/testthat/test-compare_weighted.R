@@ -245,3 +245,30 @@ test_that("options that belong to counts are refused by name", {
   expect_error(compare_rates(negative, "arm"), "`weighted_evaluable` must hold finite non-negative")
   expect_error(compare_rates(tab, "arm"), NA)
 })
+
+test_that("methods_text() describes a weighted analysis", {
+  r <- random_weighted_cohort(120, k = 2, seed = 5)
+  cmp <- compare_rates(weighted_table(r, "arm"), "arm")
+  rules <- study_rules()[c("lbp", "leg_pain")]
+  text <- methods_text(rules, group = "arm", comparison = cmp)
+  paragraph <- text[["paragraph"]]
+  expect_match(paragraph, "Patients were weighted by w", fixed = TRUE)
+  expect_match(paragraph, "Wilson interval at the Kish effective sample size", fixed = TRUE)
+  expect_match(paragraph, "robust (sandwich, design-based) variance", fixed = TRUE)
+  # the unweighted comparison's methods are not claimed
+  expect_no_match(paragraph, "Newcombe's hybrid", fixed = TRUE)
+  expect_no_match(paragraph, "with Fisher's exact test.", fixed = TRUE)
+  expect_true(any(grepl("Korn EL, Graubard BI", text)))
+  expect_true(any(grepl("Lumley T", text)))
+  exact <- methods_text(rules, method = "exact", weights = "ipw")[["paragraph"]]
+  expect_match(exact, "weighted by ipw: .*Korn-Graubard interval")
+  expect_no_match(exact, "compared with the reference level")
+  unweighted <- compare_rates(tabulate_cohort(r$cohort, by = "arm"), "arm")
+  expect_error(methods_text(rules, group = "arm", comparison = unweighted, weights = "w"),
+               "`comparison` is an unweighted comparison")
+  expect_error(methods_text(rules, weights = c("a", "b")), "`weights` must be NULL or the name")
+  expect_error(methods_text(rules, comparison = cmp), "give `group`")
+  # without weights, nothing changes
+  expect_identical(methods_text(rules, group = "arm"),
+                   methods_text(rules, group = "arm", weights = NULL))
+})
