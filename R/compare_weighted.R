@@ -124,7 +124,13 @@ weighted_comparison_rows <- function(a, n, A, W, A2, W2, conf_level) {
   p <- ifelse(W > 0, A / W, NA_real_)
   V <- rep(factor, each = L) * ((1 - p)^2 * A2 + p^2 * (W2 - A2)) / W^2
   V[!is.na(V) & V < 0] <- 0   # rounding of W2 - A2 when p is 1
-  n_eff <- ifelse(W2 > 0, W^2 / W2, 0)
+  # each level's effective sample size as tabulate_cohort() gives it: p (1 -
+  # p) over the variance of its rate in a design of its own patients (n_g /
+  # (n_g - 1)), Kish's W^2 / W2 where p is 0 or 1
+  own <- ifelse(n > 1, n / (n - 1), NA_real_) *
+    ((1 - p)^2 * A2 + p^2 * (W2 - A2)) / W^2
+  n_eff <- ifelse(!is.na(own) & own > 0, p * (1 - p) / own,
+                  ifelse(W2 > 0, W^2 / W2, NA_real_))
   # the compared levels (rows 2..L) against the reference (row 1)
   symptom <- rep(seq_len(S), each = L - 1L)
   level <- rep(seq_len(L - 1L), times = S)
@@ -223,7 +229,8 @@ weighted_test <- "Wald, robust variance"
 #' `analysis` is `"weighted"`, `test` `"Wald, robust variance"`, `p_value`
 #' that of the risk difference) and `weighted_events`, `weighted_total`,
 #' `ref_weighted_events`, `ref_weighted_total`, `n_effective`,
-#' `ref_n_effective` (Kish), `se_rd`, `se_log_rr`, `se_log_or`, `p_rr`,
+#' `ref_n_effective` (each level's effective sample size, as
+#' [tabulate_cohort()] gives it), `se_rd`, `se_log_rr`, `se_log_or`, `p_rr`,
 #' `p_or`, `df` and `n_design`; attribute `weights`, the weights' name.
 #' @param digits Decimal places of percentages and of the NNT.
 #' @param ... Ignored.
@@ -269,7 +276,7 @@ print.weighted_rate_comparison <- function(x, digits = 1L, ...) {
     "Weighted alleviation compared by %s (weights \"%s\"): each level against the reference \"%s\" (differences are level minus reference); robust (sandwich) %s%% intervals",
     group, paste(attr(x, "weights"), collapse = ", "), reference,
     format(100 * attr(x, "conf_level")))), sep = "\n")
-  cat("rate = weighted alleviated / weighted evaluable; n = evaluable patients, eff. = Kish effective n\n")
+  cat(wrap_lines("rate = weighted alleviated / weighted evaluable; n = evaluable patients, eff. = effective sample size"), sep = "\n")
   text <- format(x, digits = digits)
   for (i in seq_len(nrow(x))) {
     cat(paste0(c("", wrap_lines(sprintf("%s: %s %s vs %s (reference) %s",
@@ -354,14 +361,13 @@ weighted_methods <- function(weights, comparison, group, method, conf_level,
   }
   level <- format(100 * conf_level)
   interval <- if (method == "exact") {
-    "the Korn-Graubard interval (the Clopper-Pearson interval at the Kish effective sample size; Korn and Graubard 1998)"
-  } else if (method == "wilson") {
-    "the Wilson interval at the Kish effective sample size (the squared sum of the weights over the sum of their squares; Korn and Graubard 1998)"
+    "Korn-Graubard intervals (Clopper-Pearson intervals at the effective sample size; Korn and Graubard 1998)"
   } else {
-    sprintf("the %s interval at the Kish effective sample size (Korn and Graubard 1998)", method)
+    sprintf("%s intervals at the effective sample size (Korn and Graubard 1998)",
+            c(wilson = "Wilson", jeffreys = "Jeffreys", "agresti-coull" = "Agresti-Coull")[[method]])
   }
   sentences <- sprintf(
-    "Patients were weighted by %s: rates are weighted proportions (the sum of the weights of the alleviated patients over that of the evaluable patients) with %s%% %s.",
+    "Patients were weighted by %s: rates are weighted proportions (the sum of the weights of the alleviated patients over that of the evaluable patients) with %s%% %s, the effective sample size being the rate times one minus the rate over the rate's linearized (design-based) variance, as the survey package computes it (Lumley 2004).",
     weights, level, interval)
   if (length(group) || inherits(comparison, "weighted_rate_comparison")) {
     sentences <- c(sentences, sprintf(

@@ -12,7 +12,7 @@ patient_classes <- function(d, symptom) {
   if (symptom == "any") d$patient_class else d[[symptom]]
 }
 
-weight_table_by_hand <- function(table, cohort, w, name = "w") {
+weight_table_by_hand <- function(table, cohort, w, name = "weights") {
   d <- as.data.frame(cohort)
   stopifnot(length(w) == nrow(d))
   by <- attr(table, "by")

@@ -5,7 +5,7 @@
 
 # The weighted table of a random cohort: `by` its stratum columns.
 weighted_table <- function(r, by) {
-  weight_table_by_hand(tabulate_cohort(r$cohort, by = by), r$cohort, r$w)
+  tabulate_cohort(r$cohort, by = by, weights = r$w)
 }
 
 # The evaluable patients of `symptom` with y = alleviated, and the levels of
@@ -112,8 +112,10 @@ test_that("a hand-worked weighted 2 x 2 comparison", {
                      leg_pain_post = c(2, 8, 2, 8, 2, 2, 8))
   w <- c(1, 2, 3, 4, 2, 2, 1)
   cohort <- classify_cohort(data, study_rules()["leg_pain"], id = "id")
-  tab <- weight_table_by_hand(tabulate_cohort(cohort, by = "arm"), cohort, w)
+  tab <- tabulate_cohort(cohort, by = "arm", weights = w)
   cmp <- compare_rates(tab, "arm")
+  expect_equal(compare_rates(weight_table_by_hand(tabulate_cohort(cohort, by = "arm"),
+                                                  cohort, w, name = "w"), "arm"), cmp)
   row <- cmp[cmp$symptom == "leg_pain", ]
   # A: p = 4/10, sum w^2 alleviated 10, not 20; B: p = 4/5, 8 and 1
   f <- 7 / 6
@@ -132,8 +134,9 @@ test_that("a hand-worked weighted 2 x 2 comparison", {
   expect_equal(c(row$or_lower, row$or_upper),
                6 * exp(c(-1, 1) * t * sqrt(vB / 0.16^2 + vA / 0.24^2)))
   expect_equal(row$df, 5)
-  expect_equal(row$n_effective, 5^2 / 9)
-  expect_equal(row$ref_n_effective, 10^2 / 30)
+  # effective sizes: p (1 - p) over the variance in each level's own design
+  expect_equal(row$n_effective, 0.8 * 0.2 / (vB * (3 / 2) / f))
+  expect_equal(row$ref_n_effective, 0.4 * 0.6 / (vA * (4 / 3) / f))
   expect_equal(c(row$events, row$total, row$ref_events, row$ref_total), c(2, 3, 2, 4))
   expect_equal(c(row$weighted_events, row$weighted_total), c(4, 5))
   expect_equal(row$nnt, 2.5)
@@ -143,9 +146,8 @@ test_that("weights all 1 give the unweighted estimates, with Wald variances time
   for (seed in 41:45) {
     r <- random_weighted_cohort(300, k = 2, seed = seed)
     r$w[] <- 1
-    tab <- tabulate_cohort(r$cohort, by = "arm")
-    plain <- compare_rates(tab, "arm")
-    cmp <- compare_rates(weight_table_by_hand(tab, r$cohort, r$w), "arm")
+    plain <- compare_rates(tabulate_cohort(r$cohort, by = "arm"), "arm")
+    cmp <- compare_rates(weighted_table(r, "arm"), "arm")
     info <- sprintf("seed %d", seed)
     for (column in c("symptom", "group", "reference", "events", "total",
                      "ref_events", "ref_total", "rate", "ref_rate", "rd")) {
@@ -163,17 +165,16 @@ test_that("weights all 1 give the unweighted estimates, with Wald variances time
     expect_equal(cmp$se_log_rr^2, f * (1 / a - 1 / n1 + 1 / c0 - 1 / n0), info = info)
     expect_equal(cmp$se_log_or^2, f * (1 / a + 1 / (n1 - a) + 1 / c0 + 1 / (n0 - c0)),
                  info = info)
-    expect_equal(cmp$n_effective, cmp$total, info = info)
+    expect_equal(cmp$n_effective, cmp$total - 1, info = info)
   }
 })
 
 test_that("scaling the weights changes nothing; rates at 0 or 1 give ratios without intervals", {
   r <- random_weighted_cohort(150, k = 3, seed = 7)
-  tab <- tabulate_cohort(r$cohort, by = "arm")
-  one <- compare_rates(weight_table_by_hand(tab, r$cohort, r$w), "arm")
+  one <- compare_rates(weighted_table(r, "arm"), "arm")
   r2 <- r
-  r2$w <- r$w * 1000
-  many <- compare_rates(weight_table_by_hand(tab, r2$cohort, r2$w), "arm")
+  r2$w <- r$w * 1024
+  many <- compare_rates(weighted_table(r2, "arm"), "arm")
   same <- setdiff(names(one), c("weighted_events", "weighted_total",
                                 "ref_weighted_events", "ref_weighted_total"))
   expect_equal(as.data.frame(many)[same], as.data.frame(one)[same], tolerance = 1e-12)
@@ -182,8 +183,7 @@ test_that("scaling the weights changes nothing; rates at 0 or 1 give ratios with
                      leg_pain_pre = 8,
                      leg_pain_post = c(2, 8, 8, 2, 2, 2, 8, 8))
   cohort <- classify_cohort(data, study_rules()["leg_pain"], id = "id")
-  tab <- weight_table_by_hand(tabulate_cohort(cohort, by = "arm"), cohort,
-                              c(1, 2, 1, 1, 3, 1, 2, 2))
+  tab <- tabulate_cohort(cohort, by = "arm", weights = c(1, 2, 1, 1, 3, 1, 2, 2))
   cmp <- compare_rates(tab, "arm")
   b <- cmp[cmp$symptom == "leg_pain" & cmp$group == "B", ]
   c3 <- cmp[cmp$symptom == "leg_pain" & cmp$group == "C", ]
@@ -202,11 +202,17 @@ test_that("scaling the weights changes nothing; rates at 0 or 1 give ratios with
 
 test_that("print, format and tidy of a weighted comparison", {
   r <- random_weighted_cohort(120, k = 2, seed = 3)
-  cmp <- compare_rates(weighted_table(r, "arm"), "arm")
+  # weights named by a column of the data
+  data <- r$data
+  data$w <- r$w
+  cmp <- compare_rates(tabulate_cohort(r$cohort, by = "arm", data = data,
+                                       weights = "w"), "arm")
+  expect_equal(as.data.frame(cmp),
+               as.data.frame(compare_rates(weighted_table(r, "arm"), "arm")))
   expect_s3_class(cmp, "weighted_rate_comparison")
   out <- capture.output(print(cmp))
   expect_match(out[1L], "Weighted alleviation compared by arm \\(weights \"w\"\\)")
-  expect_true(any(grepl("Kish effective n", out)))
+  expect_true(any(grepl("effective sample size", out)))
   expect_true(any(grepl("svyglm", out)))
   text <- format(cmp)
   expect_equal(nrow(text), nrow(cmp))
@@ -248,12 +254,15 @@ test_that("options that belong to counts are refused by name", {
 
 test_that("methods_text() describes a weighted analysis", {
   r <- random_weighted_cohort(120, k = 2, seed = 5)
-  cmp <- compare_rates(weighted_table(r, "arm"), "arm")
+  data <- r$data
+  data$w <- r$w
+  cmp <- compare_rates(tabulate_cohort(r$cohort, by = "arm", data = data,
+                                       weights = "w"), "arm")
   rules <- study_rules()[c("lbp", "leg_pain")]
   text <- methods_text(rules, group = "arm", comparison = cmp)
   paragraph <- text[["paragraph"]]
   expect_match(paragraph, "Patients were weighted by w", fixed = TRUE)
-  expect_match(paragraph, "Wilson interval at the Kish effective sample size", fixed = TRUE)
+  expect_match(paragraph, "95% Wilson intervals at the effective sample size", fixed = TRUE)
   expect_match(paragraph, "robust (sandwich, design-based) variance", fixed = TRUE)
   # the unweighted comparison's methods are not claimed
   expect_no_match(paragraph, "Newcombe's hybrid", fixed = TRUE)
@@ -261,7 +270,7 @@ test_that("methods_text() describes a weighted analysis", {
   expect_true(any(grepl("Korn EL, Graubard BI", text)))
   expect_true(any(grepl("Lumley T", text)))
   exact <- methods_text(rules, method = "exact", weights = "ipw")[["paragraph"]]
-  expect_match(exact, "weighted by ipw: .*Korn-Graubard interval")
+  expect_match(exact, "weighted by ipw: .*95% Korn-Graubard intervals")
   expect_no_match(exact, "compared with the reference level")
   unweighted <- compare_rates(tabulate_cohort(r$cohort, by = "arm"), "arm")
   expect_error(methods_text(rules, group = "arm", comparison = unweighted, weights = "w"),
@@ -271,4 +280,34 @@ test_that("methods_text() describes a weighted analysis", {
   # without weights, nothing changes
   expect_identical(methods_text(rules, group = "arm"),
                    methods_text(rules, group = "arm", weights = NULL))
+})
+
+test_that("tables weighted by tabulate_cohort() and in plain R, whole or in chunks, compare alike", {
+  for (seed in 51:56) {
+    r <- random_weighted_cohort(250, k = 3, seed = seed)
+    by <- c("site", "arm")
+    info <- sprintf("seed %d", seed)
+    whole <- compare_rates(weighted_table(r, by), "arm", reference = "B")
+    by_hand <- weight_table_by_hand(tabulate_cohort(r$cohort, by = by), r$cohort, r$w)
+    expect_equal(compare_rates(by_hand, "arm", reference = "B"), whole,
+                 tolerance = 1e-12, info = info)
+    # chunks of the patients, weighted one by one, added up
+    set.seed(seed)
+    chunk <- sample(1:3, length(r$w), replace = TRUE)
+    parts <- lapply(1:3, function(k) {
+      rows <- which(chunk == k)
+      tabulate_cohort(r$cohort[rows, ], by = by, weights = r$w[rows])
+    })
+    combined <- compare_rates(do.call(combine_tables, parts), "arm", reference = "B")
+    expect_equal(as.data.frame(combined), as.data.frame(whole), tolerance = 1e-12,
+                 info = info)
+    # each level's effective size is the one of its row in a table by arm
+    by_arm <- weighted_table(r, "arm")
+    for (i in seq_len(nrow(whole))) {
+      row <- by_arm[as.character(by_arm$arm) == whole$group[i] &
+                      by_arm$symptom == whole$symptom[i], ]
+      expect_equal(whole$n_effective[i], row$n_effective, info = info)
+      expect_equal(whole$rate[i], row$rate, info = info)
+    }
+  }
 })
