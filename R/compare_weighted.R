@@ -210,7 +210,10 @@ weighted_test <- "Wald, robust variance"
 #' (risk ratio) or `"logit"` (odds ratio): its coefficients, its `vcov()`,
 #' and its `confint()` and `summary()` p-values, which use the t
 #' distribution with `n - k` degrees of freedom (`n` evaluable patients of
-#' the compared levels, `k` levels with evaluable patients). They are
+#' the compared levels, `k` levels with evaluable patients; where some
+#' evaluable patients weigh 0, `svyglm()` counts them in its variance but not
+#' in its degrees of freedom, which the table's sums cannot tell apart: here
+#' they count in both). They are
 #' computed from the table's sums alone: with `W2` and `A2` the sums of the
 #' squared weights of the evaluable and of the alleviated patients of a
 #' level, the variance of its rate is
@@ -240,6 +243,12 @@ weighted_test <- "Wald, robust variance"
 #' Korn EL, Graubard BI. Confidence intervals for proportions with small
 #' expected number of positive counts estimated from survey data. Survey
 #' Methodology 1998;24:193-201.
+#' @examples
+#'
+#' # Weighted: hypothetical weights, one per patient (in practice, say, the
+#' # inverse of each patient's estimated probability of follow-up)
+#' w <- rep(c(0.8, 1.5), length.out = nrow(myelography))
+#' compare_rates(tabulate_cohort(cohort, by = "sex", weights = w), "sex")
 #' @export
 format.weighted_rate_comparison <- function(x, digits = 1L, ...) {
   level <- format(100 * attr(x, "conf_level"))
@@ -301,6 +310,11 @@ print.weighted_rate_comparison <- function(x, digits = 1L, ...) {
       count_of(attr(x, "not_compared"), "patient"), group))
   cat("\n", paste0(notes, "\n"), sep = "")
   invisible(x)
+}
+
+#' @export
+`[.weighted_rate_comparison` <- function(x, ...) {
+  keep_class_with_all_columns(NextMethod(), x)
 }
 
 #' @export

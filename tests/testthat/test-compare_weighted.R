@@ -225,6 +225,11 @@ test_that("print, format and tidy of a weighted comparison", {
   expect_equal(td$std.error[td$measure == "rr"], cmp$se_log_rr)
   expect_equal(td$conf.low[td$measure == "or"], cmp$or_lower)
   expect_identical(class(as.data.frame(cmp)), "data.frame")
+  # rows chosen keep the class; columns dropped give a plain data frame
+  one <- cmp[cmp$symptom == "any", ]
+  expect_s3_class(one, "weighted_rate_comparison")
+  expect_output(print(one), "^Weighted alleviation")
+  expect_identical(class(cmp[, c("symptom", "rd")]), "data.frame")
 })
 
 test_that("options that belong to counts are refused by name", {
@@ -310,4 +315,23 @@ test_that("tables weighted by tabulate_cohort() and in plain R, whole or in chun
       expect_equal(whole$rate[i], row$rate, info = info)
     }
   }
+})
+
+test_that("patients of weight 0 count in the variance as in svyglm(); the df count them too", {
+  skip_if_not_installed("survey")
+  r <- random_weighted_cohort(200, k = 2, seed = 9)
+  set.seed(9)
+  zero <- sample(200, 40)
+  r$w[zero] <- 0
+  cmp <- compare_rates(weighted_table(r, "arm"), "arm")
+  e <- evaluable_rows(r, "leg_pain", attr(cmp, "reference"))
+  fit <- suppressWarnings(survey::svyglm(
+    y ~ arm, design = survey::svydesign(ids = ~1, weights = ~w, data = e),
+    family = stats::quasibinomial(link = "identity")))
+  row <- cmp[cmp$symptom == "leg_pain", ]
+  expect_equal(row$rd, unname(stats::coef(fit)[2L]), tolerance = 1e-10)
+  expect_equal(row$se_rd, unname(sqrt(stats::vcov(fit)[2L, 2L])), tolerance = 1e-8)
+  expect_equal(row$df, nrow(e) - 2)
+  # survey's df leave the patients of weight 0 out
+  expect_equal(fit$df.residual, sum(e$w > 0) - 2)
 })
