@@ -18,6 +18,14 @@
 #' one of a [classify_cohort()] cohort, which counts patients. Otherwise the
 #' error says which table differs and how.
 #'
+#' Weighted tables (`tabulate_cohort(weights = )`) add their sums of
+#' weights and of squared weights, and their rates and intervals are
+#' recomputed from the sums; all the tables must be weighted by the same
+#' weights (by name), or none. The counts are then those of the whole
+#' cohort exactly, and the sums to rounding (each table's sums are exact
+#' and rounded once; their sum is rounded again, within about 1e-15 of the
+#' whole's, and equal to it for weights such as whole numbers or k / 8).
+#'
 #' @param ... `alleviation_table`s, or one list of them.
 #' @return An `alleviation_table`.
 #' @examples
@@ -70,6 +78,20 @@ combine_tables <- function(...) {
                     describe_unit(unit_of(first))), call)
     }
   }
+  # weighted sums add up only with weighted sums of the same weights
+  weights_of <- function(table) attr(table, "weights")
+  describe_weights <- function(table) {
+    if (is.null(weights_of(table))) "is not weighted"
+    else sprintf("is weighted by \"%s\"", weights_of(table))
+  }
+  for (k in seq_along(tables)[-1L]) {
+    if (!identical(weights_of(tables[[k]]), weights_of(first))) {
+      abort(sprintf("Table %d %s, but table 1 %s: only tables with the same weights (or none) can be combined.",
+                    k, describe_weights(tables[[k]]), describe_weights(first)),
+            call)
+    }
+  }
+  weights <- weights_of(first)
   for (k in seq_along(tables)[-1L]) {
     for (a in c("rules", "by", "method", "conf_level", "margins", "drop")) {
       if (!identical(attr(tables[[k]], a), attr(first, a))) {
@@ -90,10 +112,12 @@ combine_tables <- function(...) {
       recode_stratum(as.integer(cells[[column]]),
                      attr(table, "by_levels")[[column]], strata[[column]])
     })
+    # with weights, the weighted sums as five more columns
+    columns <- c(count_columns, if (!is.null(weights)) weighted_columns)
     list(codes = codes, symptom = as.integer(cells$symptom),
-         counts = matrix(as.double(unlist(as.list(cells)[count_columns],
+         counts = matrix(as.double(unlist(as.list(cells)[columns],
                                           use.names = FALSE)),
-                         ncol = n_categories))
+                         ncol = length(columns)))
   })
   codes <- lapply(stats::setNames(by, by), function(column) {
     unlist(lapply(rows, function(r) r$codes[[column]]), use.names = FALSE)
@@ -111,21 +135,28 @@ combine_tables <- function(...) {
   if (!length(by)) n_cells <- 1L
   # one row per cell, one column per category and symptom (see
   # build_alleviation_table())
-  totals <- matrix(0, n_cells, n_categories * n_symptoms)
+  n_quantities <- ncol(counts)
+  totals <- matrix(0, n_cells, n_quantities * n_symptoms)
   at <- as.numeric(rownames(sums))
   cell_of <- (at - 1) %/% n_symptoms + 1
   symptom_of <- (at - 1) %% n_symptoms + 1
-  for (k in seq_len(n_categories)) {
+  for (k in seq_len(n_quantities)) {
     totals[cbind(cell_of, (k - 1) * n_symptoms + symptom_of)] <- sums[, k]
   }
   cell_codes <- lapply(codes, `[`, grouped[[2L]])
   cells <- arrange_cells(cell_codes, totals, n_levels, attr(first, "drop"),
                          call)
+  if (!is.null(weights)) {
+    width <- n_categories * n_symptoms
+    cells$weighted <- cells$counts[, width + seq_len(width), drop = FALSE]
+    cells$counts <- cells$counts[, seq_len(width), drop = FALSE]
+  }
   table <- build_alleviation_table(cells, strata, rules = rules,
                                    conf_level = attr(first, "conf_level"),
                                    method = attr(first, "method"),
                                    margins = attr(first, "margins"),
-                                   drop = attr(first, "drop"))
+                                   drop = attr(first, "drop"),
+                                   weights = weights)
   attr(table, "unit") <- attr(first, "unit")
   table
 }

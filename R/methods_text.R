@@ -37,6 +37,11 @@
 #'   ratio, continuity-corrected CMH test, Breslow-Day with or without
 #'   Tarone's correction); by default those of `compare_rates()`'s
 #'   defaults.
+#' @param weights Optional name of the weights of a weighted analysis
+#'   (`tabulate_cohort(weights = )`): adds how the weighted rates, their
+#'   effective-sample-size intervals and, with `group`, the weighted
+#'   comparisons with robust intervals were computed. Taken from
+#'   `comparison` when it is a weighted comparison.
 #' @param clinical_significance Optional result of [clinical_significance()]:
 #'   adds how reliable change, the cut-off and the five categories were
 #'   defined, with the method's references. As in the papers, and unlike the
@@ -90,7 +95,8 @@ methods_text <- function(rules = study_rules(), conf_level = 0.95,
                              method = "wilson", by = NULL, group = NULL,
                              vars = NULL, reference = NULL, scores = FALSE,
                              missing = NULL, imputations = NULL,
-                             comparison = NULL, clinical_significance = NULL) {
+                             comparison = NULL, clinical_significance = NULL,
+                             weights = NULL) {
   call <- sys.call()
   check_flag(scores, "scores", call)
   missing_sentences <- missing_methods(missing, imputations, length(group) > 0L, call,
@@ -163,10 +169,11 @@ methods_text <- function(rules = study_rules(), conf_level = 0.95,
       if (!length(group) && !is.null(named_reference)) named_reference else "the first"))
     references <- c(references, method_references[c("fisher", "newcombe")])
   }
+  weighted <- weighted_methods(weights, comparison, group, method, conf_level, call)  # R/compare_weighted.R
   if (!is.null(comparison) && !length(group)) {
     abort("`comparison` describes the comparison of the levels of `group`; give `group`.", call)
   }
-  if (length(group)) {
+  if (length(group) && is.null(weighted)) {
     # the methods of compare_rates() (R/compare_methods.R)
     how <- comparison_method_text(comparison, call)
     sentences <- c(sentences, sprintf(
@@ -187,6 +194,7 @@ methods_text <- function(rules = study_rules(), conf_level = 0.95,
       references <- c(references, how$exact_references)
     }
   }
+  sentences <- c(sentences, weighted$sentences); references <- c(references, weighted$references)
   if (scores) {
     sentences <- c(sentences, sprintf(
       "Scores were also analysed as numbers, for the patients with both values of a measure: the change was the improvement (baseline minus follow-up where lower is better, follow-up minus baseline otherwise), reported as the mean change with its %s%% paired t interval and tested with the Wilcoxon signed-rank test; the standardized response mean (the mean change over the standard deviation of the change) is given with its exact noncentral t interval, and Kazis's effect size (the mean change over the baseline standard deviation; Kazis et al. 1989) with a delta-method interval.",

@@ -14,6 +14,11 @@
 #' when they fit; `print(x, all = TRUE)` shows every column, and
 #' `as.data.frame(x)` gives every number.
 #'
+#' A weighted table (`tabulate_cohort(weights = )`) shows the patients
+#' counted as `alleviated/n` (without a percentage), the weighted rate with
+#' its design-based interval, and `n_effective`; its header says what the
+#' weights are.
+#'
 #' @param x An `alleviation_table` from [tabulate_cohort()].
 #' @param digits Decimal places of percentages.
 #' @param all Show every column, even past the console width.
@@ -31,10 +36,23 @@ format.alleviation_table <- function(x, digits = 1L, ...) {
   by <- attr(x, "by")
   out <- lapply(x[by], function(f) ifelse(is.na(f), "NA", as.character(f)))
   out$symptom <- as.character(x$symptom)
-  out[["alleviated/n"]] <- format_count(x$alleviated, x$n, digits)
+  weighted <- !is.null(attr(x, "weights"))
+  if (weighted) {
+    # patients counted, without a percentage: the rate is the weighted one
+    out[["alleviated/n"]] <- sprintf("%s/%s", format_integer(x$alleviated),
+                                     format_integer(x$n))
+  } else {
+    out[["alleviated/n"]] <- format_count(x$alleviated, x$n, digits)
+  }
   out$evaluable <- format_integer(x$evaluable)
-  out[[rate_header(attr(x, "conf_level"))]] <-
+  out[[rate_header(attr(x, "conf_level"),
+                   if (weighted) "weighted rate" else "rate")]] <-
     format_rate(x$rate, x$rate_lower, x$rate_upper, digits)
+  if (weighted) {
+    out$n_effective <- ifelse(is.na(x$n_effective), "-",
+                              formatC(x$n_effective, format = "f", digits = 1,
+                                      big.mark = ","))
+  }
   for (column in c("unchanged", "worsened", "absent", "missing")) {
     out[[column]] <- format_integer(x[[column]])
   }
@@ -60,9 +78,19 @@ print.alleviation_table <- function(x, digits = 1L, all = FALSE, ...) {
     cat(sprintf("<alleviation_table> %s, %s%s\n", count_of(patients, attr(x, "unit") %||% "patient"),
                 count_of(length(attr(x, "rules")), "symptom"), strata))
   }
-  cat("rate: alleviated / evaluable (symptom present at baseline and judged)\n")
-  cat(sprintf("intervals: %s%% %s\n", format(100 * attr(x, "conf_level")),
-              method_label(attr(x, "method"))))
+  weights <- attr(x, "weights")
+  if (is.null(weights)) {
+    cat("rate: alleviated / evaluable (symptom present at baseline and judged)\n")
+    cat(sprintf("intervals: %s%% %s\n", format(100 * attr(x, "conf_level")),
+                method_label(attr(x, "method"))))
+  } else {
+    cat(sprintf("weights: %s; counts are patients, rates weighted: sum of weights of the alleviated / of the evaluable\n",
+                encodeString(weights, quote = "\"")))
+    cat(sprintf("intervals: %s%% %s with the effective sample size n_effective (design-based, patients independent)\n",
+                format(100 * attr(x, "conf_level")),
+                if (attr(x, "method") == "exact") "Korn-Graubard"
+                else method_label(attr(x, "method"))))
+  }
   print_within_width(format(x, digits = digits),
                      optional = list(c("unchanged", "worsened"),
                                      c("absent", "missing")),
@@ -82,7 +110,7 @@ method_label <- function(method) {
 as.data.frame.alleviation_table <- function(x, row.names = NULL,
                                             optional = FALSE, ...) {
   for (a in c("rules", "by", "by_levels", "by_kinds", "conf_level", "method",
-              "margins", "drop", "subset", "unit")) {
+              "margins", "drop", "subset", "unit", "weights")) {
     attr(x, a) <- NULL
   }
   class(x) <- "data.frame"
@@ -118,7 +146,9 @@ as.data.frame.alleviation_table <- function(x, row.names = NULL,
 plot.alleviation_table <- function(x, symptoms = levels(x$symptom),
                                    main = NULL, xlab = NULL, col = NULL,
                                    counts = TRUE, ...) {
-  x <- x[x$symptom %in% symptoms & x$evaluable > 0, , drop = FALSE]
+  # (a weighted row whose evaluable patients all weigh 0 has no rate)
+  x <- x[x$symptom %in% symptoms & x$evaluable > 0 & !is.na(x$rate), ,
+         drop = FALSE]
   if (!nrow(x)) {
     abort("Nothing to plot: no symptom has evaluable patients.", sys.call())
   }
@@ -128,7 +158,9 @@ plot.alleviation_table <- function(x, symptoms = levels(x$symptom),
             else "Alleviation rates"
   }
   if (is.null(xlab)) {
-    xlab <- sprintf("Alleviated among evaluable patients, %% (%s%% CI)",
+    xlab <- sprintf("%s among evaluable patients, %% (%s%% CI)",
+                    if (is.null(attr(x, "weights"))) "Alleviated"
+                    else "Weighted share alleviated",
                     format(100 * attr(x, "conf_level")))
   }
   layout <- plot_rows(x, by)

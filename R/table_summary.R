@@ -70,6 +70,10 @@
 #' @export
 summary.alleviation_table <- function(object, simulate_B = 10000L, seed = 1L,
                                       reference = NULL, ...) {
+  if (!is.null(attr(object, "weights"))) {
+    abort(sprintf("summary() tests counts of patients between strata, which is wrong for a table weighted by \"%s\". Use compare_rates() on the weighted table for weighted differences between strata with design-based intervals.",
+                  attr(object, "weights")), sys.call())
+  }
   check_number(simulate_B, "simulate_B", min = 100)
   check_seed(seed)
   by <- attr(object, "by")

@@ -32,6 +32,43 @@
 #' and memory grow with the patients and the combinations they hold, not
 #' with the product of the strata's levels.
 #'
+#' @section Weights:
+#' With `weights`, the count columns stay the patients counted (unweighted,
+#' exactly as without weights), and six columns are added: `weighted_n`,
+#' `weighted_alleviated` and `weighted_evaluable` (sums of the weights of the
+#' stratum's patients, of the alleviated, of the evaluable),
+#' `sum_w2_alleviated` and `sum_w2_evaluable` (sums of the squared weights of
+#' the alleviated and of the evaluable), and `n_effective`. The `rate` is
+#' then `weighted_alleviated / weighted_evaluable` and the `share`
+#' `weighted_alleviated / weighted_n`. The sums are exact: each weight is
+#' taken as a 128-bit fixed-point number and the integers are added, so that
+#' they do not depend on the order of the rows, on threads or on chunks,
+#' and weights all 1 give the counts.
+#'
+#' The intervals are design-based, as `survey::svyciprop(~alleviated,
+#' svydesign(ids = ~1, weights = ~w, data = evaluable_rows), method =
+#' "beta")` gives them (Korn & Graubard 1998): with p the weighted rate, n
+#' the evaluable patients and W the sum of their weights, the linearised
+#' variance is `n / (n - 1) * ((1 - p)^2 * sum_w2_alleviated + p^2 *
+#' (sum_w2_evaluable - sum_w2_alleviated)) / W^2` and the effective sample
+#' size `n_effective = p * (1 - p) / variance`. Where p is 0 or 1 that
+#' variance is 0, and `n_effective` is Kish's `W^2 / sum_w2_evaluable`
+#' instead. The interval is then the `method`'s interval for `p *
+#' n_effective` alleviated out of `n_effective`: `"exact"` gives the
+#' Korn-Graubard interval (Clopper-Pearson's beta quantiles at the effective
+#' size), `"wilson"`, `"jeffreys"` and `"agresti-coull"` their formulas with
+#' the effective size. Rows whose evaluable patients all weigh 0 have no
+#' rate. The patients are taken as independent (no clusters or strata of a
+#' survey design); [compare_rates()] compares weighted rates, while
+#' [summary.alleviation_table()] (unweighted tests) refuses a weighted
+#' table. Weights are not available for an imputed cohort.
+#'
+#' @references
+#' Korn EL, Graubard BI. Confidence intervals for proportions with small
+#' expected number of positive counts estimated from survey data. Survey
+#' Methodology 1998;24:193-201.
+#'
+#' Kish L. Survey Sampling. New York: Wiley; 1965.
 #' @param x A `myelo_cohort` from [classify_cohort()]. It carries its
 #'   patients' other columns, so `by` can name them directly.
 #' @param by Optional character vector naming stratum columns (hospital,
@@ -52,6 +89,14 @@
 #'   included, with zero counts); `TRUE` lists only the combinations present.
 #'   A full listing of more than 10^6 combinations is refused with a
 #'   suggestion to use `drop = TRUE`.
+#' @param weights Optional weights, one per patient (row of `x`), such as
+#'   inverse-probability-of-response weights or survey weights: the name of
+#'   a numeric column of `data` or `x` (looked up as `by` columns are), or a
+#'   numeric vector (double or integer) with one weight per row of `x`.
+#'   Weights must be finite and >= 0; negative, missing (`NA`, `NaN`) or
+#'   infinite weights are refused, naming their rows. A weight of 0 keeps
+#'   the patient in the counts but adds nothing to the weighted sums. See
+#'   "Weights" below.
 #' @return A data frame of class `alleviation_table`, one row per stratum and
 #'   symptom (symptoms in the order of the rules, then `"any"` when there are
 #'   several), with the
@@ -74,10 +119,20 @@
 #' # Any column type counts by value, here the date of myelography by year
 #' cohort$year <- as.integer(format(cohort$exam_date, "%Y"))
 #' tabulate_cohort(cohort, by = "year")
+#'
+#' # Weights (hypothetical ones, for illustration): inverse probabilities of
+#' # response would come from a model of who was followed up
+#' cohort$w <- ifelse(cohort$sex == "female", 1.5, 1)
+#' tabulate_cohort(cohort, by = "hospital", weights = "w")
 #' @export
 tabulate_cohort <- function(x, by = NULL, data = NULL, conf_level = 0.95,
-                            method = "wilson", margins = TRUE, drop = FALSE) {
+                            method = "wilson", margins = TRUE, drop = FALSE,
+                            weights = NULL) {
   if (inherits(x, "imputed_cohort")) {
+    if (!is.null(weights)) {
+      abort("`weights` are not available for an imputed cohort: pooling weighted rates over imputations is not implemented. Tabulate the imputed cohort without weights, or one weighted complete-case cohort.",
+            sys.call())
+    }
     return(tabulate_imputed(x, by, data, conf_level, if (!missing(method)) method,
                             margins, drop, sys.call()))
   }
@@ -88,20 +143,39 @@ tabulate_cohort <- function(x, by = NULL, data = NULL, conf_level = 0.95,
   check_flag(margins, "margins", call)
   check_flag(drop, "drop", call)
   strata <- stratum_columns(x, by, data, margins, call)
+  w <- table_weights(weights, substitute(weights), x, data, call)
   rules <- cohort_rules(x)
   n_levels <- vapply(strata, function(s) length(s$values), integer(1))
   class_columns <- lapply(table_symptoms(rules), function(s) {
     x[[if (s == "any") "patient_class" else s]]
   })
-  counted <- .Call(C_tabulate_cohort,
-                   unname(lapply(strata, `[[`, "codes")), unname(n_levels),
-                   class_columns, as.double(nrow(x)))
+  stratum_codes <- unname(lapply(strata, `[[`, "codes"))
+  counted <- if (is.null(w)) {
+    .Call(C_tabulate_cohort, stratum_codes, unname(n_levels), class_columns,
+          as.double(nrow(x)))
+  } else {
+    # the counts and, in the same pass, the exact sums of the weights and
+    # of their squares (see weighted_columns() in src/tabulate.c)
+    .Call(C_tabulate_weighted, stratum_codes, unname(n_levels), class_columns,
+          as.double(nrow(x)), w$values, w$max)
+  }
   counts <- counted[[1L]]
   codes <- stats::setNames(counted[[2L]], names(strata))
-  cells <- arrange_cells(codes, counts, n_levels, drop, call)
+  if (is.null(w)) {
+    cells <- arrange_cells(codes, counts, n_levels, drop, call)
+  } else {
+    # the weighted sums travel beside the counts, cell for cell
+    width <- ncol(counts)
+    cells <- arrange_cells(codes, cbind(counts, counted[[3L]]), n_levels, drop,
+                           call)
+    cells$weighted <- cells$counts[, width + seq_len(width), drop = FALSE]
+    cells$counts <- cells$counts[, seq_len(width), drop = FALSE]
+    cells$weighted_totals <- counted[[4L]]
+  }
   table <- build_alleviation_table(cells, strata, rules = rules,
                                    conf_level = conf_level, method = method,
-                                   margins = margins, drop = drop)
+                                   margins = margins, drop = drop,
+                                   weights = w$name)
   # a cohort of visits has a row per patient and visit: say so when printing
   if (inherits(x, "myelo_visits")) attr(table, "unit") <- "patient-visit"
   table
@@ -146,7 +220,7 @@ check_cohort <- function(x, arg, call) {
 # sparse strata, subsetting, rbind() and slicing the matrix in R made four
 # copies of it.
 build_alleviation_table <- function(cells, strata, rules, conf_level, method,
-                                    margins, drop) {
+                                    margins, drop, weights = NULL) {
   symptoms <- table_symptoms(rules)
   by <- names(strata)
   labels <- lapply(strata, `[[`, "labels")
@@ -171,16 +245,36 @@ build_alleviation_table <- function(cells, strata, rules, conf_level, method,
   table$n <- built[[1L]]
   table[count_columns] <- built[1L + seq_len(n_categories)]
   table$evaluable <- built[[n_categories + 2L]]
+  if (!is.null(weights)) {
+    table[weighted_columns] <- weighted_table_columns(
+      cells$weighted, cells$rows, n_symptoms, with_margin,
+      cells$weighted_totals)
+  }
   table <- list2DF(table, nrow = n_cells * n_symptoms)
   finish_rates(table, rules = rules, by = by,
                by_levels = lapply(strata, `[[`, "values"),
                by_kinds = lapply(strata, `[[`, "kind"),
                conf_level = conf_level, method = method, margins = margins,
-               drop = drop)
+               drop = drop, weights = weights)
 }
 
 finish_rates <- function(table, rules, by, by_levels, by_kinds, conf_level,
-                         method, margins, drop) {
+                         method, margins, drop, weights = NULL) {
+  if (!is.null(weights)) {
+    ci <- weighted_interval(table, conf_level, method)
+    table$rate <- ci$estimate
+    table$rate_lower <- ci$lower
+    table$rate_upper <- ci$upper
+    share <- table$weighted_alleviated / table$weighted_n
+    share[!(table$weighted_n > 0)] <- NA_real_
+    table$share <- share
+    table$n_effective <- ci$n_effective
+    return(structure(table, class = c("alleviation_table", "data.frame"),
+                     rules = rules, by = by, by_levels = by_levels,
+                     by_kinds = by_kinds, conf_level = conf_level,
+                     method = method, margins = margins, drop = drop,
+                     weights = weights))
+  }
   # Wilson intervals (the default) in one pass of C, the same doubles as
   # proportion_interval() (tested): in R, on the million rows of sparse
   # strata, its temporaries were a third of the table's allocations.

@@ -107,10 +107,11 @@ tidy.alleviation_table <- function(x, ...) {
   d <- as.data.frame(x)
   rate_columns <- c("n", "alleviated", "unchanged", "worsened", "absent",
                     "missing", "evaluable", "rate", "rate_lower",
-                    "rate_upper", "share")
+                    "rate_upper", "share", weighted_columns, "n_effective")
   ids <- d[setdiff(names(d), rate_columns)]
   tidy_frame(ids, rep("rate", nrow(d)), d$rate, d$rate_lower, d$rate_upper,
-             extra = d[intersect(c("n", "alleviated", "evaluable"), names(d))])
+             extra = d[intersect(c("n", "alleviated", "evaluable", "n_effective"),
+                                 names(d))])
 }
 
 #' @rdname tidy_results

@@ -9,6 +9,8 @@ SEXP C_classify_alleviation(SEXP, SEXP, SEXP);
 SEXP C_check_classes(SEXP, SEXP, SEXP, SEXP);
 SEXP C_summarise_patients(SEXP, SEXP, SEXP, SEXP);
 SEXP C_tabulate_cohort(SEXP, SEXP, SEXP, SEXP);
+SEXP C_tabulate_weighted(SEXP, SEXP, SEXP, SEXP, SEXP, SEXP);
+SEXP C_weights_max(SEXP);
 SEXP C_alleviation_curve(SEXP, SEXP, SEXP, SEXP, SEXP);
 SEXP C_group_rows(SEXP, SEXP, SEXP);
 SEXP C_copy_columns(SEXP);
@@ -40,6 +42,8 @@ static const R_CallMethodDef call_methods[] = {
     CALLDEF(C_check_classes, 4),
     CALLDEF(C_summarise_patients, 4),
     CALLDEF(C_tabulate_cohort, 4),
+    CALLDEF(C_tabulate_weighted, 6),
+    CALLDEF(C_weights_max, 1),
     CALLDEF(C_alleviation_curve, 5),
     CALLDEF(C_group_rows, 3),
     CALLDEF(C_copy_columns, 1),

@@ -407,6 +407,77 @@ ptrdiff_t mr_tabulate_range(const mr_strata *strata,
                             int n_lanes, double *counts, ptrdiff_t n_cells,
                             unsigned *scratch);
 
+/* ---- weighted counting (tabulate_kernel.c) ---------------------------- */
+
+/*
+ * Sums of weights, exact whatever the order of the rows (issue 23).
+ *
+ * Each weight w (a finite double >= 0) becomes the integer
+ * floor(w * 2^scale) and these integers are added in 128 bits: integer
+ * addition is associative, so the sums are the same bits whatever the
+ * threads, lanes, row order or chunking, and they are converted to double
+ * once, at the end (rounded to nearest), then scaled back by 2^-scale.
+ * mr_weight_scale() picks the scale from the largest weight and the number
+ * of rows so that n * max * 2^scale < 2^126: no sum can overflow, and each
+ * weight loses less than 2^-scale <= 2 * n * max * 2^-126, so any sum of
+ * n rows is within 2 * n^2 * max * 2^-126 of the true sum of the weights
+ * as given (10^7 rows: 1e-24 times the largest weight; a double holds the
+ * sum to about 1e-16 of itself). Weights that are dyadic fractions (k / 8, whole numbers)
+ * keep every bit: their sums are exact and equal to the counts when every
+ * weight is 1. The squares of the weights (w * w rounded to double, the same
+ * for a given row wherever it is counted) are summed the same way with
+ * their own scale.
+ */
+#if defined(__SIZEOF_INT128__)
+__extension__ typedef unsigned __int128 mr_wide;
+#else
+typedef struct { uint64_t lo, hi; } mr_wide;
+#endif
+
+/* Largest of weights[from, to) in *max (with several threads when
+ * n_threads > 1); returns -1, or the first row whose weight is negative,
+ * NaN or infinite. */
+ptrdiff_t mr_weights_max(const double *weights, ptrdiff_t from, ptrdiff_t to,
+                         int n_threads, double *max);
+
+/* The scale (a power of two's exponent) for n rows whose largest weight is
+ * max (finite, >= 0). */
+int mr_weight_scale(double max, ptrdiff_t n);
+
+/* A wide sum as a double: sum * 2^-scale, rounded once. */
+double mr_wide_to_double(mr_wide sum, int scale);
+
+/* a += b */
+void mr_wide_add(mr_wide *a, mr_wide b);
+
+/*
+ * As mr_tabulate_range(), and in the same pass the weights: with each 32-bit
+ * counter of scratch (same layout, same lanes and threads) go two wide
+ * sums in wide_scratch (2 * n_threads * n_lanes * mr_tabulate_block_size(),
+ * zeroed): the weights and their squares, at 2 * k and 2 * k + 1 for
+ * counter k, fixed-point at the scales scale and scale2. After the pass
+ * they are added into wide_totals (2 * n_cells * n_symptoms *
+ * MR_N_CATEGORIES, the layout of counts with a weight and a square per
+ * category) and zeroed again. Returns as mr_tabulate_range().
+ */
+ptrdiff_t mr_tabulate_range_weighted(const mr_strata *strata,
+                                     const int *const *symptom_codes,
+                                     int n_symptoms, const double *weights,
+                                     int scale, int scale2, ptrdiff_t from,
+                                     ptrdiff_t to, int n_threads, int n_lanes,
+                                     double *counts, ptrdiff_t n_cells,
+                                     unsigned *scratch, mr_wide *wide_scratch,
+                                     mr_wide *wide_totals);
+
+/* As mr_count_groups(), adding the weights and their squares into
+ * wide_totals (laid out as in mr_tabulate_range_weighted()). */
+ptrdiff_t mr_count_groups_weighted(const int *group,
+                                   const int *const *symptom_codes,
+                                   int n_symptoms, const double *weights,
+                                   int scale, int scale2, ptrdiff_t from,
+                                   ptrdiff_t to, double *counts,
+                                   mr_wide *wide_totals);
+
 /* ---- curve_kernel.c --------------------------------------------------- */
 
 /*

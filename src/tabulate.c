@@ -255,3 +255,240 @@ SEXP C_copy_columns(SEXP columns)
     if (TYPEOF(columns) != VECSXP) Rf_error("internal error: a list expected.");
     return Rf_duplicate(columns);
 }
+
+/* ---- weighted tabulation (issue 23) -------------------------------------- */
+
+/* The largest weight, or -(first bad row, 1-based) when a weight is
+ * negative, NaN or infinite: tabulate_cohort() checks its weights with this
+ * one pass (on threads) and gives the result to C_tabulate_weighted(). */
+SEXP C_weights_max(SEXP weights)
+{
+    if (TYPEOF(weights) != REALSXP)
+        Rf_error("internal error: `weights` must be doubles here.");
+    R_xlen_t n = XLENGTH(weights);
+    const double *w = REAL_RO(weights);
+    double max = 0;
+    for (R_xlen_t from = 0; from < n; from += MR_SPAN) {
+        R_xlen_t to = n - from > MR_SPAN ? from + MR_SPAN : n;
+        double span_max;
+        ptrdiff_t bad = mr_weights_max(w, from, to, mr_thread_count(to - from),
+                                       &span_max);
+        if (bad >= 0) return Rf_ScalarReal(-((double) bad + 1));
+        if (span_max > max) max = span_max;
+        R_CheckUserInterrupt();
+    }
+    return Rf_ScalarReal(max);
+}
+
+typedef struct {
+    const double *weights;
+    int scale, scale2;
+} weights_input;
+
+/* The weighted columns of the cells kept (kept NULL: all n_cells), from the
+ * exact sums wide (2 per category, cell and symptom): a matrix with one row
+ * per cell and one column per quantity and symptom (column q * n_symptoms
+ * + s), the quantities weighted_n, weighted_alleviated, weighted_evaluable,
+ * sum_w2_alleviated and sum_w2_evaluable, each the exact integer sum
+ * converted once. With totals, the same quantities over all cells (the
+ * overall rows) in a vector of 5 * n_symptoms. */
+static SEXP weighted_columns(const mr_wide *wide, const ptrdiff_t *kept,
+                             R_xlen_t n_kept, int n_symptoms,
+                             const weights_input *w, R_xlen_t n_all_cells,
+                             SEXP *totals)
+{
+    SEXP out = PROTECT(Rf_allocMatrix(REALSXP, (int) n_kept,
+                                      n_symptoms * MR_N_CATEGORIES));
+    double *o = REAL(out);
+    mr_wide *total = (mr_wide *) R_alloc((size_t) 2 * n_symptoms * MR_N_CATEGORIES,
+                                         sizeof(mr_wide));
+    memset(total, 0, (size_t) 2 * n_symptoms * MR_N_CATEGORIES * sizeof(mr_wide));
+    /* the five quantities of one cell and symptom from its categories */
+    #define MR_QUANTITIES(SUMS, OUT, STEP)                                    \
+    do {                                                                     \
+        mr_wide q[5];                                                        \
+        memset(q, 0, sizeof q);                                              \
+        for (int c = 0; c < MR_N_CATEGORIES; c++) {                          \
+            mr_wide_add(&q[0], (SUMS)[2 * c]);                               \
+            if (c < 3) {                                                     \
+                mr_wide_add(&q[2], (SUMS)[2 * c]);                           \
+                mr_wide_add(&q[4], (SUMS)[2 * c + 1]);                       \
+            }                                                                \
+        }                                                                    \
+        q[1] = (SUMS)[0];                                                    \
+        q[3] = (SUMS)[1];                                                    \
+        for (int k = 0; k < 5; k++)                                          \
+            (OUT)[(R_xlen_t) k * (STEP)] =                                   \
+                mr_wide_to_double(q[k], k < 3 ? w->scale : w->scale2);       \
+    } while (0)
+    for (R_xlen_t g = 0; g < n_kept; g++) {
+        ptrdiff_t cell = kept ? kept[g] : g;
+        for (int s = 0; s < n_symptoms; s++) {
+            const mr_wide *sums = wide + 2 * ((cell * n_symptoms + s) * MR_N_CATEGORIES);
+            MR_QUANTITIES(sums, o + g + n_kept * s, n_kept * n_symptoms);
+        }
+    }
+    if (totals) {
+        for (R_xlen_t cell = 0; cell < n_all_cells; cell++)
+            for (int s = 0; s < n_symptoms; s++)
+                for (int c = 0; c < 2 * MR_N_CATEGORIES; c++)
+                    mr_wide_add(&total[s * 2 * MR_N_CATEGORIES + c],
+                                wide[2 * (cell * n_symptoms + s) * MR_N_CATEGORIES + c]);
+        *totals = PROTECT(Rf_allocVector(REALSXP, n_symptoms * MR_N_CATEGORIES));
+        double *t = REAL(*totals);
+        for (int s = 0; s < n_symptoms; s++)
+            MR_QUANTITIES(total + s * 2 * MR_N_CATEGORIES, t + s, n_symptoms);
+        UNPROTECT(1);
+    }
+    #undef MR_QUANTITIES
+    UNPROTECT(1);
+    return out;
+}
+
+static SEXP four(SEXP a, SEXP b, SEXP c, SEXP d)
+{
+    PROTECT(a);
+    PROTECT(b);
+    PROTECT(c);
+    PROTECT(d);
+    SEXP out = PROTECT(Rf_allocVector(VECSXP, 4));
+    SET_VECTOR_ELT(out, 0, a);
+    SET_VECTOR_ELT(out, 1, b);
+    SET_VECTOR_ELT(out, 2, c);
+    SET_VECTOR_ELT(out, 3, d);
+    UNPROTECT(5);
+    return out;
+}
+
+static mr_wide *zeroed_wide(size_t n)
+{
+    mr_wide *x = (mr_wide *) R_alloc(n > 0 ? n : 1, sizeof(mr_wide));
+    memset(x, 0, (n > 0 ? n : 1) * sizeof(mr_wide));
+    return x;
+}
+
+static SEXP tabulate_direct_weighted(const strata_input *in, const int **symptoms,
+                                     int n_symptoms, R_xlen_t n,
+                                     ptrdiff_t n_cells, const weights_input *w)
+{
+    ptrdiff_t cell_size = (ptrdiff_t) n_symptoms * MR_N_CATEGORIES;
+    double n_counts = (double) n_cells * (double) cell_size;
+    double *counts = mr_zeroed_doubles((R_xlen_t) n_counts);
+    mr_wide *wide = zeroed_wide((size_t) 2 * (size_t) n_counts);
+    mr_strata spec = { in->n_strata, in->codes, in->n_levels };
+    /* as tabulate_direct(); the wide counters are 8 times the size */
+    int n_threads = n_counts <= (1 << 13) ? mr_thread_count(n) : 1;
+    int n_lanes = n_counts <= (1 << 11) ? 4 : 1;
+    size_t n_scratch = (size_t) n_threads * n_lanes *
+        (size_t) mr_tabulate_block_size(n_cells, n_symptoms);
+    unsigned *scratch = (unsigned *) R_alloc(n_scratch, sizeof(unsigned));
+    memset(scratch, 0, n_scratch * sizeof(unsigned));
+    mr_wide *wide_scratch = zeroed_wide(2 * n_scratch);
+    for (R_xlen_t from = 0; from < n; from += MR_SPAN) {
+        R_xlen_t to = n - from > MR_SPAN ? from + MR_SPAN : n;
+        ptrdiff_t bad = mr_tabulate_range_weighted(
+            &spec, symptoms, n_symptoms, w->weights, w->scale, w->scale2,
+            from, to, n_threads, n_lanes, counts, n_cells, scratch,
+            wide_scratch, wide);
+        if (bad >= 0)
+            Rf_error("`x` row %.0f holds a code outside its factor's levels.",
+                     (double) bad + 1);
+        R_CheckUserInterrupt();
+    }
+    R_xlen_t n_kept = 0;
+    ptrdiff_t *kept = (ptrdiff_t *) R_alloc((size_t) n_cells, sizeof(ptrdiff_t));
+    for (ptrdiff_t cell = 0; cell < n_cells; cell++) {
+        const double *first_column = counts + cell * cell_size;
+        double patients = 0;
+        for (int k = 0; k < MR_N_CATEGORIES; k++) patients += first_column[k];
+        if (patients > 0 || in->n_strata == 0) kept[n_kept++] = cell;
+    }
+    SEXP totals;
+    SEXP weighted = PROTECT(weighted_columns(wide, kept, n_kept, n_symptoms, w,
+                                             n_cells, &totals));
+    PROTECT(totals);
+    for (R_xlen_t k = 0; k < n_kept; k++)
+        if (kept[k] != k)
+            memcpy(counts + k * cell_size, counts + kept[k] * cell_size,
+                   (size_t) cell_size * sizeof(double));
+    SEXP out_counts = PROTECT(counts_by_cell(counts, n_kept, n_symptoms));
+    SEXP codes = PROTECT(Rf_allocVector(VECSXP, in->n_strata));
+    ptrdiff_t step = 1;
+    for (int j = 0; j < in->n_strata; j++) {
+        SEXP column = Rf_allocVector(INTSXP, n_kept);
+        SET_VECTOR_ELT(codes, j, column);
+        ptrdiff_t width = (ptrdiff_t) in->n_levels[j] + 1;
+        for (R_xlen_t k = 0; k < n_kept; k++) {
+            ptrdiff_t slot = kept[k] / step % width;
+            INTEGER(column)[k] = slot == in->n_levels[j] ? NA_INTEGER : (int) slot + 1;
+        }
+        step *= width;
+    }
+    UNPROTECT(4);
+    return four(out_counts, codes, weighted, totals);
+}
+
+static SEXP tabulate_grouped_weighted(const strata_input *in,
+                                      const int **symptoms, int n_symptoms,
+                                      R_xlen_t n, const weights_input *w)
+{
+    int *ids = (int *) R_alloc(n > 0 ? (size_t) n : 1, sizeof(int));
+    ptrdiff_t *first_row;
+    R_xlen_t n_groups = group_rows(in, n, ids, &first_row);
+    ptrdiff_t cell_size = (ptrdiff_t) n_symptoms * MR_N_CATEGORIES;
+    double *counts = mr_zeroed_doubles(n_groups * cell_size);
+    mr_wide *wide = zeroed_wide((size_t) 2 * (size_t) (n_groups * cell_size));
+    for (R_xlen_t from = 0; from < n; from += MR_CHUNK) {
+        R_xlen_t to = n - from > MR_CHUNK ? from + MR_CHUNK : n;
+        ptrdiff_t bad = mr_count_groups_weighted(ids, symptoms, n_symptoms,
+                                                 w->weights, w->scale, w->scale2,
+                                                 from, to, counts, wide);
+        if (bad >= 0)
+            Rf_error("`x` row %.0f holds a code outside its factor's levels.",
+                     (double) bad + 1);
+        R_CheckUserInterrupt();
+    }
+    SEXP totals;
+    SEXP weighted = PROTECT(weighted_columns(wide, NULL, n_groups, n_symptoms, w,
+                                             n_groups, &totals));
+    PROTECT(totals);
+    SEXP out_counts = PROTECT(counts_by_cell(counts, n_groups, n_symptoms));
+    SEXP codes = PROTECT(group_codes(in, first_row, n_groups));
+    UNPROTECT(4);
+    return four(out_counts, codes, weighted, totals);
+}
+
+/* C_tabulate_cohort() with weights (doubles, one per row, checked by
+ * C_weights_max(), whose result is max): list(counts, codes, weighted,
+ * totals), counts and codes as C_tabulate_cohort() gives them, weighted and
+ * totals as weighted_columns() makes them. */
+SEXP C_tabulate_weighted(SEXP strata_codes, SEXP n_levels, SEXP symptom_codes,
+                         SEXP n_rows, SEXP weights, SEXP max)
+{
+    if (!Rf_isReal(n_rows) || XLENGTH(n_rows) != 1 || !(REAL(n_rows)[0] >= 0) ||
+        REAL(n_rows)[0] > (double) R_XLEN_T_MAX)
+        Rf_error("internal error: `n_rows` must be one non-negative double.");
+    if (XLENGTH(symptom_codes) < 1)
+        Rf_error("internal error: at least one class column expected.");
+    R_xlen_t n = (R_xlen_t) REAL(n_rows)[0];
+    if (TYPEOF(weights) != REALSXP || XLENGTH(weights) != n)
+        Rf_error("internal error: one double weight per row expected.");
+    if (!Rf_isReal(max) || XLENGTH(max) != 1 || !(REAL(max)[0] >= 0) ||
+        !R_FINITE(REAL(max)[0]))
+        Rf_error("internal error: `max` must be the largest weight.");
+    double largest = REAL(max)[0];
+    if (!R_FINITE(largest * largest))
+        Rf_error("`weights` must be below 1e154: the largest, %g, squares to infinity.",
+                 largest);
+    weights_input w = { REAL_RO(weights), mr_weight_scale(largest, n),
+                        mr_weight_scale(largest * largest, n) };
+    const int **symptoms = mr_integer_columns(symptom_codes, n, "symptoms");
+    int n_symptoms = (int) XLENGTH(symptom_codes);
+    strata_input in = read_strata(strata_codes, n_levels, n);
+    double n_cells = 1;
+    for (int j = 0; j < in.n_strata; j++) n_cells *= (double) in.n_levels[j] + 1;
+    if (n_cells <= MR_DIRECT_CELLS)
+        return tabulate_direct_weighted(&in, symptoms, n_symptoms, n,
+                                        (ptrdiff_t) n_cells, &w);
+    return tabulate_grouped_weighted(&in, symptoms, n_symptoms, n, &w);
+}

@@ -1,4 +1,6 @@
 /* Kernel: one counting pass over patients, symptoms and strata cells. */
+#include <float.h>
+#include <string.h>
 #include "kernels.h"
 
 /* Counter slots per symptom and cell, from class_slot(): the four classes
@@ -250,4 +252,267 @@ ptrdiff_t mr_tabulate_range(const mr_strata *strata,
     }
     if (valid) return -1;
     return first_invalid_row(strata, symptom_codes, n_symptoms, from, to);
+}
+
+/* ---- weighted counting ------------------------------------------------- */
+
+/* The 128-bit arithmetic the weighted pass needs: a weight's fixed-point
+ * value, addition, conversion to double. With a compiler's unsigned
+ * __int128 these are single instructions or a library call; otherwise two
+ * 64-bit limbs. */
+#if defined(__SIZEOF_INT128__)
+static inline mr_wide wide_zero(void) { return 0; }
+static inline void wide_add(mr_wide *a, mr_wide b) { *a += b; }
+static inline mr_wide wide_shift(uint64_t mantissa, int shift)
+{
+    /* shift < 128 - 53 (the scale guarantees it) */
+    if (shift >= 0) return (mr_wide) mantissa << shift;
+    return shift > -64 ? (mr_wide) (mantissa >> -shift) : 0;
+}
+static inline double wide_double(mr_wide a) { return (double) a; }
+#else
+static inline mr_wide wide_zero(void) { mr_wide z = { 0, 0 }; return z; }
+static inline void wide_add(mr_wide *a, mr_wide b)
+{
+    uint64_t lo = a->lo + b.lo;
+    a->hi += b.hi + (lo < b.lo);
+    a->lo = lo;
+}
+static inline mr_wide wide_shift(uint64_t mantissa, int shift)
+{
+    mr_wide w = { 0, 0 };
+    if (shift >= 64) {
+        w.hi = mantissa << (shift - 64);
+    } else if (shift > 0) {
+        w.lo = mantissa << shift;
+        w.hi = mantissa >> (64 - shift);
+    } else if (shift > -64) {
+        w.lo = mantissa >> -shift;
+    }
+    return w;
+}
+/* (two roundings here: the high limb's 64 bits and the sum; the result can
+ * differ from the correctly rounded one in its last bit, the same way
+ * whatever the row order) */
+static inline double wide_double(mr_wide a)
+{
+    return ldexp((double) a.hi, 64) + (double) a.lo;
+}
+#endif
+
+void mr_wide_add(mr_wide *a, mr_wide b) { wide_add(a, b); }
+
+double mr_wide_to_double(mr_wide sum, int scale)
+{
+    return ldexp(wide_double(sum), -scale);
+}
+
+/* floor(w * 2^scale) of a finite w >= 0, from its bits: the 53-bit
+ * significand shifted by its exponent plus the scale (a few instructions;
+ * no rounding, since multiplying by 2^scale is exact). */
+static inline mr_wide fixed_point(double w, int scale)
+{
+    uint64_t bits;
+    memcpy(&bits, &w, sizeof bits);
+    int exponent = (int) ((bits >> 52) & 0x7ff);
+    uint64_t mantissa = bits & (((uint64_t) 1 << 52) - 1);
+    if (exponent) mantissa |= (uint64_t) 1 << 52; else exponent = 1;
+    return wide_shift(mantissa, exponent - 1075 + scale);
+}
+
+ptrdiff_t mr_weights_max(const double *weights, ptrdiff_t from, ptrdiff_t to,
+                         int n_threads, double *max)
+{
+    if (to - from < MIN_PARALLEL_ROWS) n_threads = 1;
+    double largest = 0;
+    int bad = 0;
+    /* !(w <= DBL_MAX) is true for NaN and +Inf */
+    MR_OMP(omp parallel for num_threads(n_threads) reduction(max:largest) reduction(|:bad) if(n_threads > 1))
+    for (ptrdiff_t i = from; i < to; i++) {
+        double w = weights[i];
+        bad |= !(w >= 0) | !(w <= DBL_MAX);
+        largest = w > largest ? w : largest;
+    }
+    *max = largest;
+    if (!bad) return -1;
+    for (ptrdiff_t i = from; i < to; i++)
+        if (!(weights[i] >= 0) || !(weights[i] <= DBL_MAX)) return i;
+    return -1;
+}
+
+int mr_weight_scale(double max, ptrdiff_t n)
+{
+    if (!(max > 0) || n < 1) return 0;
+    int e;
+    frexp(max, &e);                 /* max < 2^e */
+    int b = 0;                      /* n <= 2^b */
+    while (b < 62 && ((ptrdiff_t) 1 << b) < n) b++;
+    return 126 - e - b;
+}
+
+/* The weighted twin of count_fixed(): the same loop, and with each count a
+ * weight and its square added at the same place in wide counters. */
+static inline __attribute__((always_inline))
+unsigned count_weighted(const pass *p, const int n_strata, const int n_symptoms,
+                        const double *restrict weights, int scale, int scale2,
+                        ptrdiff_t from, ptrdiff_t to,
+                        unsigned *restrict counters, mr_wide *restrict wide)
+{
+    const int *strata[MR_MAX_STRATA], *symptoms[MAX_FIXED];
+    unsigned levels[MR_MAX_STRATA];
+    ptrdiff_t stride[MR_MAX_STRATA];
+    for (int j = 0; j < n_strata; j++) {
+        strata[j] = p->strata->codes[j];
+        levels[j] = (unsigned) p->strata->n_levels[j];
+        stride[j] = p->stride[j];
+    }
+    const int *const *all_symptoms = p->symptom_codes;
+    for (int s = 0; s < n_symptoms && s < MAX_FIXED; s++)
+        symptoms[s] = all_symptoms[s];
+    const ptrdiff_t lane_mask = p->lane_mask, block = p->block;
+    unsigned valid = 1;
+    for (ptrdiff_t i = from; i < to; i++) {
+        ptrdiff_t cell = (i & lane_mask) * block;
+        MR_UNROLL
+        for (int j = 0; j < n_strata; j++) {
+            int code = strata[j][i];
+            valid &= valid_stratum(code, levels[j]);
+            cell += (ptrdiff_t) stratum_slot(code, levels[j]) * stride[j];
+        }
+        double w = weights[i];
+        mr_wide q = fixed_point(w, scale), q2 = fixed_point(w * w, scale2);
+        unsigned *restrict row = counters + cell;
+        mr_wide *restrict wrow = wide + 2 * cell;
+        MR_UNROLL
+        for (int s = 0; s < n_symptoms; s++) {
+            int code = n_symptoms <= MAX_FIXED ? symptoms[s][i]
+                                               : all_symptoms[s][i];
+            ptrdiff_t k = s * SLOTS + class_slot(code);
+            row[k] += 1;
+            wide_add(&wrow[2 * k], q);
+            wide_add(&wrow[2 * k + 1], q2);
+        }
+    }
+    return valid;
+}
+
+static unsigned count_rows_weighted(const pass *p, const double *weights,
+                                    int scale, int scale2, ptrdiff_t from,
+                                    ptrdiff_t to, unsigned *counters,
+                                    mr_wide *wide)
+{
+    int n_strata = p->strata->n_strata, n_symptoms = p->n_symptoms;
+#define MR_SHAPE(J, S)                                                       \
+    if (n_strata == J && n_symptoms == S)                                    \
+        return count_weighted(p, J, S, weights, scale, scale2, from, to,     \
+                              counters, wide)
+    MR_SHAPE(0, 1); MR_SHAPE(0, 5);
+    MR_SHAPE(1, 1); MR_SHAPE(1, 5);
+    MR_SHAPE(2, 1); MR_SHAPE(2, 5);
+#undef MR_SHAPE
+    return count_weighted(p, n_strata, n_symptoms, weights, scale, scale2,
+                          from, to, counters, wide);
+}
+
+ptrdiff_t mr_tabulate_range_weighted(const mr_strata *strata,
+                                     const int *const *symptom_codes,
+                                     int n_symptoms, const double *weights,
+                                     int scale, int scale2, ptrdiff_t from,
+                                     ptrdiff_t to, int n_threads, int n_lanes,
+                                     double *counts, ptrdiff_t n_cells,
+                                     unsigned *scratch, mr_wide *wide_scratch,
+                                     mr_wide *wide_totals)
+{
+    pass p;
+    p.strata = strata;
+    p.symptom_codes = symptom_codes;
+    p.n_symptoms = n_symptoms;
+    p.lane_mask = n_lanes - 1;
+    p.block = mr_tabulate_block_size(n_cells, n_symptoms);
+    ptrdiff_t step = (ptrdiff_t) n_symptoms * SLOTS;
+    for (int j = 0; j < strata->n_strata; j++) {
+        p.stride[j] = step;
+        step *= (ptrdiff_t) strata->n_levels[j] + 1;
+    }
+    if (to - from < MIN_PARALLEL_ROWS) n_threads = 1;
+    unsigned valid = 1;
+    if (n_threads <= 1) {
+        valid = count_rows_weighted(&p, weights, scale, scale2, from, to,
+                                    scratch, wide_scratch);
+    } else {
+        /* as in mr_tabulate_range(): blocks of rows as they come, each
+         * thread into counters of its own; integer sums, so the totals are
+         * the same however the blocks fall */
+        ptrdiff_t n_blocks = (to - from + BLOCK_ROWS - 1) / BLOCK_ROWS;
+        int finished = 0;
+        MR_OMP(omp parallel num_threads(n_threads) reduction(&:valid))
+        {
+            int me = mr_thread_num();
+            ptrdiff_t offset = (ptrdiff_t) me * n_lanes * p.block;
+            unsigned *mine = scratch + offset;
+            mr_wide *wide_mine = wide_scratch + 2 * offset;
+            MR_OMP(omp for schedule(dynamic, 1) nowait)
+            for (ptrdiff_t b = 0; b < n_blocks; b++) {
+                ptrdiff_t start = from + b * BLOCK_ROWS;
+                ptrdiff_t end = to - start > BLOCK_ROWS ? start + BLOCK_ROWS : to;
+                valid &= count_rows_weighted(&p, weights, scale, scale2, start,
+                                             end, mine, wide_mine);
+            }
+            mr_team_wait(&finished, mr_thread_total());
+        }
+    }
+    ptrdiff_t n_copies = (ptrdiff_t) (n_threads > 1 ? n_threads : 1) * n_lanes;
+    for (ptrdiff_t b = 0; b < n_copies; b++) {
+        unsigned *copy = scratch + b * p.block;
+        mr_wide *wide_copy = wide_scratch + 2 * b * p.block;
+        for (ptrdiff_t k = 0; k < p.block; k += SLOTS) {
+            ptrdiff_t at = k / SLOTS * MR_N_CATEGORIES;
+            unsigned counted = 0;
+            for (int c = 0; c < MR_N_CATEGORIES; c++) {
+                ptrdiff_t slot = k + category_slot(c);
+                counts[at + c] += copy[slot];
+                counted += copy[slot];
+                wide_add(&wide_totals[2 * (at + c)], wide_copy[2 * slot]);
+                wide_add(&wide_totals[2 * (at + c) + 1], wide_copy[2 * slot + 1]);
+            }
+            unsigned all = 0;
+            for (int c = 0; c < SLOTS; c++) {
+                all += copy[k + c];
+                copy[k + c] = 0;
+                wide_copy[2 * (k + c)] = wide_zero();
+                wide_copy[2 * (k + c) + 1] = wide_zero();
+            }
+            valid &= all == counted;
+        }
+    }
+    if (valid) return -1;
+    return first_invalid_row(strata, symptom_codes, n_symptoms, from, to);
+}
+
+ptrdiff_t mr_count_groups_weighted(const int *group,
+                                   const int *const *symptom_codes,
+                                   int n_symptoms, const double *weights,
+                                   int scale, int scale2, ptrdiff_t from,
+                                   ptrdiff_t to, double *counts,
+                                   mr_wide *wide_totals)
+{
+    const ptrdiff_t cell_size = (ptrdiff_t) n_symptoms * MR_N_CATEGORIES;
+    for (ptrdiff_t i = from; i < to; i++) {
+        ptrdiff_t at = (ptrdiff_t) group[i] * cell_size;
+        double w = weights[i];
+        mr_wide q = fixed_point(w, scale), q2 = fixed_point(w * w, scale2);
+        for (int s = 0; s < n_symptoms; s++) {
+            int code = symptom_codes[s][i];
+            unsigned slot = (unsigned) code - 1u;
+            if (slot >= 4u) {
+                if (code != MR_NA_CODE) return i;
+                slot = 4u;
+            }
+            ptrdiff_t k = at + s * MR_N_CATEGORIES + slot;
+            counts[k] += 1;
+            wide_add(&wide_totals[2 * k], q);
+            wide_add(&wide_totals[2 * k + 1], q2);
+        }
+    }
+    return -1;
 }

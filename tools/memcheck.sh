@@ -17,7 +17,7 @@ lib=$(mktemp -d)
 # drive them with random input. The rest (argument checks, printing, reports,
 # sources read in R) tests no C code that these do not, and under valgrind it
 # took most of a 30-minute CI run. Other modes run the whole suite.
-c_tests='^(classify|cohort|combine|curve|durability|mcid|mcid-rng|mcid-methods|score_change|source-csv|strata|tabulate|threads|visits|properties-tabulate|invariants|fuzz|tolerance)$'
+c_tests='^(classify|cohort|combine|curve|durability|mcid|mcid-rng|mcid-methods|score_change|source-csv|strata|tabulate|threads|visits|properties-tabulate|invariants|fuzz|tolerance|weights)$'
 run_tests='filter <- Sys.getenv("MYELORELIEF_TEST_FILTER", "");
   res <- as.data.frame(testthat::test_dir("tests/testthat", package = "myelorelief",
   filter = if (nzchar(filter)) filter, load_package = "installed", reporter = "summary", stop_on_failure = FALSE));

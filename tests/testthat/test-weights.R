@@ -1,0 +1,387 @@
+# Weighted tabulation (issue 23): tabulate_cohort(weights =), its sums in the
+# C counting kernel, its design-based intervals, combine_tables().
+
+# Plain-R oracle of the weighted sums: per stratum cell (the table's own
+# strata, margins left out) and symptom, tapply() of the weights.
+oracle_weighted <- function(tab, cohort, w, by) {
+  cells <- tab[if (length(by)) {
+    Reduce(`&`, lapply(by, function(b) is.na(tab[[b]]) | tab[[b]] != "(all)"))
+  } else TRUE, , drop = FALSE]
+  out <- list()
+  for (k in seq_len(nrow(cells))) {
+    rows <- rep(TRUE, nrow(cohort))
+    for (b in by) {
+      v <- as.character(cells[[b]][k])
+      rows <- rows & if (is.na(v)) is.na(cohort[[b]]) else
+        (!is.na(cohort[[b]]) & as.character(cohort[[b]]) == v)
+    }
+    s <- as.character(cells$symptom[k])
+    cls <- as.character(cohort[[if (s == "any") "patient_class" else s]])
+    ev <- rows & cls %in% c("alleviated", "unchanged", "worsened")
+    al <- rows & cls %in% "alleviated"
+    out[[k]] <- c(weighted_n = sum(w[rows]), weighted_alleviated = sum(w[al]),
+                  weighted_evaluable = sum(w[ev]),
+                  sum_w2_alleviated = sum(w[al]^2),
+                  sum_w2_evaluable = sum(w[ev]^2))
+  }
+  list(cells = cells, sums = do.call(rbind, out))
+}
+
+weighted_numbers <- c("weighted_n", "weighted_alleviated", "weighted_evaluable",
+                      "sum_w2_alleviated", "sum_w2_evaluable", "n_effective",
+                      "rate", "rate_lower", "rate_upper", "share")
+
+test_that("weighted sums equal tapply() sums of the weights, cell by cell", {
+  for (seed in seq_len(n_cases(6))) {
+    set.seed(seed)
+    n <- sample(c(1, 5, 50, 400), 1)
+    made <- random_cohort(n)
+    cohort <- made$cohort
+    cohort$w <- round(stats::rexp(n) * 3, sample(c(0, 2, 10), 1))
+    cohort$w[sample(n, max(1, n %/% 10))] <- 0
+    by <- list(NULL, "site", c("site", "group"))[[seed %% 3 + 1]]
+    for (margins in c(TRUE, FALSE)) {
+      tab <- tabulate_cohort(cohort, by = by, weights = "w", margins = margins)
+      oracle <- oracle_weighted(tab, cohort, cohort$w, by)
+      got <- as.matrix(as.data.frame(oracle$cells)[colnames(oracle$sums)])
+      expect_equal(unname(got), unname(oracle$sums), tolerance = 1e-13,
+                   info = sprintf("seed %d, n %d, margins %s", seed, n, margins))
+      plain <- tabulate_cohort(cohort, by = by, margins = margins)
+      for (column in c("n", "alleviated", "unchanged", "worsened", "absent",
+                       "missing", "evaluable")) {
+        expect_identical(tab[[column]], plain[[column]],
+                         info = sprintf("seed %d, %s", seed, column))
+      }
+      if (margins && length(by)) {
+        # overall rows: sums of all the weights of each symptom
+        all <- tab[tab[[by[1]]] %in% "(all)", ]
+        s1 <- as.character(all$symptom[1])
+        cls <- as.character(cohort[[s1]])
+        expect_equal(all$weighted_n[1], sum(cohort$w), tolerance = 1e-14)
+        expect_equal(all$weighted_alleviated[1],
+                     sum(cohort$w[cls %in% "alleviated"]), tolerance = 1e-14)
+      }
+    }
+  }
+})
+
+test_that("the grouped path (many strata) sums the weights as the direct one", {
+  set.seed(11)
+  n <- 3000
+  made <- random_cohort(n, n_symptoms = 1)
+  cohort <- made$cohort
+  cohort$w <- stats::runif(n)
+  cohort$id_band <- sample(20000L, n, replace = TRUE)
+  tab <- tabulate_cohort(cohort, by = c("id_band", "site"), weights = "w",
+                         drop = TRUE)
+  oracle <- oracle_weighted(tab[seq_len(min(nrow(tab), 200)), ], cohort,
+                            cohort$w, c("id_band", "site"))
+  got <- as.matrix(as.data.frame(oracle$cells)[colnames(oracle$sums)])
+  expect_equal(unname(got), unname(oracle$sums), tolerance = 1e-13)
+  all <- tab[tab$id_band %in% "(all)", ]
+  expect_equal(all$weighted_n, sum(cohort$w), tolerance = 1e-14)
+})
+
+test_that("intervals equal survey::svyciprop(method = 'beta') per stratum", {
+  skip_if_not_installed("survey")
+  for (seed in seq_len(n_cases(4))) {
+    set.seed(100 + seed)
+    n <- 300
+    made <- random_cohort(n, n_symptoms = 1)
+    cohort <- made$cohort
+    cohort$w <- stats::rgamma(n, 2) + 0.05
+    tab <- tabulate_cohort(cohort, by = "group", weights = "w",
+                           method = "exact", conf_level = c(0.95, 0.9)[seed %% 2 + 1])
+    cl <- attr(tab, "conf_level")
+    for (k in which(tab$evaluable > 1 & tab$rate > 0 & tab$rate < 1)) {
+      g <- as.character(tab$group[k])
+      rows <- if (is.na(g)) is.na(cohort$group) else
+        if (g == "(all)") rep(TRUE, n) else !is.na(cohort$group) & cohort$group == g
+      cls <- as.character(cohort$s1)
+      ev <- data.frame(y = as.numeric(cls == "alleviated"), w = cohort$w)[
+        rows & cls %in% c("alleviated", "unchanged", "worsened"), ]
+      design <- survey::svydesign(ids = ~1, weights = ~w, data = ev)
+      ci <- survey::svyciprop(~y, design, method = "beta", level = cl)
+      info <- sprintf("seed %d, group %s", seed, g)
+      expect_equal(tab$rate[k], as.vector(unclass(ci)), tolerance = 1e-12, info = info)
+      expect_equal(c(tab$rate_lower[k], tab$rate_upper[k]),
+                   unname(attr(ci, "ci")), tolerance = 1e-10, info = info)
+      m <- survey::svymean(~y, design)
+      expect_equal(tab$n_effective[k],
+                   unname(coef(m) * (1 - coef(m)) / stats::vcov(m))[1],
+                   tolerance = 1e-10, info = info)
+    }
+  }
+})
+
+test_that("other methods use the effective size; p of 0 or 1 uses Kish's", {
+  w <- c(1, 2, 3, 4, 2.5)
+  tab <- tabulate_cohort(classify_cohort(myelography[1:5, ]), weights = w,
+                         method = "wilson")
+  # hand-worked: the formulas of ?tabulate_cohort on the table's own sums
+  p <- tab$weighted_alleviated / tab$weighted_evaluable
+  n <- tab$evaluable
+  v <- n / (n - 1) * ((1 - p)^2 * tab$sum_w2_alleviated +
+                        p^2 * (tab$sum_w2_evaluable - tab$sum_w2_alleviated)) /
+    tab$weighted_evaluable^2
+  n_eff <- ifelse(p %in% c(0, 1), tab$weighted_evaluable^2 / tab$sum_w2_evaluable,
+                  p * (1 - p) / v)
+  n_eff[tab$evaluable == 0] <- NA
+  expect_equal(tab$n_effective, n_eff)
+  for (m in c("wilson", "jeffreys", "agresti-coull", "exact")) {
+    t_m <- tabulate_cohort(classify_cohort(myelography[1:5, ]), weights = w,
+                           method = m)
+    ok <- !is.na(n_eff)
+    ref <- prop_ci(0, 1, method = m)  # method name is valid
+    expect_s3_class(ref, "data.frame")
+    x <- p[ok] * n_eff[ok]
+    ci <- myelorelief:::proportion_interval(x, n_eff[ok], 0.95, m)
+    expect_equal(t_m$rate_lower[ok], ci$lower, info = m)
+    expect_equal(t_m$rate_upper[ok], ci$upper, info = m)
+  }
+  # Wilson with a whole effective size is prop.test()'s interval
+  cohort <- classify_cohort(myelography)
+  one <- tabulate_cohort(cohort, weights = rep(2, nrow(cohort)))
+  plain <- tabulate_cohort(cohort)
+  expect_equal(one$rate, plain$rate)
+  # all weights equal: the design effect is n / (n - 1) away from 1
+  k <- which(plain$rate > 0 & plain$rate < 1)
+  expect_equal(one$n_effective[k], plain$evaluable[k] - 1)
+})
+
+test_that("weights all 1 give today's counts exactly; scaled weights the same rates", {
+  cohort <- classify_cohort(myelography)
+  plain <- tabulate_cohort(cohort, by = "hospital")
+  ones <- tabulate_cohort(cohort, by = "hospital", weights = rep(1L, nrow(cohort)))
+  expect_identical(ones$weighted_n, plain$n)
+  expect_identical(ones$weighted_alleviated, plain$alleviated)
+  expect_identical(ones$weighted_evaluable, plain$evaluable)
+  expect_identical(ones$sum_w2_evaluable, plain$evaluable)
+  expect_identical(ones$rate, plain$rate)
+  set.seed(3)
+  w <- stats::runif(nrow(cohort), 0.1, 5)
+  base <- tabulate_cohort(cohort, by = "hospital", weights = w, method = "exact")
+  for (j in c(-3, 1, 7)) {
+    scaled <- tabulate_cohort(cohort, by = "hospital", weights = w * 2^j,
+                              method = "exact")
+    for (column in c("rate", "rate_lower", "rate_upper", "share", "n_effective")) {
+      expect_identical(scaled[[column]], base[[column]], info = paste(j, column))
+    }
+    expect_identical(scaled$weighted_n, base$weighted_n * 2^j)
+  }
+  three <- tabulate_cohort(cohort, by = "hospital", weights = w * 3,
+                           method = "exact")
+  for (column in c("rate", "rate_lower", "rate_upper", "share", "n_effective")) {
+    expect_equal(three[[column]], base[[column]], tolerance = 1e-12, info = column)
+  }
+  # integer and double weights, column and vector: the same table
+  cohort$wi <- sample(0:5, nrow(cohort), replace = TRUE)
+  a <- tabulate_cohort(cohort, by = "hospital", weights = "wi")
+  b <- tabulate_cohort(cohort, by = "hospital", weights = as.double(cohort$wi))
+  attr(b, "weights") <- attr(a, "weights")
+  expect_identical(a, b)
+  expect_identical(attr(a, "weights"), "wi")
+})
+
+test_that("row order, stratum types, threads and forks leave every bit alone", {
+  for (seed in seq_len(n_cases(4))) {
+    set.seed(200 + seed)
+    n <- 500
+    made <- random_cohort(n)
+    cohort <- made$cohort
+    cohort$w <- stats::rlnorm(n, sdlog = 2)
+    tab <- tabulate_cohort(cohort, by = "age_band", weights = "w")
+    perm <- sample(n)
+    shuffled <- tabulate_cohort(cohort[perm, ], by = "age_band", weights = "w")
+    for (column in weighted_numbers) {
+      expect_identical(shuffled[[column]], tab[[column]],
+                       info = sprintf("seed %d, %s", seed, column))
+    }
+    for (type in c("double", "character", "factor")) {
+      other <- cohort
+      other$age_band <- switch(type, double = as.double(other$age_band),
+                               character = as.character(other$age_band),
+                               factor = factor(other$age_band))
+      typed <- tabulate_cohort(other, by = "age_band", weights = "w")
+      for (column in weighted_numbers) {
+        expect_identical(typed[[column]], tab[[column]],
+                         info = sprintf("seed %d, %s, %s", seed, type, column))
+      }
+    }
+  }
+  # long enough for two threads and four lanes to be used
+  set.seed(7)
+  n <- 70000
+  data <- data.frame(hospital = factor(sample(c("A", "B", "C"), n, TRUE)),
+                     lbp_pre = sample(0:10, n, TRUE), lbp_post = sample(0:10, n, TRUE))
+  cohort <- classify_cohort(data, list(lbp = alleviation_rule("decrease",
+                                                              min_change = 2,
+                                                              range = c(0, 10))))
+  w <- stats::rlnorm(n, sdlog = 3)
+  old <- myelorelief_threads()
+  on.exit(myelorelief_threads(old))
+  myelorelief_threads(1)
+  one <- tabulate_cohort(cohort, by = "hospital", weights = w)
+  myelorelief_threads(2)
+  two <- tabulate_cohort(cohort, by = "hospital", weights = w)
+  expect_identical(one, two)
+  perm <- sample(n)
+  expect_identical(tabulate_cohort(cohort[perm, ], by = "hospital",
+                                   weights = w[perm])[weighted_numbers],
+                   one[weighted_numbers])
+  skip_on_os("windows")
+  skip_if(nzchar(Sys.getenv("MYELORELIEF_MEMCHECK")), "forks under a memory checker")
+  forked <- parallel::mclapply(1:2, function(i) {
+    tabulate_cohort(cohort, by = "hospital", weights = w)
+  }, mc.cores = 2)
+  expect_identical(forked[[1]], one)
+  expect_identical(forked[[2]], one)
+})
+
+test_that("bad weights are refused, naming the argument and the rows", {
+  cohort <- classify_cohort(myelography)
+  n <- nrow(cohort)
+  w <- rep(1, n)
+  bad <- function(values, pattern) {
+    expect_error(tabulate_cohort(cohort, weights = values), pattern)
+  }
+  w1 <- w; w1[c(4, 9)] <- -1
+  bad(w1, "`weights` must be finite numbers >= 0.*-1 at row 4, -1 at row 9")
+  w2 <- w; w2[7] <- NA
+  bad(w2, "`weights`.*NA at row 7")
+  w3 <- w; w3[2] <- NaN
+  bad(w3, "`weights`.*NaN at row 2")
+  w4 <- w; w4[300] <- Inf; w4[301] <- -Inf
+  bad(w4, "`weights`.*Inf at row 300, -Inf at row 301")
+  w5 <- w; w5[1:20] <- -2
+  bad(w5, "row 5 \\(20 such rows in all\\)")
+  bad(as.character(w), "`weights` must be one column name or a numeric vector.*character vector of length 325")
+  bad(c("a", "b"), "`weights` must be one column name")
+  bad(rep(1, n - 1), "`weights` must have one weight per row of `x` \\(325\\), but the vector has 324")
+  bad(factor(w), "`weights` must be numeric")
+  bad(rep(TRUE, n), "`weights` must be numeric")
+  bad("nowhere", "`weights` names the column \"nowhere\", which is not in `x`")
+  cohort$wc <- as.character(w)
+  bad("wc", "`weights` must be numeric.*column \"wc\"")
+  cohort$wn <- w; cohort$wn[5] <- NA
+  bad("wn", "`weights`.*column \"wn\" has NA at row 5")
+  expect_error(tabulate_cohort(cohort, weights = c(1e200, w[-1])), "`weights` must be below 1e154")
+  # zero weights are allowed; all zero: no weighted rate
+  z <- tabulate_cohort(cohort, weights = rep(0, n))
+  expect_true(all(z$weighted_n == 0))
+  expect_true(all(is.na(z$rate)))
+  expect_identical(z$evaluable, tabulate_cohort(cohort)$evaluable)
+})
+
+test_that("weights come from `data` when it has them, checked for alignment", {
+  cohort <- classify_cohort(myelography)
+  set.seed(5)
+  extra <- data.frame(id = cohort$id, ipw = stats::runif(nrow(cohort), 1, 2))
+  a <- tabulate_cohort(cohort, by = "hospital", data = extra, weights = "ipw")
+  cohort$ipw <- extra$ipw
+  b <- tabulate_cohort(cohort, by = "hospital", weights = "ipw")
+  expect_identical(a, b)
+  shuffled <- extra[rev(seq_len(nrow(extra))), ]
+  expect_error(tabulate_cohort(cohort, data = shuffled, weights = "ipw"), "data")
+})
+
+test_that("chunks of a weighted cohort combine to the whole table", {
+  for (seed in seq_len(n_cases(5))) {
+    set.seed(300 + seed)
+    n <- sample(c(30, 400), 1)
+    made <- random_cohort(n)
+    cohort <- made$cohort
+    dyadic <- seed %% 2 == 0
+    cohort$w <- if (dyadic) sample(0:40, n, replace = TRUE) / 8 else stats::rexp(n)
+    by <- list("site", c("site", "group"), NULL)[[seed %% 3 + 1]]
+    whole <- tabulate_cohort(cohort, by = by, weights = "w")
+    chunk <- sample(1:3, n, replace = TRUE)
+    chunk[chunk == 3 & seq_len(n) > 1] <- 2   # a chunk may be tiny or empty
+    parts <- lapply(split(seq_len(n), factor(chunk, levels = 1:3)), function(i) {
+      tabulate_cohort(cohort[i, ], by = by, weights = cohort$w[i])
+    })
+    parts <- lapply(parts, function(p) { attr(p, "weights") <- "w"; p })
+    combined <- combine_tables(parts)
+    info <- sprintf("seed %d, dyadic %s", seed, dyadic)
+    for (column in c("n", "alleviated", "unchanged", "worsened", "absent",
+                     "missing", "evaluable")) {
+      expect_identical(combined[[column]], whole[[column]], info = info)
+    }
+    for (column in weighted_numbers) {
+      if (dyadic) {
+        expect_identical(combined[[column]], whole[[column]],
+                         info = paste(info, column))
+      } else {
+        expect_equal(combined[[column]], whole[[column]], tolerance = 1e-14,
+                     info = paste(info, column))
+      }
+    }
+    expect_identical(attr(combined, "weights"), "w")
+  }
+  cohort <- classify_cohort(myelography)
+  cohort$w <- 2
+  a <- tabulate_cohort(cohort[1:100, ], weights = "w")
+  b <- tabulate_cohort(cohort[101:325, ])
+  expect_error(combine_tables(a, b), "Table 2 is not weighted, but table 1 is weighted by \"w\"")
+  cohort$v <- 2
+  c2 <- tabulate_cohort(cohort[101:325, ], weights = "v")
+  expect_error(combine_tables(a, c2), "Table 2 is weighted by \"v\", but table 1 is weighted by \"w\"")
+})
+
+test_that("print, format, tidy and plot show weighted rates; summary refuses", {
+  cohort <- classify_cohort(myelography)
+  set.seed(9)
+  cohort$ipw <- round(stats::runif(nrow(cohort), 1, 3), 2)
+  tab <- tabulate_cohort(cohort, by = "sex", weights = "ipw")
+  text <- capture.output(print(tab))
+  expect_match(text[2], "weights: \"ipw\"")
+  expect_match(text[3], "Wilson score with the effective sample size")
+  f <- format(tab)
+  expect_true(all(c("weighted rate (95% CI)", "n_effective") %in% names(f)))
+  expect_identical(f[["weighted rate (95% CI)"]],
+                   ifelse(is.na(tab$rate), "-",
+                     sprintf("%.1f%% (%.1f-%.1f)", 100 * tab$rate,
+                             100 * tab$rate_lower, 100 * tab$rate_upper)))
+  expect_match(capture.output(print(tabulate_cohort(cohort, weights = "ipw",
+                                                   method = "exact")))[3],
+               "Korn-Graubard")
+  expect_error(summary(tab), "compare_rates\\(\\)")
+  skip_if_not_installed("generics")
+  td <- generics::tidy(tab)
+  expect_identical(td$estimate, tab$rate)
+  expect_identical(td$n_effective, tab$n_effective)
+  expect_false(any(c("weighted_n", "sum_w2_evaluable") %in% names(td)))
+  expect_null(attr(as.data.frame(tab), "weights"))
+  path <- tempfile(fileext = ".png")
+  grDevices::png(path)
+  on.exit(unlink(path))
+  expect_silent(plot(tab))
+  grDevices::dev.off()
+  # a subset keeps the weights
+  expect_identical(attr(tab[1:2, ], "weights"), "ipw")
+})
+
+test_that("weighted cohorts of visits tabulate; imputed cohorts refuse weights", {
+  rules <- study_rules()[c("lbp", "leg_pain")]
+  set.seed(12)
+  n <- 40
+  d <- data.frame(id = sprintf("p%03d", seq_len(n)),
+                  site = sample(c("A", "B"), n, replace = TRUE))
+  for (s in c("lbp", "leg_pain")) {
+    for (v in c("pre", "day1", "week1")) d[[paste0(s, "_", v)]] <- sample(0:10, n, TRUE)
+  }
+  v <- classify_visits(d, rules, visits = c("day1", "week1"), id = "id")
+  w <- stats::runif(nrow(v))
+  tab <- tabulate_cohort(v, by = "site", weights = w)
+  expect_identical(attr(tab, "unit"), "patient-visit")
+  expect_equal(tab$weighted_n[tab$site %in% "(all)"], rep(sum(w), 3))
+  skip_if_not_installed("mice")
+  datasets <- lapply(1:2, function(k) {
+    x <- d[c("id", "site", "lbp_pre", "lbp_week1", "leg_pain_pre", "leg_pain_week1")]
+    names(x) <- sub("_week1$", "_post", names(x))
+    x
+  })
+  imputed <- classify_cohort(datasets, rules)
+  expect_error(tabulate_cohort(imputed, weights = "w"),
+               "`weights` are not available for an imputed cohort")
+})
