@@ -541,14 +541,15 @@ md_table <- function(x) {
   knitr::kable(x, format = "pipe", row.names = FALSE)
 }
 
-# A cell of numbers only ("12.2% (5.7-20.3)", "6/82"), no letter in it, in
-# a span the template keeps on one line: a browser would otherwise break an
-# interval at its hyphen in a narrow column. Words (labels, "NNTB 14.4")
-# still wrap at their spaces. The cells are escaped already.
+# In a cell of numbers only ("8.9% (6.1-12.7)", no letter in it), each
+# word with a hyphen in a span the template keeps on one line: a browser
+# would otherwise break an interval at its hyphen in a narrow column. The
+# cell still wraps at its spaces, and words (labels, "NNTB 14.4") as they
+# wrap. The cells are escaped already (a hyphen is "\\-").
 keep_numbers_whole <- function(x) {
-  numbers <- !is.na(x) & nzchar(x) & nchar(x) <= 30L &
-    !grepl("[[:alpha:]]", x, perl = TRUE)
-  x[numbers] <- paste0('<span class="nobr">', x[numbers], "</span>")
+  numbers <- !is.na(x) & !grepl("[[:alpha:]]", x, perl = TRUE)
+  x[numbers] <- gsub("(\\S*\\\\-\\S*)", '<span class="nobr">\\1</span>',
+                     x[numbers], perl = TRUE)
   x
 }
 
