@@ -32,6 +32,8 @@ mr_prepared_rule mr_prepare_rule(const mr_rule *rule)
     r.lo_tol = MR_TOL * mr_finite_abs(rule->range_lo);
     r.hi_tol = MR_TOL * mr_finite_abs(rule->range_hi);
     r.inf_exempt = rule->increase ? INFINITY : NAN;
+    r.strict = rule->strict != 0;
+    r.bound_sign = r.strict ? 1.0 : -1.0;
     return r;
 }
 
@@ -63,6 +65,8 @@ static inline int missing_int(double x) { return x == (double) MR_NA_CODE; }
         const double w_change = rule->worsen[0];                              \
         const double w_relative = rule->worsen[1];                            \
         const double lo = rule->lo, hi = rule->hi, exempt = rule->inf_exempt; \
+        const double bound_sign = rule->bound_sign;                           \
+        const int strict = rule->strict;                                      \
         double outside = 0;                                                   \
         MR_OMP(omp simd reduction(+:outside))                                 \
         for (ptrdiff_t i = from; i < to; i++) {                               \
@@ -75,7 +79,7 @@ static inline int missing_int(double x) { return x == (double) MR_NA_CODE; }
             out[i] = mr_classify_values(p, q, pre_missing | post_missing, tol, \
                                         sign, absent, absent_tol, a_change,   \
                                         a_relative, w_change, w_relative,     \
-                                        ANY);                                 \
+                                        ANY, bound_sign, strict);             \
         }                                                                     \
         return outside;                                                       \
     }

@@ -106,12 +106,14 @@ test_that("the hand edit of the finding is refused, not shifted into other field
 # the names of the offending fields.
 oracle_rule_problems <- function(rule) {
   fields <- c("direction", "min_change", "min_relative", "combine",
-              "worsen_change", "worsen_relative", "absent_at", "range", "label")
+              "worsen_change", "worsen_relative", "absent_at", "range",
+              "strict", "label")
   if (!is.list(rule)) return("list")
   nm <- names(rule)
   if (is.null(nm)) nm <- rep("", length(rule))
+  # label and strict may be absent (a rule without strict is inclusive)
   bad_names <- c(nm[is.na(nm) | !nm %in% fields], nm[duplicated(nm)],
-                 setdiff(setdiff(fields, "label"), nm))
+                 setdiff(setdiff(fields, c("label", "strict")), nm))
   if (length(bad_names)) return(ifelse(is.na(bad_names) | bad_names == "", "without a name", bad_names))
   one_of <- function(x, choices) is.character(x) && length(x) == 1 && !is.na(x) && x %in% choices
   threshold_ok <- function(x) {
@@ -131,7 +133,9 @@ oracle_rule_problems <- function(rule) {
           length(rule$range) == 2 && !anyNA(rule$range) &&
           rule$range[1] < rule$range[2])) "range",
     if (!is.null(rule$label) && !(is.character(rule$label) && length(rule$label) == 1 &&
-                                  !is.na(rule$label))) "label")
+                                  !is.na(rule$label))) "label",
+    if (!is.null(rule$strict) && !(is.logical(rule$strict) && length(rule$strict) == 1 &&
+                                   !is.na(rule$strict) && is.null(attributes(rule$strict)))) "strict")
   if (length(problems)) return(problems)
   if (is.na(rule$min_change) && is.na(rule$min_relative)) {
     return(c("min_change", "min_relative"))
@@ -199,7 +203,9 @@ test_that("any corruption of a rule is refused by every consumer or classifies a
   seed <- 4242
   set.seed(seed)
   bases <- c(study_rules(), replicate(4, random_rule("decrease"), simplify = FALSE),
-             replicate(4, random_rule("increase"), simplify = FALSE))
+             replicate(4, random_rule("increase"), simplify = FALSE),
+             replicate(2, random_rule("decrease", strict = TRUE), simplify = FALSE),
+             replicate(2, random_rule("increase", strict = TRUE), simplify = FALSE))
   refused <- 0
   accepted <- 0
   cases <- n_cases(400)
