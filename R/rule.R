@@ -97,6 +97,10 @@ alleviation_rule <- function(direction = c("decrease", "increase"),
   direction <- check_choice(direction, c("decrease", "increase"), "direction",
                             call = call)
   combine <- check_choice(combine, c("all", "any"), "combine", call = call)
+  if (!is_flag(strict)) {   # NULL too, which the list would drop
+    abort(sprintf("`strict` must be TRUE or FALSE, not %s.", describe_value(strict)),
+          call)
+  }
   rule <- list(direction = direction, min_change = min_change,
                min_relative = min_relative, combine = combine,
                worsen_change = worsen_change, worsen_relative = worsen_relative,

@@ -63,7 +63,9 @@ oracle_classify <- function(pre, post, rule) {
 # A random rule of the given direction, with at least one threshold.
 random_rule <- function(direction, strict = FALSE) {
   repeat {
-    min_change <- sample(list(NA, 0, 1, 2, 2.5, 10), 1)[[1]]  # 10: the whole span
+    # 10: the whole span (which a strict rule cannot exceed: refused)
+    min_change <- sample(if (strict) list(NA, 0, 1, 2, 2.5, 9.5)
+                         else list(NA, 0, 1, 2, 2.5, 10), 1)[[1]]
     min_relative <- sample(list(NA, 0, 0.2, 0.3, 0.5), 1)[[1]]
     if (!is.na(min_change) || !is.na(min_relative)) break
   }
