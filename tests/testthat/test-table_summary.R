@@ -70,7 +70,8 @@ test_that("one evaluable patient per stratum is not informative, not noise", {
     s <- summary(tab, seed = seed)
     expect_identical(s$test[s$symptom == "lbp"], "not informative",
                      info = format(seed))
-    expect_true(is.na(s$p_value[s$symptom == "lbp"]))
+    # p = 1, as fisher.test() and compare_rates() give it
+    expect_identical(s$p_value[s$symptom == "lbp"], 1)
   }
   expect_output(print(s), "not informative: given the numbers in each group, every arrangement of the\n  data is equally likely", fixed = TRUE)
   # fisher.test() on a small version of the same shape: p = 1 whatever the data
@@ -81,7 +82,7 @@ test_that("one evaluable patient per stratum is not informative, not noise", {
   }
 })
 
-test_that("degenerate margins give not informative, with p NA", {
+test_that("degenerate margins give not informative, with p = 1 as fisher.test()", {
   cases <- list(
     nobody_alleviated = list(g = rep(1:3, each = 4), post = 8),
     everybody_alleviated = list(g = rep(1:3, each = 4), post = 1),
@@ -92,7 +93,23 @@ test_that("degenerate margins give not informative, with p NA", {
     k <- cases[[name]]
     s <- summary(stratified(k$g, rep(8, length(k$g)), rep_len(k$post, length(k$g))))
     expect_identical(s$test[1], "not informative", info = name)
-    expect_true(is.na(s$p_value[1]), info = name)
+    expect_identical(s$p_value[1], 1, info = name)
+    # the oracle: fisher.test() on the strata x (alleviated, not) table of
+    # evaluable patients, where it can be run (two strata or more)
+    judged <- !is.na(rep_len(k$post, length(k$g)))
+    alleviated <- rep_len(k$post, length(k$g))[judged] <= 6   # 8 -> at most 6 (2 points, 30%)
+    counts <- table(k$g[judged], factor(alleviated, levels = c(TRUE, FALSE)))
+    if (nrow(counts) >= 2) {
+      expect_equal(fisher.test(counts)$p.value, 1, info = name)
+    }
+    # compare_rates() says the same of the same groups (2 strata)
+    if (nrow(counts) == 2) {
+      tab <- stratified(k$g, rep(8, length(k$g)), rep_len(k$post, length(k$g)))
+      cr <- compare_rates(tab, "g")
+      crude <- cr[cr$symptom == "lbp" & cr$analysis == "crude", , drop = FALSE]
+      expect_identical(crude$p_value, 1, info = name)
+      expect_identical(crude$test, "not informative", info = name)
+    }
   }
   # one more alleviated patient, or unequal sizes, and the test informs again
   s <- summary(stratified(rep(1:3, each = 4), rep(8, 12), c(1, 1, rep(8, 10))))
