@@ -62,6 +62,42 @@ stratified <- function(g, pre, post) {
   tabulate_cohort(classify_cohort(d, study_rules()["lbp"]), by = "g", data = d)
 }
 
+test_that("Newcombe (1998) Table II: the hybrid score (method 10) and Miettinen-Nurminen (method 6) rows", {
+  # Newcombe RG. Interval estimation for the difference between independent
+  # proportions: comparison of eleven methods. Stat Med 1998;17:873-890,
+  # Table II, examples (a)-(h), 95% limits to 4 decimals. The paper itself
+  # could not be read here; the values are those of two independent
+  # transcriptions of the table that agree with each other: the test data of
+  # the Python package diff-binom-confint (github.com/DeepPSP/DBCI,
+  # test/test-data/newcombee.csv, rows "wilson" and "miettinen-nurminen")
+  # and, for example (d), the tests of the R package ratesci
+  # (github.com/PeteLaud/ratesci, tests/testthat/test3.R, "Newcombe RD
+  # example (d)").
+  examples <- list(a = c(56, 70, 48, 80), b = c(9, 10, 3, 10), c = c(6, 7, 2, 7),
+                   d = c(5, 56, 0, 29), e = c(0, 10, 0, 20), f = c(0, 10, 0, 10),
+                   g = c(10, 10, 0, 20), h = c(10, 10, 0, 10))
+  hybrid <- rbind(a = c(0.0524, 0.3339), b = c(0.1705, 0.8090), c = c(0.0582, 0.8062),
+                  d = c(-0.0381, 0.1926), e = c(-0.1611, 0.2775), f = c(-0.2775, 0.2775),
+                  g = c(0.6791, 1.0000), h = c(0.6075, 1.0000))
+  score <- rbind(a = c(0.0528, 0.3382), b = c(0.1700, 0.8406), c = c(0.0342, 0.8534),
+                 d = c(-0.0326, 0.1933), e = c(-0.1658, 0.2844), f = c(-0.2879, 0.2879),
+                 g = c(0.7156, 1.0000), h = c(0.6636, 1.0000))
+  for (k in names(examples)) {
+    e <- examples[[k]]
+    d <- myelorelief:::newcombe_difference(e[c(1, 3)], e[c(2, 4)], 0.95)
+    expect_equal(round(d[2:3], 4), hybrid[k, ], info = k)
+    # the same tables through summary() and compare_rates(): "grp" minus "ref"
+    g <- factor(rep(c("grp", "ref"), c(e[2], e[4])), levels = c("ref", "grp"))
+    post <- c(rep(c(2, 8), c(e[1], e[2] - e[1])), rep(c(2, 8), c(e[3], e[4] - e[3])))
+    tab <- stratified(g, rep(8, length(g)), post)
+    s <- summary(tab, reference = "ref")
+    expect_equal(round(c(s$difference_lower[1], s$difference_upper[1]), 4), hybrid[k, ], info = k)
+    cr <- compare_rates(tab, "g", interval = "score")
+    row <- cr[cr$symptom == "lbp" & cr$analysis == "crude", ]
+    expect_equal(round(c(row$rd_lower, row$rd_upper), 4), score[k, ], info = k)
+  }
+})
+
 test_that("one evaluable patient per stratum is not informative, not noise", {
   set.seed(20)
   n <- 2000
