@@ -39,8 +39,9 @@
 #'   defaults.
 #' @param clinical_significance Optional result of [clinical_significance()]:
 #'   adds how reliable change, the cut-off and the five categories were
-#'   defined, with the method's references. As in the papers, and unlike the
-#'   rules above, an index equal to the critical value is not reliable.
+#'   defined, with the method's references. As in the papers, an index
+#'   equal to the critical value is not reliable (as for a strict rule, see
+#'   The boundary).
 #' @section Wording:
 #' A rule describes a **symptom** when it can find the symptom absent at
 #' baseline: a `"decrease"` rule whose `absent_at` is a valid value (pain of
@@ -51,6 +52,14 @@
 #' no value reaches) describes an **outcome**: "Improvement in ...", and
 #' "improved" where the patient-level classes are described. Labels are
 #' used as written.
+#'
+#' @section The boundary:
+#' An inclusive rule (the default of [alleviation_rule()]) is described with
+#' "at least": "a decrease of at least 2 points". A strict rule (`strict =
+#' TRUE`, the default of [reliable_change_rule()], where a change must
+#' exceed the threshold as Jacobson and Truax require of a reliable change)
+#' with "more than", followed by "(a change equal to the threshold did not
+#' count)".
 #'
 #' @section Thresholds and numbers:
 #' A threshold given by hand is written as given. A threshold derived from
