@@ -64,6 +64,13 @@
 #'   rules' names as levels). Because the patients' columns
 #'   travel with their classes, subsetting or reordering a cohort keeps
 #'   every row aligned. The rules are kept in the attribute `"rules"`.
+#'   The attribute `"classified_from"` refers to the measurement vectors the
+#'   classes were made from (shared with `data`, never copied; not for a
+#'   `data.table`, whose columns can change in place): a `data` given to
+#'   [tabulate_cohort()] with those very vectors is then proven aligned
+#'   without reading them, where any other `data` is checked in full. The
+#'   reference is not saved with the cohort (`saveRDS()` writes only the
+#'   cohort) and keeps the vectors in memory while the cohort exists.
 #' @seealso [tabulate_cohort()] for counts and rates,
 #'   [compare_alleviated()] for alleviated versus not-alleviated patients.
 #' @examples
