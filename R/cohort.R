@@ -95,7 +95,14 @@ classify_cohort <- function(data, rules = study_rules(), pre = NULL,
   if (is_imputed_data(data)) {
     return(classify_imputed(data, rules, pre, post, id, sys.call()))
   }
-  call <- sys.call()
+  classify_frame(data, rules, pre, post, id, sys.call())
+}
+
+# classify_cohort() of one data frame. `keep`: whether the cohort refers to
+# the vectors it was classified from (attribute "classified_from"); FALSE
+# for a cohort only tabulated at once (a chunk of tabulate_source()), so
+# that its vectors go when the chunk does.
+classify_frame <- function(data, rules, pre, post, id, call, keep = TRUE) {
   check_data_frame(data, "data", call = call)
   measured <- measure_columns(data, rules, pre, post, call)
   rules <- measured$rules
@@ -148,7 +155,7 @@ classify_cohort <- function(data, rules = study_rules(), pre = NULL,
   # What the classes were made from, for check_aligned_data(); not for a
   # data.table, whose columns can change in place (set()), where R's
   # copy-on-modify would not protect the vectors kept.
-  if (!inherits(data, "data.table")) {
+  if (keep && !inherits(data, "data.table")) {
     attr(cohort, "classified_from") <- .Call(C_keep_refs, list(
       rules = rules, classes = classes,
       pre = lapply(pre_columns, function(column) data[[column]]),

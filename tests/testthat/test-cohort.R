@@ -479,6 +479,10 @@ test_that("the kept vectors change nothing a user sees: identical(), printing, s
   bad$lbp_pre[1] <- 10
   expect_error(tabulate_cohort(back, by = "hospital", data = bad),
                "do not give the cohort's classes", class = "myelorelief_error")
+  # a chunk's cohort of tabulate_source(), tabulated at once: nothing kept,
+  # so that its vectors go with the chunk
+  expect_null(attr(classify_frame(myelography, study_rules(), NULL, NULL, NULL,
+                                  NULL, keep = FALSE), "classified_from"))
   # a data.table's columns can change in place: nothing is kept
   skip_if_not_installed("data.table")
   dt <- data.table::as.data.table(myelography)
