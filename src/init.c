@@ -30,6 +30,8 @@ SEXP C_csv_chunk(SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP);
 SEXP C_csv_first_record(SEXP, SEXP, SEXP);
 SEXP C_csv_line_ends(SEXP, SEXP);
 SEXP C_csv_join(SEXP, SEXP, SEXP);
+SEXP C_keep_refs(SEXP);
+SEXP C_kept_refs(SEXP);
 
 SEXP mr_class_levels = NULL;
 SEXP mr_factor_class = NULL;
@@ -63,6 +65,8 @@ static const R_CallMethodDef call_methods[] = {
     CALLDEF(C_csv_first_record, 3),
     CALLDEF(C_csv_line_ends, 2),
     CALLDEF(C_csv_join, 3),
+    CALLDEF(C_keep_refs, 1),
+    CALLDEF(C_kept_refs, 1),
     { NULL, NULL, 0 }
 };
 
