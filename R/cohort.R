@@ -68,7 +68,9 @@
 #'   classes were made from (shared with `data`, never copied; not for a
 #'   `data.table`, whose columns can change in place): a `data` given to
 #'   [tabulate_cohort()] with those very vectors is then proven aligned
-#'   without reading them, where any other `data` is checked in full. The
+#'   without reading them, where any other `data` is checked in full (so is
+#'   every `data` while \pkg{data.table} or \pkg{collapse} is loaded: their
+#'   `set()` and `setv()` change a data frame's vectors in place). The
 #'   reference is not saved with the cohort (`saveRDS()` writes only the
 #'   cohort) and keeps the vectors in memory while the cohort exists.
 #' @seealso [tabulate_cohort()] for counts and rates,
@@ -297,7 +299,12 @@ check_aligned_data <- function(data, x, call) {
   measured <- c(source$pre, source$post)
   if (length(measured) && all(measured %in% names(data))) {
     rules <- cohort_rules(x)
-    kept <- .Call(C_kept_refs, attr(x, "classified_from", exact = TRUE))
+    # R's copy-on-modify protects the kept vectors from R code only:
+    # data.table (set(), also on a data.frame; := after setDT()) and collapse
+    # (setv(), setop()) change vectors in place, the kept ones with them,
+    # so while either is loaded every `data` gets the full check.
+    kept <- if (in_place_writers_loaded()) NULL else
+      .Call(C_kept_refs, attr(x, "classified_from", exact = TRUE))
     for (s in names(rules)) {
       if (classified_from(kept, s, rules[[s]], x[[s]], data[[source$pre[[s]]]],
                           data[[source$post[[s]]]])) {
@@ -316,6 +323,11 @@ check_aligned_data <- function(data, x, call) {
     refuse("they share no column, no row names and no measurements to compare them by")
   }
   invisible(data)
+}
+
+# Whether a package that changes R vectors in place is loaded.
+in_place_writers_loaded <- function() {
+  isNamespaceLoaded("data.table") || isNamespaceLoaded("collapse")
 }
 
 # TRUE when the cohort's classes of symptom `s` are those classify_cohort()

@@ -589,3 +589,31 @@ test_that("data = gives what the full check gives, whatever was done to the coho
     }
   }
 })
+
+test_that("data = refuses data changed in place by data.table::set() or collapse::setv() (the kept vectors change with them)", {
+  # data.table and collapse write into a vector whatever refers to it: the
+  # cohort's kept vectors change with `d`, so only the full check can tell.
+  # Each case changes vectors of its own (a deep copy: the package's
+  # myelography must stay as it is)
+  fresh <- function() unserialize(serialize(myelography, NULL))
+  if (requireNamespace("data.table", quietly = TRUE)) {
+    d1 <- fresh()
+    x1 <- classify_cohort(d1)
+    changed <- which(x1$lbp == "alleviated")
+    data.table::set(d1, i = changed, j = "lbp_post", value = d1$lbp_pre[changed])
+    expect_false(identical(classify_cohort(d1)$lbp, x1$lbp))
+    expect_error(tabulate_cohort(x1, by = "hospital", data = d1),
+                 "do not give the cohort's classes", info = "data.table::set()")
+  }
+  if (requireNamespace("collapse", quietly = TRUE)) {
+    d2 <- fresh()
+    x2 <- classify_cohort(d2)
+    changed <- which(x2$lbp == "alleviated")
+    v <- d2$lbp_post
+    collapse::setv(v, changed, d2$lbp_pre[changed], vind1 = TRUE)
+    expect_false(identical(classify_cohort(d2)$lbp, x2$lbp))
+    expect_error(tabulate_cohort(x2, by = "hospital", data = d2),
+                 "do not give the cohort's classes", info = "collapse::setv()")
+  }
+  expect_identical(myelography, fresh())
+})
