@@ -94,7 +94,10 @@
 #'   a numeric column of `data` or `x` (looked up as `by` columns are), or a
 #'   numeric vector (double or integer) with one weight per row of `x`.
 #'   Weights must be finite and >= 0; negative, missing (`NA`, `NaN`) or
-#'   infinite weights are refused, naming their rows. A weight of 0 keeps
+#'   infinite weights are refused, naming their rows, and so are weights
+#'   whose largest is below 1e-150 or above 1e154 (their squares would
+#'   underflow or overflow; multiplying every weight by the same number
+#'   changes no rate or interval). A weight of 0 keeps
 #'   the patient in the counts but adds nothing to the weighted sums. See
 #'   "Weights" below.
 #' @return A data frame of class `alleviation_table`, one row per stratum and

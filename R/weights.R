@@ -51,6 +51,15 @@ table_weights <- function(weights, expr, x, data, call) {
                     sprintf(" (%s such rows in all)", format_integer(length(bad)))
                   else ""), call)
   }
+  # The sums of squared weights (and so the intervals) are exact only while
+  # the squares stay normal doubles: beyond 1e154 they overflow, below
+  # 1e-150 they underflow and the intervals moved, or were lost, without a
+  # word. A weighted rate and its interval do not change when every weight is
+  # multiplied by the same number, so the remedy is the user's.
+  if (max > 1e154 || (max > 0 && max < 1e-150)) {
+    abort(sprintf("`weights` must have their largest between 1e-150 and 1e154 (their squares are summed exactly only in that range), but the largest in %s is %s. Multiply every weight by the same number: weighted rates and their intervals do not change.",
+                  what, format(max, digits = 6)), call)
+  }
   list(values = values, name = name, max = max)
 }
 

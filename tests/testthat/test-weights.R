@@ -265,7 +265,7 @@ test_that("bad weights are refused, naming the argument and the rows", {
   bad("wc", "`weights` must be numeric.*column \"wc\"")
   cohort$wn <- w; cohort$wn[5] <- NA
   bad("wn", "`weights`.*column \"wn\" has NA at row 5")
-  expect_error(tabulate_cohort(cohort, weights = c(1e200, w[-1])), "`weights` must be below 1e154")
+  bad(c(1e200, w[-1]), "`weights` must have their largest between 1e-150 and 1e154.*the vector is 1e\\+200")
   # zero weights are allowed; all zero: no weighted rate
   z <- tabulate_cohort(cohort, weights = rep(0, n))
   expect_true(all(z$weighted_n == 0))
@@ -384,4 +384,31 @@ test_that("weighted cohorts of visits tabulate; imputed cohorts refuse weights",
   imputed <- classify_cohort(datasets, rules)
   expect_error(tabulate_cohort(imputed, weights = "w"),
                "`weights` are not available for an imputed cohort")
+})
+
+test_that("weights multiplied by a power of two give the same rates and intervals, or a clear refusal", {
+  # scale invariance: a weighted rate, its effective size and its interval
+  # do not change when every weight is multiplied by the same number (2^k:
+  # exact). Weights whose squares underflow lost precision silently (the
+  # intervals moved at 2^-520 and were NA at 2^-700): refused instead.
+  set.seed(2303)
+  x <- classify_cohort(myelography)
+  w <- stats::rexp(nrow(x)) + 0.01
+  base <- tabulate_cohort(x, by = "hospital", weights = w, method = "exact")
+  columns <- c("rate", "rate_lower", "rate_upper", "n_effective")
+  for (k in c(-700, -520, -480, -200, 200, 480, 520)) {
+    info <- sprintf("seed 2303, weights times 2^%d", k)
+    got <- tryCatch(tabulate_cohort(x, by = "hospital", weights = w * 2^k,
+                                    method = "exact"),
+                    myelorelief_error = function(e) conditionMessage(e))
+    if (is.character(got)) {
+      expect_match(got, "`weights` must", info = info)
+      expect_match(got, "Multiply every weight", info = info)
+    } else {
+      expect_equal(as.data.frame(got)[columns], as.data.frame(base)[columns],
+                   tolerance = 1e-12, info = info)
+    }
+  }
+  expect_error(tabulate_cohort(x, weights = w * 2^-520), "`weights` must")
+  expect_no_error(tabulate_cohort(x, weights = w * 2^-480))
 })
