@@ -66,6 +66,15 @@ run_all <- function() list(
           stats::setNames(hypothetical_followup[1:20, rep("lbp_post", 7)], paste0("lbp_v", 1:7))),
     study_rules()["lbp"], visits = paste0("v", 1:7), id = "id")),
   ids_distinct = .Call(myelorelief:::C_ids_distinct, c(3L, 9L, 4L), 3),
+  # C_weights_max and C_tabulate_weighted, cells direct and grouped
+  weighted = tabulate_cohort(classify_cohort(data), by = c("hospital", "sex"),
+                             weights = seq_len(40) / 7),
+  weighted_sparse = tabulate_cohort(classify_cohort(data), by = c("id", "hospital"),
+                                    drop = TRUE, weights = c(0, seq_len(39) / 3)),
+  weights_bad = tryCatch(tabulate_cohort(classify_cohort(data), weights = c(NA, rep(1, 39))),
+                         error = conditionMessage),
+  strict = classify_alleviation(pre, post, alleviation_rule(min_change = 2, min_relative = 0.3,
+                                                            range = c(0, 10), strict = TRUE)),
   scores = score_change(data, study_rules()[c("lbp", "leg_pain")], by = "hospital",
                         group = "sex")
 )
