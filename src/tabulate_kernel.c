@@ -265,7 +265,10 @@ static inline mr_wide wide_zero(void) { return 0; }
 static inline void wide_add(mr_wide *a, mr_wide b) { *a += b; }
 static inline mr_wide wide_shift(uint64_t mantissa, int shift)
 {
-    /* shift < 128 - 53 (the scale guarantees it) */
+    /* the scale keeps mantissa * 2^shift below 2^126, so a shift of 128
+     * or more comes with a zero mantissa (a weight of 0, whose shift grows
+     * with the scale of tiny weights) */
+    if (shift >= 128) return 0;
     if (shift >= 0) return (mr_wide) mantissa << shift;
     return shift > -64 ? (mr_wide) (mantissa >> -shift) : 0;
 }
@@ -281,6 +284,7 @@ static inline void wide_add(mr_wide *a, mr_wide b)
 static inline mr_wide wide_shift(uint64_t mantissa, int shift)
 {
     mr_wide w = { 0, 0 };
+    if (shift >= 128) return w;      /* a zero mantissa, as above */
     if (shift >= 64) {
         w.hi = mantissa << (shift - 64);
     } else if (shift > 0) {
