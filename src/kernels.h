@@ -418,10 +418,10 @@ ptrdiff_t mr_tabulate_range(const mr_strata *strata,
  * threads, lanes, row order or chunking, and they are converted to double
  * once, at the end (rounded to nearest), then scaled back by 2^-scale.
  * mr_weight_scale() picks the scale from the largest weight and the number
- * of rows so that n * max * 2^scale < 2^126: no sum can overflow, and each
- * weight loses less than 2^-scale <= 2 * n * max * 2^-126, so any sum of
- * n rows is within 2 * n^2 * max * 2^-126 of the true sum of the weights
- * as given (10^7 rows: 1e-24 times the largest weight; a double holds the
+ * of rows so that n * max * 2^scale < 2^125: no sum can overflow, and each
+ * weight loses less than 2^-scale <= 2 * n * max * 2^-125, so any sum of
+ * n rows is within 2 * n^2 * max * 2^-125 of the true sum of the weights
+ * as given (10^7 rows: 5e-24 times the largest weight; a double holds the
  * sum to about 1e-16 of itself). Weights that are dyadic fractions (k / 8, whole numbers)
  * keep every bit: their sums are exact and equal to the counts when every
  * weight is 1. The squares of the weights (w * w rounded to double, the same
@@ -450,15 +450,29 @@ double mr_wide_to_double(mr_wide sum, int scale);
 /* a += b */
 void mr_wide_add(mr_wide *a, mr_wide b);
 
+/* Keys of the weighted pass by combination: at most this many (cells
+ * times 5^n_symptoms; 2 wide sums each, per thread). */
+#define MR_COMBO_KEYS ((ptrdiff_t) 1 << 15)
+
+/* The number of keys of the pass by combination of n_cells cells and
+ * n_symptoms symptoms, or 0 when there would be more than MR_COMBO_KEYS. */
+ptrdiff_t mr_weighted_combos(ptrdiff_t n_cells, int n_symptoms);
+
 /*
- * As mr_tabulate_range(), and in the same pass the weights: with each 32-bit
- * counter of scratch (same layout, same lanes and threads) go two wide
- * sums in wide_scratch (2 * n_threads * n_lanes * mr_tabulate_block_size(),
- * zeroed): the weights and their squares, at 2 * k and 2 * k + 1 for
- * counter k, fixed-point at the scales scale and scale2. After the pass
- * they are added into wide_totals (2 * n_cells * n_symptoms *
- * MR_N_CATEGORIES, the layout of counts with a weight and a square per
- * category) and zeroed again. Returns as mr_tabulate_range().
+ * As mr_tabulate_range(), and in the same pass the weights, fixed-point at
+ * the scales scale and scale2, summed in one of two ways:
+ *  - combo_scratch NULL: with each 32-bit counter of scratch (same layout,
+ *    same lanes and threads) go two wide sums in wide_scratch (2 *
+ *    n_threads * n_lanes * mr_tabulate_block_size(), zeroed): the weights
+ *    and their squares, at 2 * k and 2 * k + 1 for counter k;
+ *  - combo_scratch (2 * n_threads * mr_weighted_combos() wide sums,
+ *    zeroed; wide_scratch unused): per thread, two wide sums per key, a
+ *    cell and the categories of all its symptoms, each row adding to one
+ *    key (two additions per row rather than two per symptom).
+ * After the pass the sums are added into wide_totals (2 * n_cells *
+ * n_symptoms * MR_N_CATEGORIES, the layout of counts with a weight and a
+ * square per category) and the scratch is zeroed again. Returns as
+ * mr_tabulate_range().
  */
 ptrdiff_t mr_tabulate_range_weighted(const mr_strata *strata,
                                      const int *const *symptom_codes,
@@ -467,6 +481,7 @@ ptrdiff_t mr_tabulate_range_weighted(const mr_strata *strata,
                                      ptrdiff_t to, int n_threads, int n_lanes,
                                      double *counts, ptrdiff_t n_cells,
                                      unsigned *scratch, mr_wide *wide_scratch,
+                                     mr_wide *combo_scratch,
                                      mr_wide *wide_totals);
 
 /* As mr_count_groups(), adding the weights and their squares into

@@ -383,13 +383,18 @@ static SEXP tabulate_direct_weighted(const strata_input *in, const int **symptom
         (size_t) mr_tabulate_block_size(n_cells, n_symptoms);
     unsigned *scratch = (unsigned *) R_alloc(n_scratch, sizeof(unsigned));
     memset(scratch, 0, n_scratch * sizeof(unsigned));
-    mr_wide *wide_scratch = zeroed_wide(2 * n_scratch);
+    /* by combination of categories when the keys are few (the usual
+     * tables: a few strata, up to five symptoms); else per symptom */
+    ptrdiff_t n_keys = mr_weighted_combos(n_cells, n_symptoms);
+    mr_wide *wide_scratch = n_keys ? NULL : zeroed_wide(2 * n_scratch);
+    mr_wide *combo_scratch = n_keys ?
+        zeroed_wide((size_t) 2 * (size_t) n_threads * (size_t) n_keys) : NULL;
     for (R_xlen_t from = 0; from < n; from += MR_SPAN) {
         R_xlen_t to = n - from > MR_SPAN ? from + MR_SPAN : n;
         ptrdiff_t bad = mr_tabulate_range_weighted(
             &spec, symptoms, n_symptoms, w->weights, w->scale, w->scale2,
             from, to, n_threads, n_lanes, counts, n_cells, scratch,
-            wide_scratch, wide);
+            wide_scratch, combo_scratch, wide);
         if (bad >= 0)
             Rf_error("`x` row %.0f holds a code outside its factor's levels.",
                      (double) bad + 1);
