@@ -465,10 +465,11 @@ ptrdiff_t mr_weighted_combos(ptrdiff_t n_cells, int n_symptoms);
  *    same lanes and threads) go two wide sums in wide_scratch (2 *
  *    n_threads * n_lanes * mr_tabulate_block_size(), zeroed): the weights
  *    and their squares, at 2 * k and 2 * k + 1 for counter k;
- *  - combo_scratch (2 * n_threads * mr_weighted_combos() wide sums,
- *    zeroed; wide_scratch unused): per thread, two wide sums per key, a
- *    cell and the categories of all its symptoms, each row adding to one
- *    key (two additions per row rather than two per symptom).
+ *  - combo_scratch (3 * n_threads * mr_weighted_combos() wide sums,
+ *    zeroed; wide_scratch unused, scratch left zero): per thread, per key
+ *    (a cell and the categories of all its symptoms) the weights, their
+ *    squares and the patients, each row adding to one key (three additions
+ *    per row rather than two per symptom and a count per symptom).
  * After the pass the sums are added into wide_totals (2 * n_cells *
  * n_symptoms * MR_N_CATEGORIES, the layout of counts with a weight and a
  * square per category) and the scratch is zeroed again. Returns as

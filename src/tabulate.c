@@ -388,7 +388,7 @@ static SEXP tabulate_direct_weighted(const strata_input *in, const int **symptom
     ptrdiff_t n_keys = mr_weighted_combos(n_cells, n_symptoms);
     mr_wide *wide_scratch = n_keys ? NULL : zeroed_wide(2 * n_scratch);
     mr_wide *combo_scratch = n_keys ?
-        zeroed_wide((size_t) 2 * (size_t) n_threads * (size_t) n_keys) : NULL;
+        zeroed_wide((size_t) 3 * (size_t) n_threads * (size_t) n_keys) : NULL;
     for (R_xlen_t from = 0; from < n; from += MR_SPAN) {
         R_xlen_t to = n - from > MR_SPAN ? from + MR_SPAN : n;
         ptrdiff_t bad = mr_tabulate_range_weighted(

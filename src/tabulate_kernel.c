@@ -266,10 +266,12 @@ ptrdiff_t mr_tabulate_range(const mr_strata *strata,
  * 64-bit limbs. */
 #if defined(__SIZEOF_INT128__)
 static inline mr_wide wide_zero(void) { return 0; }
+static inline mr_wide wide_one(void) { return 1; }
 static inline void wide_add(mr_wide *a, mr_wide b) { *a += b; }
 static inline double wide_double(mr_wide a) { return (double) a; }
 #else
 static inline mr_wide wide_zero(void) { mr_wide z = { 0, 0 }; return z; }
+static inline mr_wide wide_one(void) { mr_wide z = { 1, 0 }; return z; }
 static inline void wide_add(mr_wide *a, mr_wide b)
 {
     uint64_t lo = a->lo + b.lo;
@@ -413,16 +415,20 @@ unsigned count_weighted(const pass *p, const int n_strata, const int n_symptoms,
 /* The category (0..3 the classes, 4 missing) of a slot; invalid codes
  * (odd slots but 1) go to 4 here and are found by their counters. */
 static const unsigned char category_of[SLOTS] = { 4, 4, 0, 4, 1, 4, 2, 4, 3, 4 };
+/* and whether a slot is a valid code's */
+static const unsigned char slot_valid[SLOTS] = { 0, 1, 1, 0, 1, 0, 1, 0, 1, 0 };
 
 /*
  * The weighted pass by combination: a row's weight goes, once, to the key
  * of its cell and of the categories of all its symptoms (5^n_symptoms
  * combinations per cell), rather than once per symptom; the sums per
  * symptom and category are recovered from the keys' sums at the end
- * (expand_combos()). Two wide additions per row instead of two per symptom,
- * in a table of n_cells * 5^n_symptoms keys that stays in the cache for
- * the few cells and symptoms of a usual table. The counts are counted as
- * in count_fixed().
+ * (expand_combos()), and so are the counts: each key holds the weights,
+ * their squares and its patients (three wide sums). Three wide additions
+ * per row instead of two per symptom and a count per symptom, in a table of
+ * n_cells * 5^n_symptoms keys that stays in the cache for the few cells and
+ * symptoms of a usual table. An invalid class code clears the returned
+ * flag (its row is then found again by first_invalid_row()).
  */
 static inline __attribute__((always_inline))
 unsigned count_combos(const pass *p, const int n_strata, const int n_symptoms,
@@ -432,11 +438,10 @@ unsigned count_combos(const pass *p, const int n_strata, const int n_symptoms,
 {
     const int *strata[MR_MAX_STRATA], *symptoms[MAX_FIXED];
     unsigned levels[MR_MAX_STRATA];
-    ptrdiff_t stride[MR_MAX_STRATA], key_stride[MR_MAX_STRATA];
+    ptrdiff_t key_stride[MR_MAX_STRATA];
     for (int j = 0; j < n_strata; j++) {
         strata[j] = p->strata->codes[j];
         levels[j] = (unsigned) p->strata->n_levels[j];
-        stride[j] = p->stride[j];
         key_stride[j] = p->key_stride[j];
     }
     const int *const *all_symptoms = p->symptom_codes;
@@ -446,30 +451,31 @@ unsigned count_combos(const pass *p, const int n_strata, const int n_symptoms,
     const scale_factors f = factors_of(scale), f2 = factors_of(scale2);
     unsigned valid = 1;
     for (ptrdiff_t i = from; i < to; i++) {
-        ptrdiff_t cell = (i & lane_mask) * block, key = 0;
+        ptrdiff_t key = 0;
         MR_UNROLL
         for (int j = 0; j < n_strata; j++) {
             int code = strata[j][i];
             valid &= valid_stratum(code, levels[j]);
-            ptrdiff_t slot = (ptrdiff_t) stratum_slot(code, levels[j]);
-            cell += slot * stride[j];
-            key += slot * key_stride[j];
+            key += (ptrdiff_t) stratum_slot(code, levels[j]) * key_stride[j];
         }
-        unsigned *restrict row = counters + cell;
         ptrdiff_t combo = 0;
         MR_UNROLL
         for (int s = n_symptoms - 1; s >= 0; s--) {
             int code = n_symptoms <= MAX_FIXED ? symptoms[s][i]
                                                : all_symptoms[s][i];
             unsigned slot = class_slot(code);
-            row[s * SLOTS + slot] += 1;
+            valid &= slot_valid[slot];
             combo = combo * MR_N_CATEGORIES + category_of[slot];
         }
         double w = weights[i];
-        mr_wide *restrict at = combos + 2 * (key + combo);
+        mr_wide *restrict at = combos + 3 * (key + combo);
         wide_add(&at[0], fixed_point_by(w, f));
         wide_add(&at[1], fixed_point_by(w * w, f2));
+        wide_add(&at[2], wide_one());
     }
+    (void) counters;
+    (void) lane_mask;
+    (void) block;
     return valid;
 }
 
@@ -510,14 +516,18 @@ ptrdiff_t mr_weighted_combos(ptrdiff_t n_cells, int n_symptoms)
     return keys <= MR_COMBO_KEYS ? (ptrdiff_t) keys : 0;
 }
 
-/* The sums of the keys of one copy into wide_totals (per cell, symptom and
- * category), the keys zeroed again. */
+/* The sums and counts of the keys of one copy into wide_totals and counts
+ * (per cell, symptom and category), the keys zeroed again. */
 static void expand_combos(mr_wide *combos, ptrdiff_t n_cells, int n_symptoms,
-                          ptrdiff_t n_combos, mr_wide *wide_totals)
+                          ptrdiff_t n_combos, mr_wide *wide_totals,
+                          double *counts)
 {
     for (ptrdiff_t cell = 0; cell < n_cells; cell++) {
         for (ptrdiff_t combo = 0; combo < n_combos; combo++) {
-            mr_wide *at = combos + 2 * (cell * n_combos + combo);
+            mr_wide *at = combos + 3 * (cell * n_combos + combo);
+            /* (fewer than 2^31 rows per call: the count is exact) */
+            double patients = mr_wide_to_double(at[2], 0);
+            if (patients == 0) continue;
             ptrdiff_t digits = combo;
             for (int s = 0; s < n_symptoms; s++) {
                 int c = (int) (digits % MR_N_CATEGORIES);
@@ -525,9 +535,11 @@ static void expand_combos(mr_wide *combos, ptrdiff_t n_cells, int n_symptoms,
                 ptrdiff_t k = (cell * n_symptoms + s) * MR_N_CATEGORIES + c;
                 wide_add(&wide_totals[2 * k], at[0]);
                 wide_add(&wide_totals[2 * k + 1], at[1]);
+                counts[k] += patients;
             }
             at[0] = wide_zero();
             at[1] = wide_zero();
+            at[2] = wide_zero();
         }
     }
 }
@@ -577,7 +589,7 @@ ptrdiff_t mr_tabulate_range_weighted(const mr_strata *strata,
             unsigned *mine = scratch + offset;
             mr_wide *wide_mine = combo_scratch ? NULL : wide_scratch + 2 * offset;
             mr_wide *combos_mine = combo_scratch ?
-                combo_scratch + 2 * (ptrdiff_t) me * n_cells * p.n_combos : NULL;
+                combo_scratch + 3 * (ptrdiff_t) me * n_cells * p.n_combos : NULL;
             MR_OMP(omp for schedule(dynamic, 1) nowait)
             for (ptrdiff_t b = 0; b < n_blocks; b++) {
                 ptrdiff_t start = from + b * BLOCK_ROWS;
@@ -591,8 +603,8 @@ ptrdiff_t mr_tabulate_range_weighted(const mr_strata *strata,
     int n_teams = n_threads > 1 ? n_threads : 1;
     if (combo_scratch)
         for (int t = 0; t < n_teams; t++)
-            expand_combos(combo_scratch + 2 * (ptrdiff_t) t * n_cells * p.n_combos,
-                          n_cells, n_symptoms, p.n_combos, wide_totals);
+            expand_combos(combo_scratch + 3 * (ptrdiff_t) t * n_cells * p.n_combos,
+                          n_cells, n_symptoms, p.n_combos, wide_totals, counts);
     ptrdiff_t n_copies = (ptrdiff_t) n_teams * n_lanes;
     for (ptrdiff_t b = 0; b < n_copies; b++) {
         unsigned *copy = scratch + b * p.block;

@@ -108,7 +108,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         /* by combination of categories when the keys are few, now and then */
         ptrdiff_t n_keys = mr_weighted_combos(n_cells, n_symptoms);
         mr_wide *combos = n_keys && (take_byte(&in) & 1) ?
-            calloc((size_t) (2 * n_keys) + 1, sizeof(mr_wide)) : NULL;
+            calloc((size_t) (3 * n_keys) + 1, sizeof(mr_wide)) : NULL;
         mr_wide *totals = calloc((size_t) (2 * size_counts) + 1, sizeof(mr_wide));
         memset(scratch, 0, sizeof(unsigned) * (size_t) (block * n_lanes));
         ptrdiff_t bad2 = mr_tabulate_range_weighted(
@@ -136,7 +136,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         for (ptrdiff_t k = 0; k < block * n_lanes; k++) assert(scratch[k] == 0);
         if (combos) {
-            for (ptrdiff_t k = 0; k < 2 * n_keys; k++)
+            for (ptrdiff_t k = 0; k < 3 * n_keys; k++)
                 assert(mr_wide_to_double(combos[k], 0) == 0);
             free(combos);
         }
