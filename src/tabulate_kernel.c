@@ -86,8 +86,8 @@ typedef struct {
  * code clears the returned flag (a slot of its own would multiply the
  * counters by each stratum's extra slot).
  *
- * The increment is the only place that knows a row counts 1: per-row
- * weights would add w[i] to double counters here and change nothing else.
+ * Weighted tabulation has loops of its own (count_combos(),
+ * count_weighted() below), so that this one stays as it was.
  *
  * Inlined with n_strata and n_symptoms as constants (up to MAX_FIXED
  * strata and symptoms) for the common shapes, so that the inner loops
