@@ -84,9 +84,10 @@ print.alleviation_table <- function(x, digits = 1L, all = FALSE, ...) {
     cat(sprintf("intervals: %s%% %s\n", format(100 * attr(x, "conf_level")),
                 method_label(attr(x, "method"))))
   } else {
-    cat(sprintf("weights: %s; counts are patients, rates weighted: sum of weights of the alleviated / of the evaluable\n",
+    cat(sprintf("weights: %s (counts are patients; rates are weighted)\n",
                 encodeString(weights, quote = "\"")))
-    cat(sprintf("intervals: %s%% %s with the effective sample size n_effective (design-based, patients independent)\n",
+    cat("rate: weight of the alleviated / weight of the evaluable\n")
+    cat(sprintf("intervals: %s%% %s, design-based, at the effective size n_effective\n",
                 format(100 * attr(x, "conf_level")),
                 if (attr(x, "method") == "exact") "Korn-Graubard"
                 else method_label(attr(x, "method"))))

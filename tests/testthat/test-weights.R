@@ -335,7 +335,8 @@ test_that("print, format, tidy and plot show weighted rates; summary refuses", {
   tab <- tabulate_cohort(cohort, by = "sex", weights = "ipw")
   text <- capture.output(print(tab))
   expect_match(text[2], "weights: \"ipw\"")
-  expect_match(text[3], "Wilson score with the effective sample size")
+  expect_match(text[3], "rate: weight of the alleviated / weight of the evaluable")
+  expect_match(text[4], "Wilson score, design-based, at the effective size")
   f <- format(tab)
   expect_true(all(c("weighted rate (95% CI)", "n_effective") %in% names(f)))
   expect_identical(f[["weighted rate (95% CI)"]],
@@ -343,7 +344,7 @@ test_that("print, format, tidy and plot show weighted rates; summary refuses", {
                      sprintf("%.1f%% (%.1f-%.1f)", 100 * tab$rate,
                              100 * tab$rate_lower, 100 * tab$rate_upper)))
   expect_match(capture.output(print(tabulate_cohort(cohort, weights = "ipw",
-                                                   method = "exact")))[3],
+                                                   method = "exact")))[4],
                "Korn-Graubard")
   expect_error(summary(tab), "compare_rates\\(\\)")
   skip_if_not_installed("generics")
