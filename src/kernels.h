@@ -700,9 +700,8 @@ int mr_mark_distinct(const int *x, ptrdiff_t from, ptrdiff_t to, int lo,
 /* Codes 1..k for strings (pointers) from..to-1, numbered in order of first
  * appearance, MR_NA_CODE where the pointer is `na`; first[j] gets the first
  * index of string j. keys and ids hold 2^bits slots, with 2^bits > n, keys
- * zeroed once by mr_string_codes_start(). n_distinct: strings numbered so
+ * all zero before the first range. n_distinct: strings numbered so
  * far (0 on the first range). Returns the new number of distinct strings. */
-void mr_string_codes_start(int bits, uintptr_t *keys);
 ptrdiff_t mr_string_codes(const void *const *strings, ptrdiff_t from,
                           ptrdiff_t to, const void *na, int bits,
                           uintptr_t *keys, int *ids, int *codes,
