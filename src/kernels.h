@@ -609,6 +609,14 @@ ptrdiff_t mr_group_range(mr_group_step *step, const int *prev,
                          const int *codes, ptrdiff_t from, ptrdiff_t to,
                          int *ids, ptrdiff_t *first_row);
 
+/* One pass of a stable counting sort of n cells (0-based; from == NULL:
+ * 0..n-1) by their code in one stratum, 1..n_levels then MR_NA_CODE, into
+ * to; counts: n_levels + 1 scratch. Passes from the first stratum to the
+ * last give the table order (the first stratum varying fastest). Returns
+ * -1, or the first cell with a code outside its levels. */
+ptrdiff_t mr_order_cells_by(const int *codes, int n_levels, const int *from,
+                            ptrdiff_t n, size_t *counts, int *to);
+
 /* Add rows [from, to) to counts laid out as in mr_tabulate_range(), with
  * cell = group[i] (0-based). Returns -1, or the first row with an invalid
  * class code. */
