@@ -81,9 +81,10 @@ static SEXP string_codes(void *data)
     const int *first = w->first;
     for (ptrdiff_t j = 0; j < k; j++) {
         if (j + MR_STRING_AHEAD < k) {
-            const char *ahead = (const char *) strings[first[j + MR_STRING_AHEAD]];
-            MR_PREFETCH_READ(ahead);
-            MR_PREFETCH_READ(ahead + 64);
+            /* the header and the text: two cache lines */
+            uintptr_t ahead = (uintptr_t) strings[first[j + MR_STRING_AHEAD]];
+            MR_PREFETCH_READ((const void *) ahead);
+            MR_PREFETCH_READ((const void *) (ahead + 64));
         }
         SEXP s = strings[first[j]];
         cetype_t ce = Rf_getCharCE(s);
