@@ -708,6 +708,14 @@ ptrdiff_t mr_group_range(mr_group_step *step, const int *prev,
                          const int *codes, ptrdiff_t from, ptrdiff_t to,
                          int *ids, ptrdiff_t *first_row);
 
+/* One pass of a stable counting sort of n cells (0-based; from == NULL:
+ * 0..n-1) by their code in one stratum, 1..n_levels then MR_NA_CODE, into
+ * to; counts: n_levels + 1 scratch. Passes from the first stratum to the
+ * last give the table order (the first stratum varying fastest). Returns
+ * -1, or the first cell with a code outside its levels. */
+ptrdiff_t mr_order_cells_by(const int *codes, int n_levels, const int *from,
+                            ptrdiff_t n, size_t *counts, int *to);
+
 /* Add rows [from, to) to counts laid out as in mr_tabulate_range(), with
  * cell = group[i] (0-based). Returns -1, or the first row with an invalid
  * class code. */
@@ -799,9 +807,8 @@ int mr_mark_distinct(const int *x, ptrdiff_t from, ptrdiff_t to, int lo,
 /* Codes 1..k for strings (pointers) from..to-1, numbered in order of first
  * appearance, MR_NA_CODE where the pointer is `na`; first[j] gets the first
  * index of string j. keys and ids hold 2^bits slots, with 2^bits > n, keys
- * zeroed once by mr_string_codes_start(). n_distinct: strings numbered so
+ * all zero before the first range. n_distinct: strings numbered so
  * far (0 on the first range). Returns the new number of distinct strings. */
-void mr_string_codes_start(int bits, uintptr_t *keys);
 ptrdiff_t mr_string_codes(const void *const *strings, ptrdiff_t from,
                           ptrdiff_t to, const void *na, int bits,
                           uintptr_t *keys, int *ids, int *codes,
