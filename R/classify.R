@@ -13,7 +13,9 @@
 #'    relative change is change / |pre|, and where `pre` is 0 it is `Inf`,
 #'    `-Inf` or 0 by the sign of the change.
 #' 4. `"alleviated"` when the change is positive and meets the rule's
-#'    thresholds (inclusive) under its `combine` setting.
+#'    thresholds under its `combine` setting: reaches them (inclusive, the
+#'    default) or, for a rule with `strict = TRUE` (the reliable change of
+#'    [reliable_change_rule()]), exceeds them.
 #' 5. Otherwise `"worsened"` when the change is negative and its reverse meets
 #'    the worsening thresholds.
 #'
@@ -30,7 +32,10 @@
 #' for a relative one), `|absent_at|` or the range bound. This applies to the
 #' sign of the change (a change within the tolerance is no change, so the
 #' pair is `"unchanged"` even under a threshold of 0), to the alleviation and
-#' worsening thresholds (inclusive), to `absent_at`, and to the range check
+#' worsening thresholds (inclusive: a change within the tolerance of the
+#' threshold meets it; strict: a change must exceed the threshold by more
+#' than the tolerance, so one equal to it to round-off does not), to
+#' `absent_at`, and to the range check
 #' (a value within the tolerance of a bound is valid). The tolerance is
 #' relative, so scaling the values, `min_change`, `worsen_change`,
 #' `absent_at` and `range` by any power of ten gives the same classes.

@@ -44,9 +44,12 @@
 #' Following the literature, a change is reliable only when the index
 #' *exceeds* `z` (|RCI| > 1.96), and a score is in a range only when it is
 #' *beyond* the cut-off: an index equal to `z`, or a score equal to the
-#' cut-off, is not. This differs from the package's rules
-#' ([alleviation_rule()], [reliable_change_rule()]), where a change equal to
-#' the threshold meets it. Equality is judged as everywhere in the package,
+#' cut-off, is not. [reliable_change_rule()] follows the same boundary by
+#' default (`strict = TRUE`) and the same comparison: for `"JT"` with the
+#' same SD its rule calls a change reliable exactly where this function
+#' does. (The package's other rules, [alleviation_rule()] by default, count
+#' a change equal to the threshold as meeting it.) Equality is judged as
+#' everywhere in the package,
 #' forgiving decimal round-off: two numbers are equal when they differ by at
 #' most `1e-9` times the largest magnitude involved (the pair's scores, the
 #' means and the threshold), so scaling every score and norm by a power of
@@ -305,11 +308,15 @@ clinical_significance <- function(pre, post, reliability,
   info$denominator <- denominator
   info$band <- band
   rci <- numerator / denominator
-  limit <- z * denominator
-  # reliable when the change exceeds z standard errors by more than round-off
+  # For "JT" the reliable change as reliable_change_rule() computes it, to
+  # the last bit, so that the two agree on every pair.
+  limit <- if (method == "JT") jt_reliable_change(z, s, r) else z * denominator
+  # reliable when the change exceeds z standard errors by more than
+  # round-off: the comparison of the C classifier for a strict rule
+  # (mr_meets_bound() in src/kernels.h), change > limit + tol
   tol <- 1e-9 * pmax(scale, limit)
-  improved <- better * numerator - limit > tol
-  worsened <- -better * numerator - limit > tol
+  improved <- better * numerator > limit + tol
+  worsened <- -better * numerator > limit + tol
 
   # the cut-off, and where each score lies
   cut <- cs_cutoff(cutoff, clinical, functional, better, method,

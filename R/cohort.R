@@ -64,6 +64,13 @@
 #'   rules' names as levels). Because the patients' columns
 #'   travel with their classes, subsetting or reordering a cohort keeps
 #'   every row aligned. The rules are kept in the attribute `"rules"`.
+#'   The attribute `"classified_from"` refers to the measurement vectors the
+#'   classes were made from (shared with `data`, never copied; not for a
+#'   `data.table`, whose columns can change in place): a `data` given to
+#'   [tabulate_cohort()] with those very vectors is then proven aligned
+#'   without reading them, where any other `data` is checked in full. The
+#'   reference is not saved with the cohort (`saveRDS()` writes only the
+#'   cohort) and keeps the vectors in memory while the cohort exists.
 #' @seealso [tabulate_cohort()] for counts and rates,
 #'   [compare_alleviated()] for alleviated versus not-alleviated patients.
 #' @examples
@@ -88,7 +95,14 @@ classify_cohort <- function(data, rules = study_rules(), pre = NULL,
   if (is_imputed_data(data)) {
     return(classify_imputed(data, rules, pre, post, id, sys.call()))
   }
-  call <- sys.call()
+  classify_frame(data, rules, pre, post, id, sys.call())
+}
+
+# classify_cohort() of one data frame. `keep`: whether the cohort refers to
+# the vectors it was classified from (attribute "classified_from"); FALSE
+# for a cohort only tabulated at once (a chunk of tabulate_source()), so
+# that its vectors go when the chunk does.
+classify_frame <- function(data, rules, pre, post, id, call, keep = TRUE) {
   check_data_frame(data, "data", call = call)
   measured <- measure_columns(data, rules, pre, post, call)
   rules <- measured$rules
@@ -136,8 +150,18 @@ classify_cohort <- function(data, rules = study_rules(), pre = NULL,
     list(patient_class = patients[[1L]], any_alleviated = patients[[2L]],
          primary_symptom = patients[[3L]])
   )
-  new_myelo_cohort(columns, .row_names_info(data, 0L), rules,
-                   list(pre = pre_columns, post = post_columns, id = id))
+  cohort <- new_myelo_cohort(columns, .row_names_info(data, 0L), rules,
+                             list(pre = pre_columns, post = post_columns, id = id))
+  # What the classes were made from, for check_aligned_data(); not for a
+  # data.table, whose columns can change in place (set()), where R's
+  # copy-on-modify would not protect the vectors kept.
+  if (keep && !inherits(data, "data.table")) {
+    attr(cohort, "classified_from") <- .Call(C_keep_refs, list(
+      rules = rules, classes = classes,
+      pre = lapply(pre_columns, function(column) data[[column]]),
+      post = lapply(post_columns, function(column) data[[column]])))
+  }
+  cohort
 }
 
 # The rules (a single rule named) and each symptom's baseline and follow-up
@@ -273,7 +297,12 @@ check_aligned_data <- function(data, x, call) {
   measured <- c(source$pre, source$post)
   if (length(measured) && all(measured %in% names(data))) {
     rules <- cohort_rules(x)
+    kept <- .Call(C_kept_refs, attr(x, "classified_from", exact = TRUE))
     for (s in names(rules)) {
+      if (classified_from(kept, s, rules[[s]], x[[s]], data[[source$pre[[s]]]],
+                          data[[source$post[[s]]]])) {
+        next
+      }
       row <- classes_differ(data, source$pre[[s]], source$post[[s]],
                             rules[[s]], x[[s]], s, refuse)
       if (!identical(row, 0)) {
@@ -287,6 +316,24 @@ check_aligned_data <- function(data, x, call) {
     refuse("they share no column, no row names and no measurements to compare them by")
   }
   invisible(data)
+}
+
+# TRUE when the cohort's classes of symptom `s` are those classify_cohort()
+# made (`kept`, the list its attribute "classified_from" refers to: the
+# rules, the classes and the measurement vectors they were made from) and
+# `pre` and `post` (the columns of `data`) are those measurements: then they
+# classify as the cohort did, without reading them. identical() returns at
+# once for the same vector, which R's copy-on-modify keeps unchanged while
+# the cohort refers to it; other vectors are compared bit for bit
+# (num.eq = FALSE: -0 is not 0), a vector equal in every bit also proving
+# it. FALSE sends the symptom to the full check (classes_differ()).
+classified_from <- function(kept, s, rule, classes, pre, post) {
+  if (is.null(kept)) return(FALSE)
+  k <- match(s, names(kept$rules))
+  if (is.na(k)) return(FALSE)
+  same <- function(a, b) identical(a, b, num.eq = FALSE)
+  same(kept$rules[[k]], rule) && same(kept$classes[[k]], classes) &&
+    same(kept$pre[[k]], pre) && same(kept$post[[k]], post)
 }
 
 # 0 when the measurements of `data` (columns pre, post) classify under
@@ -394,6 +441,7 @@ summary.myelo_cohort <- function(object, ...) {
 as.data.frame.myelo_cohort <- function(x, ...) {
   attr(x, "rules") <- NULL
   attr(x, "source") <- NULL
+  attr(x, "classified_from") <- NULL
   class(x) <- "data.frame"
   x
 }

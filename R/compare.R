@@ -9,10 +9,11 @@
 #' of each variable are counted, not hidden.
 #'
 #' Where no test can tell the groups apart whatever the data, `test` says
-#' `"not informative"` and `p_value` is `NA`: for a numeric variable when one
-#' group has no values or every value is the same; for a categorical one when
+#' `"not informative"`: for a numeric variable when one group has no values
+#' or every value is the same (`p_value` `NA`); for a categorical one when
 #' the counts leave every table equally likely (one level observed, one group
-#' empty, every level seen once, ...; see [summary.alleviation_table()]).
+#' empty, every level seen once, ...; see [summary.alleviation_table()]),
+#' with `p_value` 1, as [fisher.test()] and [compare_rates()] give it.
 #'
 #' @param x A `myelo_cohort` from [classify_cohort()]; it carries its
 #'   patients' columns.

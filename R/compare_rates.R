@@ -274,6 +274,13 @@ compare_rates <- function(x, group, reference = NULL, strata = NULL,
                                  denominator, sys.call()))
   }
   call <- sys.call()
+  if (is_weighted_table(x)) {
+    # weighted counts: R/compare_weighted.R
+    return(compare_rates_weighted(x, group, reference, strata, conf_level,
+                                  denominator, exact, correct,
+                                  c(interval = !missing(interval),
+                                    breslow_day = !missing(breslow_day)), call))
+  }
   check_alleviation_table(x, "x", call)
   by <- attr(x, "by")
   check_by_columns(group, by, "group", call, single = TRUE)

@@ -18,6 +18,19 @@
 #'   its own scale (Wald variance `p1(1-p1)/n1 + p0(1-p0)/n0`), and the risk
 #'   and odds ratios on the log scale (variances of Katz et al. and of
 #'   Woolf, as [compare_rates()] uses them).
+#' * [compare_rates()] with `strata` adds, for each comparison, the
+#'   Mantel-Haenszel estimates over the strata (rows with `analysis`
+#'   `"Mantel-Haenszel"`, beside the `"crude"` ones): in every completed
+#'   dataset the estimate and variance of [compare_rates()] (the risk
+#'   difference with the variance of Sato, Greenland and Robins, the risk
+#'   ratio with that of Greenland and Robins, the odds ratio with that of
+#'   Robins, Breslow and Greenland), pooled with Rubin's rules, the
+#'   difference on its own scale and the ratios on the log scale. No cell
+#'   correction is made: a Mantel-Haenszel ratio of 0 or infinity, or an
+#'   estimate with a variance of 0, in some completed dataset is not pooled
+#'   (`NA`, printed `-`). Their complete-data degrees of freedom are the
+#'   compared patients less one per stratum holding both groups and one
+#'   for the effect.
 #'
 #' Each pooled estimate comes with the within-imputation variance `ubar`,
 #' the between-imputation variance `b`, the total variance `t`, the degrees
@@ -28,6 +41,13 @@
 #' those of a binomial model of the patients: the evaluable patients (mean
 #' over the imputations) minus 1 for a rate, the compared patients minus 2
 #' for a comparison.
+#'
+#' [classify_visits()] accepts the same completed datasets: each is
+#' classified at every visit, and `tabulate_cohort(x, by = "visit")` pools
+#' each visit's rate over the imputations (tabulated without `visit`, the
+#' rows of every visit are pooled, counting patients once per visit, as for
+#' a single dataset). [durability()] and [alleviation_bounds()] take one
+#' cohort.
 #'
 #' The counts of a single completed dataset are not data, and no pooled
 #' result shows them: only the patients per stratum (when the strata are not
@@ -58,9 +78,8 @@
 #' patients in the same order (with `id`, their ids must agree). Strata
 #' (`by`) must be columns of the completed data; they may be imputed, but
 #' every completed dataset must then give the same table rows (factor
-#' strata with `drop = FALSE` do). `data` of [tabulate_cohort()] and the
-#' `strata` of [compare_rates()] (Mantel-Haenszel) are not available for
-#' imputed cohorts; the interval `method` does not apply.
+#' strata with `drop = FALSE` do). `data` of [tabulate_cohort()] is not
+#' available for imputed cohorts; the interval `method` does not apply.
 #'
 #' @name imputed_cohort
 #' @references
@@ -92,6 +111,9 @@
 #' pooled <- tabulate_cohort(imputed, by = "sex")
 #' pooled
 #' compare_rates(pooled, "sex")
+#' # pooled over hospitals by Mantel-Haenszel in each completed dataset
+#' by_hospital <- tabulate_cohort(imputed, by = c("sex", "hospital"))
+#' compare_rates(by_hospital, "sex", strata = "hospital")
 NULL
 
 mice_available <- function() requireNamespace("mice", quietly = TRUE)
@@ -109,6 +131,22 @@ classify_imputed <- function(data, rules, pre, post, id, call) {
   completed <- completed_datasets(data, id, call)
   cohorts <- lapply(seq_along(completed), function(k) {
     tryCatch(classify_cohort(completed[[k]], rules, pre = pre, post = post, id = id),
+             myelorelief_error = function(e) {
+               abort(sprintf("Completed dataset %d of `data`: %s", k,
+                             conditionMessage(e)), call)
+             })
+  })
+  structure(cohorts, class = "imputed_cohort",
+            source = if (inherits(data, "mids")) "mids" else "list")
+}
+
+# classify_visits() on a mids object or a list of completed data frames:
+# each classified by classify_visits(), pooled later visit by visit.
+classify_imputed_visits <- function(data, rules, visits, baseline, id, call) {
+  completed <- completed_datasets(data, id, call)
+  cohorts <- lapply(seq_along(completed), function(k) {
+    tryCatch(classify_visits(completed[[k]], rules, visits = visits,
+                             baseline = baseline, id = id),
              myelorelief_error = function(e) {
                abort(sprintf("Completed dataset %d of `data`: %s", k,
                              conditionMessage(e)), call)
@@ -169,12 +207,18 @@ completed_datasets <- function(data, id, call) {
 #' @export
 print.imputed_cohort <- function(x, ...) {
   rules <- cohort_rules(x[[1L]])
+  visits <- if (inherits(x[[1L]], "myelo_visits")) attr(x[[1L]], "visits")
+  patients <- if (is.null(visits)) count_of(nrow(x[[1L]]), "patient")
+              else sprintf("%s at %s", count_of(nrow(x[[1L]]) / length(visits), "patient"),
+                           count_of(length(visits), "visit"))
   cat(strwrap(sprintf("<imputed_cohort> %s completed datasets of %s, %s: %s",
-                      format_integer(length(x)), count_of(nrow(x[[1L]]), "patient"),
+                      format_integer(length(x)), patients,
                       count_of(length(rules), "symptom"),
                       paste(names(rules), collapse = ", ")),
               getOption("width"), exdent = 2L), sep = "\n")
-  cat(strwrap("Each dataset classified on its own; tabulate_cohort() pools the rates over them with Rubin's rules. The counts of a single completed dataset are not data.",
+  cat(strwrap(paste0("Each dataset classified on its own; tabulate_cohort()",
+                     if (!is.null(visits)) " (by = \"visit\")",
+                     " pools the rates over them with Rubin's rules. The counts of a single completed dataset are not data."),
               getOption("width"), indent = 2L, exdent = 2L), sep = "\n")
   invisible(x)
 }
@@ -318,19 +362,25 @@ as.data.frame.pooled_alleviation_table <- function(x, ...) plain_data_frame(x)
 }
 
 # compare_rates() on a pooled_alleviation_table: each completed dataset's
-# crude comparison, pooled per measure.
+# crude comparison, pooled per measure; with `strata`, each dataset's
+# Mantel-Haenszel estimates too, pooled per measure.
 compare_rates_pooled <- function(x, group, reference, strata, conf_level,
                                  denominator, call) {
-  if (!is.null(strata)) {
-    abort("`strata` (Mantel-Haenszel) is not available for a pooled table of imputed data; compare crude, or by stratum.",
-          call)
-  }
   check_conf_level(conf_level, call)
   tables <- attr(x, "imputations")
+  by <- attr(x, "by")
+  if (!is.null(strata)) {
+    # checked here so that the message does not name a completed dataset
+    check_by_columns(strata, by, "strata", call)
+    if (group %in% strata) {
+      abort(sprintf("`strata` must not include the `group` column \"%s\".",
+                    group), call)
+    }
+  }
   comparisons <- list()
   for (k in seq_along(tables)) {
     comparisons[[k]] <- tryCatch(
-      compare_rates(tables[[k]], group, reference = reference,
+      compare_rates(tables[[k]], group, reference = reference, strata = strata,
                     conf_level = conf_level, denominator = denominator),
       myelorelief_error = function(e) {
         abort(sprintf("Completed dataset %d: %s", k, conditionMessage(e)), call)
@@ -338,6 +388,31 @@ compare_rates_pooled <- function(x, group, reference, strata, conf_level,
     # every dataset against the first one's reference
     if (k == 1L) reference <- attr(comparisons[[1L]], "reference")
   }
+  crude <- pool_crude_comparisons(comparisons, conf_level, call)
+  out <- crude
+  if (!is.null(strata)) {
+    mh <- pool_mh_comparisons(comparisons, conf_level, call)
+    crude$analysis <- "crude"
+    out <- rbind(crude, mh)[c("symptom", "group", "reference", "analysis",
+                              setdiff(names(crude), c("symptom", "group",
+                                                      "reference", "analysis")))]
+  }
+  # symptom by symptom, the group's measures together (crude, then pooled
+  # over the strata)
+  first <- crude
+  out <- out[order(as.integer(out$symptom), match(out$group, unique(first$group)),
+                   match(out$analysis %||% rep("crude", nrow(out)),
+                         c("crude", "Mantel-Haenszel")),
+                   match(out$measure, c("rd", "rr", "or"))), ]
+  rownames(out) <- NULL
+  structure(out, class = c("pooled_rate_comparison", "data.frame"),
+            group_name = group, reference = reference, m = length(tables),
+            conf_level = conf_level, denominator = denominator,
+            strata_names = strata)
+}
+
+# The crude rows of each completed dataset's comparison, pooled per measure.
+pool_crude_comparisons <- function(comparisons, conf_level, call) {
   comparisons <- lapply(comparisons, function(cmp) plain_data_frame(cmp)[cmp$analysis == "crude", ])
   check_same_rows(comparisons, c("symptom", "group"), call)
   first <- comparisons[[1L]]
@@ -374,30 +449,72 @@ compare_rates_pooled <- function(x, group, reference, strata, conf_level,
   u_or <- 1 / ah + 1 / bh + 1 / ch + 1 / dh
   no_or <- no_rr | rowSums(b == 0 & d == 0) > 0
   q_or[no_or, ] <- u_or[no_or, ] <- NA_real_
-  pool <- function(q, u, measure, back) {
-    p <- rubin_pool(q, u, dfcom, conf_level)
-    out <- first[c("symptom", "group", "reference")]
-    out$measure <- rep(measure, nrow(first))
-    out$m <- rep(m, nrow(first))
-    out$estimate <- back(p$qbar)
-    # a difference of two rates lies in [-1, 1]; its t interval need not
-    out$lower <- if (measure == "rd") pmax(-1, p$lower) else back(p$lower)
-    out$upper <- if (measure == "rd") pmin(1, p$upper) else back(p$upper)
-    out$corrected <- if (measure == "rd") rep(FALSE, nrow(first)) else corrected
-    out[c("qbar", "ubar", "b", "t", "df", "riv", "lambda", "fmi")] <-
-      p[c("qbar", "ubar", "b", "t", "df", "riv", "lambda", "fmi")]
+  rbind(pooled_measure(first, q_rd, u_rd, dfcom, "rd", FALSE, conf_level),
+        pooled_measure(first, q_rr, u_rr, dfcom, "rr", corrected, conf_level),
+        pooled_measure(first, q_or, u_or, dfcom, "or", corrected, conf_level))
+}
+
+# The Mantel-Haenszel rows of each completed dataset's comparison, pooled per
+# measure: the risk difference on its own scale with the variance of Sato,
+# Greenland and Robins, the risk ratio (Greenland-Robins) and the odds ratio
+# (Robins-Breslow-Greenland) on the log scale, each dataset's estimate and
+# variance those of compare_rates(). compare_rates() gives each estimate
+# with its Wald interval, estimate -/+ z * se (on the log scale for the
+# ratios), so the variance is ((upper - lower) / (2 z))^2. A measure with no
+# interval in some dataset (a ratio of 0 or infinity, a variance of 0) is
+# not pooled. The complete-data degrees of freedom: the compared patients
+# less one per stratum with patients in both groups and one for the effect.
+pool_mh_comparisons <- function(comparisons, conf_level, call) {
+  comparisons <- lapply(comparisons, function(cmp) {
+    plain_data_frame(cmp)[cmp$analysis == "Mantel-Haenszel", ]
+  })
+  check_same_rows(comparisons, c("symptom", "group"), call)
+  first <- comparisons[[1L]]
+  m <- length(comparisons)
+  take <- function(column) {
+    v <- vapply(comparisons, function(cmp) as.double(cmp[[column]]),
+                numeric(nrow(first)))
+    dim(v) <- c(nrow(first), m)
+    v
+  }
+  z <- stats::qnorm((1 - conf_level) / 2, lower.tail = FALSE)
+  dfcom <- rowMeans(take("total") + take("ref_total")) - rowMeans(take("strata_rd")) - 1
+  measure <- function(name, log_scale) {
+    estimate <- take(name)
+    lower <- take(paste0(name, "_lower"))
+    upper <- take(paste0(name, "_upper"))
+    if (log_scale) {
+      q <- log(estimate)
+      u <- ((log(upper) - log(lower)) / (2 * z))^2
+    } else {
+      q <- estimate
+      u <- ((upper - lower) / (2 * z))^2
+    }
+    unusable <- rowSums(!is.finite(q) | !is.finite(u)) > 0
+    q[unusable, ] <- u[unusable, ] <- NA_real_
+    out <- pooled_measure(first, q, u, dfcom, name, FALSE, conf_level)
+    out$analysis <- rep("Mantel-Haenszel", nrow(out))
     out
   }
-  out <- rbind(pool(q_rd, u_rd, "rd", identity),
-               pool(q_rr, u_rr, "rr", exp),
-               pool(q_or, u_or, "or", exp))
-  # symptom by symptom, the group's measures together
-  out <- out[order(as.integer(out$symptom), match(out$group, unique(first$group)),
-                   match(out$measure, c("rd", "rr", "or"))), ]
-  rownames(out) <- NULL
-  structure(out, class = c("pooled_rate_comparison", "data.frame"),
-            group_name = group, reference = reference, m = m,
-            conf_level = conf_level, denominator = denominator)
+  rbind(measure("rd", FALSE), measure("rr", TRUE), measure("or", TRUE))
+}
+
+# One measure pooled over the imputations: `q` and `u` (comparisons by
+# imputations) on the scale of pooling, back-transformed for the ratios.
+pooled_measure <- function(first, q, u, dfcom, measure, corrected, conf_level) {
+  p <- rubin_pool(q, u, dfcom, conf_level)
+  back <- if (measure == "rd") identity else exp
+  out <- first[c("symptom", "group", "reference")]
+  out$measure <- rep(measure, nrow(first))
+  out$m <- rep(ncol(q), nrow(first))
+  out$estimate <- back(p$qbar)
+  # a difference of two rates lies in [-1, 1]; its t interval need not
+  out$lower <- if (measure == "rd") pmax(-1, p$lower) else back(p$lower)
+  out$upper <- if (measure == "rd") pmin(1, p$upper) else back(p$upper)
+  out$corrected <- rep_len(corrected, nrow(first))
+  out[c("qbar", "ubar", "b", "t", "df", "riv", "lambda", "fmi")] <-
+    p[c("qbar", "ubar", "b", "t", "df", "riv", "lambda", "fmi")]
+  out
 }
 
 #' @rdname imputed_cohort
@@ -411,20 +528,25 @@ format.pooled_rate_comparison <- function(x, digits = 1L, ...) {
                                  formatC(x$lower, format = "f", digits = 2),
                                  formatC(x$upper, format = "f", digits = 2))))
   value <- gsub("(NA to NA)", "(-)", value, fixed = TRUE)
-  list2DF(list(
+  columns <- list(
     symptom = as.character(x$symptom),
     comparison = sprintf("%s vs %s", x$group, x$reference),
-    measure = c(rd = "risk difference", rr = "risk ratio", or = "odds ratio")[x$measure],
+    analysis = x$analysis,
+    measure = unname(c(rd = "risk difference", rr = "risk ratio", or = "odds ratio")[x$measure]),
     estimate = paste0(value, ifelse(x$corrected, "*", "")),
     df = ifelse(is.na(x$df), "-", formatC(x$df, format = "f", digits = 1)),
-    fmi = ifelse(is.na(x$fmi), "-", formatC(x$fmi, format = "f", digits = 2))),
-    nrow = nrow(x))
+    fmi = ifelse(is.na(x$fmi), "-", formatC(x$fmi, format = "f", digits = 2)))
+  list2DF(columns[!vapply(columns, is.null, logical(1))], nrow = nrow(x))
 }
 
 #' @rdname imputed_cohort
 #' @export
 print.pooled_rate_comparison <- function(x, digits = 1L, ...) {
-  cat(strwrap(sprintf("<pooled_rate_comparison> Crude comparisons (%s%% CI) pooled over %s completed datasets with Rubin's rules: the risk difference on its own scale, the ratios on the log scale; df: Barnard-Rubin; fmi: fraction of missing information",
+  strata <- attr(x, "strata_names")
+  cat(strwrap(sprintf("<pooled_rate_comparison> %s (%s%% CI) pooled over %s completed datasets with Rubin's rules: the risk difference on its own scale, the ratios on the log scale; df: Barnard-Rubin; fmi: fraction of missing information",
+                      if (is.null(strata)) "Crude comparisons"
+                      else sprintf("Crude comparisons and Mantel-Haenszel estimates over %s",
+                                   paste(strata, collapse = " and ")),
                       format(100 * attr(x, "conf_level")),
                       format_integer(attr(x, "m"))),
               getOption("width"), exdent = 2L), sep = "\n")
@@ -432,6 +554,10 @@ print.pooled_rate_comparison <- function(x, digits = 1L, ...) {
   print(format(x, digits = digits), right = FALSE, row.names = FALSE)
   if (any(x$corrected, na.rm = TRUE)) {
     cat(strwrap("* a zero cell in some completed dataset: 0.5 added to every cell in every dataset.",
+                getOption("width"), exdent = 2L), sep = "\n")
+  }
+  if (!is.null(x$analysis) && any(x$analysis == "Mantel-Haenszel" & is.na(x$estimate))) {
+    cat(strwrap("-: a Mantel-Haenszel estimate without an interval in some completed dataset (a ratio of 0 or infinity, or a variance of 0), not pooled.",
                 getOption("width"), exdent = 2L), sep = "\n")
   }
   invisible(x)
@@ -453,6 +579,7 @@ tidy.pooled_alleviation_table <- function(x, ...) {
 #' @exportS3Method generics::tidy
 tidy.pooled_rate_comparison <- function(x, ...) {
   d <- as.data.frame(x)
-  tidy_frame(d[c("symptom", "group", "reference")], d$measure, d$estimate,
+  tidy_frame(d[intersect(c("symptom", "group", "reference", "analysis"), names(d))],
+             d$measure, d$estimate,
              d$lower, d$upper, extra = d[c("m", "df", "riv", "fmi", "corrected")])
 }

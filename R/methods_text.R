@@ -37,10 +37,16 @@
 #'   ratio, continuity-corrected CMH test, Breslow-Day with or without
 #'   Tarone's correction); by default those of `compare_rates()`'s
 #'   defaults.
+#' @param weights Optional name of the weights of a weighted analysis
+#'   (`tabulate_cohort(weights = )`): adds how the weighted rates, their
+#'   effective-sample-size intervals and, with `group`, the weighted
+#'   comparisons with robust intervals were computed. Taken from
+#'   `comparison` when it is a weighted comparison.
 #' @param clinical_significance Optional result of [clinical_significance()]:
 #'   adds how reliable change, the cut-off and the five categories were
-#'   defined, with the method's references. As in the papers, and unlike the
-#'   rules above, an index equal to the critical value is not reliable.
+#'   defined, with the method's references. As in the papers, an index
+#'   equal to the critical value is not reliable (as for a strict rule, see
+#'   The boundary).
 #' @section Wording:
 #' A rule describes a **symptom** when it can find the symptom absent at
 #' baseline: a `"decrease"` rule whose `absent_at` is a valid value (pain of
@@ -51,6 +57,14 @@
 #' no value reaches) describes an **outcome**: "Improvement in ...", and
 #' "improved" where the patient-level classes are described. Labels are
 #' used as written.
+#'
+#' @section The boundary:
+#' An inclusive rule (the default of [alleviation_rule()]) is described with
+#' "at least": "a decrease of at least 2 points". A strict rule (`strict =
+#' TRUE`, the default of [reliable_change_rule()], where a change must
+#' exceed the threshold as Jacobson and Truax require of a reliable change)
+#' with "more than", followed by "(a change equal to the threshold did not
+#' count)".
 #'
 #' @section Thresholds and numbers:
 #' A threshold given by hand is written as given. A threshold derived from
@@ -90,10 +104,12 @@ methods_text <- function(rules = study_rules(), conf_level = 0.95,
                              method = "wilson", by = NULL, group = NULL,
                              vars = NULL, reference = NULL, scores = FALSE,
                              missing = NULL, imputations = NULL,
-                             comparison = NULL, clinical_significance = NULL) {
+                             comparison = NULL, clinical_significance = NULL,
+                             weights = NULL) {
   call <- sys.call()
   check_flag(scores, "scores", call)
-  missing_sentences <- missing_methods(missing, imputations, length(group) > 0L, call)
+  missing_sentences <- missing_methods(missing, imputations, length(group) > 0L, call,
+                                       stratified = length(by) > 0L)
   if (!is.null(clinical_significance) &&
       (!inherits(clinical_significance, "clinical_significance") ||
        is.null(attr(clinical_significance, "clinical_significance")))) {
@@ -162,10 +178,11 @@ methods_text <- function(rules = study_rules(), conf_level = 0.95,
       if (!length(group) && !is.null(named_reference)) named_reference else "the first"))
     references <- c(references, method_references[c("fisher", "newcombe")])
   }
+  weighted <- weighted_methods(weights, comparison, group, method, conf_level, call)  # R/compare_weighted.R
   if (!is.null(comparison) && !length(group)) {
     abort("`comparison` describes the comparison of the levels of `group`; give `group`.", call)
   }
-  if (length(group)) {
+  if (length(group) && is.null(weighted)) {
     # the methods of compare_rates() (R/compare_methods.R)
     how <- comparison_method_text(comparison, call)
     sentences <- c(sentences, sprintf(
@@ -186,6 +203,7 @@ methods_text <- function(rules = study_rules(), conf_level = 0.95,
       references <- c(references, how$exact_references)
     }
   }
+  sentences <- c(sentences, weighted$sentences); references <- c(references, weighted$references)
   if (scores) {
     sentences <- c(sentences, sprintf(
       "Scores were also analysed as numbers, for the patients with both values of a measure: the change was the improvement (baseline minus follow-up where lower is better, follow-up minus baseline otherwise), reported as the mean change with its %s%% paired t interval and tested with the Wilcoxon signed-rank test; the standardized response mean (the mean change over the standard deviation of the change) is given with its exact noncentral t interval, and Kazis's effect size (the mean change over the baseline standard deviation; Kazis et al. 1989) with a delta-method interval.",
@@ -241,14 +259,17 @@ describe_rule <- function(rule, what) {
   decrease <- rule$direction == "decrease"
   origin <- rule_origin(rule)
   number <- function(x) format_threshold(x, origin$derived)
+  # a strict rule (reliable change) needs a change beyond the threshold
+  strict <- rule_is_strict(rule)
   change <- function(amount, relative, direction) {
     parts <- c(
       # a change of 0 is never alleviation (nor worsening): "more than 0"
-      if (!is.na(amount)) sprintf("%s %s%s", if (amount == 0) "more than" else "at least",
+      if (!is.na(amount)) sprintf("%s %s%s", if (strict || amount == 0) "more than" else "at least",
                                   number(amount),
                                   paste0(if (decrease) " point" else " unit",
                                          if (amount != 1) "s")),
-      if (!is.na(relative)) sprintf("at least %s%% of the baseline value",
+      if (!is.na(relative)) sprintf("%s %s%% of the baseline value",
+                                    if (strict) "more than" else "at least",
                                     number(100 * relative)))
     if (!length(parts)) return(NULL)
     paste(sprintf("%s of", direction),
@@ -274,9 +295,11 @@ describe_rule <- function(rule, what) {
   } else {
     "an unlimited baseline value, Inf"
   }
-  paste0(sprintf("%s %s was defined as %s; %s%s.",
+  paste0(sprintf("%s %s was defined as %s%s; %s%s.",
                  if (symptom) "Alleviation of" else "Improvement in", what,
-                 alleviated, worsening,
+                 alleviated,
+                 if (strict) " (a change equal to the threshold did not count)" else "",
+                 worsening,
                  if (is.null(absent)) ""
                  else sprintf("; patients without the symptom at baseline (%s) were excluded from the symptom's denominator",
                               absent)),
@@ -302,14 +325,17 @@ rule_origin <- function(rule) {
   jt <- regmatches(origin, regexec(paste0(
     "^reliable change \\(Jacobson & Truax 1991\\) at ", number, "%: ", number,
     " x SD ", number, " x sqrt\\(2 x \\(1 - reliability ", number, "\\)\\) = [^;]*",
-    "(; SD of ([0-9,]+) baseline values with the symptom present)?$"), origin))[[1L]]
+    "(; SD of (the baselines of )?([0-9,]+) (baseline values with the symptom present|complete pairs|known baseline values))?$"),
+    origin))[[1L]]
   if (length(jt)) {
     sd <- format(signif(as.numeric(jt[4L]), 3L))
     return(list(derived = TRUE, references = method_references[c("jacobson", "christensen")],
                 sentence = sprintf(
       "The threshold is the reliable change (Jacobson and Truax 1991) at the %s%% level: %s times the standard error of the difference between two measurements (Christensen and Mendoza 1986), from a standard deviation of %s%s and a reliability of %s.",
       jt[2L], format(signif(as.numeric(jt[3L]), 4L)), sd,
-      if (nzchar(jt[7L])) sprintf(" (of the %s baseline values with the symptom present)", jt[7L]) else "",
+      if (!nzchar(jt[6L])) ""
+      else if (jt[9L] == "complete pairs") sprintf(" (of the baseline values of the %s patients with both values)", jt[8L])
+      else sprintf(" (of the %s %s)", jt[8L], jt[9L]),
       jt[5L])))
   }
   roc <- regmatches(origin, regexec(paste0(

@@ -75,6 +75,10 @@ alleviation_bounds <- function(x, data, by = NULL, conf_level = 0.95,
                                method = "wilson", margins = TRUE,
                                drop = FALSE) {
   call <- sys.call()
+  if (inherits(x, "imputed_cohort")) {
+    abort("`x` is an imputed cohort: its completed datasets have no missing follow-up to bound. Give alleviation_bounds() the cohort classified from the data with the missing values.",
+          call)
+  }
   check_cohort(x, "x", call)
   if (inherits(x, "myelo_visits")) {
     abort("`x` must be a cohort of patients (classify_cohort()), not of visits.", call)
@@ -305,7 +309,8 @@ compare_rates_missing <- function(x, group, reference, strata, conf_level,
 }
 
 # methods_text()'s sentences for `missing`: "bounds" and/or "imputation".
-missing_methods <- function(missing, imputations, compared, call) {
+missing_methods <- function(missing, imputations, compared, call,
+                            stratified = FALSE) {
   if (is.null(missing)) {
     if (!is.null(imputations)) {
       abort("`imputations` is the number of completed datasets of `missing = \"imputation\"`; give that too.",
@@ -340,10 +345,13 @@ missing_methods <- function(missing, imputations, compared, call) {
     sentences <- c(sentences, sprintf(paste0(
       "Missing values were multiply imputed%s; each completed dataset was classified and tabulated separately ",
       "and the estimates were pooled with Rubin's rules (Rubin 1987): rates on the logit scale (Marshall et al. 2009)",
-      if (compared) ", risk differences (Wald variance) on their own scale and risk and odds ratios on the log scale" else "",
+      if (compared && stratified) ", crude risk differences (Wald variance) and the Mantel-Haenszel risk differences (with their variances above) on their own scale, and crude and Mantel-Haenszel risk and odds ratios on the log scale"
+      else if (compared) ", risk differences (Wald variance) on their own scale and risk and odds ratios on the log scale" else "",
       ", with the degrees of freedom of Barnard and Rubin (1999); where a completed dataset had a rate of 0 or 1",
       if (compared) " or a zero cell" else "",
-      ", 0.5 was added to the alleviated and the not alleviated in every dataset."),
+      ", 0.5 was added to the alleviated and the not alleviated in every dataset",
+      if (compared && stratified) " (crude estimates; a Mantel-Haenszel ratio of 0 or infinity in some completed dataset was not pooled)" else "",
+      "."),
       if (is.null(imputations)) "" else sprintf(" (%d completed datasets)", as.integer(imputations))))
     references <- c(references, missing_references[c("rubin", "marshall", "barnard")])
   }

@@ -21,36 +21,46 @@
 #' A reliable change larger than the width of `range` (a 52.6-point
 #' threshold on a 0-10 scale, from an SD or a reliability that is not the
 #' instrument's) is an error: no patient could ever change by that much, and
-#' every table made with the rule would count everyone unchanged. A
-#' threshold equal to the width is a rule: only a change across the whole
+#' every table made with the rule would count everyone unchanged. So is one
+#' equal to the width (to round-off), which no change can exceed; with
+#' `strict = FALSE` that is a rule where only a change across the whole
 #' range counts.
 #'
 #' `sd` is either given (from a normative sample, or a published value for
-#' the instrument), or computed as [stats::sd()] of `baseline`: of its values
-#' that are known and in which the symptom is present (not absent by
-#' `absent_at`), since only those patients are judged. Their number is
+#' the instrument), or computed as [stats::sd()] of `baseline`, over the
+#' values `sd_sample` chooses (see The SD's sample). Their number is
 #' reported in the rule's `origin`.
 #'
 #' @section The boundary:
-#' As with every rule of the package the threshold is inclusive: a change of
-#' exactly `RC` (within the package's relative tolerance of 1e-9, see
-#' [classify_alleviation()]) counts as alleviated or worsened, where Jacobson
-#' and Truax call a change reliable only when it *exceeds* the reliable
-#' change (|RCI| > 1.96). The two differ only for a change equal to `RC`
-#' to round-off, which happens on integer scales only when the SD and the
-#' reliability were chosen to make `RC` a whole number. [clinical_significance()]
-#' follows the literature (an index equal to the critical value is not
-#' reliable) and gives the five categories of Jacobson and Truax with a
-#' cut-off; use it when the strict boundary matters.
+#' Following Jacobson and Truax (1991), who call a change reliable only when
+#' it *exceeds* the reliable change (|RCI| > 1.96), the rule is strict by
+#' default (`strict = TRUE`, see [alleviation_rule()]): a change equal to
+#' `RC` is `"unchanged"`, and `print()` says "by more than". Equality is
+#' judged with the package's relative tolerance (see
+#' [classify_alleviation()]): a change must exceed `RC` by more than `1e-9`
+#' times the largest magnitude involved (the pair's values and `RC`), so a
+#' change that equals `RC` on paper but not in binary (decimal data) is not
+#' reliable either, at every scale. [clinical_significance()] uses the same
+#' comparison, so for the Jacobson-Truax index with the same SD the two
+#' agree patient by patient: `"alleviated"` where it says improved or
+#' recovered, `"worsened"` where it says deteriorated or harmed.
+#' `strict = FALSE` gives the inclusive rule of earlier versions of the
+#' package (a change equal to `RC` counts).
 #'
 #' @section The SD's sample:
-#' From `baseline`, the SD is taken over every known baseline with the
-#' symptom present, also of patients without a follow-up. The CRAN package
-#' clinicalsignificance takes it over the complete pairs only;
-#' [clinical_significance()] offers both (`sd_sample`). To reproduce the
-#' peer's reliable change here, give its SD:
-#' `sd = sd(pre[!is.na(pre) & !is.na(post)])` (every baseline of a complete
-#' pair, also those where the symptom is absent).
+#' `sd_sample` says which baselines give the SD when it is computed from
+#' `baseline`:
+#' * `"present"` (the default): every known baseline in which the symptom is
+#'   present (not absent by `absent_at`), also of patients without a
+#'   follow-up, since only those patients are judged;
+#' * `"complete_pairs"`: the baselines of the patients with both values
+#'   known (give their follow-up values as `follow_up`), also those in which
+#'   the symptom is absent: the SD of the CRAN package clinicalsignificance,
+#'   reproduced exactly (`sd(baseline[!is.na(baseline) & !is.na(follow_up)])`);
+#' * `"all_baselines"`: every known baseline, as [clinical_significance()]'s
+#'   default.
+#'
+#' [clinical_significance()] offers the last two (its `sd_sample`).
 #'
 #' @param sd The standard deviation of the measure: a single positive
 #'   number. Leave it out to compute it from `baseline`.
@@ -66,9 +76,18 @@
 #' @param baseline Baseline measurements (a numeric vector) to compute `sd`
 #'   from, instead of giving `sd`. Values outside `range` are errors, as in
 #'   [classify_alleviation()].
+#' @param follow_up The follow-up measurements of the same patients, in the
+#'   same order as `baseline`: needed by `sd_sample = "complete_pairs"` (and
+#'   used by nothing else). Values outside `range` are errors.
+#' @param sd_sample Which baselines give the SD: `"present"`,
+#'   `"complete_pairs"` or `"all_baselines"` (see The SD's sample). Only with
+#'   `baseline`.
+#' @param strict `TRUE` (the default, as Jacobson and Truax): a change must
+#'   exceed the reliable change; `FALSE`: a change equal to it counts too.
+#'   See The boundary.
 #' @return An [alleviation_rule()] with `min_change` and `worsen_change` at
-#'   the reliable change; its `origin` field, shown by `print()`, gives the
-#'   computation.
+#'   the reliable change and `strict` as given; its `origin` field, shown by
+#'   `print()`, gives the computation.
 #' @seealso [clinical_significance()] for the Jacobson-Truax categories
 #'   (recovered, improved, unchanged, deteriorated, harmed) with other
 #'   reliable change indices and a cut-off; [estimate_mcid()] for an
@@ -94,14 +113,30 @@
 #'                      range = c(0, 10))
 #'
 #' table(classify_alleviation(myelography$lbp_pre, myelography$lbp_post, rule))
+#'
+#' # The SD as clinicalsignificance takes it: baselines of complete pairs
+#' reliable_change_rule(reliability = 0.85, baseline = myelography$lbp_pre,
+#'                      follow_up = myelography$lbp_post,
+#'                      sd_sample = "complete_pairs", range = c(0, 10))
 #' @export
 reliable_change_rule <- function(sd, reliability,
                                  direction = c("decrease", "increase"),
-                                 conf_level = 0.95, ..., baseline = NULL) {
+                                 conf_level = 0.95, ..., baseline = NULL,
+                                 follow_up = NULL,
+                                 sd_sample = c("present", "complete_pairs",
+                                               "all_baselines"),
+                                 strict = TRUE) {
   call <- sys.call()
   direction <- check_choice(direction, c("decrease", "increase"), "direction",
                             call = call)
+  sd_sample_given <- !missing(sd_sample)
+  sd_sample <- check_choice(sd_sample, c("present", "complete_pairs", "all_baselines"),
+                            "sd_sample", call = call)
   check_conf_level(conf_level, call)
+  if (!is_flag(strict)) {
+    abort(sprintf("`strict` must be TRUE or FALSE, not %s.", describe_value(strict)),
+          call)
+  }
   if (missing(reliability)) {
     abort("`reliability` is missing: give the measure's reliability coefficient, strictly between 0 and 1.",
           call)
@@ -131,7 +166,8 @@ reliable_change_rule <- function(sd, reliability,
   # `absent_at` and `label`, and judges the baseline values.
   make_rule <- function(threshold) {
     tryCatch(do.call(alleviation_rule,
-                     c(list(direction = direction, min_change = threshold),
+                     c(list(direction = direction, min_change = threshold,
+                            strict = strict),
                        passed)),
              myelorelief_error = function(e) abort(conditionMessage(e), call))
   }
@@ -144,6 +180,15 @@ reliable_change_rule <- function(sd, reliability,
   # The rule with a threshold of 0 checks `range`, `absent_at` and `label`
   # (and judges the baselines) whatever the scale: a placeholder of 1 would
   # be refused on a range narrower than 1.
+  if (has_sd && sd_sample_given) {
+    abort("`sd_sample` chooses the baselines the SD is computed from; it has no use when `sd` is given.",
+          call)
+  }
+  if (!is.null(follow_up) && sd_sample != "complete_pairs") {
+    abort(sprintf("`follow_up` is used only by `sd_sample = \"complete_pairs\"`, %s.",
+                  if (has_sd) "not when `sd` is given" else sprintf("not by \"%s\"", sd_sample)),
+          call)
+  }
   if (has_sd) {
     ok <- is.numeric(sd) && !is.object(sd) && length(sd) == 1L &&
       is.null(dim(sd)) && !is.na(sd) && is.finite(sd) && sd > 0
@@ -154,20 +199,47 @@ reliable_change_rule <- function(sd, reliability,
     probe <- make_rule(0)
   } else {
     baseline <- as_measurements(baseline, "baseline", call)
+    pairs <- sd_sample == "complete_pairs"
+    if (pairs) {
+      if (is.null(follow_up)) {
+        abort("`sd_sample = \"complete_pairs\"` needs `follow_up`, the follow-up values of the patients in `baseline`.",
+              call)
+      }
+      follow_up <- as_measurements(follow_up, "follow_up", call)
+      if (length(follow_up) != length(baseline)) {
+        abort(sprintf("`follow_up` must have the length of `baseline` (%s), not %s.",
+                      format_integer(length(baseline)), format_integer(length(follow_up))),
+              call)
+      }
+    }
     probe <- make_rule(0)
     classes <- tryCatch(
-      classify_alleviation(baseline, baseline, probe),
+      classify_alleviation(baseline, if (pairs) follow_up else baseline, probe),
       myelorelief_error = function(e) {
-        abort(sub("`(pre|post)`", "`baseline`", conditionMessage(e)), call)
+        abort(sub("`pre`", "`baseline`",
+                  sub("`post`", if (pairs) "`follow_up`" else "`baseline`",
+                      conditionMessage(e))), call)
       })
-    present <- as.double(baseline[!is.na(classes) & classes != "absent"])
+    known <- !is.na(baseline)
+    keep <- switch(sd_sample,
+                   present = !is.na(classes) & classes != "absent",
+                   complete_pairs = known & !is.na(follow_up),
+                   all_baselines = known)
+    present <- as.double(baseline[keep])
+    which_values <- switch(sd_sample,
+      present = "with the symptom present (known and not absent by `absent_at`)",
+      complete_pairs = "in complete pairs (with `follow_up` known)",
+      all_baselines = "known")
     if (length(present) < 2L) {
-      abort(sprintf(
-        "`baseline` has %s with the symptom present (known and not absent by `absent_at`); the SD needs at least 2.",
-        count_of(length(present), "value")), call)
+      abort(sprintf("`baseline` has %s %s; the SD needs at least 2.",
+                    count_of(length(present), "value"), which_values), call)
     }
     if (any(!is.finite(present))) {
-      abort("`baseline` has infinite values in patients with the symptom present; the SD would be infinite. Give `sd`, or an `absent_at` under which Inf is absent.",
+      abort(sprintf("`baseline` has infinite values%s; the SD would be infinite. Give `sd`%s.",
+                    switch(sd_sample, present = " in patients with the symptom present",
+                           complete_pairs = " in complete pairs", all_baselines = ""),
+                    if (sd_sample == "present") ", or an `absent_at` under which Inf is absent"
+                    else ", or `sd_sample = \"present\"` with an `absent_at` under which Inf is absent"),
             call)
     }
     sd <- stats::sd(present)
@@ -176,11 +248,14 @@ reliable_change_rule <- function(sd, reliability,
                     format_integer(length(present)), format(present[1L])),
             call)
     }
-    sd_source <- sprintf("; SD of %s baseline values with the symptom present",
+    sd_source <- sprintf(switch(sd_sample,
+                                present = "; SD of %s baseline values with the symptom present",
+                                complete_pairs = "; SD of the baselines of %s complete pairs",
+                                all_baselines = "; SD of %s known baseline values"),
                          format_integer(length(present)))
   }
   z <- stats::qnorm(1 - (1 - conf_level) / 2)
-  threshold <- z * sd * sqrt(2 * (1 - reliability))
+  threshold <- jt_reliable_change(z, sd, reliability)
   if (!is.finite(threshold) || !(threshold > 0)) {
     abort(sprintf("`sd` (%s) with `reliability` %s gives a threshold of %s, not a positive finite number.",
                   format(sd), format(reliability), format(threshold)), call)
@@ -191,11 +266,13 @@ reliable_change_rule <- function(sd, reliability,
   # Checked before the rule is made, whose own check of the width would
   # say less.
   width <- probe$range[2L] - probe$range[1L]
-  if (threshold > width * (1 + 1e-9)) {
-    abort(sprintf("%s with `reliability` %s gives a reliable change of %s, more than the width of `range` (%s to %s: %s): no patient could ever change reliably. Check that the SD is in the measure's units and the reliability is the instrument's.",
+  if (threshold_beyond_range(threshold, probe$range, strict)) {
+    abort(sprintf("%s with `reliability` %s gives a reliable change of %s, %s the width of `range` (%s to %s: %s): no patient could ever change reliably. Check that the SD is in the measure's units and the reliability is the instrument's.",
                   if (has_sd) sprintf("`sd` (%s)", format(sd))
                   else sprintf("The SD of `baseline` (%s)", format(sd, digits = 4)),
                   format(reliability), format(threshold, digits = 4),
+                  if (threshold > width * (1 + 1e-9)) "more than"
+                  else "as much as (and a change must exceed it, `strict = TRUE`)",
                   format(probe$range[1L]), format(probe$range[2L]), format(width)),
           call)
   }
@@ -205,4 +282,11 @@ reliable_change_rule <- function(sd, reliability,
     format(100 * conf_level), format(z, digits = 4), format(sd, digits = 4),
     format(reliability), format(threshold, digits = 4), sd_source)
   rule
+}
+
+# The reliable change of Jacobson and Truax, z * SD * sqrt(2 (1 - r)), as one
+# expression shared by reliable_change_rule() and clinical_significance():
+# the same double in both, so that they judge every pair alike.
+jt_reliable_change <- function(z, sd, reliability) {
+  z * sd * sqrt(2 * (1 - reliability))
 }

@@ -34,7 +34,11 @@
 #' measurements, [score_change()]: baseline and follow-up means, mean change
 #' with its interval, Wilcoxon, standardized response mean, and with `group`
 #' the difference in change and the ANCOVA-adjusted difference against the
-#' reference); Who was alleviated (with `vars`); Sensitivity (the cut-off curve of each
+#' reference); Loss to follow-up (with `missing = "bounds"`,
+#' [alleviation_bounds()]: per symptom the complete-case, worst-case and
+#' best-case rates with their intervals, overall and by `by`, and with
+#' `group` the risk difference under the two extreme scenarios, crude and,
+#' with `by`, pooled over the strata); Who was alleviated (with `vars`); Sensitivity (the cut-off curve of each
 #' symptom); Methods; Reproducibility (package and R versions, the call,
 #' the rules as code).
 #'
@@ -73,6 +77,19 @@
 #' @param pre,post Optional named character vectors mapping symptoms to the
 #'   columns of their baseline and follow-up values, as in
 #'   [classify_cohort()] (`pre = c(weight = "Prewt")`).
+#' @param missing How patients without a follow-up value are shown:
+#'   `"exclude"` (the default) leaves them out of the rates, as
+#'   [tabulate_cohort()] does (a complete-case analysis), and counts them in
+#'   the Patients section; `"bounds"` adds the section Loss to follow-up
+#'   with the worst-case and best-case rates beside the complete-case ones
+#'   ([alleviation_bounds()]), and the Methods paragraph says how they were
+#'   formed. Bounds need the baseline values, so `data` must then be the
+#'   data frame, not a classified cohort. The report takes one data frame:
+#'   the completed datasets of a multiple imputation (a `mids` object or a
+#'   list of data frames) are refused, since its tables and figures would
+#'   show one completed dataset's counts as data; pool them with
+#'   [classify_cohort()], [tabulate_cohort()] and [compare_rates()] (see
+#'   [imputed_cohort]).
 #' @return The path of the file, invisibly.
 #' @examples
 #' \donttest{
@@ -89,6 +106,16 @@
 #'                              file = tempfile(fileext = ".docx"))
 #'   file.size(path)
 #' }
+#' # Hypothetical loss to follow-up: a fifth of the leg pain follow-up values
+#' # removed, with the worst and best cases beside the complete cases
+#' if (requireNamespace("knitr", quietly = TRUE) &&
+#'     requireNamespace("markdown", quietly = TRUE)) {
+#'   lost <- myelography
+#'   set.seed(1)
+#'   lost$leg_pain_post[sample(nrow(lost), nrow(lost) / 5)] <- NA
+#'   path <- alleviation_report(lost, group = "sex", missing = "bounds",
+#'                              file = tempfile(fileext = ".html"))
+#' }
 #' }
 #' @export
 alleviation_report <- function(data, rules = study_rules(), by = NULL,
@@ -96,11 +123,28 @@ alleviation_report <- function(data, rules = study_rules(), by = NULL,
                                file = "alleviation-report.html", title = NULL,
                                conf_level = 0.95, method = "wilson",
                                pre = NULL, post = NULL, reference = NULL,
-                               symptom = NULL) {
+                               symptom = NULL,
+                               missing = c("exclude", "bounds")) {
   call <- sys.call()
   data_name <- paste(deparse(substitute(data), width.cutoff = 60L), collapse = " ")
+  if (is_imputed_data(data) || inherits(data, "imputed_cohort")) {
+    abort(paste0("alleviation_report() takes one data frame, not the completed datasets of a multiple imputation",
+                 " (a report's tables, figures and patient flow would show the counts of a single completed dataset as data).",
+                 " Pool them with classify_cohort(), tabulate_cohort() and compare_rates(), and describe them with methods_text(missing = \"imputation\");",
+                 " for the report, give the data with the missing values and missing = \"bounds\"."),
+          call)
+  }
   check_data_frame(data, "data", call = call)
   classified <- inherits(data, "myelo_cohort")
+  if (identical(missing, "imputation")) {
+    abort("`missing = \"imputation\"` is not available in the report: it takes one data frame. Pool completed datasets with classify_cohort(), tabulate_cohort() and compare_rates().",
+          call)
+  }
+  missing <- check_choice(missing, c("exclude", "bounds"), "missing", call)
+  if (missing == "bounds" && classified) {
+    abort("`missing = \"bounds\"` needs the baseline values, which a classified cohort does not keep: give alleviation_report() the data frame.",
+          call)
+  }
   if (classified) {
     given <- c("rules", "pre", "post")[c(!missing(rules), !is.null(pre), !is.null(post))]
     if (length(given)) {
@@ -150,13 +194,13 @@ alleviation_report <- function(data, rules = study_rules(), by = NULL,
   }
   output <- report_format(file, call)
   needed <- if (output == "docx") c("officer", "flextable") else c("knitr", "markdown")
-  missing <- needed[!vapply(needed, requireNamespace, logical(1), quietly = TRUE)]
-  if (length(missing)) {
+  lacking <- needed[!vapply(needed, requireNamespace, logical(1), quietly = TRUE)]
+  if (length(lacking)) {
     abort(sprintf("alleviation_report() needs the package%s %s to write %s: install.packages(%s).",
-                  if (length(missing) > 1L) "s" else "",
-                  paste(missing, collapse = " and "),
+                  if (length(lacking) > 1L) "s" else "",
+                  paste(lacking, collapse = " and "),
                   if (output == "docx") "a Word file" else "HTML",
-                  paste(deparse(missing), collapse = "")), call)
+                  paste(deparse(lacking), collapse = "")), call)
   }
   if (!is.null(title) && (!is.character(title) || length(title) != 1L || is.na(title))) {
     abort(sprintf("`title` must be NULL or a single string, not %s.",
@@ -167,7 +211,8 @@ alleviation_report <- function(data, rules = study_rules(), by = NULL,
   if (!is.null(symptom)) alleviated_group(cohort, symptom, call)
   if (is.null(title)) title <- paste("Symptom alleviation:", data_name)
   report <- report_contents(cohort, if (!classified) data, rules, by, group, vars,
-                            conf_level, method, reference, symptom)
+                            conf_level, method, reference, symptom,
+                            bounds = missing == "bounds")
   report$call <- deparse(call, width.cutoff = 70L)
   if (output == "docx") render_report_docx(report, title, file)
   else render_report(report, title, file)
@@ -185,7 +230,8 @@ report_format <- function(file, call) {
 
 # Everything the report shows, computed before any rendering.
 report_contents <- function(cohort, data, rules, by, group, vars, conf_level,
-                            method, reference = NULL, symptom = NULL) {
+                            method, reference = NULL, symptom = NULL,
+                            bounds = FALSE) {
   tab <- function(by) {
     tabulate_cohort(cohort, by = by, conf_level = conf_level, method = method)
   }
@@ -256,6 +302,8 @@ report_contents <- function(cohort, data, rules, by, group, vars, conf_level,
                                     count_of(not_compared, "patient"), group)
     }
   }
+  if (bounds) report <- report_bounds(report, cohort, data, by, group, conf_level,
+                                     method, reference)
   if (length(vars)) {
     # the measurement columns (baseline scores) are in `data`, not the cohort
     from_data <- !is.null(data) && !all(vars %in% names(cohort))
@@ -318,9 +366,11 @@ report_contents <- function(cohort, data, rules, by, group, vars, conf_level,
   report$methods <- methods_text(rules, conf_level, method, by = by,
                                  group = group, vars = vars,
                                  reference = if (!is.null(group)) reference,
-                                 scores = !is.null(report$scores))
+                                 scores = !is.null(report$scores),
+                                 missing = if (bounds) "bounds")
   report$rules_code <- rules_as_code(rules)
-  sections <- c("groups" = !is.null(group), "scores" = !is.null(report$scores),
+  sections <- c("groups" = !is.null(group), "missing" = bounds,
+                "scores" = !is.null(report$scores),
                 "who" = length(vars) > 0L,
                 "sensitivity" = TRUE, "methods" = TRUE, "reproducibility" = TRUE)
   numbers <- cumsum(sections) + 3L
@@ -335,6 +385,58 @@ report_contents <- function(cohort, data, rules, by, group, vars, conf_level,
   report$published_text <- "Guo et al. (2016) reported 35 of 325 patients (10.8%) with a symptom alleviated: 26 lower back pain, 2 leg pain, 2 numbness of the lower extremities and 5 intermittent claudication. Published and reproduced:"
   report$heterogeneity_text <- "Heterogeneity across strata:"
   report
+}
+
+# missing = "bounds": the complete-case, worst-case and best-case rates
+# overall and by `by` (alleviation_bounds()), and with a group the risk
+# difference under the two extreme scenarios (crude and, with `by`, pooled
+# over the strata).
+report_bounds <- function(report, cohort, data, by, group, conf_level, method,
+                          reference) {
+  bounds <- function(by) {
+    alleviation_bounds(cohort, data, by = by, conf_level = conf_level,
+                       method = method)
+  }
+  report$bounds <- bounds(NULL)
+  if (length(by)) report$bounds_by <- bounds(by)
+  lost <- sum(report$bounds$missing[report$bounds$symptom != "any"])
+  report$bounds_text <- paste0(
+    "Patients without a follow-up value are left out of the rates of section 3 (a complete-case analysis), which is unbiased only if they are missing completely at random. ",
+    "As bounds, the worst case counts every such patient who had the symptom at baseline, or whose baseline value is missing too, as not alleviated, and the best case counts them as alleviated: ",
+    "whatever the missing values are, the rate of the whole cohort lies between the two. ",
+    "Rates are alleviated among evaluable patients, with ", report$interval_name,
+    "; missing: the patients without a value (with the symptom at baseline/baseline unknown/symptom absent at baseline).",
+    if (lost == 0) " No value is missing: the bounds are the complete-case rates." else "")
+  if (!is.null(group)) {
+    by_group <- bounds(c(group, by))
+    report$bounds_groups <- compare_rates(by_group, group, reference = reference,
+                                          strata = if (length(by)) by,
+                                          conf_level = conf_level)
+    report$bounds_groups_text <- sprintf(
+      "The risk difference of each level of %s against the reference level (%s), in percentage points, crude%s: for the complete cases, with the level's missing patients not alleviated and the reference's alleviated (group worst, the lowest the difference can be), and the reverse (group best, the highest); Newcombe's interval%s.",
+      group, reference_label(attr(report$bounds_groups, "reference")),
+      if (length(by)) sprintf(" and pooled over %s (Mantel-Haenszel)",
+                              paste(by, collapse = " and ")) else "",
+      if (length(by)) ", and Sato's for the pooled difference" else "")
+  }
+  report
+}
+
+# The bounds tables as the report shows them, headed as print() heads them.
+report_bounds_table <- function(x) {
+  shown <- format(x)
+  names(shown)[names(shown) == "missing"] <- "missing (sym/unk/abs)"
+  names(shown)[names(shown) == "complete_case"] <- "complete case"
+  names(shown)[names(shown) == "worst_case"] <- "worst case"
+  names(shown)[names(shown) == "best_case"] <- "best case"
+  shown
+}
+
+report_bounds_groups_table <- function(report) {
+  shown <- format(report[["bounds_groups"]])
+  names(shown) <- c("symptom", "comparison", "analysis", "complete case",
+                    "group worst", "group best")
+  shown
 }
 
 # The report's pieces that the HTML (report.Rmd) and the Word writer
@@ -432,10 +534,23 @@ md_table <- function(x) {
   x <- as.data.frame(x, stringsAsFactors = FALSE)
   text <- vapply(x, function(column) is.character(column) || is.factor(column), logical(1))
   x[text] <- lapply(x[text], function(column) {
-    md_escape(breakable_long_words(as.character(column)), table = TRUE)
+    keep_numbers_whole(md_escape(breakable_long_words(as.character(column)),
+                                 table = TRUE))
   })
   names(x) <- md_escape(names(x), table = TRUE)
   knitr::kable(x, format = "pipe", row.names = FALSE)
+}
+
+# In a cell of numbers only ("8.9% (6.1-12.7)", no letter in it), each
+# word with a hyphen in a span the template keeps on one line: a browser
+# would otherwise break an interval at its hyphen in a narrow column. The
+# cell still wraps at its spaces, and words (labels, "NNTB 14.4") as they
+# wrap. The cells are escaped already (a hyphen is "\\-").
+keep_numbers_whole <- function(x) {
+  numbers <- !is.na(x) & !grepl("[[:alpha:]]", x, perl = TRUE)
+  x[numbers] <- gsub("(\\S*\\\\-\\S*)", '<span class="nobr">\\1</span>',
+                     x[numbers], perl = TRUE)
+  x
 }
 
 # (A hyphen is a break point already: "Intermittent-claudication" is two

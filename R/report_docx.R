@@ -73,6 +73,20 @@ render_report_docx <- function(report, title, file) {
     doc <- docx_table(doc, format(report[["table_one"]]))
   }
 
+  if (!is.null(report[["bounds"]])) {
+    doc <- section(doc, "missing", "Loss to follow-up")
+    doc <- docx_paragraph(doc, report[["bounds_text"]])
+    doc <- docx_table(doc, report_bounds_table(report[["bounds"]]))
+    if (!is.null(report[["bounds_by"]])) {
+      doc <- docx_heading(doc, paste("By", paste(report[["by"]], collapse = " and ")), 3L)
+      doc <- docx_table(doc, report_bounds_table(report[["bounds_by"]]))
+    }
+    if (!is.null(report[["bounds_groups"]])) {
+      doc <- docx_paragraph(doc, report[["bounds_groups_text"]])
+      doc <- docx_table(doc, report_bounds_groups_table(report))
+    }
+  }
+
   if (!is.null(report[["scores"]])) {
     doc <- section(doc, "scores", "Scores")
     doc <- docx_paragraph(doc, report[["scores_text"]])

@@ -6,13 +6,19 @@
 #' take. [classify_alleviation()] applies it to data; [study_rules()] gives
 #' the four rules used to reproduce Guo et al. (2016).
 #'
-#' A change meets a threshold when it reaches it exactly or exceeds it. The
-#' comparisons forgive decimal round-off, so a change that meets a threshold
+#' A change meets a threshold when it reaches it exactly or exceeds it
+#' (`strict = FALSE`, the default), or only when it exceeds it (`strict =
+#' TRUE`, as the reliable change of Jacobson and Truax, which
+#' [reliable_change_rule()] makes). The comparisons forgive decimal
+#' round-off, so a change that meets a threshold
 #' on paper (7 to 4.9 is exactly 30%) meets it in the computer too: numbers
 #' that differ by at most 1e-9 times the largest finite magnitude involved
 #' (the pair's values and the threshold, `absent_at` or range bound) count
 #' as equal. The same holds for `absent_at` and the range; see the section
-#' Tolerance of [classify_alleviation()].
+#' Tolerance of [classify_alleviation()]. So under `strict = TRUE` a change
+#' must exceed the threshold by more than that tolerance: a fall from 0.3 to
+#' 0.1 (0.19999999999999998 in binary) equals a threshold of 0.2 and does
+#' not count, at every scale.
 #'
 #' @param direction `"decrease"` when lower values are better (pain or
 #'   numbness scores), `"increase"` when higher values are better (walking
@@ -38,6 +44,12 @@
 #'   `c(0, 10)` for a numeric rating scale, `c(0, 100)` for a 100 mm visual
 #'   analogue scale, `c(0, Inf)` for metres. Values outside it are errors.
 #' @param label Optional name of the measure, used when printing.
+#' @param strict The boundary: `FALSE` (the default) when a change equal to
+#'   a threshold meets it ("by at least"); `TRUE` when a change must exceed
+#'   every threshold ("by more than"), as Jacobson and Truax (1991) call a
+#'   change reliable only when |RCI| > 1.96. Applies to the alleviation and
+#'   the worsening thresholds alike. A rule made before this field existed
+#'   (without it) is inclusive.
 #' @return An object of class `alleviation_rule`: a list with the arguments
 #'   above, validated. A rule derived from data ([reliable_change_rule()],
 #'   [as_rule()]) has one more field, `origin`: a sentence saying where its
@@ -51,6 +63,10 @@
 #' Dworkin RH, Turk DC, Wyrwich KW, et al. Interpreting the clinical
 #' importance of treatment outcomes in chronic pain clinical trials: IMMPACT
 #' recommendations. J Pain 2008;9:105-121.
+#'
+#' Jacobson NS, Truax P. Clinical significance: a statistical approach to
+#' defining meaningful change in psychotherapy research. J Consult Clin
+#' Psychol 1991;59:12-19 (the strict boundary of a reliable change).
 #' @examples
 #' # Pain on a 0-10 scale: at least 2 points and at least 30% of baseline
 #' pain <- alleviation_rule("decrease", min_change = 2, min_relative = 0.3,
@@ -63,6 +79,12 @@
 #' # A 100 mm VAS where either 15 mm or 30% is enough
 #' alleviation_rule("decrease", min_change = 15, min_relative = 0.3,
 #'                  combine = "any", range = c(0, 100))
+#'
+#' # A change must exceed 2.5 points: a fall of exactly 2.5 is not enough
+#' strict <- alleviation_rule("decrease", min_change = 2.5, range = c(0, 10),
+#'                            strict = TRUE)
+#' strict
+#' classify_alleviation(c(8, 8), c(5.5, 5), strict)
 #' @export
 alleviation_rule <- function(direction = c("decrease", "increase"),
                              min_change = NA, min_relative = NA,
@@ -70,15 +92,20 @@ alleviation_rule <- function(direction = c("decrease", "increase"),
                              worsen_change = min_change,
                              worsen_relative = min_relative,
                              absent_at = if (direction == "decrease") 0 else Inf,
-                             range = c(0, Inf), label = NULL) {
+                             range = c(0, Inf), label = NULL, strict = FALSE) {
   call <- sys.call()
   direction <- check_choice(direction, c("decrease", "increase"), "direction",
                             call = call)
   combine <- check_choice(combine, c("all", "any"), "combine", call = call)
+  if (!is_flag(strict)) {   # NULL too, which the list would drop
+    abort(sprintf("`strict` must be TRUE or FALSE, not %s.", describe_value(strict)),
+          call)
+  }
   rule <- list(direction = direction, min_change = min_change,
                min_relative = min_relative, combine = combine,
                worsen_change = worsen_change, worsen_relative = worsen_relative,
-               absent_at = absent_at, range = range, label = label)
+               absent_at = absent_at, range = range, strict = strict,
+               label = label)
   check_rule_fields(rule, call)
   check_reachable(rule, call)
   numeric_fields <- c("min_change", "min_relative", "worsen_change",
@@ -87,12 +114,26 @@ alleviation_rule <- function(direction = c("decrease", "increase"),
   structure(rule, class = "alleviation_rule")
 }
 
+# Whether no pair within `range` can meet an absolute threshold: one wider
+# than the finite range (beyond round-off, 1e-9 relative), or, for a strict
+# rule, one the widest change (the whole width) does not exceed by more
+# than the classifier's tolerance (1e-9 of the largest finite magnitude
+# among the bounds and the threshold; see mr_meets_bound() in
+# src/kernels.h).
+threshold_beyond_range <- function(value, range, strict) {
+  width <- range[2L] - range[1L]
+  if (!is.finite(width)) return(FALSE)
+  if (!strict) return(value > width * (1 + 1e-9))
+  !(width > value + 1e-9 * max(abs(range), value))
+}
+
 # The fields of a rule, in the order alleviation_rule() creates them.
-# `label` may be absent (`rule$label <- NULL` removes it); a derived rule
-# has one more, `origin`, last.
+# `label` may be absent (`rule$label <- NULL` removes it), and so may
+# `strict` (a rule saved before the field existed: inclusive); a derived
+# rule has one more, `origin`, last.
 rule_fields <- c("direction", "min_change", "min_relative", "combine",
                  "worsen_change", "worsen_relative", "absent_at", "range",
-                 "label")
+                 "strict", "label")
 
 # A rule as check_rule() finds it: a list with exactly the fields
 # alleviation_rule() makes (`label` may be absent), each valid. Errors name
@@ -120,7 +161,7 @@ check_rule_names <- function(rule, call) {
   if (length(twice)) {
     abort(sprintf("field `%s` appears more than once.", twice[1L]), call)
   }
-  absent <- setdiff(rule_fields, c(fields, "label"))
+  absent <- setdiff(rule_fields, c(fields, "label", "strict"))
   if (length(absent)) {
     abort(sprintf("field `%s` is missing.", absent[1L]), call)
   }
@@ -152,6 +193,11 @@ check_rule_fields <- function(rule, call) {
       describe_value(range)), call)
   }
   check_number(field("absent_at"), "absent_at", finite = FALSE, call = call)
+  strict <- field("strict")
+  if (!is.null(strict) && !is_flag(strict)) {
+    abort(sprintf("`strict` must be TRUE or FALSE, not %s.", describe_value(strict)),
+          call)
+  }
   for (name in c("label", "origin")) {
     text <- field(name)
     if (!is.null(text) &&
@@ -167,8 +213,11 @@ check_rule_fields <- function(rule, call) {
 # cannot go below 0: `min_relative = 30` meant 30%, not 3000%.
 check_reachable <- function(rule, call) {
   value <- rule$min_relative
+  strict <- isTRUE(rule$strict)
+  # a strict rule needs a fall of more than the fraction: of more than 100%
+  # at 1, never reached either
   if (rule$direction == "decrease" && rule$range[1L] >= 0 && !is.na(value) &&
-      value > 1) {
+      (value > 1 || (strict && value >= 1))) {
     abort(sprintf("`min_relative` = %s asks for a fall of more than 100%% of baseline, which a measure that cannot go below %s never reaches; it is a fraction (0.3 = 30%%)%s.",
                   format(value), format(rule$range[1L]),
                   if (value >= 2 && value <= 100) sprintf(": did you mean %s?", format(value / 100))
@@ -179,7 +228,12 @@ check_reachable <- function(rule, call) {
   width <- rule$range[2L] - rule$range[1L]
   for (name in c("min_change", "worsen_change")) {
     value <- rule[[name]]
-    if (is.finite(width) && !is.na(value) && value > width * (1 + 1e-9)) {
+    if (!is.na(value) && threshold_beyond_range(value, rule$range, strict)) {
+      if (strict && !(value > width * (1 + 1e-9))) {
+        abort(sprintf("`%s` = %s is the whole range [%s, %s] spans (%s) and the rule is strict (`strict = TRUE`): no change can exceed it; give a smaller threshold, or `strict = FALSE` to count a change across the whole range.",
+                      name, format(value), format(rule$range[1L]),
+                      format(rule$range[2L]), format(width)), call)
+      }
       abort(sprintf("`%s` = %s is more than the whole range [%s, %s] spans (%s), so no pair could ever meet it; give a change on the measure's own scale%s.",
                     name, format(value), format(rule$range[1L]),
                     format(rule$range[2L]), format(width),
@@ -240,7 +294,9 @@ rule_is_intact <- function(rule) {
     (identical(.subset2(rule, "direction"), "decrease") ||
        identical(.subset2(rule, "direction"), "increase")) &&
     (identical(.subset2(rule, "combine"), "all") ||
-       identical(.subset2(rule, "combine"), "any")) && {
+       identical(.subset2(rule, "combine"), "any")) &&
+    (identical(.subset2(rule, "strict"), FALSE) ||
+       identical(.subset2(rule, "strict"), TRUE)) && {
       label <- .subset2(rule, "label")
       is.null(label) ||
         (is.character(label) && length(label) == 1L && !is.na(label))
@@ -254,23 +310,36 @@ intact_threshold <- function(x) {
     (if (is.na(x)) !is.nan(x) else x >= 0 && x < Inf)
 }
 
-# The rule as the nine doubles the C glue unpacks (src/glue.c), field by
+# The rule as the ten doubles the C glue unpacks (src/glue.c), field by
 # name (.subset2: no partial matching, no dispatch), of a rule check_rule()
-# passed.
+# passed; a rule without `strict` (saved before the field existed) is
+# inclusive.
 rule_params <- function(rule) {
   field <- function(name) .subset2(rule, name)
   as.double(c(field("direction") == "increase", field("combine") == "any",
               field("min_change"), field("min_relative"),
               field("worsen_change"), field("worsen_relative"),
-              field("absent_at"), field("range")))
+              field("absent_at"), field("range"), isTRUE(field("strict"))))
 }
 
-# "falls by at least 2 points and by at least 30% of baseline"
-describe_thresholds <- function(change, relative, combine, verb, unit) {
+# TRUE or FALSE, a plain logical of length 1 (no NA, no attributes).
+is_flag <- function(x) {
+  is.logical(x) && length(x) == 1L && !is.na(x) && is.null(attributes(x))
+}
+
+# Whether a rule's thresholds must be exceeded (a rule without the field,
+# saved before it existed, is inclusive).
+rule_is_strict <- function(rule) isTRUE(.subset2(rule, "strict"))
+
+# "falls by at least 2 points and by at least 30% of baseline"; for a
+# strict rule "falls by more than 2.362 points"
+describe_thresholds <- function(change, relative, combine, verb, unit,
+                                strict = FALSE) {
+  by <- if (strict) "by more than" else "by at least"
   parts <- c(
-    if (!is.na(change)) sprintf("by at least %s%s", format(change),
+    if (!is.na(change)) sprintf("%s %s%s", by, format(change),
                                 if (change == 1) sub("s$", "", unit) else unit),
-    if (!is.na(relative)) sprintf("by at least %s%% of baseline",
+    if (!is.na(relative)) sprintf("%s %s%% of baseline", by,
                                   format(100 * relative))
   )
   if (!length(parts)) return(NULL)
@@ -300,10 +369,11 @@ format.alleviation_rule <- function(x, ...) {
   unit <- if (decrease) " points" else ""
   better <- if (decrease) "falls" else "rises"
   worse <- if (decrease) "rises" else "falls"
+  strict <- rule_is_strict(x)
   alleviated <- describe_thresholds(x$min_change, x$min_relative, x$combine,
-                                    better, unit)
+                                    better, unit, strict)
   worsened <- describe_thresholds(x$worsen_change, x$worsen_relative,
-                                  x$combine, worse, unit)
+                                  x$combine, worse, unit, strict)
   # An infinite absent_at (the default of an "increase" rule) marks only an
   # infinite baseline as absent: worth saying only where Inf is a valid
   # value that means something, as "unlimited" walking distance does.
@@ -321,7 +391,8 @@ format.alleviation_rule <- function(x, ...) {
     else sprintf("worsened when %s %s", subject, worsened),
     if (!is.null(absent)) sprintf("absent when the baseline is %s", absent),
     sprintf("valid values in [%s, %s]", format(x$range[1L]),
-            format(x$range[2L])))
+            format(x$range[2L])),
+    if (strict) "boundary: a change must exceed the threshold; one equal to it does not count")
 }
 
 #' @rdname alleviation_rule

@@ -290,8 +290,10 @@ tabulate_chunk <- function(chunk, ctx, where, row_name = NULL) {
     ctx, row_name)
   chunk <- missing_text_strata(chunk, ctx$by)
   in_source(where, ctx$call, {
-    cohort <- classify_cohort(chunk, ctx$rules, pre = ctx$pre,
-                              post = ctx$post)
+    cohort <- classify_frame(chunk, ctx$rules, ctx$pre, ctx$post, NULL,
+                             quote(classify_cohort(chunk, ctx$rules, pre = ctx$pre,
+                                                   post = ctx$post)),
+                             keep = FALSE)
     tabulate_cohort(cohort, by = ctx$by, conf_level = ctx$conf_level,
                     method = ctx$method, margins = ctx$margins,
                     drop = ctx$drop)

@@ -24,8 +24,16 @@
 #' tables), a chi-square test with a Monte Carlo p-value (`simulate_B`
 #' replicates, `seed`). Missing values are left out of every test. The test
 #' is named on each variable's row and in a footnote of `print()`. Where no
-#' test can be computed (a group without values, every value the same) the
-#' p-value is `NA` and the test `"not informative"`.
+#' test can tell the groups apart the test is `"not informative"`: for a
+#' numeric variable no test can be computed (a group without values, every
+#' value the same) and the p-value is `NA`; for a categorical variable the
+#' counts leave every table equally likely (one level observed, one group
+#' without values, every level seen once, one level seen once in groups of
+#' equal size, ...; see [summary.alleviation_table()]) and the p-value is 1,
+#' as [fisher.test()] and [compare_rates()] give it (earlier versions gave
+#' `NA`). The check for equally likely tables is exact for two groups or two
+#' levels; a larger table whose tables are all equally likely keeps the test
+#' it gets, with p = 1.
 #'
 #' **Standardized mean differences** (`smd = TRUE`), as the tableone package
 #' computes them, for observational comparisons: for a numeric variable the
@@ -391,8 +399,17 @@ numeric_test <- function(x, g, nonnormal) {
 categorical_test <- function(f, g, simulate_B, seed) {
   keep <- !is.na(f)
   counts <- table(droplevels(f[keep]), droplevels(g[keep]))
-  if (nrow(counts) < 2L || ncol(counts) < 2L) {
-    return(list(test = not_informative, statistic = NA_real_, p_value = NA_real_))
+  # Every table with these margins equally likely: no test can inform, and
+  # Fisher's p is 1 (fisher.test()'s, and compare_rates()'s). One level or
+  # one group: a single table. Two groups (or two levels): the check of
+  # summary.alleviation_table(), the levels (groups) as its strata.
+  uniform <- nrow(counts) < 2L || ncol(counts) < 2L ||
+    (ncol(counts) == 2L &&
+       margins_decide_everything(as.double(counts[, 1L]), as.double(rowSums(counts)))) ||
+    (nrow(counts) == 2L &&
+       margins_decide_everything(as.double(counts[1L, ]), as.double(colSums(counts))))
+  if (uniform) {
+    return(list(test = not_informative, statistic = NA_real_, p_value = 1))
   }
   expected <- outer(rowSums(counts), colSums(counts)) / sum(counts)
   if (all(expected >= 5)) {

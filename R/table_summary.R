@@ -16,7 +16,8 @@
 #' patients in each stratum and the numbers alleviated and not. Where the
 #' margins leave every possible table equally likely, no test can tell the
 #' strata apart, whatever the data; `test` is then `"not informative"` and
-#' `p_value` is `NA`. That is so when fewer than two strata have evaluable
+#' `p_value` is 1, as [fisher.test()] and [compare_rates()] give it (earlier
+#' versions gave `NA`). That is so when fewer than two strata have evaluable
 #' patients, when no patient or every patient was alleviated, when every
 #' stratum has exactly one evaluable patient, and in a few other cases (one
 #' patient alleviated among strata of equal size, for instance).
@@ -153,7 +154,8 @@ summary_reference <- function(cells, by, reference, call) {
 # no part. Every test here is conditional on the margins (the stratum sizes
 # and the numbers alleviated and not), so where the margins leave every
 # possible table equally likely, no test can say anything: that is reported
-# as `not_informative` with p NA, not as p = 1 or as simulation noise.
+# as `not_informative` with p = 1 (fisher.test()'s p for such a table, and
+# compare_rates()'s), never as simulation noise.
 # Otherwise Fisher's exact test where it is cheap, and elsewhere a chi-square
 # test with a simulated p-value. R's network algorithm for tables larger
 # than 2 x 2 can run for minutes without failing (a 60 x 2 table of
@@ -164,7 +166,7 @@ heterogeneity_test <- function(alleviated, evaluable, simulate_B, seed = 1L) {
   alleviated <- as.double(alleviated[used])
   evaluable <- as.double(evaluable[used])
   if (margins_decide_everything(alleviated, evaluable)) {
-    return(list(test = not_informative, p_value = NA_real_))
+    return(list(test = not_informative, p_value = 1))
   }
   counts <- cbind(alleviated, evaluable - alleviated)
   fisher <- if (fisher_is_cheap(counts)) {

@@ -51,6 +51,14 @@
 #'   [classify_alleviation()]), `patient_class`, `any_alleviated` and
 #'   `primary_symptom` as in [classify_cohort()], judged at that visit. The rules are kept in the
 #'   attribute `"rules"`, the visits in `"visits"`.
+#'
+#'   `data` may also be the completed datasets of a multiple imputation (a
+#'   `mids` object of package **mice** or a list of data frames, as for
+#'   [classify_cohort()]): each is classified and the result is an
+#'   [imputed_cohort] of `myelo_visits` cohorts, which
+#'   `tabulate_cohort(x, by = "visit")` pools visit by visit with Rubin's
+#'   rules. [durability()] follows single patients across visits and takes
+#'   one cohort, not imputed ones.
 #' @seealso [durability()] for whether relief lasts, [widen_measurements()].
 #' @references Guo R, Sakakibara T, Mizuno T, Akeda K, Kondo T, Kasai Y.
 #'   Relief of lower back and leg pain after myelography. Open Orthop J
@@ -78,6 +86,9 @@
 classify_visits <- function(data, rules = study_rules(), visits,
                             baseline = "pre", id = NULL) {
   call <- sys.call()
+  if (is_imputed_data(data)) {
+    return(classify_imputed_visits(data, rules, visits, baseline, id, call))
+  }
   check_data_frame(data, "data", call = call)
   check_rules(rules, call = call)
   symptoms <- names(rules)
@@ -281,6 +292,10 @@ check_visit_ids <- function(data, id, call) {
 }
 
 check_visits <- function(x, arg, call) {
+  if (inherits(x, "imputed_cohort")) {
+    abort(sprintf("`%s` is an imputed cohort (completed datasets of a multiple imputation): durability() follows each patient across the visits of one dataset, and a patient's path in one completed dataset is not data. Pool the rates per visit with tabulate_cohort(%s, by = \"visit\").",
+                  arg, arg), call)
+  }
   check_cohort(x, arg, call)
   visits <- visits_of(x)
   key <- attr(x, "source")$id

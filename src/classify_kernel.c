@@ -32,6 +32,8 @@ mr_prepared_rule mr_prepare_rule(const mr_rule *rule)
     r.lo_tol = MR_TOL * mr_finite_abs(rule->range_lo);
     r.hi_tol = MR_TOL * mr_finite_abs(rule->range_hi);
     r.inf_exempt = rule->increase ? INFINITY : NAN;
+    r.strict = rule->strict != 0;
+    r.bound_sign = r.strict ? 1.0 : -1.0;
     return r;
 }
 
@@ -43,15 +45,18 @@ mr_prepared_rule mr_prepare_rule(const mr_rule *rule)
 static inline int missing_dbl(double x) { return x != x; }
 static inline int missing_int(double x) { return x == (double) MR_NA_CODE; }
 
-/* The hot loop, one function per pair of input types and combine setting.
- * Every setting is copied to a local scalar and combine_any is a constant,
- * which is what lets GCC vectorise it (see kernels.h). Values outside the
+/* The hot loop, one function per pair of input types, combine setting and
+ * boundary. Every setting is copied to a local scalar and combine_any is a
+ * constant, which is what lets GCC vectorise it (see kernels.h); so is the
+ * boundary (STRICT), which keeps the inclusive loop as short as it was
+ * before strict rules existed (a run-time flag cost 6% more instructions,
+ * callgrind, bench/NOTES.md). Values outside the
  * range are only counted here, in a double for the same reason, without the
  * tolerance (cheaper, and true for every invalid value); mr_find_invalid()
  * then locates the first invalid one with the tolerance, if any, so the loop
  * has no early exit. */
 #define DEFINE_CLASSIFY_LOOP(NAME, PRE_TYPE, PRE_MISSING, POST_TYPE,          \
-                             POST_MISSING, ANY)                               \
+                             POST_MISSING, ANY, STRICT)                       \
     static double NAME(const mr_prepared_rule *rule, const PRE_TYPE *pre,     \
                        const POST_TYPE *post, ptrdiff_t from, ptrdiff_t to,   \
                        int *restrict out)                                     \
@@ -63,6 +68,7 @@ static inline int missing_int(double x) { return x == (double) MR_NA_CODE; }
         const double w_change = rule->worsen[0];                              \
         const double w_relative = rule->worsen[1];                            \
         const double lo = rule->lo, hi = rule->hi, exempt = rule->inf_exempt; \
+        const double bound_sign = STRICT ? 1.0 : -1.0;                        \
         double outside = 0;                                                   \
         MR_OMP(omp simd reduction(+:outside))                                 \
         for (ptrdiff_t i = from; i < to; i++) {                               \
@@ -75,36 +81,58 @@ static inline int missing_int(double x) { return x == (double) MR_NA_CODE; }
             out[i] = mr_classify_values(p, q, pre_missing | post_missing, tol, \
                                         sign, absent, absent_tol, a_change,   \
                                         a_relative, w_change, w_relative,     \
-                                        ANY);                                 \
+                                        ANY, bound_sign, STRICT);             \
         }                                                                     \
         return outside;                                                       \
     }
 
-DEFINE_CLASSIFY_LOOP(all_dbl_dbl, double, missing_dbl, double, missing_dbl, 0)
-DEFINE_CLASSIFY_LOOP(all_dbl_int, double, missing_dbl, int, missing_int, 0)
-DEFINE_CLASSIFY_LOOP(all_int_dbl, int, missing_int, double, missing_dbl, 0)
-DEFINE_CLASSIFY_LOOP(all_int_int, int, missing_int, int, missing_int, 0)
-DEFINE_CLASSIFY_LOOP(any_dbl_dbl, double, missing_dbl, double, missing_dbl, 1)
-DEFINE_CLASSIFY_LOOP(any_dbl_int, double, missing_dbl, int, missing_int, 1)
-DEFINE_CLASSIFY_LOOP(any_int_dbl, int, missing_int, double, missing_dbl, 1)
-DEFINE_CLASSIFY_LOOP(any_int_int, int, missing_int, int, missing_int, 1)
+/* The four input-type loops of one combine setting and boundary. */
+#define DEFINE_CLASSIFY_LOOPS(PREFIX, ANY, STRICT)                            \
+    DEFINE_CLASSIFY_LOOP(PREFIX##_dbl_dbl, double, missing_dbl, double,       \
+                         missing_dbl, ANY, STRICT)                            \
+    DEFINE_CLASSIFY_LOOP(PREFIX##_dbl_int, double, missing_dbl, int,          \
+                         missing_int, ANY, STRICT)                            \
+    DEFINE_CLASSIFY_LOOP(PREFIX##_int_dbl, int, missing_int, double,          \
+                         missing_dbl, ANY, STRICT)                            \
+    DEFINE_CLASSIFY_LOOP(PREFIX##_int_int, int, missing_int, int,             \
+                         missing_int, ANY, STRICT)
+
+DEFINE_CLASSIFY_LOOPS(all, 0, 0)
+DEFINE_CLASSIFY_LOOPS(any, 1, 0)
+DEFINE_CLASSIFY_LOOPS(all_strict, 0, 1)
+DEFINE_CLASSIFY_LOOPS(any_strict, 1, 1)
+
+typedef double (*classify_dd)(const mr_prepared_rule *, const double *,
+                              const double *, ptrdiff_t, ptrdiff_t, int *);
+typedef double (*classify_di)(const mr_prepared_rule *, const double *,
+                              const int *, ptrdiff_t, ptrdiff_t, int *);
+typedef double (*classify_id)(const mr_prepared_rule *, const int *,
+                              const double *, ptrdiff_t, ptrdiff_t, int *);
+typedef double (*classify_ii)(const mr_prepared_rule *, const int *,
+                              const int *, ptrdiff_t, ptrdiff_t, int *);
+
+/* Loops indexed by [strict][combine_any]. */
+static const classify_dd loops_dd[2][2] = {
+    { all_dbl_dbl, any_dbl_dbl }, { all_strict_dbl_dbl, any_strict_dbl_dbl } };
+static const classify_di loops_di[2][2] = {
+    { all_dbl_int, any_dbl_int }, { all_strict_dbl_int, any_strict_dbl_int } };
+static const classify_id loops_id[2][2] = {
+    { all_int_dbl, any_int_dbl }, { all_strict_int_dbl, any_strict_int_dbl } };
+static const classify_ii loops_ii[2][2] = {
+    { all_int_int, any_int_int }, { all_strict_int_int, any_strict_int_int } };
 
 static double classify_part(const mr_prepared_rule *rule, mr_column pre,
                             mr_column post, ptrdiff_t from, ptrdiff_t to,
                             int *out)
 {
-    int any = rule->combine_any;
+    int any = rule->combine_any != 0, strict = rule->strict != 0;
     if (pre.dbl && post.dbl)
-        return (any ? any_dbl_dbl : all_dbl_dbl)(rule, pre.dbl, post.dbl,
-                                                 from, to, out);
+        return loops_dd[strict][any](rule, pre.dbl, post.dbl, from, to, out);
     if (pre.dbl)
-        return (any ? any_dbl_int : all_dbl_int)(rule, pre.dbl, post.int_,
-                                                 from, to, out);
+        return loops_di[strict][any](rule, pre.dbl, post.int_, from, to, out);
     if (post.dbl)
-        return (any ? any_int_dbl : all_int_dbl)(rule, pre.int_, post.dbl,
-                                                 from, to, out);
-    return (any ? any_int_int : all_int_int)(rule, pre.int_, post.int_,
-                                             from, to, out);
+        return loops_id[strict][any](rule, pre.int_, post.dbl, from, to, out);
+    return loops_ii[strict][any](rule, pre.int_, post.int_, from, to, out);
 }
 
 /* Pairs a thread takes at a time from the shared range. */

@@ -1,7 +1,8 @@
 /* Kernel: alleviation counts for many values of one threshold in one pass.
  *
  * Whether a pair meets threshold t is monotone in t (for t >= 0; see
- * mr_meets() in kernels.h for why the tolerance keeps it so), so for
+ * mr_meets() and mr_meets_bound() in kernels.h for why the tolerance
+ * keeps it so, for inclusive and strict rules alike), so for
  * each pair a binary search over the sorted thresholds finds how many of
  * them it meets; a histogram of those counts, summed from the top, gives
  * the alleviated count at every threshold: O(n log k + k), no pass over the
@@ -9,18 +10,20 @@
 #include "kernels.h"
 
 /* How many of the ascending thresholds a positive change meets (they form
- * a prefix). The test is the classifier's, mr_meets(change, t * magnitude,
- * tol), with magnitude 1 for an absolute threshold (t * 1.0 is t exactly) or
+ * a prefix). The test is the classifier's, mr_meets_bound(change,
+ * t * magnitude, tol, ...) with the rule's boundary, with magnitude 1 for an absolute threshold (t * 1.0 is t exactly) or
  * |pre| for a relative one, so that curve and classifier agree to the last
  * bit. t * magnitude is nondecreasing in t (magnitude >= 0, rounding is
- * monotone) and mr_meets() is monotone in it, hence the prefix. */
+ * monotone) and mr_meets_bound() is monotone in it, hence the prefix. */
 static int thresholds_met(double change, double magnitude, double tol,
-                          const double *thresholds, int n_thr)
+                          const double *thresholds, int n_thr,
+                          double bound_sign, int strict)
 {
     int lo = 0, hi = n_thr;            /* answer in [lo, hi] */
     while (lo < hi) {
         int mid = lo + (hi - lo) / 2;
-        if (mr_meets(change, thresholds[mid] * magnitude, tol))
+        if (mr_meets_bound(change, thresholds[mid] * magnitude, tol,
+                           bound_sign, strict))
             lo = mid + 1;
         else
             hi = mid;
@@ -65,10 +68,13 @@ void mr_curve_range(const mr_prepared_rule *rule, int vary_relative,
         if (!mr_positive(change, tol)) continue;
         double magnitude = fabs(p);
         int other_met = vary_relative
-            ? mr_meets(change, other_threshold, tol)
-            : mr_meets(change, other_threshold * magnitude, tol);
+            ? mr_meets_bound(change, other_threshold, tol, rule->bound_sign,
+                             rule->strict)
+            : mr_meets_bound(change, other_threshold * magnitude, tol,
+                             rule->bound_sign, rule->strict);
         int met = thresholds_met(change, vary_relative ? magnitude : 1.0, tol,
-                                 thresholds_sorted, n_thr);
+                                 thresholds_sorted, n_thr, rule->bound_sign,
+                                 rule->strict);
         if (rule->combine_any) met = other_met ? n_thr : met;
         else met = other_met ? met : 0;
         my_bins[met] += 1;

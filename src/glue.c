@@ -44,14 +44,15 @@ R_xlen_t mr_paired_columns(SEXP pre, SEXP post, mr_column *pre_col,
 
 mr_prepared_rule mr_rule_from_params(SEXP params)
 {
-    if (TYPEOF(params) != REALSXP || XLENGTH(params) != 9)
-        Rf_error("internal error: rule parameters must be 9 doubles.");
+    if (TYPEOF(params) != REALSXP || XLENGTH(params) != 10)
+        Rf_error("internal error: rule parameters must be 10 doubles.");
     const double *p = REAL_RO(params);
     mr_rule rule = {
         .increase = p[0] != 0, .combine_any = p[1] != 0,
         .min_change = p[2], .min_relative = p[3],
         .worsen_change = p[4], .worsen_relative = p[5],
-        .absent_at = p[6], .range_lo = p[7], .range_hi = p[8]
+        .absent_at = p[6], .range_lo = p[7], .range_hi = p[8],
+        .strict = p[9] != 0
     };
     return mr_prepare_rule(&rule);
 }

@@ -18,6 +18,7 @@ SEXP C_myelorelief_threads(SEXP);
 SEXP C_string_codes(SEXP);
 SEXP C_table_columns(SEXP, SEXP, SEXP, SEXP, SEXP);
 SEXP C_wilson_columns(SEXP, SEXP, SEXP);
+SEXP C_cell_order(SEXP, SEXP);
 SEXP C_classify_visits(SEXP, SEXP, SEXP);
 SEXP C_classify_visits_all(SEXP, SEXP, SEXP, SEXP);
 SEXP C_visits_canonical(SEXP, SEXP, SEXP);
@@ -30,6 +31,8 @@ SEXP C_csv_chunk(SEXP, SEXP, SEXP, SEXP, SEXP, SEXP, SEXP);
 SEXP C_csv_first_record(SEXP, SEXP, SEXP);
 SEXP C_csv_line_ends(SEXP, SEXP);
 SEXP C_csv_join(SEXP, SEXP, SEXP);
+SEXP C_keep_refs(SEXP);
+SEXP C_kept_refs(SEXP);
 
 SEXP mr_class_levels = NULL;
 SEXP mr_factor_class = NULL;
@@ -51,6 +54,7 @@ static const R_CallMethodDef call_methods[] = {
     CALLDEF(C_string_codes, 1),
     CALLDEF(C_table_columns, 5),
     CALLDEF(C_wilson_columns, 3),
+    CALLDEF(C_cell_order, 2),
     CALLDEF(C_classify_visits, 3),
     CALLDEF(C_classify_visits_all, 4),
     CALLDEF(C_visits_canonical, 3),
@@ -63,6 +67,8 @@ static const R_CallMethodDef call_methods[] = {
     CALLDEF(C_csv_first_record, 3),
     CALLDEF(C_csv_line_ends, 2),
     CALLDEF(C_csv_join, 3),
+    CALLDEF(C_keep_refs, 1),
+    CALLDEF(C_kept_refs, 1),
     { NULL, NULL, 0 }
 };
 

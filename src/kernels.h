@@ -176,6 +176,23 @@ static inline int mr_meets(double change, double x, double tol)
     return change >= x - mr_max(tol, MR_TOL * x);
 }
 
+/* The test of a rule with its boundary: mr_meets() for an inclusive rule
+ * (strict = 0, bound_sign = -1: change >= x - m, bit for bit the same
+ * double, since x + (-1) * m is x - m exactly), or, for a strict rule
+ * (strict = 1, bound_sign = +1, the reliable change of Jacobson and Truax:
+ * |RCI| > z), change > x + m: the change must exceed the threshold by more
+ * than the tolerance m = MR_TOL * max(m_pair, x), so that a change equal
+ * to the threshold on paper (0.3 - 0.1 vs 0.2) does not count. Written
+ * with arithmetic and comparisons only, so that the loop stays
+ * vectorised. Monotone in x as mr_meets() is (x + max(tol, MR_TOL * x)
+ * increases with x), which the curve's binary search relies on. */
+static inline int mr_meets_bound(double change, double x, double tol,
+                                 double bound_sign, int strict)
+{
+    double bound = x + bound_sign * mr_max(tol, MR_TOL * x);
+    return (change > bound) | ((!strict) & (change == bound));
+}
+
 /* The change is a real improvement (positive beyond the tolerance) or a
  * real deterioration; within the tolerance it is no change, whatever the
  * thresholds (also 0). */
@@ -198,6 +215,9 @@ typedef struct {
     double worsen_change, worsen_relative;
     double absent_at;        /* absent at baseline beyond this value */
     double range_lo, range_hi;
+    int strict;              /* 1: a change must exceed a threshold (one
+                              * equal to it does not count); 0: reaching it
+                              * suffices */
 } mr_rule;
 
 /*
@@ -220,6 +240,8 @@ typedef struct {
     double alleviate[2], worsen[2];
     double lo, hi, lo_tol, hi_tol;  /* valid range and its tolerances */
     double inf_exempt;       /* Inf for "increase" (unlimited is valid), else NaN */
+    int strict;              /* the boundary, see mr_meets_bound() */
+    double bound_sign;       /* +1 when strict, else -1 */
 } mr_prepared_rule;
 
 mr_prepared_rule mr_prepare_rule(const mr_rule *rule);
@@ -229,13 +251,15 @@ mr_prepared_rule mr_prepare_rule(const mr_rule *rule);
  * then (and only with combine_any a compile-time constant). */
 
 /* 1 when a change passes thresholds {t_change, t_relative} (see
- * mr_meets()); `magnitude` is |pre|, tol the pair's tolerance. */
+ * mr_meets_bound(); bound_sign and strict are the rule's boundary);
+ * `magnitude` is |pre|, tol the pair's tolerance. */
 static inline int mr_passes(double change, double magnitude, double tol,
                             double t_change, double t_relative,
-                            int combine_any)
+                            int combine_any, double bound_sign, int strict)
 {
-    int by_change = mr_meets(change, t_change, tol);
-    int by_relative = mr_meets(change, t_relative * magnitude, tol);
+    int by_change = mr_meets_bound(change, t_change, tol, bound_sign, strict);
+    int by_relative = mr_meets_bound(change, t_relative * magnitude, tol,
+                                     bound_sign, strict);
     return combine_any ? (by_change | by_relative) : (by_change & by_relative);
 }
 
@@ -281,16 +305,19 @@ static inline int mr_classify_values(double pre, double post, int missing,
                                      double absent_signed, double absent_tol,
                                      double a_change, double a_relative,
                                      double w_change, double w_relative,
-                                     int combine_any)
+                                     int combine_any, double bound_sign,
+                                     int strict)
 {
     double change = sign * (pre - post);
     double magnitude = fabs(pre);
     double code = MR_UNCHANGED;
     code = mr_positive(change, tol) &
-           mr_passes(change, magnitude, tol, a_change, a_relative, combine_any)
+           mr_passes(change, magnitude, tol, a_change, a_relative, combine_any,
+                     bound_sign, strict)
            ? MR_ALLEVIATED : code;
     code = mr_negative(change, tol) &
-           mr_passes(-change, magnitude, tol, w_change, w_relative, combine_any)
+           mr_passes(-change, magnitude, tol, w_change, w_relative, combine_any,
+                     bound_sign, strict)
            ? MR_WORSENED : code;
     code = mr_absent(sign * pre, absent_signed, absent_tol, tol)
            ? MR_ABSENT : code;
@@ -313,7 +340,8 @@ static inline int mr_classify_pair(const mr_prepared_rule *r, double pre,
                               mr_pair_tolerance(pre, post), r->sign,
                               r->absent_signed, r->absent_tol,
                               r->alleviate[0], r->alleviate[1], r->worsen[0],
-                              r->worsen[1], r->combine_any);
+                              r->worsen[1], r->combine_any, r->bound_sign,
+                              r->strict);
 }
 
 /* A numeric input column: exactly one of dbl / int is non-NULL. */
@@ -696,6 +724,14 @@ ptrdiff_t mr_group_range(mr_group_step *step, const int *prev,
                          const int *codes, ptrdiff_t from, ptrdiff_t to,
                          int *ids, ptrdiff_t *first_row);
 
+/* One pass of a stable counting sort of n cells (0-based; from == NULL:
+ * 0..n-1) by their code in one stratum, 1..n_levels then MR_NA_CODE, into
+ * to; counts: n_levels + 1 scratch. Passes from the first stratum to the
+ * last give the table order (the first stratum varying fastest). Returns
+ * -1, or the first cell with a code outside its levels. */
+ptrdiff_t mr_order_cells_by(const int *codes, int n_levels, const int *from,
+                            ptrdiff_t n, size_t *counts, int *to);
+
 /* Add rows [from, to) to counts laid out as in mr_tabulate_range(), with
  * cell = group[i] (0-based). Returns -1, or the first row with an invalid
  * class code. */
@@ -787,9 +823,8 @@ int mr_mark_distinct(const int *x, ptrdiff_t from, ptrdiff_t to, int lo,
 /* Codes 1..k for strings (pointers) from..to-1, numbered in order of first
  * appearance, MR_NA_CODE where the pointer is `na`; first[j] gets the first
  * index of string j. keys and ids hold 2^bits slots, with 2^bits > n, keys
- * zeroed once by mr_string_codes_start(). n_distinct: strings numbered so
+ * all zero before the first range. n_distinct: strings numbered so
  * far (0 on the first range). Returns the new number of distinct strings. */
-void mr_string_codes_start(int bits, uintptr_t *keys);
 ptrdiff_t mr_string_codes(const void *const *strings, ptrdiff_t from,
                           ptrdiff_t to, const void *na, int bits,
                           uintptr_t *keys, int *ids, int *codes,

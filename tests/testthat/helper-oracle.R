@@ -14,23 +14,29 @@ oracle_equal <- function(a, b, M) {
 }
 # a >= b, within the tolerance
 oracle_at_least <- function(a, b, M) a >= b || oracle_equal(a, b, M)
+# a > b beyond the tolerance: the boundary of a strict rule (the reliable
+# change of Jacobson and Truax: a change equal to the threshold, to
+# round-off, does not count)
+oracle_exceeds <- function(a, b, M) a > b && !oracle_equal(a, b, M)
 
 # Does a (positive) change meet the thresholds? Absolute: change vs t;
-# relative: change vs t * |pre|.
-oracle_passes <- function(change, p, q, t_change, t_relative, combine) {
+# relative: change vs t * |pre|. Inclusive, or strict (exceed them).
+oracle_passes <- function(change, p, q, t_change, t_relative, combine,
+                          strict = FALSE) {
   given <- c(!is.na(t_change), !is.na(t_relative))
   if (!any(given)) return(FALSE)
+  test <- if (strict) oracle_exceeds else oracle_at_least
   met <- c(
-    if (given[1]) oracle_at_least(change, t_change,
-                                  oracle_magnitude(p, q, t_change)) else NA,
-    if (given[2]) oracle_at_least(change, t_relative * abs(p),
-                                  oracle_magnitude(p, q, t_relative * p)) else NA)
+    if (given[1]) test(change, t_change, oracle_magnitude(p, q, t_change)) else NA,
+    if (given[2]) test(change, t_relative * abs(p),
+                       oracle_magnitude(p, q, t_relative * p)) else NA)
   if (combine == "any") any(met[given]) else all(met[given])
 }
 
 # One pair at a time, straight from the numbered rules of
-# ?classify_alleviation.
+# ?classify_alleviation. A rule without `strict` is inclusive.
 oracle_classify <- function(pre, post, rule) {
+  strict <- isTRUE(rule$strict)
   one <- function(p, q) {
     if (is.na(p) || is.na(q)) return(NA_character_)
     increase <- rule$direction == "increase"
@@ -41,11 +47,11 @@ oracle_classify <- function(pre, post, rule) {
     if (p == q || oracle_equal(p, q, oracle_magnitude(p, q))) return("unchanged")
     change <- if (increase) q - p else p - q
     if (change > 0 && oracle_passes(change, p, q, rule$min_change,
-                                    rule$min_relative, rule$combine)) {
+                                    rule$min_relative, rule$combine, strict)) {
       return("alleviated")
     }
     if (change < 0 && oracle_passes(-change, p, q, rule$worsen_change,
-                                    rule$worsen_relative, rule$combine)) {
+                                    rule$worsen_relative, rule$combine, strict)) {
       return("worsened")
     }
     "unchanged"
@@ -55,9 +61,11 @@ oracle_classify <- function(pre, post, rule) {
 }
 
 # A random rule of the given direction, with at least one threshold.
-random_rule <- function(direction) {
+random_rule <- function(direction, strict = FALSE) {
   repeat {
-    min_change <- sample(list(NA, 0, 1, 2, 2.5, 10), 1)[[1]]  # 10: the whole span
+    # 10: the whole span (which a strict rule cannot exceed: refused)
+    min_change <- sample(if (strict) list(NA, 0, 1, 2, 2.5, 9.5)
+                         else list(NA, 0, 1, 2, 2.5, 10), 1)[[1]]
     min_relative <- sample(list(NA, 0, 0.2, 0.3, 0.5), 1)[[1]]
     if (!is.na(min_change) || !is.na(min_relative)) break
   }
@@ -68,7 +76,8 @@ random_rule <- function(direction) {
     worsen_change = if (worsen == 1) min_change else sample(list(NA, 1, 3), 1)[[1]],
     worsen_relative = if (worsen == 1) min_relative else sample(list(NA, 0.1, 0.4), 1)[[1]],
     absent_at = if (direction == "decrease") sample(c(0, 1), 1) else sample(c(Inf, 500), 1),
-    range = if (direction == "decrease") c(0, 10) else c(0, Inf))
+    range = if (direction == "decrease") c(0, 10) else c(0, Inf),
+    strict = strict)
 }
 
 # Random measurements for a direction: half-point scores with ties, zeros

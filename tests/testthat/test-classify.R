@@ -195,3 +195,122 @@ test_that("classes and the first invalid value do not depend on threads or block
     }
   }
 })
+
+# ---- The strict boundary (rules with strict = TRUE) ------------------------
+
+test_that("strict rules: the C classifier equals the plain-R oracle on random data", {
+  seed <- 2212
+  set.seed(seed)
+  for (direction in c("decrease", "increase")) {
+    for (case in seq_len(n_cases(12))) {
+      rule <- random_rule(direction, strict = TRUE)
+      pre <- random_measurements(300, direction)
+      post <- random_measurements(300, direction)
+      # values on the thresholds: changes of exactly min_change
+      if (direction == "decrease" && !is.na(rule$min_change)) {
+        on <- sample(300, 60)
+        post[on] <- pmax(pre[on] - rule$min_change, 0)
+      }
+      info <- sprintf("seed %d, %s case %d", seed, direction, case)
+      got <- classify_alleviation(pre, post, rule)
+      expect_identical(got, oracle_classify(pre, post, rule), info = info)
+      # integer input where the values allow it
+      if (direction == "decrease" && all(pre == round(pre), na.rm = TRUE)) {
+        expect_identical(classify_alleviation(as.integer(pre), post, rule), got, info = info)
+      }
+      # the inclusive twin differs only on pairs within the tolerance of a
+      # threshold
+      inclusive <- rule
+      inclusive$strict <- FALSE
+      loose <- classify_alleviation(pre, post, inclusive)
+      expect_identical(loose, oracle_classify(pre, post, inclusive), info = info)
+      differs <- which(got != loose)
+      expect_true(all(got[differs] == "unchanged"), info = info)
+      expect_true(all(loose[differs] %in% c("alleviated", "worsened")), info = info)
+    }
+  }
+})
+
+test_that("strict rules by hand: a change equal to the threshold is not enough", {
+  # hypothetical 0-10 scores; thresholds 2 points, or 30% of baseline
+  points <- alleviation_rule(min_change = 2, range = c(0, 10), strict = TRUE)
+  expect_identical(as.character(classify_alleviation(c(8, 8, 8, 3, 3, 0), c(6, 5.9, 7, 5, 5.1, 4), points)),
+                   c("unchanged", "alleviated", "unchanged", "unchanged", "worsened", "absent"))
+  # 7 -> 4.9 is 30% of 7 on paper (0.29999999999999993 in binary): equal,
+  # so not more than 30%; 7 -> 4.8 is
+  relative <- alleviation_rule(min_relative = 0.3, range = c(0, 10), strict = TRUE)
+  expect_identical(as.character(classify_alleviation(c(7, 7, 7), c(4.9, 4.8, 9.1), relative)),
+                   c("unchanged", "alleviated", "unchanged"))
+  expect_identical(as.character(classify_alleviation(c(7, 7, 7), c(4.9, 4.8, 9.1),
+                                                     alleviation_rule(min_relative = 0.3, range = c(0, 10)))),
+                   c("alleviated", "alleviated", "worsened"))
+  # a threshold of 0: a change beyond round-off, as for an inclusive rule
+  zero <- alleviation_rule(min_change = 0, range = c(0, 10), strict = TRUE)
+  expect_identical(as.character(classify_alleviation(c(0.3, 0.3, 5), c(0.1 + 0.2, 0.2, 5.5), zero)),
+                   c("unchanged", "alleviated", "worsened"))
+  # "any": exceeding one threshold suffices; "all": every one
+  any <- alleviation_rule(min_change = 2, min_relative = 0.5, combine = "any",
+                          range = c(0, 10), strict = TRUE)
+  all <- alleviation_rule(min_change = 2, min_relative = 0.5, combine = "all",
+                          range = c(0, 10), strict = TRUE)
+  pre <- c(4, 4, 10, 10)
+  post <- c(2, 1.9, 7.9, 5)
+  expect_identical(as.character(classify_alleviation(pre, post, any)),
+                   c("unchanged", "alleviated", "alleviated", "alleviated"))
+  expect_identical(as.character(classify_alleviation(pre, post, all)),
+                   c("unchanged", "alleviated", "unchanged", "unchanged"))
+  # "increase": walking distance, Inf (unlimited) exceeds any threshold
+  walk <- alleviation_rule("increase", min_change = 100, strict = TRUE)
+  expect_identical(as.character(classify_alleviation(c(200, 200, 200, 300), c(300, 300.5, Inf, 200), walk)),
+                   c("unchanged", "alleviated", "alleviated", "unchanged"))
+})
+
+test_that("strict rules: scaling scores, thresholds, absent_at and range by 10^k keeps the classes", {
+  seed <- 2213
+  set.seed(seed)
+  for (case in seq_len(n_cases(8))) {
+    # decimal data on a 0.1 grid, thresholds on the grid: many pairs
+    # exactly on a threshold
+    t_change <- sample(c(0.3, 0.7, 1.1, 2), 1)
+    t_relative <- sample(list(NA, 0.3, 0.5), 1)[[1]]
+    combine <- sample(c("all", "any"), 1)
+    pre <- round(stats::runif(400, 0, 10), 1)
+    post <- ifelse(stats::runif(400) < 0.4, pre - t_change, round(stats::runif(400, 0, 10), 1))
+    post <- pmin(pmax(post, 0), 10)
+    pre[sample(400, 10)] <- NA
+    make <- function(f) alleviation_rule(min_change = t_change * f, min_relative = t_relative,
+                                         combine = combine, absent_at = 0.5 * f,
+                                         range = c(0, 10) * f, strict = TRUE)
+    base <- classify_alleviation(pre, post, make(1))
+    info <- sprintf("seed %d, case %d: %s %s %s", seed, case, t_change, t_relative, combine)
+    expect_identical(base, oracle_classify(pre, post, make(1)), info = info)
+    for (k in c(-6, -3, -1, 1, 2, 5)) {
+      f <- 10^k
+      expect_identical(classify_alleviation(pre * f, post * f, make(f)), base,
+                       info = paste(info, "k", k))
+    }
+  }
+})
+
+test_that("strict rules: classes and the curve do not depend on threads", {
+  skip_if(nzchar(Sys.getenv("MYELORELIEF_MEMCHECK")), "big n")
+  old <- myelorelief_threads()
+  on.exit(myelorelief_threads(old))
+  rule <- alleviation_rule(min_change = 2, min_relative = 0.3, range = c(0, 10), strict = TRUE)
+  n <- 2^17 + 3
+  set.seed(2214)
+  pre <- sample(c(0:10, 4.9, NA), n, TRUE)
+  post <- sample(c(0:10, 4.9, NA), n, TRUE)
+  myelorelief_threads(1)
+  one <- classify_alleviation(pre, post, rule)
+  curve_one <- alleviation_curve(pre, post, rule, c(0, 0.3, 0.5))
+  myelorelief_threads(2)
+  expect_identical(classify_alleviation(pre, post, rule), one)
+  expect_identical(alleviation_curve(pre, post, rule, c(0, 0.3, 0.5)), curve_one)
+  # in a forked child after the parent used threads
+  skip_on_os("windows")
+  forked <- parallel::mclapply(1:2, function(i) classify_alleviation(pre, post, rule),
+                               mc.cores = 2)
+  expect_identical(forked[[1]], one)
+  expect_identical(forked[[2]], one)
+})

@@ -186,10 +186,14 @@ test_that("the boundary: an index equal to the critical value is not reliable", 
   expect_equal(abs(res$rci[1]), z, tolerance = 1e-12)
   expect_identical(as.character(res$category),
                    c("unchanged", "improved", "unchanged", "deteriorated", "unchanged"))
-  # the package's rules count a change equal to the threshold as met
+  # reliable_change_rule() follows the same boundary (strict by default)
   rule <- reliable_change_rule(sd = sd, reliability = r, range = c(0, 100))
   expect_equal(rule$min_change, 10, tolerance = 1e-12)
   expect_identical(as.character(classify_alleviation(pre, post, rule)),
+                   c("unchanged", "alleviated", "unchanged", "worsened", "unchanged"))
+  # an inclusive rule (strict = FALSE) counts a change equal to it as met
+  inclusive <- reliable_change_rule(sd = sd, reliability = r, range = c(0, 100), strict = FALSE)
+  expect_identical(as.character(classify_alleviation(pre, post, inclusive)),
                    c("alleviated", "alleviated", "worsened", "worsened", "unchanged"))
   # decimal data on the boundary: 0.3 - 0.1 is not exactly 0.2
   sd2 <- 0.2 / (z * sqrt(2) * sqrt(1 - r))

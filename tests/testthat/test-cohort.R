@@ -409,3 +409,183 @@ test_that("the measurement proof finds a difference past the first 2^20 rows, on
                 info = sprintf("seed 2401, threads %d: %s", threads, err))
   }
 })
+
+# ---- data = proven by the vectors the cohort was classified from ---------
+
+# The outcome of tabulate_cohort(x, data = d): the table, or the error's
+# message.
+data_outcome <- function(x, d) {
+  tryCatch(tabulate_cohort(x, by = "hospital", data = d),
+           myelorelief_error = conditionMessage)
+}
+
+# A cohort without its kept vectors, as one read back from a file: the
+# full check, the oracle of the proof by the kept vectors.
+without_kept <- function(x) {
+  attr(x, "classified_from") <- NULL
+  x
+}
+
+test_that("a cohort keeps the vectors it was classified from, proving the same vectors without a pass", {
+  d <- myelography
+  x <- classify_cohort(d)
+  kept <- .Call(myelorelief:::C_kept_refs, attr(x, "classified_from"))
+  expect_named(kept, c("rules", "classes", "pre", "post"))
+  # the very vectors, not copies
+  expect_identical(.Internal(address(kept$pre[[1L]])), .Internal(address(d$lbp_pre)))
+  expect_identical(.Internal(address(kept$classes$lbp)), .Internal(address(x$lbp)))
+  rule <- cohort_rules(x)$lbp
+  expect_true(classified_from(kept, "lbp", rule, x$lbp, d$lbp_pre, d$lbp_post))
+  # a changed value, the other symptom's columns, another rule: not proven
+  changed <- d$lbp_pre
+  changed[3] <- changed[3] + 1
+  expect_false(classified_from(kept, "lbp", rule, x$lbp, changed, d$lbp_post))
+  expect_false(classified_from(kept, "lbp", rule, x$lbp, d$leg_pain_pre, d$lbp_post))
+  expect_false(classified_from(kept, "lbp", cohort_rules(x)$leg_pain, x$lbp,
+                               d$lbp_pre, d$lbp_post))
+  expect_false(classified_from(kept, "lbp", rule, x$lbp[-1], d$lbp_pre, d$lbp_post))
+  expect_false(classified_from(NULL, "lbp", rule, x$lbp, d$lbp_pre, d$lbp_post))
+  # -0 is not 0 to the proof (a relative change could tell them apart)
+  zero <- c(0, 1)
+  negative <- c(-0, 1)
+  k <- list(rules = list(a = 1), classes = list(a = 1), pre = list(zero), post = list(zero))
+  expect_false(classified_from(k, "a", 1, 1, negative, zero))
+  expect_true(classified_from(k, "a", 1, 1, c(0, 1), zero))
+  # R copies a kept vector before changing it: the kept one stays as it was
+  d$lbp_pre[5] <- 99
+  expect_false(identical(kept$pre[[1L]][5], 99))
+  expect_identical(kept$pre[[1L]], myelography$lbp_pre)
+})
+
+test_that("the kept vectors change nothing a user sees: identical(), printing, saving, as.data.frame()", {
+  x <- classify_cohort(myelography, id = "id")
+  y <- classify_cohort(myelography, id = "id")
+  expect_identical(x, y)
+  expect_true(isTRUE(all.equal(x, y)))
+  expect_false("classified_from" %in% names(attributes(as.data.frame(x))))
+  # saved and read back: the same cohort, without the kept vectors (the
+  # file does not carry the measurements), so data = is checked in full
+  path <- tempfile(fileext = ".rds")
+  on.exit(unlink(path))
+  saveRDS(x, path)
+  back <- readRDS(path)
+  expect_identical(back, x)
+  expect_null(.Call(myelorelief:::C_kept_refs, attr(back, "classified_from")))
+  expect_lt(file.size(path), 2 * length(serialize(without_kept(x), NULL)))
+  expect_identical(tabulate_cohort(back, by = "hospital", data = myelography),
+                   tabulate_cohort(x, by = "hospital"))
+  bad <- myelography
+  bad$lbp_post[1] <- 0
+  bad$lbp_pre[1] <- 10
+  expect_error(tabulate_cohort(back, by = "hospital", data = bad),
+               "do not give the cohort's classes", class = "myelorelief_error")
+  # a chunk's cohort of tabulate_source(), tabulated at once: nothing kept,
+  # so that its vectors go with the chunk
+  expect_null(attr(classify_frame(myelography, study_rules(), NULL, NULL, NULL,
+                                  NULL, keep = FALSE), "classified_from"))
+  # a data.table's columns can change in place: nothing is kept
+  skip_if_not_installed("data.table")
+  dt <- data.table::as.data.table(myelography)
+  expect_null(attr(classify_cohort(dt), "classified_from"))
+})
+
+test_that("kept vectors of many cohorts stay each their own (slots are reused only when a cohort is gone)", {
+  set.seed(2107)
+  cohorts <- list()
+  for (k in 1:150) {
+    d <- myelography[sample(nrow(myelography), 20), ]
+    cohorts[[k]] <- list(x = classify_cohort(d), d = d)
+    if (k %% 3 == 0) cohorts[k - 1L] <- list(NULL)   # dropped: its slot may be reused
+    if (k %% 50 == 0) invisible(gc())
+  }
+  for (k in seq_along(cohorts)) {
+    if (is.null(cohorts[[k]])) next
+    x <- cohorts[[k]]$x
+    kept <- .Call(myelorelief:::C_kept_refs, attr(x, "classified_from"))
+    expect_identical(kept$classes, unclass(x)[names(cohort_rules(x))],
+                     info = sprintf("seed 2107, cohort %d", k))
+    expect_identical(kept$pre[[1L]], cohorts[[k]]$d$lbp_pre,
+                     info = sprintf("seed 2107, cohort %d", k))
+  }
+})
+
+test_that("data = gives what the full check gives, whatever was done to the cohort or its data (seeded)", {
+  set.seed(2108)
+  d0 <- myelography
+  measured <- c("lbp_pre", "lbp_post", "leg_pain_pre", "leg_pain_post",
+                "numbness_pre", "numbness_post", "claudication_pre",
+                "claudication_post")
+  n <- nrow(d0)
+  cases <- c("same", "measurements only", "equal copy", "reordered",
+             "reordered cohort", "subset", "changed value", "changed value, class kept",
+             "changed class", "other rule", "swapped columns", "integer columns",
+             "reordered, same classes")
+  for (trial in 1:40) {
+    case <- cases[(trial - 1L) %% length(cases) + 1L]
+    x <- classify_cohort(d0)
+    d <- d0
+    info <- sprintf("seed 2108, trial %d, case %s", trial, case)
+    if (case == "measurements only") d <- d0[measured]
+    if (case == "equal copy") d[measured] <- lapply(d0[measured], function(v) v[seq_along(v)])
+    if (case == "reordered") d <- d0[measured][sample(n), ]
+    if (case == "reordered cohort") {
+      x <- x[sample(n), ]
+      d <- d0[measured]
+    }
+    if (case == "subset") d <- d0[measured][-sample(n, 1), ]
+    if (case == "changed value") {
+      # an alleviated patient's follow-up made the baseline: not alleviated
+      alleviated <- which(x$lbp == "alleviated")
+      i <- alleviated[sample(length(alleviated), 1)]
+      d$lbp_post[i] <- d$lbp_pre[i]
+      d <- d[measured]
+    }
+    if (case == "changed value, class kept") {
+      d <- d0[measured]
+      i <- which(!is.na(d$lbp_pre) & !is.na(d$lbp_post))[1L]
+      d$lbp_pre[i] <- d$lbp_pre[i] * 1   # a new vector, the same values
+    }
+    if (case == "changed class") {
+      i <- which(!is.na(x$lbp))[1L]
+      levels_now <- levels(x$lbp)
+      x$lbp[i] <- setdiff(levels_now, as.character(x$lbp[i]))[1L]
+      d <- d0[measured]
+    }
+    if (case == "other rule") {
+      rules <- cohort_rules(x)
+      rules$lbp <- rules$leg_pain
+      attr(x, "rules") <- rules
+      d <- d0[measured]
+    }
+    if (case == "swapped columns") {
+      d <- d0[measured]
+      names(d)[1:2] <- names(d)[2:1]
+    }
+    if (case == "integer columns") {
+      d <- d0[measured]
+      d[] <- lapply(d, function(v) {
+        whole <- all(v[is.finite(v)] == round(v[is.finite(v)])) && !any(is.infinite(v))
+        if (whole) as.integer(v) else v
+      })
+    }
+    if (case == "reordered, same classes") {
+      # rows of the cohort swapped where every class agrees: still aligned
+      key <- do.call(paste, lapply(unclass(x)[c(names(cohort_rules(x)), "hospital")], as.character))
+      twins <- which(duplicated(key) | duplicated(key, fromLast = TRUE))
+      pair <- twins[key[twins] == key[twins[1L]]][1:2]
+      d <- d0
+      d[pair, ] <- d0[rev(pair), ]
+    }
+    got <- data_outcome(x, d)
+    oracle <- data_outcome(without_kept(x), d)
+    expect_identical(got, oracle, info = info)
+    if (case %in% c("same", "measurements only", "equal copy",
+                    "changed value, class kept")) {
+      expect_true(inherits(got, "alleviation_table"), info = info)
+    }
+    if (case %in% c("reordered", "reordered cohort", "subset", "changed value",
+                    "changed class", "swapped columns")) {
+      expect_true(is.character(got), info = paste(info, if (!is.character(got)) "(accepted)"))
+    }
+  }
+})

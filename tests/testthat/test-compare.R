@@ -101,7 +101,8 @@ test_that("a variable missing in one group only is counted there", {
   expect_identical(arm$not_alleviated[1:2],
                    sprintf("%d (%.1f%%)", as.vector(table(d$arm[judged])),
                            100 * as.vector(table(d$arm[judged])) / sum(!group)))
-  expect_true(all(is.na(arm$p_value)))
+  # one group without values: a single table, Fisher's p = 1 (as compare_rates())
+  expect_identical(arm$p_value, c(1, NA, NA))
   expect_identical(arm$test, c("not informative", NA, NA))
   score <- cmp[cmp$variable == "score", ]
   expect_identical(score$level, c("median [IQR]", "missing"))
@@ -112,7 +113,7 @@ test_that("a variable missing in one group only is counted there", {
   expect_output(print(cmp), "not informative: given the numbers in each group")
 })
 
-test_that("tests that cannot inform say so, with p NA", {
+test_that("tests that cannot inform say so, with p NA (numeric) or 1 (categorical)", {
   d <- myelography
   d$same <- 5                                    # every value the same
   d$one_level <- factor(rep("x", nrow(d)), levels = c("x", "y"))
@@ -120,7 +121,10 @@ test_that("tests that cannot inform say so, with p NA", {
   cmp <- compare_alleviated(cohort, c("same", "one_level", "unique_level"), data = d)
   first <- cmp[!duplicated(cmp$variable), ]
   expect_identical(first$test, rep("not informative", 3))
-  expect_true(all(is.na(cmp$p_value)))
+  # numeric: no test, p NA; categorical: every table equally likely, p = 1
+  # (fisher.test()'s and compare_rates()'s)
+  expect_identical(first$p_value, c(NA, 1, 1))
+  expect_true(all(is.na(cmp$p_value[duplicated(cmp$variable)])))
   # fisher.test() agrees that these tables carry nothing: p = 1
   expect_equal(fisher.test(table(d$one_level[judged], group))$p.value, 1)
 })

@@ -305,3 +305,215 @@ test_that("tidy() of pooled results", {
   expect_identical(tc$term, cmp$measure)
   expect_identical(tc$conf.high, cmp$upper)
 })
+
+# Mantel-Haenszel estimates and variances of one completed dataset, by plain
+# R from base R counts per stratum (a, n1: group; c0, n0: reference):
+# the risk difference with the variance of Sato, Greenland and Robins
+# (1989), the log risk ratio with that of Greenland and Robins (1985), the
+# log odds ratio with that of Robins, Breslow and Greenland (1986).
+mh_oracle <- function(a, n1, c0, n0) {
+  keep <- n1 > 0 & n0 > 0
+  a <- a[keep]; n1 <- n1[keep]; c0 <- c0[keep]; n0 <- n0[keep]
+  b <- n1 - a; d <- n0 - c0; N <- n1 + n0
+  w <- n1 * n0 / N
+  rd <- sum(a * n0 / N - c0 * n1 / N) / sum(w)
+  P <- sum((n1^2 * c0 - n0^2 * a + n1 * n0 * (n0 - n1) / 2) / N^2)
+  Q <- sum((a * (n0 - c0) + c0 * (n1 - a)) / (2 * N))
+  R <- sum(a * n0 / N); S <- sum(c0 * n1 / N)
+  v_rr <- sum((n1 * n0 * (a + c0) - a * c0 * N) / N^2) / (R * S)
+  Ro <- sum(a * d / N); So <- sum(b * c0 / N)
+  v_or <- sum((a + d) * a * d / N^2) / (2 * Ro^2) +
+    sum(((a + d) * b * c0 + (b + c0) * a * d) / N^2) / (2 * Ro * So) +
+    sum((b + c0) * b * c0 / N^2) / (2 * So^2)
+  list(rd = c(rd, (rd * P + Q) / sum(w)^2), rr = c(log(R / S), v_rr),
+       or = c(log(Ro / So), v_or), strata = length(a), N = sum(N))
+}
+
+test_that("stratified pooled comparisons: Mantel-Haenszel per dataset, pooled as mice::pool.scalar()", {
+  skip_if_not_installed("mice")
+  for (seed in c(3, 11)) {
+    datasets <- completed_list(4, seed, n = 240)
+    set.seed(seed + 100)
+    site <- factor(sample(c("A", "B", "C"), 240, TRUE))
+    datasets <- lapply(datasets, function(d) { d$site <- site; d })
+    pooled <- tabulate_cohort(classify_cohort(datasets, rules2, id = "id"),
+                              by = c("sex", "site"))
+    cmp <- compare_rates(pooled, "sex", strata = "site")
+    expect_s3_class(cmp, "pooled_rate_comparison")
+    expect_identical(sort(unique(cmp$analysis)), c("Mantel-Haenszel", "crude"))
+    # the crude rows are those of the crude comparison
+    crude <- compare_rates(tabulate_cohort(classify_cohort(datasets, rules2), by = "sex"),
+                           "sex")
+    plain_df <- function(x) {
+      x <- as.data.frame(x)
+      rownames(x) <- NULL
+      x
+    }
+    expect_equal(plain_df(as.data.frame(cmp)[cmp$analysis == "crude", names(crude)]),
+                 plain_df(crude),
+                 info = sprintf("seed %d", seed))
+    per_dataset <- lapply(attr(pooled, "imputations"), compare_rates, group = "sex",
+                          strata = "site")
+    for (s in names(rules2)) {
+      oracle <- lapply(datasets, function(d) {
+        cls <- classify_alleviation(d[[paste0(s, "_pre")]], d[[paste0(s, "_post")]],
+                                    rules2[[s]])
+        ev <- cls %in% c("alleviated", "unchanged", "worsened")
+        al <- cls %in% "alleviated"
+        cnt <- function(x, g) as.vector(tapply(x[d$sex == g], d$site[d$sex == g], sum))
+        mh_oracle(cnt(al, "male"), cnt(ev, "male"), cnt(al, "female"), cnt(ev, "female"))
+      })
+      for (measure in c("rd", "rr", "or")) {
+        info <- sprintf("seed %d, %s, %s", seed, s, measure)
+        q <- vapply(oracle, function(o) o[[measure]][1], numeric(1))
+        u <- vapply(oracle, function(o) o[[measure]][2], numeric(1))
+        # each dataset's estimate is compare_rates()'s Mantel-Haenszel one
+        mh_k <- vapply(per_dataset, function(x) {
+          x[[measure]][x$symptom == s & x$analysis == "Mantel-Haenszel"]
+        }, numeric(1))
+        expect_equal(if (measure == "rd") mh_k else log(mh_k), q, tolerance = 1e-12,
+                     info = info)
+        ref <- mice::pool.scalar(q, u, n = mean(vapply(oracle, `[[`, 1, "N")),
+                                 k = mean(vapply(oracle, `[[`, 1, "strata")) + 1)
+        row <- cmp[cmp$symptom == s & cmp$measure == measure &
+                     cmp$analysis == "Mantel-Haenszel", ]
+        expect_identical(nrow(row), 1L, info = info)
+        for (f in c("qbar", "ubar", "b", "t", "df", "fmi")) {
+          expect_equal(row[[f]], ref[[f]], tolerance = 1e-10, info = paste(info, f))
+        }
+        expect_equal(row$riv, ref$r, tolerance = 1e-10, info = info)
+        half <- qt(0.975, ref$df) * sqrt(ref$t)
+        back <- if (measure == "rd") identity else exp
+        expect_equal(c(row$estimate, row$lower, row$upper),
+                     back(ref$qbar + c(0, -1, 1) * half), tolerance = 1e-10, info = info)
+        expect_false(row$corrected, info = info)
+      }
+    }
+    # leg pain was imputed, lbp not: between-imputation variance only there
+    mh <- cmp[cmp$analysis == "Mantel-Haenszel", ]
+    expect_true(all(mh$b[mh$symptom == "lbp"] == 0), info = sprintf("seed %d", seed))
+    expect_true(all(mh$b[mh$symptom == "leg_pain"] > 0), info = sprintf("seed %d", seed))
+  }
+  # Rubin's rules do not depend on the order of the completed datasets
+  reversed <- compare_rates(tabulate_cohort(classify_cohort(rev(datasets), rules2, id = "id"),
+                                            by = c("sex", "site")), "sex", strata = "site")
+  pooled_columns <- c("estimate", "lower", "upper", "qbar", "ubar", "b", "t", "df", "fmi")
+  expect_equal(as.data.frame(reversed)[pooled_columns], as.data.frame(cmp)[pooled_columns],
+               tolerance = 1e-12)
+  # a 90% level
+  cmp90 <- compare_rates(pooled, "sex", strata = "site", conf_level = 0.9)
+  row <- cmp90[cmp90$analysis == "Mantel-Haenszel" & cmp90$measure == "rr", ][1, ]
+  expect_equal(log(c(row$lower, row$upper)),
+               row$qbar + c(-1, 1) * qt(0.95, row$df) * sqrt(row$t), tolerance = 1e-10)
+  expect_equal(row$ubar, cmp$ubar[cmp$analysis == "Mantel-Haenszel" & cmp$measure == "rr"][1],
+               tolerance = 1e-10)
+  expect_snapshot(print(cmp[cmp$symptom == "leg_pain", ]))
+  tidied <- generics::tidy(cmp)
+  expect_identical(tidied$analysis, cmp$analysis)
+})
+
+test_that("stratified pooled comparisons: ratios of 0 are not pooled; bad strata refused", {
+  # a: nobody alleviated in the group in one completed dataset, one in the other
+  d <- data.frame(g = factor(rep(c("a", "b"), each = 8)),
+                  site = factor(rep(c("x", "y"), 8)),
+                  lbp_pre = rep(8, 16),
+                  lbp_post = c(8, 8, 8, 8, 8, 8, 8, 8, 2, 8, 2, 8, 8, 2, 8, 8))
+  d2 <- d
+  d2$lbp_post[1] <- 2
+  pooled <- tabulate_cohort(classify_cohort(list(d, d2), study_rules()["lbp"]),
+                            by = c("g", "site"), margins = FALSE)
+  cmp <- compare_rates(pooled, "g", reference = "b", strata = "site")
+  mh <- cmp[cmp$analysis == "Mantel-Haenszel", ]
+  expect_true(all(is.na(mh$estimate[mh$measure != "rd"])))
+  expect_true(all(is.na(mh$qbar[mh$measure != "rd"])))
+  expect_true(is.finite(mh$estimate[mh$measure == "rd"]))
+  expect_output(print(cmp), "not pooled")
+  # the same two datasets as identical copies of the second: estimable
+  both <- compare_rates(tabulate_cohort(classify_cohort(list(d2, d2), study_rules()["lbp"]),
+                                        by = c("g", "site"), margins = FALSE),
+                        "g", reference = "b", strata = "site")
+  single <- compare_rates(tabulate_cohort(classify_cohort(d2, study_rules()["lbp"]),
+                                          by = c("g", "site"), margins = FALSE),
+                          "g", reference = "b", strata = "site")
+  single <- single[single$analysis == "Mantel-Haenszel", ]
+  mh2 <- both[both$analysis == "Mantel-Haenszel", ]
+  expect_equal(mh2$estimate, c(single$rd, single$rr, single$or), tolerance = 1e-12)
+  expect_true(all(mh2$b == 0))
+  # strata must be stratum columns of the table, not the group
+  expect_error(compare_rates(pooled, "g", strata = "nope"), "`strata`",
+               class = "myelorelief_error")
+  expect_error(compare_rates(pooled, "g", strata = "g"), "must not include the `group`",
+               class = "myelorelief_error")
+  expect_error(compare_rates(pooled, "g", strata = "site", exact = TRUE),
+               "leave them out", class = "myelorelief_error")
+})
+
+test_that("classify_visits() on completed datasets: each classified, rates pooled visit by visit", {
+  skip_if_not_installed("mice")
+  set.seed(21)
+  n <- 150
+  base <- data.frame(id = sprintf("v%03d", seq_len(n)),
+                     arm = factor(sample(c("a", "b"), n, TRUE)),
+                     lbp_pre = sample(0:10, n, TRUE), lbp_w1 = sample(0:10, n, TRUE),
+                     lbp_m3 = sample(0:10, n, TRUE),
+                     leg_pain_pre = sample(0:10, n, TRUE), leg_pain_w1 = sample(0:10, n, TRUE),
+                     leg_pain_m3 = sample(0:10, n, TRUE))
+  lost <- sample(n, 40)
+  datasets <- lapply(1:3, function(k) {
+    d <- base
+    d$lbp_m3[lost] <- sample(0:10, length(lost), TRUE)
+    d
+  })
+  imputed <- classify_visits(datasets, rules2, visits = c("w1", "m3"), id = "id")
+  expect_s3_class(imputed, "imputed_cohort")
+  for (k in 1:3) {
+    expect_identical(imputed[[k]], classify_visits(datasets[[k]], rules2,
+                                                   visits = c("w1", "m3"), id = "id"),
+                     info = sprintf("dataset %d", k))
+  }
+  expect_output(print(imputed), "150 patients at 2 visits")
+  pooled <- tabulate_cohort(imputed, by = "visit")
+  expect_s3_class(pooled, "pooled_alleviation_table")
+  for (v in c("w1", "m3")) for (s in names(rules2)) {
+    info <- paste(v, s)
+    ae <- vapply(datasets, function(d) {
+      cls <- classify_alleviation(d[[paste0(s, "_pre")]], d[[paste0(s, "_", v)]], rules2[[s]])
+      c(sum(cls %in% "alleviated"), sum(cls %in% c("alleviated", "unchanged", "worsened")))
+    }, numeric(2))
+    ref <- mice::pool.scalar(log(ae[1, ] / (ae[2, ] - ae[1, ])),
+                             1 / ae[1, ] + 1 / (ae[2, ] - ae[1, ]), n = mean(ae[2, ]), k = 1)
+    row <- pooled[pooled$visit == v & pooled$symptom == s, ]
+    expect_identical(nrow(row), 1L, info = info)
+    for (f in c("qbar", "ubar", "b", "t", "df", "fmi")) {
+      expect_equal(row[[f]], ref[[f]], tolerance = 1e-10, info = paste(info, f))
+    }
+    # only lbp at 3 months was imputed
+    expect_identical(row$b > 0, v == "m3" && s == "lbp", info = info)
+  }
+  # compared per visit, Mantel-Haenszel over the visits
+  cmp <- compare_rates(tabulate_cohort(imputed, by = c("arm", "visit")), "arm",
+                       strata = "visit")
+  expect_s3_class(cmp, "pooled_rate_comparison")
+  # a mids object gives the same cohorts as its completed datasets
+  wide <- base[-1]
+  wide$lbp_m3[lost] <- NA
+  mids <- suppressWarnings(mice::mice(wide, m = 2, printFlag = FALSE, seed = 3,
+                                      method = "pmm"))
+  expect_identical(unclass(classify_visits(mids, rules2, visits = c("w1", "m3")))[1:2],
+                   unclass(classify_visits(mice::complete(mids, "all"), rules2,
+                                           visits = c("w1", "m3")))[1:2])
+  # what needs a single dataset says so
+  expect_error(durability(imputed), "imputed cohort.*by = \"visit\"",
+               class = "myelorelief_error")
+  expect_error(alleviation_bounds(imputed, datasets[[1]]), "`x` is an imputed cohort",
+               class = "myelorelief_error")
+  bad <- datasets
+  bad[[2]]$lbp_w1[4] <- 11
+  expect_error(classify_visits(bad, rules2, visits = c("w1", "m3")),
+               "Completed dataset 2 of `data`", class = "myelorelief_error")
+  expect_error(classify_visits(datasets[1], rules2, visits = c("w1", "m3")),
+               "at least 2 completed datasets", class = "myelorelief_error")
+  expect_error(classify_visits(list(datasets[[1]], datasets[[2]][-1, ]), rules2,
+                               visits = c("w1", "m3")),
+               "same patients", class = "myelorelief_error")
+})

@@ -35,9 +35,21 @@ test_that("a reliable-change threshold says so, rounded, with its references", {
   # the oracle: Jacobson and Truax's RC, written out
   rc <- qnorm(0.975) * 2.2 * sqrt(2 * (1 - 0.85))
   expect_equal(rule$min_change, rc)
-  expect_match(text[[1L]], sprintf("a decrease of at least %s points;", format(signif(rc, 3))),
+  # strict, as Jacobson and Truax: "more than", and says so
+  expect_match(text[[1L]], sprintf("a decrease of more than %s points (a change equal to the threshold did not count);",
+                                   format(signif(rc, 3))), fixed = TRUE)
+  expect_match(text[[1L]], "more than 2.36 points", fixed = TRUE)
+  expect_false(grepl("at least 2.36", text[[1L]]), info = text[[1L]])
+  # strict = FALSE: inclusive, "at least", without the clause
+  inclusive <- methods_text(list(lbp = reliable_change_rule(sd = 2.2, reliability = 0.85,
+                                                            range = c(0, 10), strict = FALSE)))
+  expect_match(inclusive[[1L]], "a decrease of at least 2.36 points; worsening", fixed = TRUE)
+  expect_false(grepl("did not count", inclusive[[1L]]), info = inclusive[[1L]])
+  # a strict rule of the user's own (no origin), relative thresholds too
+  own <- methods_text(list(pain = alleviation_rule(min_change = 2, min_relative = 0.3,
+                                                   range = c(0, 10), strict = TRUE)))
+  expect_match(own[[1L]], "a decrease of more than 2 points and more than 30% of the baseline value (a change equal to the threshold did not count)",
                fixed = TRUE)
-  expect_match(text[[1L]], "at least 2.36 points", fixed = TRUE)
   expect_false(grepl("2.3617", text[[1L]]), info = text[[1L]])
   expect_match(text[[1L]], "reliable change (Jacobson and Truax 1991) at the 95% level", fixed = TRUE)
   expect_match(text[[1L]], "1.96 times the standard error of the difference", fixed = TRUE)
@@ -49,7 +61,7 @@ test_that("a reliable-change threshold says so, rounded, with its references", {
   rule <- reliable_change_rule(reliability = 0.85, baseline = myelography$lbp_pre,
                                range = c(0, 10), conf_level = 0.9)
   text <- paragraph(list(lbp = rule))
-  expect_match(text, sprintf("at least %s points", format(signif(rule$min_change, 3))), fixed = TRUE)
+  expect_match(text, sprintf("more than %s points", format(signif(rule$min_change, 3))), fixed = TRUE)
   expect_match(text, "at the 90% level: 1.645 times", fixed = TRUE)
   expect_match(text, sprintf("standard deviation of %s (of the %d baseline values with the symptom present)",
                              format(signif(sd(present), 3)), length(present)), fixed = TRUE)

@@ -217,6 +217,25 @@ test_that("methods_text() adds a sentence for bounds and one for imputation", {
   expect_error(methods_text(imputations = 5), "`imputations`", class = "myelorelief_error")
   expect_error(methods_text(missing = "imputation", imputations = 1.5), "`imputations`",
                class = "myelorelief_error")
+  # compared crude, and pooled over strata (Mantel-Haenszel in each dataset)
+  crude <- methods_text(missing = "imputation", group = "sex")[[1]]
+  expect_match(crude, "risk differences (Wald variance) on their own scale", fixed = TRUE)
+  expect_false(grepl("Mantel-Haenszel risk differences", crude, fixed = TRUE))
+  mh <- methods_text(missing = "imputation", group = "sex", by = "hospital")[[1]]
+  expect_match(mh, "the Mantel-Haenszel risk differences (with their variances above) on their own scale",
+               fixed = TRUE)
+  expect_match(mh, "Mantel-Haenszel ratio of 0 or infinity in some completed dataset was not pooled",
+               fixed = TRUE)
+  # without a group, strata alone compare nothing
+  expect_false(grepl("risk differences", methods_text(missing = "imputation",
+                                                      by = "hospital")[[1]]))
+})
+
+test_that("alleviation_bounds() refuses an imputed cohort with the reason", {
+  d <- myelography
+  expect_error(alleviation_bounds(classify_cohort(list(d, d)), d),
+               "`x` is an imputed cohort: its completed datasets have no missing follow-up",
+               class = "myelorelief_error")
 })
 
 test_that("strata from `data`, subsets of the cohort, denominator = \"n\"", {

@@ -36,7 +36,8 @@ test_that("`...` passes range, absent_at and label; the rule is an ordinary one"
   expect_true(myelorelief:::rule_is_intact(rule))   # the quick check passes it
   expect_identical(names(rule), c("direction", "min_change", "min_relative",
                                   "combine", "worsen_change", "worsen_relative",
-                                  "absent_at", "range", "label", "origin"))
+                                  "absent_at", "range", "strict", "label", "origin"))
+  expect_true(rule$strict)   # Jacobson and Truax: a change must exceed RC
   # defaults as alleviation_rule()'s
   plain <- reliable_change_rule(2, 0.8)
   expect_identical(plain$absent_at, 0)
@@ -169,12 +170,21 @@ test_that("a reliable change wider than the range is refused: nobody could ever 
   expect_error(reliable_change_rule(reliability = 0.05, baseline = c(1, 10, 1, 10), range = c(0, 10)),
                "The SD of `baseline` .* gives a reliable change of .*more than the width of `range`",
                class = "myelorelief_error")
-  # at most the width is a rule (a change across the whole range counts)
+  # equal to the width: no change can exceed it under the strict default;
+  # an inclusive rule (a change across the whole range counts)
   z <- qnorm(0.975)
   sd_at_width <- 10 / (z * sqrt(2 * (1 - 0.5)))
-  at <- reliable_change_rule(sd = sd_at_width, reliability = 0.5, range = c(0, 10))
+  expect_error(reliable_change_rule(sd = sd_at_width, reliability = 0.5, range = c(0, 10)),
+               "as much as \\(and a change must exceed it, `strict = TRUE`\\) the width of `range`",
+               class = "myelorelief_error")
+  at <- reliable_change_rule(sd = sd_at_width, reliability = 0.5, range = c(0, 10),
+                             strict = FALSE)
   expect_equal(at$min_change, 10)
   expect_identical(as.character(classify_alleviation(10, 0, at)), "alleviated")
+  # just under the width: a strict rule, met by the change across the range
+  under <- reliable_change_rule(sd = sd_at_width * 0.999, reliability = 0.5, range = c(0, 10))
+  expect_identical(as.character(classify_alleviation(c(10, 9.99), c(0, 0), under)),
+                   c("alleviated", "unchanged"))
   expect_error(reliable_change_rule(sd = sd_at_width * 1.001, reliability = 0.5, range = c(0, 10)),
                "more than the width of `range`")
   # an open range has no width to exceed
@@ -188,25 +198,105 @@ test_that("a reliable change wider than the range is refused: nobody could ever 
   }
 })
 
-test_that("the boundary: the rule counts a change equal to RC, clinical_significance() does not", {
+test_that("the boundary: a change equal to RC is not reliable, as in clinical_significance()", {
   # RC of exactly 2 points (to round-off): sd = 2 / (z * sqrt(2 * (1 - r)))
   z <- qnorm(0.975)
   sd <- 2 / (z * sqrt(2 * (1 - 0.8)))
   rule <- reliable_change_rule(sd = sd, reliability = 0.8, range = c(0, 10))
   expect_equal(rule$min_change, 2, tolerance = 1e-14)
-  pre <- c(8, 8, 3, 8)
-  post <- c(6, 5.9, 5, 7)
-  # the package's rules: inclusive (a fall of exactly 2 is alleviation)
+  pre <- c(8, 8, 3, 8, 3)
+  post <- c(6, 5.9, 5, 7, 5.1)
+  # Jacobson and Truax: reliable only beyond RC (a fall or rise of exactly 2
+  # is not), by hand
   expect_identical(as.character(classify_alleviation(pre, post, rule)),
-                   c("alleviated", "alleviated", "worsened", "unchanged"))
-  # Jacobson and Truax: reliable only beyond RC
+                   c("unchanged", "alleviated", "unchanged", "unchanged", "worsened"))
   cs <- clinical_significance(pre, post, 0.8, clinical = c(mean = 8, sd = sd),
                               range = c(0, 10))
   expect_identical(as.character(cs$category)[c(1, 3, 4)],
                    c("unchanged", "unchanged", "unchanged"))
   expect_true(cs$category[2] %in% c("improved", "recovered"))
+  expect_true(cs$category[5] %in% c("deteriorated", "harmed"))
   # the same reliable change in both (JT's S_diff)
   expect_equal(abs(cs$rci[1]), z, tolerance = 1e-12)
+  # strict = FALSE: the inclusive rule of earlier versions
+  inclusive <- reliable_change_rule(sd = sd, reliability = 0.8, range = c(0, 10),
+                                    strict = FALSE)
+  expect_false(inclusive$strict)
+  expect_identical(as.character(classify_alleviation(pre, post, inclusive)),
+                   c("alleviated", "alleviated", "worsened", "unchanged", "worsened"))
+  expect_false(any(grepl("boundary", capture.output(print(inclusive)))))
+  expect_true(any(grepl("falls by at least 2 points", capture.output(print(inclusive)))))
+})
+
+test_that("the boundary on decimal data: equal to RC on paper is equal, at every scale", {
+  # Hand-worked: RC = 0.2 (to the last bit: sd chosen so), and
+  # 0.3 - 0.1 = 0.19999999999999998 in binary, 0.7 - 0.5 = 0.19999999999999996,
+  # 1.2 - 1.0 = 0.19999999999999996: each a change of exactly RC on paper,
+  # within the tolerance (1e-9 of the largest magnitude involved), so not
+  # reliable; 0.3 - 0.0999 (more than RC by 1e-4) is.
+  z <- qnorm(0.975)
+  r <- 0.8
+  pre <- c(0.3, 0.7, 1.2, 0.3, 0.1, 0.5, 1.0, 0.1)
+  post <- c(0.1, 0.5, 1.0, 0.0999, 0.3, 0.7, 1.2, 0.3001)
+  want <- c("unchanged", "unchanged", "unchanged", "alleviated",
+            "unchanged", "unchanged", "unchanged", "worsened")
+  for (k in -6:6) {
+    f <- 10^k
+    sd <- 0.2 * f / (z * sqrt(2 * (1 - r)))
+    rule <- reliable_change_rule(sd = sd, reliability = r, range = c(0, 2) * f)
+    expect_equal(rule$min_change, 0.2 * f, tolerance = 1e-14, info = paste("k", k))
+    got <- classify_alleviation(pre * f, post * f, rule)
+    expect_identical(as.character(got), want, info = paste("k", k))
+    expect_identical(got, oracle_classify(pre * f, post * f, rule), info = paste("k", k))
+    # the same pairs beyond the tolerance: 1e-8 of RC more is reliable
+    nudged <- classify_alleviation(pre[1:3] * f, (post[1:3] - 0.2 * 1e-8) * f, rule)
+    expect_identical(as.character(nudged), rep("alleviated", 3), info = paste("k", k))
+    # clinical_significance() (JT, the same SD) says the same of every pair
+    cs <- clinical_significance(pre * f, post * f, r, clinical = c(mean = 0.5 * f, sd = sd))
+    expect_identical(cs$category %in% c("improved", "recovered"), want == "alleviated",
+                     info = paste("k", k))
+    expect_identical(cs$category %in% c("deteriorated", "harmed"), want == "worsened",
+                     info = paste("k", k))
+  }
+})
+
+test_that("reliable_change_rule() and clinical_significance() agree on every pair", {
+  # Random decimal scores with many changes exactly at RC (RC = 2 points
+  # on a 0.5-point grid, and RC = 0.3 on a 0.1 grid), at several scales:
+  # the rule's "alleviated" / "worsened" / "unchanged" are JT's
+  # improved-or-recovered / deteriorated-or-harmed / unchanged.
+  seed <- 2211
+  set.seed(seed)
+  z <- qnorm(0.975)
+  r <- 0.85
+  for (case in seq_len(n_cases(30))) {
+    grid <- sample(c(0.5, 0.1, 0.25), 1)
+    rc <- sample(c(2, 0.3, 1.5, 0.7), 1)
+    f <- 10^sample(-3:3, 1)
+    n <- sample(c(0, 1, 5, 200), 1)
+    pre <- sample(seq(0, 10, by = grid), n, replace = TRUE)
+    # a third of the pairs change by exactly +/- RC
+    post <- ifelse(stats::runif(n) < 1 / 3, pre + sample(c(-1, 1), n, TRUE) * rc,
+                   sample(seq(0, 10, by = grid), n, replace = TRUE))
+    post[stats::runif(n) < 0.05] <- NA
+    post <- pmin(pmax(post, 0), 10)
+    sd <- rc * f / (z * sqrt(2 * (1 - r)))
+    info <- sprintf("seed %d, case %d: grid %s, RC %s, scale %s, n %d", seed, case, grid, rc, f, n)
+    rule <- reliable_change_rule(sd = sd, reliability = r, range = c(-1, 11) * f,
+                                 absent_at = -1 * f)
+    got <- classify_alleviation(pre * f, post * f, rule)
+    expect_identical(got, oracle_classify(pre * f, post * f, rule), info = info)
+    if (n < 2) next
+    cs <- clinical_significance(pre * f, post * f, r, clinical = c(mean = 5 * f, sd = sd))
+    expect_identical(is.na(got), is.na(cs$category), info = info)
+    expect_identical(got %in% "alleviated", cs$category %in% c("improved", "recovered"), info = info)
+    expect_identical(got %in% "worsened", cs$category %in% c("deteriorated", "harmed"), info = info)
+    # the same classes at scale 1 (scale invariance of the strict boundary)
+    base <- classify_alleviation(pre, post,
+                                 reliable_change_rule(sd = sd / f, reliability = r,
+                                                      range = c(-1, 11), absent_at = -1))
+    expect_identical(got, base, info = info)
+  }
 })
 
 test_that("the SD's sample: all baselines here, complete pairs in clinicalsignificance", {
@@ -214,6 +304,10 @@ test_that("the SD's sample: all baselines here, complete pairs in clinicalsignif
   post <- c(4, NA, 5, 3, NA, 2)
   ours <- reliable_change_rule(reliability = 0.8, baseline = pre, range = c(0, 10))
   expect_equal(ours$min_change, oracle_rc(sd(pre), 0.8), tolerance = 1e-14)
+  # the peer's SD when asked: sd_sample = "complete_pairs" with the follow-up
+  asked <- reliable_change_rule(reliability = 0.8, baseline = pre, follow_up = post,
+                                sd_sample = "complete_pairs", range = c(0, 10))
+  expect_identical(asked$min_change, oracle_rc(sd(c(7, 8, 3, 9)), 0.8))
   # the peer's recipe, as documented: the SD of the complete pairs' baselines
   peer <- reliable_change_rule(sd = sd(pre[!is.na(pre) & !is.na(post)]), reliability = 0.8,
                                range = c(0, 10))
@@ -222,6 +316,77 @@ test_that("the SD's sample: all baselines here, complete pairs in clinicalsignif
   cs_pairs <- clinical_significance(pre, post, 0.8, sd_sample = "complete_pairs", range = c(0, 10))
   expect_equal(attr(cs_all, "clinical_significance")$clinical$sd, sd(pre))
   expect_equal(attr(cs_pairs, "clinical_significance")$clinical$sd, sd(c(7, 8, 3, 9)))
+})
+
+test_that("sd_sample: present, complete pairs (the peer's, absent baselines too) or all", {
+  # Hand-worked (hypothetical scores): baseline 0 is absent (absent_at 0)
+  pre <- c(0, 7, 5, NA, 8, 3, 0, 6, 9)
+  post <- c(2, 4, NA, 5, 5, 3, 0, NA, 2)
+  present <- reliable_change_rule(reliability = 0.8, baseline = pre, range = c(0, 10))
+  expect_equal(present$min_change, oracle_rc(sd(c(7, 5, 8, 3, 6, 9)), 0.8), tolerance = 1e-14)
+  expect_match(present$origin, "SD of 6 baseline values with the symptom present", fixed = TRUE)
+  # clinicalsignificance: every baseline of a complete pair, 0 included
+  pairs <- reliable_change_rule(reliability = 0.8, baseline = pre, follow_up = post,
+                                sd_sample = "complete_pairs", range = c(0, 10))
+  expect_equal(pairs$min_change, oracle_rc(sd(c(0, 7, 8, 3, 0, 9)), 0.8), tolerance = 1e-14)
+  expect_match(pairs$origin, "SD of the baselines of 6 complete pairs", fixed = TRUE)
+  everything <- reliable_change_rule(reliability = 0.8, baseline = pre,
+                                     sd_sample = "all_baselines", range = c(0, 10))
+  expect_equal(everything$min_change, oracle_rc(sd(c(0, 7, 5, 8, 3, 0, 6, 9)), 0.8),
+               tolerance = 1e-14)
+  expect_match(everything$origin, "SD of 8 known baseline values", fixed = TRUE)
+  # the same SD as clinical_significance() with the matching sample
+  cs_pairs <- clinical_significance(pre, post, 0.8, sd_sample = "complete_pairs", range = c(0, 10))
+  cs_all <- clinical_significance(pre, post, 0.8, sd_sample = "all_baselines", range = c(0, 10))
+  expect_identical(pairs$min_change,
+                   oracle_rc(attr(cs_pairs, "clinical_significance")$clinical$sd, 0.8))
+  expect_identical(everything$min_change,
+                   oracle_rc(attr(cs_all, "clinical_significance")$clinical$sd, 0.8))
+  # the Methods paragraph says which SD
+  text <- methods_text(list(pain = pairs))[[1]]
+  expect_match(text, "of the baseline values of the 6 patients with both values", fixed = TRUE)
+  expect_match(methods_text(list(pain = everything))[[1]], "of the 8 known baseline values",
+               fixed = TRUE)
+  expect_match(methods_text(list(pain = present))[[1]],
+               "of the 6 baseline values with the symptom present", fixed = TRUE)
+  # integer input
+  expect_identical(reliable_change_rule(reliability = 0.8, baseline = c(2L, 4L, 9L),
+                                        follow_up = c(NA, 1L, 3L),
+                                        sd_sample = "complete_pairs")$min_change,
+                   oracle_rc(sd(c(4, 9)), 0.8))
+})
+
+test_that("sd_sample and follow_up: bad combinations are errors naming the argument", {
+  e <- function(expr, pattern) expect_error(expr, pattern, class = "myelorelief_error")
+  pre <- c(7, 5, 8, 3)
+  e(reliable_change_rule(2, 0.8, sd_sample = "complete_pairs"), "`sd_sample`.*no use when `sd` is given")
+  e(reliable_change_rule(2, 0.8, follow_up = pre), "`follow_up` is used only by")
+  e(reliable_change_rule(reliability = 0.8, baseline = pre, follow_up = pre),
+    "`follow_up` is used only by `sd_sample = \"complete_pairs\"`, not by \"present\"")
+  e(reliable_change_rule(reliability = 0.8, baseline = pre, sd_sample = "complete_pairs"),
+    "needs `follow_up`")
+  e(reliable_change_rule(reliability = 0.8, baseline = pre, follow_up = 1:3,
+                         sd_sample = "complete_pairs"),
+    "`follow_up` must have the length of `baseline` \\(4\\), not 3")
+  e(reliable_change_rule(reliability = 0.8, baseline = pre, follow_up = c("1", "2", "3", "4"),
+                         sd_sample = "complete_pairs"), "`follow_up` must be a numeric vector")
+  e(reliable_change_rule(reliability = 0.8, baseline = pre, follow_up = c(1, 2, 11, 4),
+                         sd_sample = "complete_pairs", range = c(0, 10)),
+    "`follow_up` is 11 at position 3")
+  e(reliable_change_rule(reliability = 0.8, baseline = c(1, 12, 3), follow_up = c(1, 2, 3),
+                         sd_sample = "complete_pairs", range = c(0, 10)),
+    "`baseline` is 12 at position 2")
+  e(reliable_change_rule(reliability = 0.8, baseline = pre, follow_up = c(1, NA, NA, NA),
+                         sd_sample = "complete_pairs"), "1 value in complete pairs")
+  e(reliable_change_rule(reliability = 0.8, baseline = c(NA, 5, NA), sd_sample = "all_baselines"),
+    "1 value known")
+  e(reliable_change_rule(reliability = 0.8, baseline = pre, sd_sample = "pairs"), "`sd_sample`")
+  e(reliable_change_rule(reliability = 0.9, baseline = c(100, Inf, 80), follow_up = c(1, 2, 3),
+                         sd_sample = "complete_pairs", direction = "increase"),
+    "infinite values in complete pairs")
+  for (bad in list(NA, "yes", c(TRUE, FALSE), 1, NULL)) {
+    e(reliable_change_rule(2, 0.8, strict = bad), "`strict` must be TRUE or FALSE")
+  }
 })
 
 test_that("a narrow range: the SD from `baseline` works on a scale narrower than 1", {

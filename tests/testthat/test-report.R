@@ -470,3 +470,128 @@ test_that("the Who was alleviated sentence on one symptom shows its label as tex
   expect_match(html, "Patients with Pain &lt;i&gt;NRS&lt;/i&gt; *star* -- x alleviated",
                fixed = TRUE)
 })
+
+# A hypothetical cohort with a quarter of the follow-up values lost, and
+# hostile text in its levels and labels.
+lost_cohort <- function(seed = 5, n = 120) {
+  set.seed(seed)
+  hostile <- c("<b>Bern</b> *x*", substr(strrep("Universit\u00e4tsspital Z\u00fcrich ", 3), 1, 60))
+  d <- data.frame(lbp_pre = sample(0:10, n, TRUE), lbp_post = sample(0:10, n, TRUE),
+                  leg_pain_pre = sample(0:10, n, TRUE), leg_pain_post = sample(0:10, n, TRUE),
+                  site = factor(sample(hostile, n, TRUE), levels = hostile),
+                  arm = factor(sample(c("*A* -- \"q\"", "<B> %"), n, TRUE)))
+  d$lbp_post[sample(n, n / 4)] <- NA
+  d$leg_pain_post[sample(n, n / 5)] <- NA
+  d$lbp_pre[sample(n, 5)] <- NA
+  rules <- study_rules()[c("lbp", "leg_pain")]
+  rules$leg_pain$label <- "Leg <i>pain</i> *NRS* \u00e9"
+  list(data = d, rules = rules, hostile = hostile)
+}
+
+html_table_cells <- function(path) {
+  doc <- xml2::read_html(path, encoding = "UTF-8")
+  lapply(xml2::xml_find_all(doc, "//table"), function(table) {
+    rows <- xml2::xml_find_all(table, ".//tr")
+    unname(do.call(rbind, lapply(rows, function(row) {
+      gsub("\u200b", "", trimws(xml2::xml_text(xml2::xml_find_all(row, "./th|./td"))))
+    })))
+  })
+}
+
+test_that("missing = \"bounds\": a Loss to follow-up section with alleviation_bounds() and the extreme comparisons", {
+  skip_if_no_report_tools()
+  skip_if_not_installed("xml2")
+  lc <- lost_cohort()
+  path <- tempfile(fileext = ".html")
+  alleviation_report(lc$data, lc$rules, by = "site", group = "arm", missing = "bounds",
+                     file = path, title = lc$hostile[1])
+  html <- read_html(path)
+  headings <- xml2::xml_text(xml2::xml_find_all(xml2::read_html(path, encoding = "UTF-8"),
+                                                 "//h2|//h3"))
+  expect_identical(grep("^[0-9]+\\. ", headings, value = TRUE),
+                   c("1. Patients", "2. Definitions", "3. Results", "4. Groups",
+                     "5. Loss to follow-up", "6. Scores", "7. Sensitivity to the cut-off",
+                     "8. Methods", "9. Reproducibility"))
+  # the tables are those of alleviation_bounds() and compare_rates() on it,
+  # cell for cell, the data's text as written
+  cohort <- classify_cohort(lc$data, lc$rules)
+  expected <- list(
+    format(alleviation_bounds(cohort, lc$data)),
+    format(alleviation_bounds(cohort, lc$data, by = "site")),
+    format(compare_rates(alleviation_bounds(cohort, lc$data, by = c("arm", "site")),
+                         "arm", strata = "site")))
+  tables <- html_table_cells(path)
+  for (k in seq_along(expected)) {
+    found <- Filter(function(t) ncol(t) == ncol(expected[[k]]) &&
+                      nrow(t) == nrow(expected[[k]]) + 1L &&
+                      identical(unname(t[-1, , drop = FALSE]),
+                                unname(as.matrix(expected[[k]]))), tables)
+    expect_length(found, 1L)
+  }
+  expect_true(any(vapply(tables, function(t) all(c("worst case", "best case") %in% t[1, ]),
+                         logical(1))))
+  expect_true(any(vapply(tables, function(t) all(c("group worst", "group best") %in% t[1, ]),
+                         logical(1))))
+  # the Methods paragraph says how the bounds were formed
+  expect_match(html, "Horowitz and Manski 2000", fixed = TRUE)
+  expect_match(html, "the two extreme scenarios", fixed = TRUE)
+  # user text stays text
+  expect_false(grepl("<b>Bern|<i>pain|<B> %|<em>", html))
+  expect_match(html, "&lt;b&gt;Bern&lt;/b&gt; *x*", fixed = TRUE)
+  # without missing = "bounds" (the default), no such section, the rest as before
+  expect_identical(
+    report_contents(cohort, lc$data, lc$rules, "site", "arm", NULL, 0.95, "wilson")[
+      c("overall", "by_table", "groups", "methods", "sections")],
+    report_contents(cohort, lc$data, lc$rules, "site", "arm", NULL, 0.95, "wilson",
+                    bounds = FALSE)[c("overall", "by_table", "groups", "methods", "sections")])
+})
+
+test_that("missing = \"bounds\" without a group or strata, and with nothing missing", {
+  d <- myelography[c("lbp_pre", "lbp_post")]
+  d <- d[!is.na(d$lbp_pre) & !is.na(d$lbp_post), ]
+  cohort <- classify_cohort(d, study_rules()["lbp"])
+  report <- report_contents(cohort, d, study_rules()["lbp"], NULL, NULL, NULL, 0.95,
+                            "wilson", bounds = TRUE)
+  expect_null(report$bounds_by)
+  expect_null(report$bounds_groups)
+  expect_equal(report$bounds$worst, report$bounds$rate)
+  expect_match(report$bounds_text, "No value is missing", fixed = TRUE)
+  expect_identical(report$sections[["missing"]], "4")
+  expect_match(report$methods[[1]], "worst-case and best-case rates", fixed = TRUE)
+  # a group skipped for want of two populated levels has no extreme comparison
+  d$g <- "only"
+  d$lbp_post[1:20] <- NA
+  cohort <- classify_cohort(d, study_rules()["lbp"])
+  report <- report_contents(cohort, d, study_rules()["lbp"], NULL, "g", NULL, 0.95,
+                            "wilson", bounds = TRUE)
+  expect_null(report$bounds_groups)
+  expect_false(grepl("No value is missing", report$bounds_text))
+})
+
+test_that("the report refuses imputed data and bounds it cannot compute, by name", {
+  skip_if_no_report_tools()
+  path <- tempfile(fileext = ".html")
+  d <- myelography
+  expect_error(alleviation_report(list(d, d), file = path),
+               "one data frame, not the completed datasets of a multiple imputation",
+               class = "myelorelief_error")
+  expect_error(alleviation_report(d, missing = "imputation", file = path),
+               "`missing = \"imputation\"` is not available", class = "myelorelief_error")
+  expect_error(alleviation_report(d, missing = "both", file = path),
+               "`missing` must be one of \"exclude\", \"bounds\"", class = "myelorelief_error")
+  expect_error(alleviation_report(d, missing = NA, file = path), "`missing`",
+               class = "myelorelief_error")
+  expect_error(alleviation_report(classify_cohort(d), missing = "bounds", file = path),
+               "needs the baseline values", class = "myelorelief_error")
+  imputed <- classify_cohort(list(d, d))
+  expect_error(alleviation_report(imputed, file = path), "multiple imputation",
+               class = "myelorelief_error")
+  if (requireNamespace("mice", quietly = TRUE)) {
+    small <- d[c("lbp_pre", "lbp_post")]
+    small$lbp_post[1:10] <- NA
+    mids <- suppressWarnings(mice::mice(small, m = 2, printFlag = FALSE, seed = 1))
+    expect_error(alleviation_report(mids, file = path), "multiple imputation",
+                 class = "myelorelief_error")
+  }
+  expect_false(file.exists(path))
+})

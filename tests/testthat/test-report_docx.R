@@ -222,3 +222,42 @@ test_that("without officer and flextable, the Word report says what to install",
                fixed = TRUE)
   expect_false(file.exists(target))
 })
+
+test_that("missing = \"bounds\" in the Word report: the HTML's section, tables and text", {
+  skip_if_no_docx_tools()
+  skip_if_not_installed("knitr")
+  skip_if_not_installed("markdown")
+  # hypothetical: a quarter of the follow-up values lost, hostile levels
+  set.seed(8)
+  n <- 100
+  hostile <- c("<b>Bern</b> *x*", substr(strrep("Universit\u00e4tsspital Z\u00fcrich ", 3), 1, 60))
+  d <- data.frame(lbp_pre = sample(0:10, n, TRUE), lbp_post = sample(0:10, n, TRUE),
+                  site = factor(sample(hostile, n, TRUE), levels = hostile),
+                  arm = factor(sample(c("*A* -- \"q\"", "<B> %"), n, TRUE)))
+  d$lbp_post[sample(n, n / 4)] <- NA
+  rules <- list(lbp = alleviation_rule(min_change = 2, range = c(0, 10),
+                                       label = "Back <i>pain</i> \u00e9"))
+  docx <- tempfile(fileext = ".docx")
+  html <- tempfile(fileext = ".html")
+  alleviation_report(d, rules, by = "site", group = "arm", missing = "bounds", file = docx)
+  alleviation_report(d, rules, by = "site", group = "arm", missing = "bounds", file = html)
+  xml <- docx_part(docx)
+  expect_identical(docx_tables(xml), html_tables(html))
+  paragraphs <- docx_paragraphs(xml)
+  level <- heading_level(paragraphs, docx_style_names(docx))
+  expect_identical(paragraphs$text[level > 0], html_headings(html))
+  expect_true("5. Loss to follow-up" %in% paragraphs$text[level == 2L])
+  cohort <- classify_cohort(d, rules)
+  bounds <- as.matrix(format(alleviation_bounds(cohort, d, by = "site")))
+  extreme <- as.matrix(format(compare_rates(alleviation_bounds(cohort, d, by = c("arm", "site")),
+                                            "arm", strata = "site")))
+  tables <- docx_tables(xml)
+  for (expected in list(bounds, extreme)) {
+    expect_true(any(vapply(tables, function(t) {
+      identical(dim(t), dim(expected) + c(1L, 0L)) && identical(unname(t[-1, ]), unname(expected))
+    }, logical(1))))
+  }
+  expect_true(any(grepl("Horowitz and Manski 2000", paragraphs$text, fixed = TRUE)))
+  for (s in hostile) expect_true(s %in% unlist(tables), info = s)
+  expect_false(grepl("<b>|<i>|<B>", xml))
+})

@@ -106,12 +106,14 @@ test_that("the hand edit of the finding is refused, not shifted into other field
 # the names of the offending fields.
 oracle_rule_problems <- function(rule) {
   fields <- c("direction", "min_change", "min_relative", "combine",
-              "worsen_change", "worsen_relative", "absent_at", "range", "label")
+              "worsen_change", "worsen_relative", "absent_at", "range",
+              "strict", "label")
   if (!is.list(rule)) return("list")
   nm <- names(rule)
   if (is.null(nm)) nm <- rep("", length(rule))
+  # label and strict may be absent (a rule without strict is inclusive)
   bad_names <- c(nm[is.na(nm) | !nm %in% fields], nm[duplicated(nm)],
-                 setdiff(setdiff(fields, "label"), nm))
+                 setdiff(setdiff(fields, c("label", "strict")), nm))
   if (length(bad_names)) return(ifelse(is.na(bad_names) | bad_names == "", "without a name", bad_names))
   one_of <- function(x, choices) is.character(x) && length(x) == 1 && !is.na(x) && x %in% choices
   threshold_ok <- function(x) {
@@ -131,7 +133,9 @@ oracle_rule_problems <- function(rule) {
           length(rule$range) == 2 && !anyNA(rule$range) &&
           rule$range[1] < rule$range[2])) "range",
     if (!is.null(rule$label) && !(is.character(rule$label) && length(rule$label) == 1 &&
-                                  !is.na(rule$label))) "label")
+                                  !is.na(rule$label))) "label",
+    if (!is.null(rule$strict) && !(is.logical(rule$strict) && length(rule$strict) == 1 &&
+                                   !is.na(rule$strict) && is.null(attributes(rule$strict)))) "strict")
   if (length(problems)) return(problems)
   if (is.na(rule$min_change) && is.na(rule$min_relative)) {
     return(c("min_change", "min_relative"))
@@ -199,7 +203,9 @@ test_that("any corruption of a rule is refused by every consumer or classifies a
   seed <- 4242
   set.seed(seed)
   bases <- c(study_rules(), replicate(4, random_rule("decrease"), simplify = FALSE),
-             replicate(4, random_rule("increase"), simplify = FALSE))
+             replicate(4, random_rule("increase"), simplify = FALSE),
+             replicate(2, random_rule("decrease", strict = TRUE), simplify = FALSE),
+             replicate(2, random_rule("increase", strict = TRUE), simplify = FALSE))
   refused <- 0
   accepted <- 0
   cases <- n_cases(400)
@@ -299,4 +305,86 @@ test_that("an absolute threshold wider than the whole range is refused", {
   expect_s3_class(alleviation_rule(min_change = 1e6), "alleviation_rule")
   expect_s3_class(alleviation_rule(min_change = 0.3, range = c(0, 0.1 + 0.2)),
                   "alleviation_rule")
+})
+
+test_that("strict: stored, printed, checked, and passed to every consumer", {
+  strict <- alleviation_rule(min_change = 2, min_relative = 0.3, range = c(0, 10),
+                             label = "Leg pain (NRS)", strict = TRUE)
+  expect_true(strict$strict)
+  expect_false(alleviation_rule(min_change = 2)$strict)
+  expect_false(study_rules()$lbp$strict)
+  expect_true(myelorelief:::rule_is_intact(strict))
+  expect_snapshot(strict)
+  expect_match(format(strict)[1],
+               "alleviated when the score falls by more than 2 points and by more than 30% of baseline",
+               fixed = TRUE)
+  for (bad in list(NA, "TRUE", 1, c(TRUE, TRUE), NULL, logical(), c(a = TRUE))) {
+    expect_error(alleviation_rule(min_change = 2, strict = bad), "`strict` must be TRUE or FALSE",
+                 class = "myelorelief_error", info = deparse(bad))
+  }
+  # a threshold the widest change cannot exceed is refused, as one wider
+  # than the range is
+  expect_error(alleviation_rule(min_change = 10, range = c(0, 10), strict = TRUE),
+               "`min_change` = 10 is the whole range .* the rule is strict", class = "myelorelief_error")
+  expect_error(alleviation_rule(min_change = 1, worsen_change = 10, range = c(0, 10), strict = TRUE),
+               "`worsen_change` = 10", class = "myelorelief_error")
+  expect_s3_class(alleviation_rule(min_change = 10, range = c(0, 10)), "alleviation_rule")
+  expect_s3_class(alleviation_rule(min_change = 9.99, range = c(0, 10), strict = TRUE),
+                  "alleviation_rule")
+  expect_error(alleviation_rule(min_relative = 1, range = c(0, 10), strict = TRUE),
+               "`min_relative` = 1 asks for a fall of more than 100%", class = "myelorelief_error")
+  expect_s3_class(alleviation_rule(min_relative = 1, range = c(0, 10)), "alleviation_rule")
+  # a hand edit of the field is checked like the others
+  edited <- strict
+  edited$strict <- NA
+  expect_false(myelorelief:::rule_is_intact(edited))
+  expect_error(classify_alleviation(8, 5, edited), "`strict` must be TRUE or FALSE",
+               class = "myelorelief_error")
+  # a rule without the field (saved before it existed) is inclusive
+  old <- unclass(alleviation_rule(min_change = 2, range = c(0, 10)))
+  old$strict <- NULL
+  class(old) <- "alleviation_rule"
+  pre <- c(8, 8, 3)
+  post <- c(6, 7, 5)
+  expect_identical(as.character(classify_alleviation(pre, post, old)),
+                   c("alleviated", "unchanged", "worsened"))
+  expect_false(any(grepl("boundary", capture.output(print(old)))))
+  # every consumer follows the field: classify_cohort, the curve, visits
+  pre <- c(8, 8, 8, 3, 3, 6, 0, NA)
+  post <- c(6, 5.9, 7, 5, 5.5, 6, 2, 4)
+  rule <- alleviation_rule(min_change = 2, range = c(0, 10), strict = TRUE)
+  want <- oracle_classify(pre, post, rule)
+  expect_identical(as.character(want),
+                   c("unchanged", "alleviated", "unchanged", "unchanged", "worsened",
+                     "unchanged", "absent", NA))
+  expect_identical(classify_alleviation(pre, post, rule), want)
+  data <- data.frame(id = seq_along(pre), s_pre = pre, s_post = post, s_week1 = post)
+  expect_identical(classify_cohort(data[c("s_pre", "s_post")], list(s = rule))$s, want)
+  visits <- classify_visits(data[c("id", "s_pre", "s_week1")], list(s = rule),
+                            visits = "week1", id = "id")
+  expect_identical(visits$s, want)
+  for (t in c(1.5, 2, 2.05)) {
+    varied <- rule
+    varied$min_change <- t
+    curve <- alleviation_curve(pre, post, rule, t, vary = "min_change")
+    expect_identical(curve$alleviated,
+                     as.double(sum(oracle_classify(pre, post, varied) == "alleviated", na.rm = TRUE)),
+                     info = paste("t", t))
+  }
+  # the curve of a strict rule, over many thresholds, equals the classifier
+  set.seed(2215)
+  pre <- round(stats::runif(500, 0, 10), 1)
+  post <- round(stats::runif(500, 0, 10), 1)
+  thresholds <- seq(0, 9.9, by = 0.1)
+  for (vary in c("min_change", "min_relative")) {
+    base <- alleviation_rule(min_change = 1, min_relative = 0.2, range = c(0, 10), strict = TRUE)
+    curve <- alleviation_curve(pre, post, base, if (vary == "min_change") thresholds else thresholds / 10,
+                               vary = vary)
+    expected <- vapply(seq_along(thresholds), function(j) {
+      r <- base
+      r[[vary]] <- if (vary == "min_change") thresholds[j] else thresholds[j] / 10
+      as.double(sum(classify_alleviation(pre, post, r) == "alleviated", na.rm = TRUE))
+    }, numeric(1))
+    expect_identical(curve$alleviated, expected, info = vary)
+  }
 })

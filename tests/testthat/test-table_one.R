@@ -326,7 +326,38 @@ test_that("tests that cannot inform say so", {
   t1 <- table_one(d, c("same", "one", "solo"), group = "g", test = TRUE)
   tests <- as.data.frame(t1, what = "tests")
   expect_identical(tests$test, rep("not informative", 3))
-  expect_true(all(is.na(tests$p_value)))
+  # numeric: no test computable, p NA; categorical (one level observed): a
+  # single table, Fisher's p = 1 as compare_rates() gives it
+  expect_identical(tests$p_value, c(NA, 1, NA))
+})
+
+test_that("categorical tables that are all equally likely: not informative, p = 1 as fisher.test()", {
+  # hand-worked: each level seen once (every table equally likely), one
+  # level seen once in groups of equal size, groups of 1 and 3 with 2 of a
+  # level; and a table that informs (Fisher's exact, p as fisher.test())
+  cases <- list(
+    each_once = list(g = rep(c("a", "b"), 3), x = c("u", "v", "w", "y", "z", "q"), uniform = TRUE),
+    one_in_equal = list(g = rep(c("a", "b"), each = 4), x = c("u", rep("v", 7)), uniform = TRUE),
+    sizes_1_3 = list(g = c("a", "b", "b", "b"), x = c("u", "u", "v", "v"), uniform = TRUE),
+    three_groups_one_level_once = list(g = rep(c("a", "b", "c"), each = 3),
+                                       x = c("u", rep("v", 8)), uniform = TRUE),
+    informs = list(g = rep(c("a", "b"), each = 4), x = c("u", "u", "u", "v", "v", "v", "v", "v"),
+                   uniform = FALSE))
+  for (name in names(cases)) {
+    k <- cases[[name]]
+    d <- data.frame(g = k$g, x = k$x)
+    tests <- as.data.frame(table_one(d, "x", group = "g", test = TRUE), what = "tests")
+    fisher <- fisher.test(table(d$x, d$g))$p.value
+    expect_equal(tests$p_value, fisher, info = name)
+    if (k$uniform) {
+      expect_identical(tests$test, "not informative", info = name)
+      expect_identical(tests$p_value, 1, info = name)
+      expect_equal(fisher, 1, info = name)
+    } else {
+      expect_identical(tests$test, "Fisher's exact", info = name)
+      expect_lt(tests$p_value, 1)
+    }
+  }
 })
 
 test_that("format() is ready for knitr::kable()", {

@@ -62,6 +62,42 @@ stratified <- function(g, pre, post) {
   tabulate_cohort(classify_cohort(d, study_rules()["lbp"]), by = "g", data = d)
 }
 
+test_that("Newcombe (1998) Table II: the hybrid score (method 10) and Miettinen-Nurminen (method 6) rows", {
+  # Newcombe RG. Interval estimation for the difference between independent
+  # proportions: comparison of eleven methods. Stat Med 1998;17:873-890,
+  # Table II, examples (a)-(h), 95% limits to 4 decimals. The paper itself
+  # could not be read here; the values are those of two independent
+  # transcriptions of the table that agree with each other: the test data of
+  # the Python package diff-binom-confint (github.com/DeepPSP/DBCI,
+  # test/test-data/newcombee.csv, rows "wilson" and "miettinen-nurminen")
+  # and, for example (d), the tests of the R package ratesci
+  # (github.com/PeteLaud/ratesci, tests/testthat/test3.R, "Newcombe RD
+  # example (d)").
+  examples <- list(a = c(56, 70, 48, 80), b = c(9, 10, 3, 10), c = c(6, 7, 2, 7),
+                   d = c(5, 56, 0, 29), e = c(0, 10, 0, 20), f = c(0, 10, 0, 10),
+                   g = c(10, 10, 0, 20), h = c(10, 10, 0, 10))
+  hybrid <- rbind(a = c(0.0524, 0.3339), b = c(0.1705, 0.8090), c = c(0.0582, 0.8062),
+                  d = c(-0.0381, 0.1926), e = c(-0.1611, 0.2775), f = c(-0.2775, 0.2775),
+                  g = c(0.6791, 1.0000), h = c(0.6075, 1.0000))
+  score <- rbind(a = c(0.0528, 0.3382), b = c(0.1700, 0.8406), c = c(0.0342, 0.8534),
+                 d = c(-0.0326, 0.1933), e = c(-0.1658, 0.2844), f = c(-0.2879, 0.2879),
+                 g = c(0.7156, 1.0000), h = c(0.6636, 1.0000))
+  for (k in names(examples)) {
+    e <- examples[[k]]
+    d <- myelorelief:::newcombe_difference(e[c(1, 3)], e[c(2, 4)], 0.95)
+    expect_equal(round(d[2:3], 4), hybrid[k, ], info = k)
+    # the same tables through summary() and compare_rates(): "grp" minus "ref"
+    g <- factor(rep(c("grp", "ref"), c(e[2], e[4])), levels = c("ref", "grp"))
+    post <- c(rep(c(2, 8), c(e[1], e[2] - e[1])), rep(c(2, 8), c(e[3], e[4] - e[3])))
+    tab <- stratified(g, rep(8, length(g)), post)
+    s <- summary(tab, reference = "ref")
+    expect_equal(round(c(s$difference_lower[1], s$difference_upper[1]), 4), hybrid[k, ], info = k)
+    cr <- compare_rates(tab, "g", interval = "score")
+    row <- cr[cr$symptom == "lbp" & cr$analysis == "crude", ]
+    expect_equal(round(c(row$rd_lower, row$rd_upper), 4), score[k, ], info = k)
+  }
+})
+
 test_that("one evaluable patient per stratum is not informative, not noise", {
   set.seed(20)
   n <- 2000
@@ -70,7 +106,8 @@ test_that("one evaluable patient per stratum is not informative, not noise", {
     s <- summary(tab, seed = seed)
     expect_identical(s$test[s$symptom == "lbp"], "not informative",
                      info = format(seed))
-    expect_true(is.na(s$p_value[s$symptom == "lbp"]))
+    # p = 1, as fisher.test() and compare_rates() give it
+    expect_identical(s$p_value[s$symptom == "lbp"], 1)
   }
   expect_output(print(s), "not informative: given the numbers in each group, every arrangement of the\n  data is equally likely", fixed = TRUE)
   # fisher.test() on a small version of the same shape: p = 1 whatever the data
@@ -81,7 +118,7 @@ test_that("one evaluable patient per stratum is not informative, not noise", {
   }
 })
 
-test_that("degenerate margins give not informative, with p NA", {
+test_that("degenerate margins give not informative, with p = 1 as fisher.test()", {
   cases <- list(
     nobody_alleviated = list(g = rep(1:3, each = 4), post = 8),
     everybody_alleviated = list(g = rep(1:3, each = 4), post = 1),
@@ -92,7 +129,23 @@ test_that("degenerate margins give not informative, with p NA", {
     k <- cases[[name]]
     s <- summary(stratified(k$g, rep(8, length(k$g)), rep_len(k$post, length(k$g))))
     expect_identical(s$test[1], "not informative", info = name)
-    expect_true(is.na(s$p_value[1]), info = name)
+    expect_identical(s$p_value[1], 1, info = name)
+    # the oracle: fisher.test() on the strata x (alleviated, not) table of
+    # evaluable patients, where it can be run (two strata or more)
+    judged <- !is.na(rep_len(k$post, length(k$g)))
+    alleviated <- rep_len(k$post, length(k$g))[judged] <= 6   # 8 -> at most 6 (2 points, 30%)
+    counts <- table(k$g[judged], factor(alleviated, levels = c(TRUE, FALSE)))
+    if (nrow(counts) >= 2) {
+      expect_equal(fisher.test(counts)$p.value, 1, info = name)
+    }
+    # compare_rates() says the same of the same groups (2 strata)
+    if (nrow(counts) == 2) {
+      tab <- stratified(k$g, rep(8, length(k$g)), rep_len(k$post, length(k$g)))
+      cr <- compare_rates(tab, "g")
+      crude <- cr[cr$symptom == "lbp" & cr$analysis == "crude", , drop = FALSE]
+      expect_identical(crude$p_value, 1, info = name)
+      expect_identical(crude$test, "not informative", info = name)
+    }
   }
   # one more alleviated patient, or unequal sizes, and the test informs again
   s <- summary(stratified(rep(1:3, each = 4), rep(8, 12), c(1, 1, rep(8, 10))))

@@ -11,7 +11,7 @@ test_that("values are described with the right article and without repeats", {
   expect_identical(describe(as.raw(1:2)), "a raw vector of length 2")
   expect_identical(describe(c(1i, 2i)), "a complex vector of length 2")
   expect_identical(describe(as.Date("2020-01-01")), "a Date vector of length 1")
-  expect_identical(describe(study_rules()$lbp), "an alleviation_rule object of length 9")
+  expect_identical(describe(study_rules()$lbp), "an alleviation_rule object of length 10")
   expect_identical(describe(matrix(1:4, 2)), "an integer matrix of 2 x 2")
   expect_identical(describe(factor("a")), "a factor of length 1")
   expect_identical(describe("abc"), "\"abc\"")
