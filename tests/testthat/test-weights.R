@@ -338,7 +338,14 @@ test_that("print, format, tidy and plot show weighted rates; summary refuses", {
   expect_match(text[3], "rate: weight of the alleviated / weight of the evaluable")
   expect_match(text[4], "Wilson score, design-based, at the effective size")
   f <- format(tab)
-  expect_true(all(c("weighted rate (95% CI)", "n_effective") %in% names(f)))
+  expect_true(all(c("weighted rate (95% CI)", "n_eff") %in% names(f)))
+  # a table by hospital prints in 80 columns, n_eff beside the rates
+  d <- myelography
+  d$w <- rep_len(c(0.5, 1, 2.5), nrow(d))
+  lines <- capture.output(print(tabulate_cohort(classify_cohort(d), by = "hospital",
+                                                weights = "w")))
+  expect_lte(max(nchar(lines)), 80L)
+  expect_match(lines[5], "n_eff$")
   expect_identical(f[["weighted rate (95% CI)"]],
                    ifelse(is.na(tab$rate), "-",
                      sprintf("%.1f%% (%.1f-%.1f)", 100 * tab$rate,
