@@ -312,6 +312,39 @@ print.weighted_rate_comparison <- function(x, digits = 1L, ...) {
   invisible(x)
 }
 
+#' Forest plot of weighted comparisons
+#'
+#' The forest plot of [plot.rate_comparison()] for a comparison of weighted
+#' rates: each level's weighted risk difference, risk ratio or odds ratio
+#' against the reference with its robust interval. The counts beside the
+#' lines are patients (alleviated / evaluable), unweighted.
+#'
+#' @inheritParams plot.rate_comparison
+#' @param x A `weighted_rate_comparison` from [compare_rates()] of a table
+#'   made by `tabulate_cohort(weights = )`.
+#' @return `x`, invisibly.
+#' @examples
+#' d <- myelography
+#' d$w <- rep_len(c(0.5, 1, 2), nrow(d))   # hypothetical weights
+#' cmp <- compare_rates(tabulate_cohort(classify_cohort(d), by = "hospital",
+#'                                      weights = "w"), "hospital")
+#' plot(cmp, symptoms = "lbp")
+#' @export
+plot.weighted_rate_comparison <- function(x, measure = c("rd", "rr", "or"),
+                                          symptoms = NULL, main = NULL,
+                                          xlab = NULL, cex = NULL, ...) {
+  measure <- check_choice(measure, c("rd", "rr", "or"), "measure", sys.call())
+  if (is.null(xlab)) {
+    xlab <- c(rd = "Weighted risk difference (percentage points)",
+              rr = "Weighted risk ratio (log scale)",
+              or = "Weighted odds ratio (log scale)")[[measure]]
+    xlab <- sprintf("%s, robust %s%% CI", xlab, format(100 * attr(x, "conf_level")))
+  }
+  plot.rate_comparison(x, measure = measure, symptoms = symptoms, main = main,
+                       xlab = xlab, cex = cex)
+  invisible(x)
+}
+
 #' @export
 `[.weighted_rate_comparison` <- function(x, ...) {
   keep_class_with_all_columns(NextMethod(), x)

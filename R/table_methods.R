@@ -16,8 +16,8 @@
 #'
 #' A weighted table (`tabulate_cohort(weights = )`) shows the patients
 #' counted as `alleviated/n` (without a percentage), the weighted rate with
-#' its design-based interval, and `n_effective`; its header says what the
-#' weights are.
+#' its design-based interval, and `n_eff` (the column `n_effective`); its
+#' header says what the weights are.
 #'
 #' @param x An `alleviation_table` from [tabulate_cohort()].
 #' @param digits Decimal places of percentages.
@@ -49,7 +49,8 @@ format.alleviation_table <- function(x, digits = 1L, ...) {
                    if (weighted) "weighted rate" else "rate")]] <-
     format_rate(x$rate, x$rate_lower, x$rate_upper, digits)
   if (weighted) {
-    out$n_effective <- ifelse(is.na(x$n_effective), "-",
+    # "n_eff": the long name pushed a table by hospital past 80 columns
+    out$n_eff <- ifelse(is.na(x$n_effective), "-",
                               formatC(x$n_effective, format = "f", digits = 1,
                                       big.mark = ","))
   }
@@ -84,9 +85,10 @@ print.alleviation_table <- function(x, digits = 1L, all = FALSE, ...) {
     cat(sprintf("intervals: %s%% %s\n", format(100 * attr(x, "conf_level")),
                 method_label(attr(x, "method"))))
   } else {
-    cat(sprintf("weights: %s; counts are patients, rates weighted: sum of weights of the alleviated / of the evaluable\n",
+    cat(sprintf("weights: %s (counts are patients; rates are weighted)\n",
                 encodeString(weights, quote = "\"")))
-    cat(sprintf("intervals: %s%% %s with the effective sample size n_effective (design-based, patients independent)\n",
+    cat("rate: weight of the alleviated / weight of the evaluable\n")
+    cat(sprintf("intervals: %s%% %s, design-based, at the effective size n_eff\n",
                 format(100 * attr(x, "conf_level")),
                 if (attr(x, "method") == "exact") "Korn-Graubard"
                 else method_label(attr(x, "method"))))

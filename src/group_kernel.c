@@ -114,3 +114,33 @@ ptrdiff_t mr_count_groups(const int *group, const int *const *symptom_codes,
     }
     return -1;
 }
+
+/* One pass of a least-significant-first counting sort of cells: the
+ * n entries of `from` (0-based cells; NULL: 0..n-1) stably sorted by the
+ * cell's code in one stratum (1..n_levels, MR_NA_CODE after them) into
+ * `to`. counts: n_levels + 1 scratch slots. Returns -1, or the first cell
+ * whose code is outside its levels (nothing is then written). */
+ptrdiff_t mr_order_cells_by(const int *codes, int n_levels, const int *from,
+                            ptrdiff_t n, size_t *counts, int *to)
+{
+    unsigned levels = (unsigned) n_levels;
+    memset(counts, 0, ((size_t) levels + 1) * sizeof(size_t));
+    for (ptrdiff_t i = 0; i < n; i++) {
+        int code = codes[i];
+        unsigned slot = (unsigned) code - 1u;
+        if (slot >= levels) {
+            if (code != MR_NA_CODE) return i;
+            slot = levels;
+        }
+        counts[slot]++;
+    }
+    size_t at = 0;
+    for (size_t d = 0; d <= levels; d++) { size_t m = counts[d]; counts[d] = at; at += m; }
+    for (ptrdiff_t i = 0; i < n; i++) {
+        int cell = from ? from[i] : (int) i;
+        int code = codes[cell];
+        unsigned slot = code == MR_NA_CODE ? levels : (unsigned) code - 1u;
+        to[counts[slot]++] = cell;
+    }
+    return -1;
+}

@@ -18,6 +18,7 @@ SEXP C_myelorelief_threads(SEXP);
 SEXP C_string_codes(SEXP);
 SEXP C_table_columns(SEXP, SEXP, SEXP, SEXP, SEXP);
 SEXP C_wilson_columns(SEXP, SEXP, SEXP);
+SEXP C_cell_order(SEXP, SEXP);
 SEXP C_classify_visits(SEXP, SEXP, SEXP);
 SEXP C_classify_visits_all(SEXP, SEXP, SEXP, SEXP);
 SEXP C_visits_canonical(SEXP, SEXP, SEXP);
@@ -53,6 +54,7 @@ static const R_CallMethodDef call_methods[] = {
     CALLDEF(C_string_codes, 1),
     CALLDEF(C_table_columns, 5),
     CALLDEF(C_wilson_columns, 3),
+    CALLDEF(C_cell_order, 2),
     CALLDEF(C_classify_visits, 3),
     CALLDEF(C_classify_visits_all, 4),
     CALLDEF(C_visits_canonical, 3),

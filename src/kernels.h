@@ -446,10 +446,10 @@ ptrdiff_t mr_tabulate_range(const mr_strata *strata,
  * threads, lanes, row order or chunking, and they are converted to double
  * once, at the end (rounded to nearest), then scaled back by 2^-scale.
  * mr_weight_scale() picks the scale from the largest weight and the number
- * of rows so that n * max * 2^scale < 2^126: no sum can overflow, and each
- * weight loses less than 2^-scale <= 2 * n * max * 2^-126, so any sum of
- * n rows is within 2 * n^2 * max * 2^-126 of the true sum of the weights
- * as given (10^7 rows: 1e-24 times the largest weight; a double holds the
+ * of rows so that n * max * 2^scale < 2^125: no sum can overflow, and each
+ * weight loses less than 2^-scale <= 2 * n * max * 2^-125, so any sum of
+ * n rows is within 2 * n^2 * max * 2^-125 of the true sum of the weights
+ * as given (10^7 rows: 5e-24 times the largest weight; a double holds the
  * sum to about 1e-16 of itself). Weights that are dyadic fractions (k / 8, whole numbers)
  * keep every bit: their sums are exact and equal to the counts when every
  * weight is 1. The squares of the weights (w * w rounded to double, the same
@@ -478,15 +478,30 @@ double mr_wide_to_double(mr_wide sum, int scale);
 /* a += b */
 void mr_wide_add(mr_wide *a, mr_wide b);
 
+/* Keys of the weighted pass by combination: at most this many (cells
+ * times 5^n_symptoms; 2 wide sums each, per thread). */
+#define MR_COMBO_KEYS ((ptrdiff_t) 1 << 15)
+
+/* The number of keys of the pass by combination of n_cells cells and
+ * n_symptoms symptoms, or 0 when there would be more than MR_COMBO_KEYS. */
+ptrdiff_t mr_weighted_combos(ptrdiff_t n_cells, int n_symptoms);
+
 /*
- * As mr_tabulate_range(), and in the same pass the weights: with each 32-bit
- * counter of scratch (same layout, same lanes and threads) go two wide
- * sums in wide_scratch (2 * n_threads * n_lanes * mr_tabulate_block_size(),
- * zeroed): the weights and their squares, at 2 * k and 2 * k + 1 for
- * counter k, fixed-point at the scales scale and scale2. After the pass
- * they are added into wide_totals (2 * n_cells * n_symptoms *
- * MR_N_CATEGORIES, the layout of counts with a weight and a square per
- * category) and zeroed again. Returns as mr_tabulate_range().
+ * As mr_tabulate_range(), and in the same pass the weights, fixed-point at
+ * the scales scale and scale2, summed in one of two ways:
+ *  - combo_scratch NULL: with each 32-bit counter of scratch (same layout,
+ *    same lanes and threads) go two wide sums in wide_scratch (2 *
+ *    n_threads * n_lanes * mr_tabulate_block_size(), zeroed): the weights
+ *    and their squares, at 2 * k and 2 * k + 1 for counter k;
+ *  - combo_scratch (3 * n_threads * mr_weighted_combos() wide sums,
+ *    zeroed; wide_scratch unused, scratch left zero): per thread, per key
+ *    (a cell and the categories of all its symptoms) the weights, their
+ *    squares and the patients, each row adding to one key (three additions
+ *    per row rather than two per symptom and a count per symptom).
+ * After the pass the sums are added into wide_totals (2 * n_cells *
+ * n_symptoms * MR_N_CATEGORIES, the layout of counts with a weight and a
+ * square per category) and the scratch is zeroed again. Returns as
+ * mr_tabulate_range().
  */
 ptrdiff_t mr_tabulate_range_weighted(const mr_strata *strata,
                                      const int *const *symptom_codes,
@@ -495,6 +510,7 @@ ptrdiff_t mr_tabulate_range_weighted(const mr_strata *strata,
                                      ptrdiff_t to, int n_threads, int n_lanes,
                                      double *counts, ptrdiff_t n_cells,
                                      unsigned *scratch, mr_wide *wide_scratch,
+                                     mr_wide *combo_scratch,
                                      mr_wide *wide_totals);
 
 /* As mr_count_groups(), adding the weights and their squares into
@@ -708,6 +724,14 @@ ptrdiff_t mr_group_range(mr_group_step *step, const int *prev,
                          const int *codes, ptrdiff_t from, ptrdiff_t to,
                          int *ids, ptrdiff_t *first_row);
 
+/* One pass of a stable counting sort of n cells (0-based; from == NULL:
+ * 0..n-1) by their code in one stratum, 1..n_levels then MR_NA_CODE, into
+ * to; counts: n_levels + 1 scratch. Passes from the first stratum to the
+ * last give the table order (the first stratum varying fastest). Returns
+ * -1, or the first cell with a code outside its levels. */
+ptrdiff_t mr_order_cells_by(const int *codes, int n_levels, const int *from,
+                            ptrdiff_t n, size_t *counts, int *to);
+
 /* Add rows [from, to) to counts laid out as in mr_tabulate_range(), with
  * cell = group[i] (0-based). Returns -1, or the first row with an invalid
  * class code. */
@@ -799,9 +823,8 @@ int mr_mark_distinct(const int *x, ptrdiff_t from, ptrdiff_t to, int lo,
 /* Codes 1..k for strings (pointers) from..to-1, numbered in order of first
  * appearance, MR_NA_CODE where the pointer is `na`; first[j] gets the first
  * index of string j. keys and ids hold 2^bits slots, with 2^bits > n, keys
- * zeroed once by mr_string_codes_start(). n_distinct: strings numbered so
+ * all zero before the first range. n_distinct: strings numbered so
  * far (0 on the first range). Returns the new number of distinct strings. */
-void mr_string_codes_start(int bits, uintptr_t *keys);
 ptrdiff_t mr_string_codes(const void *const *strings, ptrdiff_t from,
                           ptrdiff_t to, const void *na, int bits,
                           uintptr_t *keys, int *ids, int *codes,

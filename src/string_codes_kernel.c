@@ -17,14 +17,16 @@
 #include <string.h>
 #include "kernels.h"
 
+#if defined(__GNUC__)
+#define MR_PREFETCH_WRITE(address) __builtin_prefetch((address), 1, 3)
+#else
+#define MR_PREFETCH_WRITE(address) ((void) 0)
+#endif
+#define MR_HASH_AHEAD 16
+
 static inline size_t pointer_slot(uintptr_t key, int bits)
 {
     return (size_t) (((uint64_t) key * UINT64_C(0x9E3779B97F4A7C15)) >> (64 - bits));
-}
-
-void mr_string_codes_start(int bits, uintptr_t *keys)
-{
-    memset(keys, 0, ((size_t) 1 << bits) * sizeof(uintptr_t));
 }
 
 ptrdiff_t mr_string_codes(const void *const *strings, ptrdiff_t from,
@@ -34,6 +36,13 @@ ptrdiff_t mr_string_codes(const void *const *strings, ptrdiff_t from,
 {
     size_t mask = ((size_t) 1 << bits) - 1;
     for (ptrdiff_t i = from; i < to; i++) {
+        /* the slot of a string further on is fetched while this one is
+         * looked up: the table is far larger than the caches */
+        if (i + MR_HASH_AHEAD < to) {
+            size_t ahead = pointer_slot((uintptr_t) strings[i + MR_HASH_AHEAD], bits);
+            MR_PREFETCH_WRITE(keys + ahead);
+            MR_PREFETCH_WRITE(ids + ahead);
+        }
         const void *s = strings[i];
         if (s == na) { codes[i] = MR_NA_CODE; continue; }
         uintptr_t key = (uintptr_t) s;

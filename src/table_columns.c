@@ -1,7 +1,81 @@
 /* .Call glue: the count and stratum columns of an alleviation table, built
  * straight from the cells' counts (see build_alleviation_table()). */
+#include <stdlib.h>
 #include <string.h>
 #include "glue.h"
+
+typedef struct {
+    SEXP codes, n_levels;
+    int *buffer;
+    size_t *counts;
+} order_work;
+
+static void free_order_work(void *data, Rboolean jump)
+{
+    (void) jump;
+    order_work *w = (order_work *) data;
+    free(w->buffer); free(w->counts);
+    w->buffer = NULL; w->counts = NULL;
+}
+
+static SEXP cell_order(void *data)
+{
+    order_work *w = (order_work *) data;
+    int n_strata = (int) XLENGTH(w->codes);
+    R_xlen_t n = XLENGTH(VECTOR_ELT(w->codes, 0));
+    const int *levels = INTEGER_RO(w->n_levels);
+    int most = 0;
+    for (int j = 0; j < n_strata; j++) if (levels[j] > most) most = levels[j];
+    SEXP out = PROTECT(Rf_allocVector(INTSXP, n));
+    w->counts = (size_t *) malloc(((size_t) most + 1) * sizeof(size_t));
+    w->buffer = n_strata > 1 ? (int *) malloc((n > 0 ? (size_t) n : 1) * sizeof(int)) : NULL;
+    if (!w->counts || (n_strata > 1 && !w->buffer))
+        Rf_error("cannot allocate the memory to order %.0f cells.", (double) n);
+    /* the last pass (the last stratum, the most significant) writes out */
+    const int *from = NULL;
+    for (int j = 0; j < n_strata; j++) {
+        int *to = (n_strata - 1 - j) % 2 == 0 ? INTEGER(out) : w->buffer;
+        ptrdiff_t bad = mr_order_cells_by(INTEGER_RO(VECTOR_ELT(w->codes, j)),
+                                          levels[j], from, n, w->counts, to);
+        if (bad >= 0)
+            Rf_error("internal error: cell %.0f has a code outside the levels of stratum %d.",
+                     (double) bad + 1, j + 1);
+        from = to;
+        R_CheckUserInterrupt();
+    }
+    int *o = INTEGER(out);
+    for (R_xlen_t i = 0; i < n; i++) o[i] += 1;
+    UNPROTECT(1);
+    return out;
+}
+
+/* The table order of cells (1-based), as order() of the strata codes with
+ * the last stratum first, NA last, method = "radix" gives it: the first
+ * stratum varies fastest. codes: per stratum an integer vector of codes
+ * 1..n_levels[j] or NA, all of one length. One counting-sort pass per
+ * stratum, O(cells + levels) each. */
+SEXP C_cell_order(SEXP codes, SEXP n_levels)
+{
+    if (TYPEOF(codes) != VECSXP || XLENGTH(codes) < 1)
+        Rf_error("internal error: a list of codes expected.");
+    int n_strata = (int) XLENGTH(codes);
+    if (TYPEOF(n_levels) != INTSXP || XLENGTH(n_levels) != n_strata)
+        Rf_error("internal error: one level count per stratum expected.");
+    R_xlen_t n = XLENGTH(VECTOR_ELT(codes, 0));
+    if (n >= INT_MAX) Rf_error("internal error: too many cells to order.");
+    for (int j = 0; j < n_strata; j++) {
+        SEXP c = VECTOR_ELT(codes, j);
+        if (TYPEOF(c) != INTSXP || XLENGTH(c) != n)
+            Rf_error("internal error: one integer code per cell expected.");
+        if (INTEGER(n_levels)[j] < 0 || INTEGER(n_levels)[j] == INT_MAX)
+            Rf_error("internal error: a level count out of range.");
+    }
+    order_work w = { codes, n_levels, NULL, NULL };
+    SEXP cont = PROTECT(R_MakeUnwindCont());
+    SEXP out = R_UnwindProtect(cell_order, &w, free_order_work, &w, cont);
+    UNPROTECT(1);
+    return out;
+}
 
 /* Rows of the table: per symptom, the cells in the order `rows` gives (a
  * permutation, 1-based; NULL: as they are), then, with margins, one overall

@@ -138,6 +138,56 @@ SEXP C_group_rows(SEXP strata_codes, SEXP n_levels, SEXP n_rows)
     return pair(group, first);
 }
 
+/* The cells holding patients (every cell without strata): every patient
+ * is counted once in each symptom's column, so in the first. */
+static ptrdiff_t *kept_cells(const strata_input *in, const double *counts,
+                             ptrdiff_t n_cells, ptrdiff_t cell_size,
+                             R_xlen_t *n_kept)
+{
+    ptrdiff_t *kept = (ptrdiff_t *) R_alloc((size_t) n_cells, sizeof(ptrdiff_t));
+    R_xlen_t n = 0;
+    for (ptrdiff_t cell = 0; cell < n_cells; cell++) {
+        const double *first_column = counts + cell * cell_size;
+        double patients = 0;
+        for (int k = 0; k < MR_N_CATEGORIES; k++) patients += first_column[k];
+        if (patients > 0 || in->n_strata == 0) kept[n++] = cell;
+    }
+    *n_kept = n;
+    return kept;
+}
+
+/* The kept cells' counts moved to the front of `counts`, as R's matrix. */
+static SEXP compact_counts(double *counts, const ptrdiff_t *kept,
+                           R_xlen_t n_kept, int n_symptoms)
+{
+    ptrdiff_t cell_size = (ptrdiff_t) n_symptoms * MR_N_CATEGORIES;
+    for (R_xlen_t k = 0; k < n_kept; k++)
+        if (kept[k] != k)
+            memcpy(counts + k * cell_size, counts + kept[k] * cell_size,
+                   (size_t) cell_size * sizeof(double));
+    return counts_by_cell(counts, n_kept, n_symptoms);
+}
+
+/* Per stratum, the codes of the kept cells (from their grid index). */
+static SEXP kept_codes(const strata_input *in, const ptrdiff_t *kept,
+                       R_xlen_t n_kept)
+{
+    SEXP codes = PROTECT(Rf_allocVector(VECSXP, in->n_strata));
+    ptrdiff_t step = 1;
+    for (int j = 0; j < in->n_strata; j++) {
+        SEXP column = Rf_allocVector(INTSXP, n_kept);
+        SET_VECTOR_ELT(codes, j, column);
+        ptrdiff_t width = (ptrdiff_t) in->n_levels[j] + 1;
+        for (R_xlen_t k = 0; k < n_kept; k++) {
+            ptrdiff_t slot = kept[k] / step % width;
+            INTEGER(column)[k] = slot == in->n_levels[j] ? NA_INTEGER : (int) slot + 1;
+        }
+        step *= width;
+    }
+    UNPROTECT(1);
+    return codes;
+}
+
 /* Counts of every cell of the full grid, by cell index (the fast path);
  * then only the cells holding patients (all of them without strata). */
 static SEXP tabulate_direct(const strata_input *in, const int **symptoms,
@@ -168,33 +218,10 @@ static SEXP tabulate_direct(const strata_input *in, const int **symptoms,
                      (double) bad + 1);
         R_CheckUserInterrupt();
     }
-    /* Keep the cells with patients: every patient is counted once in each
-     * column, so in the first. */
-    R_xlen_t n_kept = 0;
-    ptrdiff_t *kept = (ptrdiff_t *) R_alloc((size_t) n_cells, sizeof(ptrdiff_t));
-    for (ptrdiff_t cell = 0; cell < n_cells; cell++) {
-        const double *first_column = counts + cell * cell_size;
-        double patients = 0;
-        for (int k = 0; k < MR_N_CATEGORIES; k++) patients += first_column[k];
-        if (patients > 0 || in->n_strata == 0) kept[n_kept++] = cell;
-    }
-    for (R_xlen_t k = 0; k < n_kept; k++)
-        if (kept[k] != k)
-            memcpy(counts + k * cell_size, counts + kept[k] * cell_size,
-                   (size_t) cell_size * sizeof(double));
-    SEXP out_counts = PROTECT(counts_by_cell(counts, n_kept, n_symptoms));
-    SEXP codes = PROTECT(Rf_allocVector(VECSXP, in->n_strata));
-    ptrdiff_t step = 1;
-    for (int j = 0; j < in->n_strata; j++) {
-        SEXP column = Rf_allocVector(INTSXP, n_kept);
-        SET_VECTOR_ELT(codes, j, column);
-        ptrdiff_t width = (ptrdiff_t) in->n_levels[j] + 1;
-        for (R_xlen_t k = 0; k < n_kept; k++) {
-            ptrdiff_t slot = kept[k] / step % width;
-            INTEGER(column)[k] = slot == in->n_levels[j] ? NA_INTEGER : (int) slot + 1;
-        }
-        step *= width;
-    }
+    R_xlen_t n_kept;
+    ptrdiff_t *kept = kept_cells(in, counts, n_cells, cell_size, &n_kept);
+    SEXP out_counts = PROTECT(compact_counts(counts, kept, n_kept, n_symptoms));
+    SEXP codes = PROTECT(kept_codes(in, kept, n_kept));
     UNPROTECT(2);
     return pair(out_counts, codes);
 }
@@ -383,47 +410,31 @@ static SEXP tabulate_direct_weighted(const strata_input *in, const int **symptom
         (size_t) mr_tabulate_block_size(n_cells, n_symptoms);
     unsigned *scratch = (unsigned *) R_alloc(n_scratch, sizeof(unsigned));
     memset(scratch, 0, n_scratch * sizeof(unsigned));
-    mr_wide *wide_scratch = zeroed_wide(2 * n_scratch);
+    /* by combination of categories when the keys are few (the usual
+     * tables: a few strata, up to five symptoms); else per symptom */
+    ptrdiff_t n_keys = mr_weighted_combos(n_cells, n_symptoms);
+    mr_wide *wide_scratch = n_keys ? NULL : zeroed_wide(2 * n_scratch);
+    mr_wide *combo_scratch = n_keys ?
+        zeroed_wide((size_t) 3 * (size_t) n_threads * (size_t) n_keys) : NULL;
     for (R_xlen_t from = 0; from < n; from += MR_SPAN) {
         R_xlen_t to = n - from > MR_SPAN ? from + MR_SPAN : n;
         ptrdiff_t bad = mr_tabulate_range_weighted(
             &spec, symptoms, n_symptoms, w->weights, w->scale, w->scale2,
             from, to, n_threads, n_lanes, counts, n_cells, scratch,
-            wide_scratch, wide);
+            wide_scratch, combo_scratch, wide);
         if (bad >= 0)
             Rf_error("`x` row %.0f holds a code outside its factor's levels.",
                      (double) bad + 1);
         R_CheckUserInterrupt();
     }
-    R_xlen_t n_kept = 0;
-    ptrdiff_t *kept = (ptrdiff_t *) R_alloc((size_t) n_cells, sizeof(ptrdiff_t));
-    for (ptrdiff_t cell = 0; cell < n_cells; cell++) {
-        const double *first_column = counts + cell * cell_size;
-        double patients = 0;
-        for (int k = 0; k < MR_N_CATEGORIES; k++) patients += first_column[k];
-        if (patients > 0 || in->n_strata == 0) kept[n_kept++] = cell;
-    }
+    R_xlen_t n_kept;
+    ptrdiff_t *kept = kept_cells(in, counts, n_cells, cell_size, &n_kept);
     SEXP totals;
     SEXP weighted = PROTECT(weighted_columns(wide, kept, n_kept, n_symptoms, w,
                                              n_cells, &totals));
     PROTECT(totals);
-    for (R_xlen_t k = 0; k < n_kept; k++)
-        if (kept[k] != k)
-            memcpy(counts + k * cell_size, counts + kept[k] * cell_size,
-                   (size_t) cell_size * sizeof(double));
-    SEXP out_counts = PROTECT(counts_by_cell(counts, n_kept, n_symptoms));
-    SEXP codes = PROTECT(Rf_allocVector(VECSXP, in->n_strata));
-    ptrdiff_t step = 1;
-    for (int j = 0; j < in->n_strata; j++) {
-        SEXP column = Rf_allocVector(INTSXP, n_kept);
-        SET_VECTOR_ELT(codes, j, column);
-        ptrdiff_t width = (ptrdiff_t) in->n_levels[j] + 1;
-        for (R_xlen_t k = 0; k < n_kept; k++) {
-            ptrdiff_t slot = kept[k] / step % width;
-            INTEGER(column)[k] = slot == in->n_levels[j] ? NA_INTEGER : (int) slot + 1;
-        }
-        step *= width;
-    }
+    SEXP out_counts = PROTECT(compact_counts(counts, kept, n_kept, n_symptoms));
+    SEXP codes = PROTECT(kept_codes(in, kept, n_kept));
     UNPROTECT(4);
     return four(out_counts, codes, weighted, totals);
 }

@@ -73,6 +73,10 @@ typedef struct {
     int n_symptoms;
     ptrdiff_t stride[MR_MAX_STRATA];
     ptrdiff_t lane_mask, block;
+    /* the weighted pass by combination (see count_combos()): strides of
+     * the strata in keys, and the combinations of categories per cell */
+    ptrdiff_t key_stride[MR_MAX_STRATA];
+    ptrdiff_t n_combos;
 } pass;
 
 /*
@@ -82,8 +86,8 @@ typedef struct {
  * code clears the returned flag (a slot of its own would multiply the
  * counters by each stratum's extra slot).
  *
- * The increment is the only place that knows a row counts 1: per-row
- * weights would add w[i] to double counters here and change nothing else.
+ * Weighted tabulation has loops of its own (count_combos(),
+ * count_weighted() below), so that this one stays as it was.
  *
  * Inlined with n_strata and n_symptoms as constants (up to MAX_FIXED
  * strata and symptoms) for the common shapes, so that the inner loops
@@ -256,40 +260,23 @@ ptrdiff_t mr_tabulate_range(const mr_strata *strata,
 
 /* ---- weighted counting ------------------------------------------------- */
 
-/* The 128-bit arithmetic the weighted pass needs: a weight's fixed-point
- * value, addition, conversion to double. With a compiler's unsigned
+/* The 128-bit arithmetic the weighted pass needs: addition, conversion
+ * to double (wide_floor() below makes a weight's fixed-point value). With a compiler's unsigned
  * __int128 these are single instructions or a library call; otherwise two
  * 64-bit limbs. */
 #if defined(__SIZEOF_INT128__)
 static inline mr_wide wide_zero(void) { return 0; }
+static inline mr_wide wide_one(void) { return 1; }
 static inline void wide_add(mr_wide *a, mr_wide b) { *a += b; }
-static inline mr_wide wide_shift(uint64_t mantissa, int shift)
-{
-    /* shift < 128 - 53 (the scale guarantees it) */
-    if (shift >= 0) return (mr_wide) mantissa << shift;
-    return shift > -64 ? (mr_wide) (mantissa >> -shift) : 0;
-}
 static inline double wide_double(mr_wide a) { return (double) a; }
 #else
 static inline mr_wide wide_zero(void) { mr_wide z = { 0, 0 }; return z; }
+static inline mr_wide wide_one(void) { mr_wide z = { 1, 0 }; return z; }
 static inline void wide_add(mr_wide *a, mr_wide b)
 {
     uint64_t lo = a->lo + b.lo;
     a->hi += b.hi + (lo < b.lo);
     a->lo = lo;
-}
-static inline mr_wide wide_shift(uint64_t mantissa, int shift)
-{
-    mr_wide w = { 0, 0 };
-    if (shift >= 64) {
-        w.hi = mantissa << (shift - 64);
-    } else if (shift > 0) {
-        w.lo = mantissa << shift;
-        w.hi = mantissa >> (64 - shift);
-    } else if (shift > -64) {
-        w.lo = mantissa >> -shift;
-    }
-    return w;
 }
 /* (two roundings here: the high limb's 64 bits and the sum; the result can
  * differ from the correctly rounded one in its last bit, the same way
@@ -307,34 +294,62 @@ double mr_wide_to_double(mr_wide sum, int scale)
     return ldexp(wide_double(sum), -scale);
 }
 
-/* floor(w * 2^scale) of a finite w >= 0, from its bits: the 53-bit
- * significand shifted by its exponent plus the scale (a few instructions;
- * no rounding, since multiplying by 2^scale is exact). */
-static inline mr_wide fixed_point(double w, int scale)
+/* 2^scale as two factors that are doubles (scale may pass +-1023): w *
+ * first * second is w * 2^scale, exactly wherever it is 1 or more (a
+ * product by a power of two loses bits only below DBL_MIN, far below 1). */
+typedef struct { double first, second; } scale_factors;
+static inline scale_factors factors_of(int scale)
 {
-    uint64_t bits;
-    memcpy(&bits, &w, sizeof bits);
-    int exponent = (int) ((bits >> 52) & 0x7ff);
-    uint64_t mantissa = bits & (((uint64_t) 1 << 52) - 1);
-    if (exponent) mantissa |= (uint64_t) 1 << 52; else exponent = 1;
-    return wide_shift(mantissa, exponent - 1075 + scale);
+    scale_factors f = { ldexp(1, scale / 2), ldexp(1, scale - scale / 2) };
+    return f;
+}
+
+/* floor(x) of a double 0 <= x < 2^125 (a weight times 2^scale) as a wide
+ * integer: the part above 2^62, then the rest (exact: x minus the multiple
+ * of 2^62 below it is a part of x's own bits), each truncated by one
+ * conversion to int64_t. About ten instructions, without branches. */
+static inline mr_wide wide_floor(double x)
+{
+    int64_t high = (int64_t) (x * 0x1p-62);
+    double rest = x - (double) high * 0x1p62;
+    int64_t low = (int64_t) rest;
+#if defined(__SIZEOF_INT128__)
+    return ((mr_wide) (uint64_t) high << 62) | (mr_wide) (uint64_t) low;
+#else
+    mr_wide w = { ((uint64_t) high << 62) | (uint64_t) low, (uint64_t) high >> 2 };
+    return w;
+#endif
+}
+
+static inline mr_wide fixed_point_by(double w, scale_factors f)
+{
+    return wide_floor(w * f.first * f.second);
 }
 
 ptrdiff_t mr_weights_max(const double *weights, ptrdiff_t from, ptrdiff_t to,
                          int n_threads, double *max)
 {
     if (to - from < MIN_PARALLEL_ROWS) n_threads = 1;
-    double largest = 0;
-    int bad = 0;
-    /* !(w <= DBL_MAX) is true for NaN and +Inf */
-    MR_OMP(omp parallel for num_threads(n_threads) reduction(max:largest) reduction(|:bad) if(n_threads > 1))
+    /* On the bits, as unsigned integers: finite doubles >= 0 order as
+     * their bits do, up to DBL_MAX's; -0 (the sign bit alone) counts as 0;
+     * negative numbers (sign bit set), Inf and NaN all lie above DBL_MAX's
+     * bits. So one integer maximum checks the weights and finds the
+     * largest, without a branch per row. */
+    const uint64_t largest_finite = 0x7FEFFFFFFFFFFFFFu,
+        negative_zero = (uint64_t) 1 << 63;
+    uint64_t top = 0;
+    MR_OMP(omp parallel for num_threads(n_threads) reduction(max:top) if(n_threads > 1))
     for (ptrdiff_t i = from; i < to; i++) {
-        double w = weights[i];
-        bad |= !(w >= 0) | !(w <= DBL_MAX);
-        largest = w > largest ? w : largest;
+        uint64_t bits;
+        memcpy(&bits, &weights[i], sizeof bits);
+        bits = bits == negative_zero ? 0 : bits;
+        top = bits > top ? bits : top;
     }
-    *max = largest;
-    if (!bad) return -1;
+    if (top <= largest_finite) {
+        memcpy(max, &top, sizeof top);
+        return -1;
+    }
+    *max = 0;
     for (ptrdiff_t i = from; i < to; i++)
         if (!(weights[i] >= 0) || !(weights[i] <= DBL_MAX)) return i;
     return -1;
@@ -347,7 +362,7 @@ int mr_weight_scale(double max, ptrdiff_t n)
     frexp(max, &e);                 /* max < 2^e */
     int b = 0;                      /* n <= 2^b */
     while (b < 62 && ((ptrdiff_t) 1 << b) < n) b++;
-    return 126 - e - b;
+    return 125 - e - b;
 }
 
 /* The weighted twin of count_fixed(): the same loop, and with each count a
@@ -370,6 +385,7 @@ unsigned count_weighted(const pass *p, const int n_strata, const int n_symptoms,
     for (int s = 0; s < n_symptoms && s < MAX_FIXED; s++)
         symptoms[s] = all_symptoms[s];
     const ptrdiff_t lane_mask = p->lane_mask, block = p->block;
+    const scale_factors f = factors_of(scale), f2 = factors_of(scale2);
     unsigned valid = 1;
     for (ptrdiff_t i = from; i < to; i++) {
         ptrdiff_t cell = (i & lane_mask) * block;
@@ -380,7 +396,7 @@ unsigned count_weighted(const pass *p, const int n_strata, const int n_symptoms,
             cell += (ptrdiff_t) stratum_slot(code, levels[j]) * stride[j];
         }
         double w = weights[i];
-        mr_wide q = fixed_point(w, scale), q2 = fixed_point(w * w, scale2);
+        mr_wide q = fixed_point_by(w, f), q2 = fixed_point_by(w * w, f2);
         unsigned *restrict row = counters + cell;
         mr_wide *restrict wrow = wide + 2 * cell;
         MR_UNROLL
@@ -396,12 +412,91 @@ unsigned count_weighted(const pass *p, const int n_strata, const int n_symptoms,
     return valid;
 }
 
+/* The category (0..3 the classes, 4 missing) of a slot; invalid codes
+ * (odd slots but 1) go to 4 here and are found by their counters. */
+static const unsigned char category_of[SLOTS] = { 4, 4, 0, 4, 1, 4, 2, 4, 3, 4 };
+/* and whether a slot is a valid code's */
+static const unsigned char slot_valid[SLOTS] = { 0, 1, 1, 0, 1, 0, 1, 0, 1, 0 };
+
+/*
+ * The weighted pass by combination: a row's weight goes, once, to the key
+ * of its cell and of the categories of all its symptoms (5^n_symptoms
+ * combinations per cell), rather than once per symptom; the sums per
+ * symptom and category are recovered from the keys' sums at the end
+ * (expand_combos()), and so are the counts: each key holds the weights,
+ * their squares and its patients (three wide sums). Three wide additions
+ * per row instead of two per symptom and a count per symptom, in a table of
+ * n_cells * 5^n_symptoms keys that stays in the cache for the few cells and
+ * symptoms of a usual table. An invalid class code clears the returned
+ * flag (its row is then found again by first_invalid_row()).
+ */
+static inline __attribute__((always_inline))
+unsigned count_combos(const pass *p, const int n_strata, const int n_symptoms,
+                      const double *restrict weights, int scale, int scale2,
+                      ptrdiff_t from, ptrdiff_t to,
+                      unsigned *restrict counters, mr_wide *restrict combos)
+{
+    const int *strata[MR_MAX_STRATA], *symptoms[MAX_FIXED];
+    unsigned levels[MR_MAX_STRATA];
+    ptrdiff_t key_stride[MR_MAX_STRATA];
+    for (int j = 0; j < n_strata; j++) {
+        strata[j] = p->strata->codes[j];
+        levels[j] = (unsigned) p->strata->n_levels[j];
+        key_stride[j] = p->key_stride[j];
+    }
+    const int *const *all_symptoms = p->symptom_codes;
+    for (int s = 0; s < n_symptoms && s < MAX_FIXED; s++)
+        symptoms[s] = all_symptoms[s];
+    const ptrdiff_t lane_mask = p->lane_mask, block = p->block;
+    const scale_factors f = factors_of(scale), f2 = factors_of(scale2);
+    unsigned valid = 1;
+    for (ptrdiff_t i = from; i < to; i++) {
+        ptrdiff_t key = 0;
+        MR_UNROLL
+        for (int j = 0; j < n_strata; j++) {
+            int code = strata[j][i];
+            valid &= valid_stratum(code, levels[j]);
+            key += (ptrdiff_t) stratum_slot(code, levels[j]) * key_stride[j];
+        }
+        ptrdiff_t combo = 0;
+        MR_UNROLL
+        for (int s = n_symptoms - 1; s >= 0; s--) {
+            int code = n_symptoms <= MAX_FIXED ? symptoms[s][i]
+                                               : all_symptoms[s][i];
+            unsigned slot = class_slot(code);
+            valid &= slot_valid[slot];
+            combo = combo * MR_N_CATEGORIES + category_of[slot];
+        }
+        double w = weights[i];
+        mr_wide *restrict at = combos + 3 * (key + combo);
+        wide_add(&at[0], fixed_point_by(w, f));
+        wide_add(&at[1], fixed_point_by(w * w, f2));
+        wide_add(&at[2], wide_one());
+    }
+    (void) counters;
+    (void) lane_mask;
+    (void) block;
+    return valid;
+}
+
 static unsigned count_rows_weighted(const pass *p, const double *weights,
                                     int scale, int scale2, ptrdiff_t from,
                                     ptrdiff_t to, unsigned *counters,
-                                    mr_wide *wide)
+                                    mr_wide *wide, mr_wide *combos)
 {
     int n_strata = p->strata->n_strata, n_symptoms = p->n_symptoms;
+    if (combos) {
+#define MR_SHAPE(J, S)                                                       \
+    if (n_strata == J && n_symptoms == S)                                    \
+        return count_combos(p, J, S, weights, scale, scale2, from, to,       \
+                            counters, combos)
+        MR_SHAPE(0, 1); MR_SHAPE(0, 3); MR_SHAPE(0, 4); MR_SHAPE(0, 5);
+        MR_SHAPE(1, 1); MR_SHAPE(1, 3); MR_SHAPE(1, 4); MR_SHAPE(1, 5);
+        MR_SHAPE(2, 1); MR_SHAPE(2, 3); MR_SHAPE(2, 4); MR_SHAPE(2, 5);
+#undef MR_SHAPE
+        return count_combos(p, n_strata, n_symptoms, weights, scale, scale2,
+                            from, to, counters, combos);
+    }
 #define MR_SHAPE(J, S)                                                       \
     if (n_strata == J && n_symptoms == S)                                    \
         return count_weighted(p, J, S, weights, scale, scale2, from, to,     \
@@ -414,6 +509,41 @@ static unsigned count_rows_weighted(const pass *p, const double *weights,
                           from, to, counters, wide);
 }
 
+ptrdiff_t mr_weighted_combos(ptrdiff_t n_cells, int n_symptoms)
+{
+    double keys = (double) n_cells;
+    for (int s = 0; s < n_symptoms; s++) keys *= MR_N_CATEGORIES;
+    return keys <= MR_COMBO_KEYS ? (ptrdiff_t) keys : 0;
+}
+
+/* The sums and counts of the keys of one copy into wide_totals and counts
+ * (per cell, symptom and category), the keys zeroed again. */
+static void expand_combos(mr_wide *combos, ptrdiff_t n_cells, int n_symptoms,
+                          ptrdiff_t n_combos, mr_wide *wide_totals,
+                          double *counts)
+{
+    for (ptrdiff_t cell = 0; cell < n_cells; cell++) {
+        for (ptrdiff_t combo = 0; combo < n_combos; combo++) {
+            mr_wide *at = combos + 3 * (cell * n_combos + combo);
+            /* (fewer than 2^31 rows per call: the count is exact) */
+            double patients = mr_wide_to_double(at[2], 0);
+            if (patients == 0) continue;
+            ptrdiff_t digits = combo;
+            for (int s = 0; s < n_symptoms; s++) {
+                int c = (int) (digits % MR_N_CATEGORIES);
+                digits /= MR_N_CATEGORIES;
+                ptrdiff_t k = (cell * n_symptoms + s) * MR_N_CATEGORIES + c;
+                wide_add(&wide_totals[2 * k], at[0]);
+                wide_add(&wide_totals[2 * k + 1], at[1]);
+                counts[k] += patients;
+            }
+            at[0] = wide_zero();
+            at[1] = wide_zero();
+            at[2] = wide_zero();
+        }
+    }
+}
+
 ptrdiff_t mr_tabulate_range_weighted(const mr_strata *strata,
                                      const int *const *symptom_codes,
                                      int n_symptoms, const double *weights,
@@ -421,6 +551,7 @@ ptrdiff_t mr_tabulate_range_weighted(const mr_strata *strata,
                                      ptrdiff_t to, int n_threads, int n_lanes,
                                      double *counts, ptrdiff_t n_cells,
                                      unsigned *scratch, mr_wide *wide_scratch,
+                                     mr_wide *combo_scratch,
                                      mr_wide *wide_totals)
 {
     pass p;
@@ -430,15 +561,21 @@ ptrdiff_t mr_tabulate_range_weighted(const mr_strata *strata,
     p.lane_mask = n_lanes - 1;
     p.block = mr_tabulate_block_size(n_cells, n_symptoms);
     ptrdiff_t step = (ptrdiff_t) n_symptoms * SLOTS;
+    p.n_combos = 1;
+    for (int s = 0; s < n_symptoms; s++) p.n_combos *= MR_N_CATEGORIES;
+    ptrdiff_t key_step = p.n_combos;
     for (int j = 0; j < strata->n_strata; j++) {
         p.stride[j] = step;
         step *= (ptrdiff_t) strata->n_levels[j] + 1;
+        p.key_stride[j] = key_step;
+        key_step *= (ptrdiff_t) strata->n_levels[j] + 1;
     }
     if (to - from < MIN_PARALLEL_ROWS) n_threads = 1;
     unsigned valid = 1;
     if (n_threads <= 1) {
         valid = count_rows_weighted(&p, weights, scale, scale2, from, to,
-                                    scratch, wide_scratch);
+                                    scratch, combo_scratch ? NULL : wide_scratch,
+                                    combo_scratch);
     } else {
         /* as in mr_tabulate_range(): blocks of rows as they come, each
          * thread into counters of its own; integer sums, so the totals are
@@ -450,21 +587,28 @@ ptrdiff_t mr_tabulate_range_weighted(const mr_strata *strata,
             int me = mr_thread_num();
             ptrdiff_t offset = (ptrdiff_t) me * n_lanes * p.block;
             unsigned *mine = scratch + offset;
-            mr_wide *wide_mine = wide_scratch + 2 * offset;
+            mr_wide *wide_mine = combo_scratch ? NULL : wide_scratch + 2 * offset;
+            mr_wide *combos_mine = combo_scratch ?
+                combo_scratch + 3 * (ptrdiff_t) me * n_cells * p.n_combos : NULL;
             MR_OMP(omp for schedule(dynamic, 1) nowait)
             for (ptrdiff_t b = 0; b < n_blocks; b++) {
                 ptrdiff_t start = from + b * BLOCK_ROWS;
                 ptrdiff_t end = to - start > BLOCK_ROWS ? start + BLOCK_ROWS : to;
                 valid &= count_rows_weighted(&p, weights, scale, scale2, start,
-                                             end, mine, wide_mine);
+                                             end, mine, wide_mine, combos_mine);
             }
             mr_team_wait(&finished, mr_thread_total());
         }
     }
-    ptrdiff_t n_copies = (ptrdiff_t) (n_threads > 1 ? n_threads : 1) * n_lanes;
+    int n_teams = n_threads > 1 ? n_threads : 1;
+    if (combo_scratch)
+        for (int t = 0; t < n_teams; t++)
+            expand_combos(combo_scratch + 3 * (ptrdiff_t) t * n_cells * p.n_combos,
+                          n_cells, n_symptoms, p.n_combos, wide_totals, counts);
+    ptrdiff_t n_copies = (ptrdiff_t) n_teams * n_lanes;
     for (ptrdiff_t b = 0; b < n_copies; b++) {
         unsigned *copy = scratch + b * p.block;
-        mr_wide *wide_copy = wide_scratch + 2 * b * p.block;
+        mr_wide *wide_copy = combo_scratch ? NULL : wide_scratch + 2 * b * p.block;
         for (ptrdiff_t k = 0; k < p.block; k += SLOTS) {
             ptrdiff_t at = k / SLOTS * MR_N_CATEGORIES;
             unsigned counted = 0;
@@ -472,15 +616,19 @@ ptrdiff_t mr_tabulate_range_weighted(const mr_strata *strata,
                 ptrdiff_t slot = k + category_slot(c);
                 counts[at + c] += copy[slot];
                 counted += copy[slot];
-                wide_add(&wide_totals[2 * (at + c)], wide_copy[2 * slot]);
-                wide_add(&wide_totals[2 * (at + c) + 1], wide_copy[2 * slot + 1]);
+                if (wide_copy) {
+                    wide_add(&wide_totals[2 * (at + c)], wide_copy[2 * slot]);
+                    wide_add(&wide_totals[2 * (at + c) + 1], wide_copy[2 * slot + 1]);
+                }
             }
             unsigned all = 0;
             for (int c = 0; c < SLOTS; c++) {
                 all += copy[k + c];
                 copy[k + c] = 0;
-                wide_copy[2 * (k + c)] = wide_zero();
-                wide_copy[2 * (k + c) + 1] = wide_zero();
+                if (wide_copy) {
+                    wide_copy[2 * (k + c)] = wide_zero();
+                    wide_copy[2 * (k + c) + 1] = wide_zero();
+                }
             }
             valid &= all == counted;
         }
@@ -497,10 +645,11 @@ ptrdiff_t mr_count_groups_weighted(const int *group,
                                    mr_wide *wide_totals)
 {
     const ptrdiff_t cell_size = (ptrdiff_t) n_symptoms * MR_N_CATEGORIES;
+    const scale_factors f = factors_of(scale), f2 = factors_of(scale2);
     for (ptrdiff_t i = from; i < to; i++) {
         ptrdiff_t at = (ptrdiff_t) group[i] * cell_size;
         double w = weights[i];
-        mr_wide q = fixed_point(w, scale), q2 = fixed_point(w * w, scale2);
+        mr_wide q = fixed_point_by(w, f), q2 = fixed_point_by(w * w, f2);
         for (int s = 0; s < n_symptoms; s++) {
             int code = symptom_codes[s][i];
             unsigned slot = (unsigned) code - 1u;

@@ -335,3 +335,25 @@ test_that("patients of weight 0 count in the variance as in svyglm(); the df cou
   # survey's df leave the patients of weight 0 out
   expect_equal(fit$df.residual, sum(e$w > 0) - 2)
 })
+
+test_that("plot() of a weighted comparison draws the forest plot at journal widths", {
+  d <- myelography
+  d$w <- rep_len(c(0.5, 1, 2.5), nrow(d))
+  d$hospital <- factor(d$hospital, labels = c(
+    "<b>A</b> *x* -- a hostile \"label\" of sixty characters, 100% long!", "B",
+    "H\u00f4pital C", "D"))
+  cmp <- compare_rates(tabulate_cohort(classify_cohort(d), by = "hospital",
+                                       weights = "w"), "hospital")
+  for (width in c(85, 170)) {
+    file <- tempfile(fileext = ".png")
+    grDevices::png(file, width = width, height = 120, units = "mm", res = 150)
+    for (measure in c("rd", "rr", "or")) {
+      expect_identical(plot(cmp, measure = measure, symptoms = "lbp"), cmp,
+                       info = paste(width, measure))
+    }
+    grDevices::dev.off()
+    expect_gt(file.size(file), 1000)
+    unlink(file)
+  }
+  expect_error(plot(cmp, measure = "nnt"), "`measure`")
+})

@@ -298,6 +298,34 @@ test_that("distinct strings are sorted in C as radix order() sorts them", {
                    list(NA_integer_, integer(0)))
 })
 
+test_that("cells are put in table order in C as radix order() orders them", {
+  # the last stratum most significant, NA after the levels, ties (combine
+  # tables can repeat a cell) kept in their order; 1 to 4 strata
+  set.seed(2105)
+  for (case in seq_len(n_cases(60))) {
+    n_strata <- sample(1:4, 1)
+    n <- sample(c(0:3, 50, 2000), 1)
+    n_levels <- sample(c(0L, 1L, 2L, 7L, 300L), n_strata, TRUE)
+    codes <- lapply(n_levels, function(k) {
+      sample(c(seq_len(k), NA_integer_), n, TRUE,
+             prob = c(rep(1, k), if (k) k / 5 + 0.1 else 1))
+    })
+    info <- paste("seed 2105, case", case)
+    expect_identical(.Call(myelorelief:::C_cell_order, codes, n_levels),
+                     do.call(order, c(rev(codes), list(na.last = TRUE, method = "radix"))),
+                     info = info)
+    if (n > 0 && any(n_levels > 0)) {
+      j <- which(n_levels > 0)[1]
+      bad <- codes
+      bad[[j]][sample(n, 1)] <- n_levels[j] + 1L
+      expect_error(.Call(myelorelief:::C_cell_order, bad, n_levels),
+                   "outside the levels", info = info)
+    }
+  }
+  expect_error(.Call(myelorelief:::C_cell_order, list(1L, 1:2), c(2L, 2L)),
+               "one integer code per cell")
+})
+
 # A plain-R table of one symptom by two strata, drop = TRUE, from table():
 # the first stratum varying fastest, NA after the levels, text levels in
 # byte order, the overall row last.

@@ -335,15 +335,23 @@ test_that("print, format, tidy and plot show weighted rates; summary refuses", {
   tab <- tabulate_cohort(cohort, by = "sex", weights = "ipw")
   text <- capture.output(print(tab))
   expect_match(text[2], "weights: \"ipw\"")
-  expect_match(text[3], "Wilson score with the effective sample size")
+  expect_match(text[3], "rate: weight of the alleviated / weight of the evaluable")
+  expect_match(text[4], "Wilson score, design-based, at the effective size")
   f <- format(tab)
-  expect_true(all(c("weighted rate (95% CI)", "n_effective") %in% names(f)))
+  expect_true(all(c("weighted rate (95% CI)", "n_eff") %in% names(f)))
+  # a table by hospital prints in 80 columns, n_eff beside the rates
+  d <- myelography
+  d$w <- rep_len(c(0.5, 1, 2.5), nrow(d))
+  lines <- capture.output(print(tabulate_cohort(classify_cohort(d), by = "hospital",
+                                                weights = "w")))
+  expect_lte(max(nchar(lines)), 80L)
+  expect_match(lines[5], "n_eff$")
   expect_identical(f[["weighted rate (95% CI)"]],
                    ifelse(is.na(tab$rate), "-",
                      sprintf("%.1f%% (%.1f-%.1f)", 100 * tab$rate,
                              100 * tab$rate_lower, 100 * tab$rate_upper)))
   expect_match(capture.output(print(tabulate_cohort(cohort, weights = "ipw",
-                                                   method = "exact")))[3],
+                                                   method = "exact")))[4],
                "Korn-Graubard")
   expect_error(summary(tab), "compare_rates\\(\\)")
   skip_if_not_installed("generics")
@@ -411,4 +419,28 @@ test_that("weights multiplied by a power of two give the same rates and interval
   }
   expect_error(tabulate_cohort(x, weights = w * 2^-520), "`weights` must")
   expect_no_error(tabulate_cohort(x, weights = w * 2^-480))
+})
+
+test_that("tiny, huge and zero weights sum as plain R does", {
+  cohort <- classify_cohort(myelography)
+  n <- nrow(cohort)
+  set.seed(21)
+  for (magnitude in c(1e-320, 1e-300, 1e-160, 1, 1e150)) {
+    w <- stats::runif(n) * magnitude
+    w[sample(n, 50)] <- 0
+    if (magnitude < 1e-150) {
+      # their squares underflow: refused (see the scale-invariance test)
+      expect_error(tabulate_cohort(cohort, by = "hospital", weights = w),
+                   "`weights` must have their largest between 1e-150 and 1e154",
+                   info = sprintf("magnitude %g", magnitude))
+      next
+    }
+    tab <- tabulate_cohort(cohort, by = "hospital", weights = w)
+    oracle <- oracle_weighted(tab, cohort, w, "hospital")
+    got <- as.matrix(as.data.frame(oracle$cells)[colnames(oracle$sums)])
+    # subnormal weights hold few digits; their sums are exact in the kernel
+    # and rounded at each step in R
+    expect_equal(unname(got), unname(oracle$sums), tolerance = 1e-12,
+                 info = sprintf("magnitude %g", magnitude))
+  }
 })

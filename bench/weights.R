@@ -1,0 +1,51 @@
+# Weighted against unweighted tabulate_cohort() (issue 23): 10^7 patients,
+# four symptoms (and "any"), by hospital (a factor), on 1 and 2 threads.
+# Synthetic data (random scores, random weights), not the study's.
+# Run from the package root, after installing:  Rscript bench/weights.R
+# Medians of calls timed in alternation (plain, weighted, plain, ...) in one
+# process, so that a slow spell of the shared machine hits both alike.
+suppressPackageStartupMessages(library(myelorelief))
+set.seed(2016)
+m <- as.numeric(Sys.getenv("BENCH_N", "1e7"))
+rounds <- as.integer(Sys.getenv("BENCH_ROUNDS", "7"))
+score <- function(n) { x <- sample(0:10, n, replace = TRUE) + 0; x[runif(n) < 0.02] <- NA; x }
+d <- data.frame(hospital = factor(sample(LETTERS[1:4], m, TRUE)))
+for (s in c("lbp", "leg_pain", "numbness")) {
+  d[[paste0(s, "_pre")]] <- score(m); d[[paste0(s, "_post")]] <- score(m)
+}
+d$claudication_pre <- ifelse(runif(m) < 0.3, Inf, round(rexp(m, 1 / 300)))
+d$claudication_post <- ifelse(runif(m) < 0.05, Inf, round(rexp(m, 1 / 300)))
+cohort <- classify_cohort(d)
+rm(d); invisible(gc())
+cohort$w <- rlnorm(m, sdlog = 0.7)     # inverse-probability-like weights
+
+timed <- function(expr) {
+  start <- proc.time()[["elapsed"]]
+  force(expr)
+  proc.time()[["elapsed"]] - start
+}
+old <- myelorelief_threads()
+cat(sprintf("n = %g, load average before: %s\n", m,
+            paste(readLines("/proc/loadavg"), collapse = "")))
+rows <- list()
+for (threads in c(1L, 2L)) {
+  myelorelief_threads(threads)
+  tabulate_cohort(cohort, by = "hospital")                    # warm-up
+  tabulate_cohort(cohort, by = "hospital", weights = "w")
+  times <- matrix(NA_real_, rounds, 3,
+                  dimnames = list(NULL, c("unweighted", "weighted", "floor")))
+  for (r in seq_len(rounds)) {
+    times[r, 1] <- timed(tabulate_cohort(cohort, by = "hospital"))
+    times[r, 2] <- timed(tabulate_cohort(cohort, by = "hospital", weights = "w"))
+    # the floor of reading the weights once more: one pass over 8 * n bytes
+    times[r, 3] <- timed(max(cohort$w))
+  }
+  med <- apply(times, 2, stats::median) * 1e3
+  rows[[threads]] <- data.frame(threads = threads, unweighted_ms = med[[1]],
+                                weighted_ms = med[[2]], ratio = med[[2]] / med[[1]],
+                                max_of_weights_ms = med[[3]])
+}
+myelorelief_threads(old)
+out <- do.call(rbind, rows)
+print(out, digits = 3, row.names = FALSE)
+cat(sprintf("load average after: %s\n", paste(readLines("/proc/loadavg"), collapse = "")))
