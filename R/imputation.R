@@ -156,6 +156,24 @@ classify_imputed_visits <- function(data, rules, visits, baseline, id, call) {
             source = if (inherits(data, "mids")) "mids" else "list")
 }
 
+# Which rows of two data frames with the same columns are equal in every
+# column (NA equal to NA).
+rows_identical <- function(a, b) {
+  same <- rep(TRUE, nrow(a))
+  for (column in names(a)) {
+    x <- a[[column]]
+    y <- b[[column]]
+    if (is.factor(x) || is.factor(y)) {
+      x <- as.character(x)
+      y <- as.character(y)
+    }
+    if (!is.atomic(x) || !is.atomic(y) || !is.null(dim(x)) || !is.null(dim(y))) next
+    equal <- (x == y) %in% TRUE | (is.na(x) & is.na(y))
+    same <- same & equal
+  }
+  same
+}
+
 completed_datasets <- function(data, id, call) {
   if (inherits(data, "mids")) {
     if (!mice_available()) {
@@ -167,6 +185,7 @@ completed_datasets <- function(data, id, call) {
   } else {
     what <- "`data`, a list taken as the completed datasets of a multiple imputation,"
   }
+  from_list <- !startsWith(what, "`data` (a mids")
   data <- unclass(data)
   if (length(data) < 2L) {
     abort(sprintf("%s must hold at least 2 completed datasets, not %d: with one there is nothing to pool (classify a single data frame as it is).",
@@ -195,6 +214,13 @@ completed_datasets <- function(data, id, call) {
         !identical(as.vector(d[[id]]), as.vector(first[[id]]))) {
       abort(sprintf("The completed datasets in `data` must hold the same patients in the same order: the `id` column \"%s\" of `data[[%d]]` differs from `data[[1]]`'s at row %d.",
                     id, k, first_difference(d[[id]], first[[id]])), call)
+    }
+    # Completed datasets agree wherever nothing was imputed; a list of
+    # chunks (split()) or of different cohorts agrees nowhere, and pooling
+    # it with Rubin's rules would print rates of patients who are not there.
+    if (from_list && nrow(first) > 0L && !any(rows_identical(d, first))) {
+      abort(sprintf("`data` is a list, taken as the completed datasets of a multiple imputation, but `data[[%d]]` and `data[[1]]` agree on no row: completed datasets differ only in imputed values. For chunks of one cohort use tabulate_source() or combine_tables(); classify a single data frame as it is.",
+                    k), call)
     }
   }
   data

@@ -517,3 +517,18 @@ test_that("classify_visits() on completed datasets: each classified, rates poole
                                visits = c("w1", "m3")),
                "same patients", class = "myelorelief_error")
 })
+
+test_that("a list of chunks or of different cohorts is not taken as imputations", {
+  halves <- split(myelography[1:324, ], rep(1:2, each = 162))
+  names(halves) <- NULL
+  expect_error(classify_cohort(halves), "agree on no row")
+  # two different cohorts of the same size
+  other <- myelography[c(2:325, 1), ]
+  rownames(other) <- NULL
+  expect_error(classify_cohort(list(myelography, other)), "`data\\[\\[2\\]\\]` and `data\\[\\[1\\]\\]` agree on no row")
+  # completed datasets that differ in imputed values only are accepted
+  a <- myelography
+  b <- myelography
+  b$lbp_post[1:10] <- ifelse(is.na(b$lbp_post[1:10]), 5, b$lbp_post[1:10])
+  expect_s3_class(classify_cohort(list(a, b)), "imputed_cohort")
+})
