@@ -46,8 +46,19 @@ valgrind_pass() {
       -e "$run_tests" >"$lib/valgrind-$half.log" 2>&1 &
     pids+=($!)
   done
-  for pid in "${pids[@]}"; do wait "$pid" || status=1; done
-  grep -hE "ERROR SUMMARY|passed, " "$lib"/valgrind-*.log || true
+  local i=0
+  for half in a b; do
+    if ! wait "${pids[$i]}"; then
+      status=1
+      # the failing half's errors and failures, with their context
+      echo "== valgrind half $half failed (filter ${half}):"
+      grep -E -B2 -A25 "^==[0-9]+== (Invalid|Conditional|Use of|Syscall|Mismatched)|^── " \
+        "$lib/valgrind-$half.log" | head -n 200 || tail -n 60 "$lib/valgrind-$half.log"
+    fi
+    echo "valgrind half $half: $(grep -hE '^[0-9]+ passed, ' "$lib/valgrind-$half.log" | tail -n 1)," \
+         "$(grep -hcE 'ERROR SUMMARY: [1-9]' "$lib/valgrind-$half.log") processes with memory errors"
+    i=$((i + 1))
+  done
   return "$status"
 }
 
