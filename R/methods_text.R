@@ -298,12 +298,29 @@ describe_rule <- function(rule, what) {
   paste0(sprintf("%s %s was defined as %s%s; %s%s.",
                  if (symptom) "Alleviation of" else "Improvement in", what,
                  alleviated,
-                 if (strict) " (a change equal to the threshold did not count)" else "",
+                 threshold_note(strict, rounded_threshold(rule, origin$derived)),
                  worsening,
                  if (is.null(absent)) ""
                  else sprintf("; patients without the symptom at baseline (%s) were excluded from the symptom's denominator",
                               absent)),
          if (!is.null(origin$sentence)) paste0(" ", origin$sentence))
+}
+
+# The parenthesis after the definition: a strict rule's boundary, and a
+# derived threshold shown rounded (a reader must not take "more than 2.36"
+# for the boundary when the rule's is 2.3617).
+threshold_note <- function(strict, rounded) {
+  parts <- c(if (rounded) "the threshold rounded to 3 significant digits",
+             if (strict) "a change equal to the threshold did not count")
+  if (length(parts)) sprintf(" (%s)", paste(parts, collapse = "; ")) else ""
+}
+
+# Whether a derived threshold of the rule's alleviation is shown rounded.
+rounded_threshold <- function(rule, derived) {
+  if (!derived) return(FALSE)
+  values <- c(rule$min_change, 100 * rule$min_relative)
+  values <- values[!is.na(values)]
+  any(signif(values, 3L) != values)
 }
 
 # A threshold as the paragraph writes it: as given by the user (format()

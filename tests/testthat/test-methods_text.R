@@ -36,14 +36,14 @@ test_that("a reliable-change threshold says so, rounded, with its references", {
   rc <- qnorm(0.975) * 2.2 * sqrt(2 * (1 - 0.85))
   expect_equal(rule$min_change, rc)
   # strict, as Jacobson and Truax: "more than", and says so
-  expect_match(text[[1L]], sprintf("a decrease of more than %s points (a change equal to the threshold did not count);",
+  expect_match(text[[1L]], sprintf("a decrease of more than %s points (the threshold rounded to 3 significant digits; a change equal to the threshold did not count);",
                                    format(signif(rc, 3))), fixed = TRUE)
   expect_match(text[[1L]], "more than 2.36 points", fixed = TRUE)
   expect_false(grepl("at least 2.36", text[[1L]]), info = text[[1L]])
   # strict = FALSE: inclusive, "at least", without the clause
   inclusive <- methods_text(list(lbp = reliable_change_rule(sd = 2.2, reliability = 0.85,
                                                             range = c(0, 10), strict = FALSE)))
-  expect_match(inclusive[[1L]], "a decrease of at least 2.36 points; worsening", fixed = TRUE)
+  expect_match(inclusive[[1L]], "a decrease of at least 2.36 points (the threshold rounded to 3 significant digits); worsening", fixed = TRUE)
   expect_false(grepl("did not count", inclusive[[1L]]), info = inclusive[[1L]])
   # a strict rule of the user's own (no origin), relative thresholds too
   own <- methods_text(list(pain = alleviation_rule(min_change = 2, min_relative = 0.3,
