@@ -39,8 +39,12 @@
 #' For a comparison of groups, pass the result to [compare_rates()]: beside
 #' the complete-case risk difference it gives the difference with the
 #' group's missing patients not alleviated and the reference's alleviated
-#' (`rd_worst`, the lowest the difference can be) and the reverse
-#' (`rd_best`, the highest), each with Newcombe's interval.
+#' (`rd_worst`) and the reverse (`rd_best`), each with Newcombe's interval.
+#' For the crude difference these are the lowest and the highest it can be.
+#' A Mantel-Haenszel difference (with `strata`) under the same two
+#' scenarios is an extreme scenario, not a bound, when some baselines are
+#' missing: completing them changes the strata's weights, and another
+#' completion can give a slightly more extreme pooled difference.
 #'
 #' @param x A `myelo_cohort` from [classify_cohort()].
 #' @param data The data frame `x` was classified from (at least its baseline

@@ -413,7 +413,7 @@ report_bounds <- function(report, cohort, data, by, group, conf_level, method,
                                           strata = if (length(by)) by,
                                           conf_level = conf_level)
     report$bounds_groups_text <- sprintf(
-      "The risk difference of each level of %s against the reference level (%s), in percentage points, crude%s: for the complete cases, with the level's missing patients not alleviated and the reference's alleviated (group worst, the lowest the difference can be), and the reverse (group best, the highest); Newcombe's interval%s.",
+      "The risk difference of each level of %s against the reference level (%s), in percentage points, crude%s: for the complete cases, with the level's missing patients not alleviated and the reference's alleviated (group worst, for the crude difference the lowest it can be), and the reverse (group best, the highest); Newcombe's interval%s.",
       group, reference_label(attr(report$bounds_groups, "reference")),
       if (length(by)) sprintf(" and pooled over %s (Mantel-Haenszel)",
                               paste(by, collapse = " and ")) else "",
