@@ -22,6 +22,16 @@ results <- as.data.frame(testthat::test_dir(
   "tests/testthat", package = "myelorelief", load_package = "installed",
   reporter = testthat::ProgressReporter$new(show_praise = FALSE),
   stop_on_failure = FALSE))
+# Forked children a test left behind (none should be) are stopped here, so
+# that parallel's clean-up at exit has nothing to report after the totals.
+if ("parallel" %in% loadedNamespaces() && .Platform$OS.type == "unix") {
+  children <- get("children", asNamespace("parallel"))()
+  if (length(children)) {
+    message(sprintf("Stopping %d forked process(es) left by the tests.", length(children)))
+    get("mckill", asNamespace("parallel"))(children, tools::SIGKILL)
+    parallel::mccollect(children, wait = FALSE, timeout = 1)
+  }
+}
 passed <- sum(results$passed)
 failed <- sum(results$failed) + sum(results$error)
 skipped <- sum(results$skipped)
