@@ -20,9 +20,13 @@
 #' The tables start from flextable's defaults (see
 #' [flextable::set_flextable_defaults()]) and fit their columns to their
 #' text ([flextable::autofit()]) within 160 mm, the text column of an A4 or
-#' Letter page with 25 mm margins: a wider table has its widest columns
-#' narrowed, their text wrapped. Style them further with flextable's
-#' functions. [alleviation_report()] writes its Word tables from the same
+#' Letter page with 25 mm margins. A wider table keeps its numbers whole
+#' (Word would break "8.9% (6.1-12.7)" after the hyphen) and wraps its
+#' labels and headers between words, with cells padded by 1 point a side
+#' if that is what it takes; only where even that is too wide are its widest
+#' columns narrowed, their text wrapped where it must. Style them further
+#' with flextable's functions (after a change of type size, call
+#' [flextable::autofit()] again). [alleviation_report()] writes its Word tables from the same
 #' `format()`.
 #'
 #' @param x A result: an `alleviation_table` ([tabulate_cohort()]) or its
@@ -133,24 +137,4 @@ text_flextable <- function(x) {
     ft <- flextable::set_header_labels(ft, values = stats::setNames(as.list(headers), keys))
   }
   fit_flextable(ft)
-}
-
-# Columns fitted to their text, within `width_mm` (160: the text column of
-# an A4 or Letter page with 25 mm margins): wider, the widest columns are
-# narrowed and their text wraps.
-fit_flextable <- function(ft, width_mm = 160) {
-  ft <- flextable::autofit(ft)
-  flextable::width(ft, width = capped_widths(dim(ft)$widths, width_mm / 25.4))
-}
-
-# Column widths that sum to at most `total`: the widest columns cut to one
-# common width, the others kept.
-capped_widths <- function(widths, total) {
-  if (sum(widths) <= total) return(widths)
-  sorted <- sort(widths, decreasing = TRUE)
-  for (k in seq_along(sorted)) {
-    cap <- (total - sum(sorted[-seq_len(k)])) / k
-    if (k == length(sorted) || cap >= sorted[[k + 1L]]) break
-  }
-  pmin(widths, cap)
 }

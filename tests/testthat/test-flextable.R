@@ -102,3 +102,59 @@ test_that("a table wider than a page narrows its widest columns to fit", {
   ft <- flextable::as_flextable(reproduce_guo2016())
   expect_lte(sum(dim(ft)$widths), 160 / 25.4 + 1e-9)
 })
+
+test_that("the width left over goes to the columns in proportion to their shortfall", {
+  # oracle: every width between its minimum and its preferred width, the sum
+  # the page (or every preferred width when they fit), shortfalls scaled alike
+  set.seed(8)
+  for (case in 1:200) {
+    k <- sample(1:8, 1)
+    minimum <- stats::runif(k, 0.1, 2)
+    preferred <- minimum + stats::runif(k, 0, 2) * stats::rbinom(k, 1, 0.8)
+    total <- sum(minimum) + stats::runif(1, 0, 3)
+    w <- shared_widths(minimum, preferred, total)
+    info <- sprintf("seed 8, case %d", case)
+    expect_true(all(w >= minimum - 1e-12 & w <= preferred + 1e-12), info = info)
+    expect_equal(sum(w), min(total, sum(preferred)), info = info)
+    short <- preferred > minimum
+    if (any(short)) {
+      share <- (w - minimum)[short] / (preferred - minimum)[short]
+      expect_equal(max(share) - min(share), 0, tolerance = 1e-9, info = info)
+    }
+  }
+})
+
+test_that("numbers are text no reader would break; labels are not", {
+  expect_true(all(is_number_text(c("26/293 (8.9%)", "8.9% (6.1-12.7)", ">0.99",
+                                   "<0.001", "NA", "-2.2% (-9.4 to 4.5)"[0], "325",
+                                   "0.79 (0.38-1.64)", "-1.1% (-6.0 \u2212 2.1)"))))
+  expect_false(any(is_number_text(c("lbp", "Mantel-Haenszel", "NNTH 46.5 (NNTH 10.7 to Inf)",
+                                    "2012-04-01 annex", "(all)", "-", ""))))
+})
+
+test_that("a report table wider than the page keeps every number whole and wraps its labels", {
+  skip_if_no_docx_tools()
+  # hostile labels (hypothetical centre names) and the 9 columns by hospital
+  d <- myelography
+  long <- c("H\u00f4pital <Saint-\u00c9loi> & \"Nord\" \u2014 a very long centre name that wraps",
+            "B", "2012-04-01\u20132014-03-31 annex", "Ward #4 (*bold*) _x_")
+  d$hospital <- factor(long[as.integer(factor(d$hospital))])
+  tab <- tabulate_cohort(classify_cohort(d), by = "hospital")
+  # the report's tables (8-point type) on an A4 or Letter text column
+  for (width_mm in c(160, 170)) {
+    fitted <- report_flextable(format(tab), width_mm)
+    widths <- dim(fitted)$widths
+    info <- sprintf("%d mm", width_mm)
+    expect_lte(sum(widths), width_mm / 25.4 + 1e-9)
+    # oracle: flextable's own measure of each column's widest body cell, at
+    # the padding the fitted table uses
+    whole <- flextable::dim_pretty(fitted, part = "body")$widths
+    body <- format(tab)
+    numbers <- vapply(body, function(col) all(is_number_text(as.character(col))), logical(1))
+    expect_true(all(c("alleviated/n", "rate (95% CI)", "evaluable") %in% names(body)[numbers]),
+                info = info)
+    expect_true(all(widths[numbers] >= whole[numbers] - 1e-9), info = info)
+    # the label column is the one narrowed: narrower than its longest label
+    expect_lt(widths[[1L]], whole[[1L]])
+  }
+})
