@@ -32,9 +32,10 @@ render_report_docx <- function(report, title, file) {
   if (nzchar(report[["data_note"]])) doc <- docx_paragraph(doc, report[["data_note"]], bold_marks = TRUE)
 
   doc <- docx_heading(doc, "1. Patients", 2L)
-  doc <- docx_paragraph(doc, report[["patients_text"]])
+  doc <- docx_paragraph(doc, report[["patients_text"]], keep_with_next = TRUE)
   doc <- docx_table(doc, report[["flow"]])
-  doc <- docx_paragraph(doc, "Patient flow. The same counts as a diagram: for each symptom, the patients left out and why, and those analysed.")
+  doc <- docx_paragraph(doc, "Patient flow. The same counts as a diagram: for each symptom, the patients left out and why, and those analysed.",
+                        keep_with_next = TRUE)
   doc <- figure(doc, function() plot_report_flow(report), report[["flow_plot_height"]])
 
   doc <- docx_heading(doc, "2. Definitions", 2L)
@@ -42,10 +43,10 @@ render_report_docx <- function(report, title, file) {
   doc <- docx_code(doc, report_definitions(report))
 
   doc <- docx_heading(doc, "3. Results", 2L)
-  doc <- docx_paragraph(doc, report[["results_text"]])
+  doc <- docx_paragraph(doc, report[["results_text"]], keep_with_next = TRUE)
   doc <- docx_table(doc, format(report[["overall"]]))
   if (!is.null(report[["published"]])) {
-    doc <- docx_paragraph(doc, report[["published_text"]])
+    doc <- docx_paragraph(doc, report[["published_text"]], keep_with_next = TRUE)
     doc <- docx_table(doc, report_published_table(report))
   }
   if (!is.null(report[["by_table"]])) {
@@ -54,7 +55,7 @@ render_report_docx <- function(report, title, file) {
     if (isTRUE(report[["by_plotted"]])) {
       doc <- figure(doc, function() plot_report_by(report), report[["by_plot_height"]])
     }
-    doc <- docx_paragraph(doc, report[["heterogeneity_text"]])
+    doc <- docx_paragraph(doc, report[["heterogeneity_text"]], keep_with_next = TRUE)
     doc <- docx_table(doc, format(report[["by_summary"]]))
   }
   if (!is.null(report[["groups_skipped_text"]])) {
@@ -63,45 +64,47 @@ render_report_docx <- function(report, title, file) {
 
   if (!is.null(report[["groups"]])) {
     doc <- section(doc, "groups", "Groups")
-    doc <- docx_paragraph(doc, report[["groups_text"]])
+    doc <- docx_paragraph(doc, report[["groups_text"]], keep_with_next = TRUE)
     for (shown in report_groups_tables(report)) doc <- docx_table(doc, shown)
     doc <- figure(doc, function() plot_report_groups(report), report[["groups_plot_height"]])
   }
 
   if (!is.null(report[["table_one"]])) {
-    doc <- docx_paragraph(doc, report[["table_one_text"]])
+    doc <- docx_paragraph(doc, report[["table_one_text"]], keep_with_next = TRUE)
     doc <- docx_table(doc, format(report[["table_one"]]))
   }
 
   if (!is.null(report[["bounds"]])) {
     doc <- section(doc, "missing", "Loss to follow-up")
-    doc <- docx_paragraph(doc, report[["bounds_text"]])
+    doc <- docx_paragraph(doc, report[["bounds_text"]], keep_with_next = TRUE)
     doc <- docx_table(doc, report_bounds_table(report[["bounds"]]))
     if (!is.null(report[["bounds_by"]])) {
       doc <- docx_heading(doc, paste("By", paste(report[["by"]], collapse = " and ")), 3L)
       doc <- docx_table(doc, report_bounds_table(report[["bounds_by"]]))
     }
     if (!is.null(report[["bounds_groups"]])) {
-      doc <- docx_paragraph(doc, report[["bounds_groups_text"]])
+      doc <- docx_paragraph(doc, report[["bounds_groups_text"]], keep_with_next = TRUE)
       doc <- docx_table(doc, report_bounds_groups_table(report))
     }
   }
 
   if (!is.null(report[["scores"]])) {
     doc <- section(doc, "scores", "Scores")
-    doc <- docx_paragraph(doc, report[["scores_text"]])
+    doc <- docx_paragraph(doc, report[["scores_text"]], keep_with_next = TRUE)
     for (shown in report_scores_tables(report)) doc <- docx_table(doc, shown)
   }
 
   if (!is.null(report[["comparison"]])) {
     doc <- section(doc, "who", "Who was alleviated")
-    doc <- docx_paragraph(doc, report[["comparison_text"]])
+    doc <- docx_paragraph(doc, report[["comparison_text"]], keep_with_next = TRUE)
     doc <- docx_table(doc, format(report[["comparison"]]))
   }
 
   doc <- section(doc, "sensitivity", "Sensitivity to the cut-off")
-  doc <- docx_paragraph(doc, report[["sensitivity_text"]])
-  if (!is.null(report[["unjudged_text"]])) doc <- docx_paragraph(doc, report[["unjudged_text"]])
+  doc <- docx_paragraph(doc, report[["sensitivity_text"]], keep_with_next = TRUE)
+  if (!is.null(report[["unjudged_text"]])) {
+    doc <- docx_paragraph(doc, report[["unjudged_text"]], keep_with_next = TRUE)
+  }
   if (length(report[["curves"]])) {
     doc <- figure(doc, function() plot_report_curves(report), report[["curve_plot_height"]])
   }
@@ -147,8 +150,11 @@ docx_heading <- function(doc, text, level) {
 
 # A paragraph of Normal text. `bold_marks`: the package's own text only
 # (the data note), where **x** marks bold; user text is never read so.
+# `keep_with_next`: a paragraph that introduces the table or figure after
+# it stays on its page (else a figure too tall for the rest of a page left
+# its heading and text alone at the foot of the page before).
 docx_paragraph <- function(doc, text, bold = FALSE, bold_marks = FALSE,
-                           indent = FALSE) {
+                           indent = FALSE, keep_with_next = FALSE) {
   text <- docx_text(text)
   runs <- if (bold_marks) strsplit(text, "**", fixed = TRUE)[[1L]] else text
   strong <- if (bold_marks) seq_along(runs) %% 2L == 0L else rep(bold, length(runs))
@@ -156,7 +162,8 @@ docx_paragraph <- function(doc, text, bold = FALSE, bold_marks = FALSE,
     officer::ftext(runs[[i]], officer::fp_text(bold = strong[[i]], font.size = 11))
   })
   # (spacing of officer's Normal, so that paragraphs stand apart)
-  par <- officer::fp_par(padding.bottom = 6, padding.left = if (indent) 18 else 0)
+  par <- officer::fp_par(padding.bottom = 6, padding.left = if (indent) 18 else 0,
+                         keep_with_next = keep_with_next)
   officer::body_add_fpar(doc, do.call(officer::fpar, c(pieces, list(fp_p = par))))
 }
 

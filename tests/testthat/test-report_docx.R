@@ -261,3 +261,38 @@ test_that("missing = \"bounds\" in the Word report: the HTML's section, tables a
   for (s in hostile) expect_true(s %in% unlist(tables), info = s)
   expect_false(grepl("<b>|<i>|<B>", xml))
 })
+
+test_that("the text that introduces a table or figure stays on its page", {
+  skip_if_no_docx_tools()
+  lost <- myelography
+  set.seed(2)
+  lost$leg_pain_post[sample(nrow(lost), 60)] <- NA   # hypothetical loss to follow-up
+  docx <- tempfile(fileext = ".docx")
+  alleviation_report(lost, by = "hospital", group = "sex", vars = c("age", "diagnosis"),
+                     missing = "bounds", file = docx)
+  doc <- xml2::read_xml(docx_part(docx))
+  body <- xml2::xml_children(xml2::xml_find_first(doc, "/w:document/w:body", docx_ns))
+  kind <- vapply(body, function(node) {
+    if (xml2::xml_name(node) == "tbl") return("table")
+    if (xml2::xml_name(node) != "p") return("other")
+    if (length(xml2::xml_find_all(node, ".//w:drawing", docx_ns))) return("figure")
+    if (nzchar(docx_node_text(node))) "text" else "spacer"
+  }, character(1))
+  keeps <- vapply(body, function(node) {
+    length(xml2::xml_find_all(node, "./w:pPr/w:keepNext", docx_ns)) > 0L
+  }, logical(1))
+  style <- vapply(body, function(node) {
+    s <- xml2::xml_find_first(node, "./w:pPr/w:pStyle", docx_ns)
+    if (inherits(s, "xml_missing")) "" else xml2::xml_attr(s, "val")
+  }, character(1))
+  heading <- grepl("^heading [1-9]$", docx_style_names(docx)[style])
+  # each text paragraph right before a table or a figure: kept with it
+  # (headings keep with the next paragraph by their style)
+  before <- which(kind[-1L] %in% c("table", "figure") & kind[-length(kind)] == "text")
+  expect_gt(length(before), 8L)
+  expect_true(all(keeps[before] | heading[before]),
+              info = paste(vapply(body[before][!(keeps[before] | heading[before])],
+                                  docx_node_text, character(1)), collapse = " | "))
+  # and no other text paragraph is chained to what follows
+  expect_false(any(keeps[kind == "text" & !seq_along(kind) %in% before & !heading]))
+})
