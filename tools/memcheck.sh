@@ -40,10 +40,15 @@ valgrind_pass() {
   local half status=0 pids=()
   for half in a b; do
     local filter="c_tests_$half"
-    R_LIBS="$lib" NOT_CRAN=true MYELORELIEF_MEMCHECK=valgrind \
-      MYELORELIEF_TEST_FILTER="${!filter}" R --vanilla -q \
-      -d "valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=none" \
-      -e "$run_tests" >"$lib/valgrind-$half.log" 2>&1 &
+    # (each half's minutes are printed, to keep the halves balanced)
+    ( start=$(date +%s)
+      R_LIBS="$lib" NOT_CRAN=true MYELORELIEF_MEMCHECK=valgrind \
+        MYELORELIEF_TEST_FILTER="${!filter}" R --vanilla -q \
+        -d "valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=none" \
+        -e "$run_tests" >"$lib/valgrind-$half.log" 2>&1
+      rc=$?
+      echo $(( ($(date +%s) - start + 30) / 60 )) >"$lib/minutes-$half"
+      exit $rc ) &
     pids+=($!)
   done
   local i=0
@@ -56,7 +61,8 @@ valgrind_pass() {
         "$lib/valgrind-$half.log" | head -n 200 || tail -n 60 "$lib/valgrind-$half.log"
     fi
     echo "valgrind half $half: $(grep -hE '^[0-9]+ passed, ' "$lib/valgrind-$half.log" | tail -n 1)," \
-         "$(grep -hcE 'ERROR SUMMARY: [1-9]' "$lib/valgrind-$half.log") processes with memory errors"
+         "$(grep -hcE 'ERROR SUMMARY: [1-9]' "$lib/valgrind-$half.log") processes with memory errors," \
+         "$(cat "$lib/minutes-$half" 2>/dev/null || echo '?') min"
     i=$((i + 1))
   done
   return "$status"
