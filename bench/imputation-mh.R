@@ -8,17 +8,10 @@
 library(myelorelief)
 n <- as.integer(Sys.getenv("BENCH_N", "2e5")); m <- as.integer(Sys.getenv("BENCH_M", "20"))
 K <- as.integer(Sys.getenv("BENCH_K", "20"))
-set.seed(1)
-base <- data.frame(sex = factor(sample(c("f", "m"), n, TRUE)),
-                   site = factor(sample(sprintf("site%02d", seq_len(K)), n, TRUE)),
-                   lbp_pre = sample(0:10, n, TRUE), lbp_post = sample(0:10, n, TRUE),
-                   leg_pain_pre = sample(0:10, n, TRUE), leg_pain_post = sample(0:10, n, TRUE))
-lost <- sample(n, n %/% 3)
-completed <- lapply(seq_len(m), function(k) {
-  d <- base; d$leg_pain_post[lost] <- sample(0:10, length(lost), TRUE); d
-})
+source(file.path("bench", "imputation-data.R"))
+completed <- imputed_datasets(n, m, sites = K)
 rules <- study_rules()[c("lbp", "leg_pain")]
-med <- function(f, reps = 3) median(replicate(reps, system.time(f())[["elapsed"]]))
+med <- median_seconds
 classify <- med(function() classify_cohort(completed, rules))
 cohort <- classify_cohort(completed, rules)
 tabulate <- med(function() tabulate_cohort(cohort, by = c("sex", "site")))

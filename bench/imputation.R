@@ -4,16 +4,10 @@
 # cohort (m tabulations + pooling), against m plain classify + tabulate.
 library(myelorelief)
 n <- as.integer(Sys.getenv("BENCH_N", "1e6")); m <- as.integer(Sys.getenv("BENCH_M", "50"))
-set.seed(1)
-base <- data.frame(sex = factor(sample(c("f", "m"), n, TRUE)),
-                   lbp_pre = sample(0:10, n, TRUE), lbp_post = sample(0:10, n, TRUE),
-                   leg_pain_pre = sample(0:10, n, TRUE), leg_pain_post = sample(0:10, n, TRUE))
-lost <- sample(n, n %/% 3)
-completed <- lapply(seq_len(m), function(k) {
-  d <- base; d$leg_pain_post[lost] <- sample(0:10, length(lost), TRUE); d
-})
+source(file.path("bench", "imputation-data.R"))
+completed <- imputed_datasets(n, m)
 rules <- study_rules()[c("lbp", "leg_pain")]
-med <- function(f, reps = 3) median(replicate(reps, system.time(f())[["elapsed"]]))
+med <- median_seconds
 for (i in 1:2) {
   plain <- med(function() for (d in completed) tabulate_cohort(classify_cohort(d, rules), by = "sex"))
   imputed <- med(function() tabulate_cohort(classify_cohort(completed, rules), by = "sex"))
