@@ -304,12 +304,13 @@ static inline uint32_t byte_sum(const unsigned char *d, uint32_t c)
 
 /* The n (or n1 and n - n1) draws of a resample, counted per patient
  * position in the bytes of draws; a byte that reaches spill_at spills into
- * its cell of counts and sets *spilled. Returns the draws that fell on an
- * improved patient (positions below n1). */
-static uint64_t draw_positions(ptrdiff_t n, ptrdiff_t n1, int stratified,
-                               const uint32_t *group_of, unsigned spill_at,
-                               unsigned char *draws, mr_xoshiro *g,
-                               uint32_t *counts, int *spilled)
+ * its cell of counts, sets *spilled and, for an improved patient (position
+ * below n1), adds to *spilled_improved. */
+static void draw_positions(ptrdiff_t n, ptrdiff_t n1, int stratified,
+                           const uint32_t *group_of, unsigned spill_at,
+                           unsigned char *draws, mr_xoshiro *g,
+                           uint32_t *counts, uint64_t *spilled_improved,
+                           int *spilled)
 {
     /* The generator's state is a local copy, so that the byte stores
      * (which may alias anything) do not force it to memory. */
@@ -320,7 +321,7 @@ static uint64_t draw_positions(ptrdiff_t n, ptrdiff_t n1, int stratified,
         m[1] = n - n1;
     }
     unsigned char limit = (unsigned char) spill_at;
-    uint64_t low = 0;
+    uint64_t spill1 = 0;
     int spill = 0;
     /* Positions are drawn in batches and fetched ahead of their count:
      * the bytes are out of the first-level cache, and the generator is
@@ -330,7 +331,6 @@ static uint64_t draw_positions(ptrdiff_t n, ptrdiff_t n1, int stratified,
         if (m[part] <= 0) continue;
         unsigned char *base = draws + from[part];
         uint32_t bound = (uint32_t) m[part];
-        uint32_t low_bound = from[part] >= n1 ? 0 : (uint32_t) (n1 - from[part]);
         for (ptrdiff_t i = 0; i < m[part]; i += MR_DRAW_BATCH) {
             int size_b = m[part] - i < MR_DRAW_BATCH ? (int) (m[part] - i)
                                                      : MR_DRAW_BATCH;
@@ -340,19 +340,19 @@ static uint64_t draw_positions(ptrdiff_t n, ptrdiff_t n1, int stratified,
             }
             for (int j = 0; j < size_b; j++) {
                 uint32_t p = batch[j];
-                low += p < low_bound;
                 if (++base[p] == limit) {
                     ptrdiff_t q = from[part] + (ptrdiff_t) p;
                     counts[2 * (ptrdiff_t) group_of[q] + (q < n1)] += limit;
                     base[p] = 0;
                     spill = 1;
+                    if (q < n1) spill1 += limit;
                 }
             }
         }
     }
     *g = local;
     *spilled = spill;
-    return low;
+    *spilled_improved = spill1;
 }
 
 void mr_roc_draw_patients(const uint32_t *size, ptrdiff_t n_groups,
@@ -364,8 +364,9 @@ void mr_roc_draw_patients(const uint32_t *size, ptrdiff_t n_groups,
     /* Draws per patient position in bytes (n of them fit in cache where
      * n counters per cell would not). */
     int spilled;
-    (void) draw_positions(n, n1, stratified, group_of, spill_at, draws, g,
-                          counts, &spilled);
+    uint64_t spilled_improved;
+    draw_positions(n, n1, stratified, group_of, spill_at, draws, g, counts,
+                   &spilled_improved, &spilled);
     /* The bytes into the cells: size[2k + cls] patients of group k and class
      * cls, improved ones (cls 1) first in the layout. */
     const unsigned char *d = draws;
@@ -420,10 +421,143 @@ static inline uint32_t cell_sum(const unsigned char *d, uint32_t c)
     return (uint32_t) _mm_cvtsi128_si32(acc) +
         (uint32_t) _mm_cvtsi128_si32(_mm_unpackhi_epi64(acc, acc));
 }
+/* The sum of the bytes d[0, n). */
+static uint64_t bytes_total(const unsigned char *d, ptrdiff_t n)
+{
+    const __m128i zero = _mm_setzero_si128();
+    __m128i acc = zero;
+    ptrdiff_t i = 0;
+    for (; i + 16 <= n; i += 16)
+        acc = _mm_add_epi64(acc, _mm_sad_epu8(
+            _mm_loadu_si128((const __m128i *) (const void *) (d + i)), zero));
+    uint64_t sum = (uint64_t) _mm_cvtsi128_si64(acc) +
+        (uint64_t) _mm_cvtsi128_si64(_mm_unpackhi_epi64(acc, acc));
+    for (; i < n; i++) sum += d[i];
+    return sum;
+}
+
+/* Two cells of at most 8 patients each at once: the 8 bytes at d1 (c1 of
+ * them counted) and at d0 (c0 of them) side by side, masked, summed by one
+ * psadbw. pair_mask[9 c1 + c0] keeps c1 bytes of the low and c0 bytes of
+ * the high half. */
+static const union {
+    unsigned char byte[81][16];
+    __m128i align;
+} pair_mask = { {
+    { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+    { 0, 0, 0, 0, 0, 0, 0, 0, 255, 0, 0, 0, 0, 0, 0, 0 },
+    { 0, 0, 0, 0, 0, 0, 0, 0, 255, 255, 0, 0, 0, 0, 0, 0 },
+    { 0, 0, 0, 0, 0, 0, 0, 0, 255, 255, 255, 0, 0, 0, 0, 0 },
+    { 0, 0, 0, 0, 0, 0, 0, 0, 255, 255, 255, 255, 0, 0, 0, 0 },
+    { 0, 0, 0, 0, 0, 0, 0, 0, 255, 255, 255, 255, 255, 0, 0, 0 },
+    { 0, 0, 0, 0, 0, 0, 0, 0, 255, 255, 255, 255, 255, 255, 0, 0 },
+    { 0, 0, 0, 0, 0, 0, 0, 0, 255, 255, 255, 255, 255, 255, 255, 0 },
+    { 0, 0, 0, 0, 0, 0, 0, 0, 255, 255, 255, 255, 255, 255, 255, 255 },
+    { 255, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+    { 255, 0, 0, 0, 0, 0, 0, 0, 255, 0, 0, 0, 0, 0, 0, 0 },
+    { 255, 0, 0, 0, 0, 0, 0, 0, 255, 255, 0, 0, 0, 0, 0, 0 },
+    { 255, 0, 0, 0, 0, 0, 0, 0, 255, 255, 255, 0, 0, 0, 0, 0 },
+    { 255, 0, 0, 0, 0, 0, 0, 0, 255, 255, 255, 255, 0, 0, 0, 0 },
+    { 255, 0, 0, 0, 0, 0, 0, 0, 255, 255, 255, 255, 255, 0, 0, 0 },
+    { 255, 0, 0, 0, 0, 0, 0, 0, 255, 255, 255, 255, 255, 255, 0, 0 },
+    { 255, 0, 0, 0, 0, 0, 0, 0, 255, 255, 255, 255, 255, 255, 255, 0 },
+    { 255, 0, 0, 0, 0, 0, 0, 0, 255, 255, 255, 255, 255, 255, 255, 255 },
+    { 255, 255, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+    { 255, 255, 0, 0, 0, 0, 0, 0, 255, 0, 0, 0, 0, 0, 0, 0 },
+    { 255, 255, 0, 0, 0, 0, 0, 0, 255, 255, 0, 0, 0, 0, 0, 0 },
+    { 255, 255, 0, 0, 0, 0, 0, 0, 255, 255, 255, 0, 0, 0, 0, 0 },
+    { 255, 255, 0, 0, 0, 0, 0, 0, 255, 255, 255, 255, 0, 0, 0, 0 },
+    { 255, 255, 0, 0, 0, 0, 0, 0, 255, 255, 255, 255, 255, 0, 0, 0 },
+    { 255, 255, 0, 0, 0, 0, 0, 0, 255, 255, 255, 255, 255, 255, 0, 0 },
+    { 255, 255, 0, 0, 0, 0, 0, 0, 255, 255, 255, 255, 255, 255, 255, 0 },
+    { 255, 255, 0, 0, 0, 0, 0, 0, 255, 255, 255, 255, 255, 255, 255, 255 },
+    { 255, 255, 255, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+    { 255, 255, 255, 0, 0, 0, 0, 0, 255, 0, 0, 0, 0, 0, 0, 0 },
+    { 255, 255, 255, 0, 0, 0, 0, 0, 255, 255, 0, 0, 0, 0, 0, 0 },
+    { 255, 255, 255, 0, 0, 0, 0, 0, 255, 255, 255, 0, 0, 0, 0, 0 },
+    { 255, 255, 255, 0, 0, 0, 0, 0, 255, 255, 255, 255, 0, 0, 0, 0 },
+    { 255, 255, 255, 0, 0, 0, 0, 0, 255, 255, 255, 255, 255, 0, 0, 0 },
+    { 255, 255, 255, 0, 0, 0, 0, 0, 255, 255, 255, 255, 255, 255, 0, 0 },
+    { 255, 255, 255, 0, 0, 0, 0, 0, 255, 255, 255, 255, 255, 255, 255, 0 },
+    { 255, 255, 255, 0, 0, 0, 0, 0, 255, 255, 255, 255, 255, 255, 255, 255 },
+    { 255, 255, 255, 255, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+    { 255, 255, 255, 255, 0, 0, 0, 0, 255, 0, 0, 0, 0, 0, 0, 0 },
+    { 255, 255, 255, 255, 0, 0, 0, 0, 255, 255, 0, 0, 0, 0, 0, 0 },
+    { 255, 255, 255, 255, 0, 0, 0, 0, 255, 255, 255, 0, 0, 0, 0, 0 },
+    { 255, 255, 255, 255, 0, 0, 0, 0, 255, 255, 255, 255, 0, 0, 0, 0 },
+    { 255, 255, 255, 255, 0, 0, 0, 0, 255, 255, 255, 255, 255, 0, 0, 0 },
+    { 255, 255, 255, 255, 0, 0, 0, 0, 255, 255, 255, 255, 255, 255, 0, 0 },
+    { 255, 255, 255, 255, 0, 0, 0, 0, 255, 255, 255, 255, 255, 255, 255, 0 },
+    { 255, 255, 255, 255, 0, 0, 0, 0, 255, 255, 255, 255, 255, 255, 255, 255 },
+    { 255, 255, 255, 255, 255, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+    { 255, 255, 255, 255, 255, 0, 0, 0, 255, 0, 0, 0, 0, 0, 0, 0 },
+    { 255, 255, 255, 255, 255, 0, 0, 0, 255, 255, 0, 0, 0, 0, 0, 0 },
+    { 255, 255, 255, 255, 255, 0, 0, 0, 255, 255, 255, 0, 0, 0, 0, 0 },
+    { 255, 255, 255, 255, 255, 0, 0, 0, 255, 255, 255, 255, 0, 0, 0, 0 },
+    { 255, 255, 255, 255, 255, 0, 0, 0, 255, 255, 255, 255, 255, 0, 0, 0 },
+    { 255, 255, 255, 255, 255, 0, 0, 0, 255, 255, 255, 255, 255, 255, 0, 0 },
+    { 255, 255, 255, 255, 255, 0, 0, 0, 255, 255, 255, 255, 255, 255, 255, 0 },
+    { 255, 255, 255, 255, 255, 0, 0, 0, 255, 255, 255, 255, 255, 255, 255, 255 },
+    { 255, 255, 255, 255, 255, 255, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+    { 255, 255, 255, 255, 255, 255, 0, 0, 255, 0, 0, 0, 0, 0, 0, 0 },
+    { 255, 255, 255, 255, 255, 255, 0, 0, 255, 255, 0, 0, 0, 0, 0, 0 },
+    { 255, 255, 255, 255, 255, 255, 0, 0, 255, 255, 255, 0, 0, 0, 0, 0 },
+    { 255, 255, 255, 255, 255, 255, 0, 0, 255, 255, 255, 255, 0, 0, 0, 0 },
+    { 255, 255, 255, 255, 255, 255, 0, 0, 255, 255, 255, 255, 255, 0, 0, 0 },
+    { 255, 255, 255, 255, 255, 255, 0, 0, 255, 255, 255, 255, 255, 255, 0, 0 },
+    { 255, 255, 255, 255, 255, 255, 0, 0, 255, 255, 255, 255, 255, 255, 255, 0 },
+    { 255, 255, 255, 255, 255, 255, 0, 0, 255, 255, 255, 255, 255, 255, 255, 255 },
+    { 255, 255, 255, 255, 255, 255, 255, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+    { 255, 255, 255, 255, 255, 255, 255, 0, 255, 0, 0, 0, 0, 0, 0, 0 },
+    { 255, 255, 255, 255, 255, 255, 255, 0, 255, 255, 0, 0, 0, 0, 0, 0 },
+    { 255, 255, 255, 255, 255, 255, 255, 0, 255, 255, 255, 0, 0, 0, 0, 0 },
+    { 255, 255, 255, 255, 255, 255, 255, 0, 255, 255, 255, 255, 0, 0, 0, 0 },
+    { 255, 255, 255, 255, 255, 255, 255, 0, 255, 255, 255, 255, 255, 0, 0, 0 },
+    { 255, 255, 255, 255, 255, 255, 255, 0, 255, 255, 255, 255, 255, 255, 0, 0 },
+    { 255, 255, 255, 255, 255, 255, 255, 0, 255, 255, 255, 255, 255, 255, 255, 0 },
+    { 255, 255, 255, 255, 255, 255, 255, 0, 255, 255, 255, 255, 255, 255, 255, 255 },
+    { 255, 255, 255, 255, 255, 255, 255, 255, 0, 0, 0, 0, 0, 0, 0, 0 },
+    { 255, 255, 255, 255, 255, 255, 255, 255, 255, 0, 0, 0, 0, 0, 0, 0 },
+    { 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 0, 0, 0, 0, 0, 0 },
+    { 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 0, 0, 0, 0, 0 },
+    { 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 0, 0, 0, 0 },
+    { 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 0, 0, 0 },
+    { 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 0, 0 },
+    { 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 0 },
+    { 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255 }
+} };
+
+static inline void pair_sum(const unsigned char *d1, uint32_t c1,
+                            const unsigned char *d0, uint32_t c0,
+                            uint64_t *sum1, uint64_t *sum0)
+{
+    __m128i v = _mm_unpacklo_epi64(
+        _mm_loadl_epi64((const __m128i *) (const void *) d1),
+        _mm_loadl_epi64((const __m128i *) (const void *) d0));
+    v = _mm_and_si128(v, _mm_load_si128((const __m128i *) (const void *)
+                                        pair_mask.byte[9 * c1 + c0]));
+    v = _mm_sad_epu8(v, _mm_setzero_si128());
+    *sum1 = (uint64_t) _mm_cvtsi128_si32(v);
+    *sum0 = (uint64_t) _mm_cvtsi128_si32(_mm_unpackhi_epi64(v, v));
+}
 #else
 static inline uint32_t cell_sum(const unsigned char *d, uint32_t c)
 {
     return c ? byte_sum(d, c) : 0;
+}
+
+static uint64_t bytes_total(const unsigned char *d, ptrdiff_t n)
+{
+    uint64_t sum = 0;
+    for (ptrdiff_t i = 0; i < n; i++) sum += d[i];
+    return sum;
+}
+static inline void pair_sum(const unsigned char *d1, uint32_t c1,
+                            const unsigned char *d0, uint32_t c0,
+                            uint64_t *sum1, uint64_t *sum0)
+{
+    *sum1 = cell_sum(d1, c1);
+    *sum0 = cell_sum(d0, c0);
 }
 #endif
 
@@ -588,9 +722,15 @@ void fold_sweep(const double *value, ptrdiff_t n_groups,
     uint64_t largest = opt->largest != 0;
     for (ptrdiff_t k = 0; k < n_groups; k++) {
         uint32_t s1 = size8[2 * k + 1], s0 = size8[2 * k];
-        if (s1 == 255) s1 = big[b++];
-        if (s0 == 255) s0 = big[b++];
-        uint64_t c1 = cell_sum(d1, s1), c0 = cell_sum(d0, s0);
+        uint64_t c1, c0;
+        if (s1 <= 8 && s0 <= 8) {
+            pair_sum(d1, s1, d0, s0, &c1, &c0);
+        } else {
+            if (s1 == 255) s1 = big[b++];
+            if (s0 == 255) s0 = big[b++];
+            c1 = cell_sum(d1, s1);
+            c0 = cell_sum(d0, s0);
+        }
         d1 += s1;
         d0 += s0;
         if (spilled) {
@@ -634,8 +774,11 @@ void mr_roc_boot_patient_stats(const double *value, ptrdiff_t n_groups,
                                mr_roc_boot_stats *out)
 {
     int spilled;
-    uint64_t total1 = draw_positions(n, n1, stratified, group_of, spill_at,
-                                     draws, g, counts, &spilled);
+    uint64_t total1;
+    draw_positions(n, n1, stratified, group_of, spill_at, draws, g, counts,
+                   &total1, &spilled);
+    /* the draws on improved patients: their bytes and their spills */
+    total1 += bytes_total(draws, n1);
     uint64_t total0 = (uint64_t) n - total1;
     out->best = -1;
     out->cutoff = NAN;
