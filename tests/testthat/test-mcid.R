@@ -355,8 +355,8 @@ test_that("patient draws: cells of any size, and spilled byte counts, give the d
     n <- c(40, 700, 1500)[(case - 1) %% 3 + 1]
     # a few crowded changes (cells of hundreds of patients) and a tail of
     # distinct ones
-    change <- ifelse(stats::runif(n) < 0.7, sample(0:3, n, replace = TRUE),
-                     stats::runif(n, -2, 6))
+    crowded <- sample(0:(if (n > 1000) 1 else 3), n, replace = TRUE)
+    change <- ifelse(stats::runif(n) < 0.7, crowded, stats::runif(n, -2, 6))
     improved <- stats::runif(n) < stats::plogis(change - 1.5)
     for (stratified in c(FALSE, TRUE)) for (spill in c(1, 2, 7, 255)) {
       info <- sprintf("seed %d, n = %d, stratified %s, spill_at %d", seed, n,
