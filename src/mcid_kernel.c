@@ -271,6 +271,11 @@ void mr_roc_draw_cells(const double *n_improved, const double *n_other,
 #ifndef MR_DRAW_BATCH
 #define MR_DRAW_BATCH 64
 #endif
+#if defined(__GNUC__) && !defined(__clang__)
+#define MR_UNROLL _Pragma("GCC unroll 4")
+#else
+#define MR_UNROLL
+#endif
 #if defined(__GNUC__)
 #define MR_PREFETCH(address) __builtin_prefetch((address), 1, 3)
 #else
@@ -334,10 +339,20 @@ static void draw_positions(ptrdiff_t n, ptrdiff_t n1, int stratified,
         for (ptrdiff_t i = 0; i < m[part]; i += MR_DRAW_BATCH) {
             int size_b = m[part] - i < MR_DRAW_BATCH ? (int) (m[part] - i)
                                                      : MR_DRAW_BATCH;
-            for (int j = 0; j < size_b; j++) {
-                batch[j] = mr_xoshiro_below(&local, bound);
-                MR_PREFETCH(base + batch[j]);
+            if (size_b == MR_DRAW_BATCH) {
+                /* a whole batch: a loop of known length, unrolled */
+                MR_UNROLL
+                for (int j = 0; j < MR_DRAW_BATCH; j++) {
+                    batch[j] = mr_xoshiro_below(&local, bound);
+                    MR_PREFETCH(base + batch[j]);
+                }
+            } else {
+                for (int j = 0; j < size_b; j++) {
+                    batch[j] = mr_xoshiro_below(&local, bound);
+                    MR_PREFETCH(base + batch[j]);
+                }
             }
+            MR_UNROLL
             for (int j = 0; j < size_b; j++) {
                 uint32_t p = batch[j];
                 if (++base[p] == limit) {
