@@ -652,7 +652,7 @@ void mr_roc_boot_layout(const double *n_improved, const double *n_other,
  * and size[2k + 1]: the other and improved patients of group k (the
  * layout's cells); n1 the improved patients; group_of from the layout;
  * spill_at (1..255, 255 but in tests) the count at which a position's byte
- * is added to its cell; draws n zeroed bytes and 8 more (left zeroed). */
+ * is added to its cell; draws n zeroed bytes and 16 more (left zeroed). */
 void mr_roc_draw_cells(const double *n_improved, const double *n_other,
                        ptrdiff_t n_groups, int stratified, mr_rng rng,
                        uint32_t *counts);
@@ -661,6 +661,13 @@ void mr_roc_draw_patients(const uint32_t *size, ptrdiff_t n_groups,
                           const uint32_t *group_of, unsigned spill_at,
                           unsigned char *draws, mr_xoshiro *g,
                           uint32_t *counts);
+
+/* For mr_roc_boot_patient_stats(): the cell sizes as bytes, size8[2k]
+ * the other and size8[2k + 1] the improved patients of group k; a size of
+ * 255 or more is 255 there and its value is next in big (room for
+ * 2 * n_groups), in the order group by group, improved before other. */
+void mr_roc_boot_sizes(const double *n_improved, const double *n_other,
+                       ptrdiff_t n_groups, unsigned char *size8, uint32_t *big);
 
 /* The best cut-off's criterion (pROC's best.method and best.weights):
  * Youden's J; se + r sp; closeness to (0, 1), -((1 - se)^2 + r (1 - sp)^2);
@@ -692,6 +699,21 @@ typedef struct {
  * Clears the counts. */
 void mr_roc_stats(const double *value, ptrdiff_t n_groups, uint32_t *counts,
                   const mr_roc_options *opt, mr_roc_boot_stats *out);
+
+/* One resample drawn patient by patient as mr_roc_draw_patients() draws
+ * it (the same stream, the same counts) and its statistics as
+ * mr_roc_stats() gives them without the predictive MICs (opt->predictive
+ * is ignored), in one pass: each cell's count is summed from its
+ * patients' bytes when the sweep reaches it, never stored. size8 and big
+ * from mr_roc_boot_sizes(); draws n zeroed bytes and 16 more (left
+ * zeroed); counts 2 * n_groups zeroed counters for spills (left zeroed). */
+void mr_roc_boot_patient_stats(const double *value, ptrdiff_t n_groups,
+                               const unsigned char *size8, const uint32_t *big,
+                               ptrdiff_t n, ptrdiff_t n1, int stratified,
+                               const uint32_t *group_of, unsigned spill_at,
+                               unsigned char *draws, mr_xoshiro *g,
+                               uint32_t *counts, const mr_roc_options *opt,
+                               mr_roc_boot_stats *out);
 
 /* ---- group_kernel.c --------------------------------------------------- */
 

@@ -43,27 +43,39 @@ static uint64_t seed_from_r(void)
 static void boot_by_patient(const double *value, const double *n1,
                             const double *n0, ptrdiff_t k, R_xlen_t n,
                             int stratified, const mr_roc_options *opt,
-                            uint64_t seed, R_xlen_t n_boot, double *cut,
-                            double *auc, double *mic, double *mic_adj)
+                            unsigned spill_at, uint64_t seed, R_xlen_t n_boot,
+                            double *cut, double *auc, double *mic,
+                            double *mic_adj)
 {
     size_t room = n > 0 ? (size_t) n : 1;
     uint32_t *group_of = (uint32_t *) R_alloc(room, sizeof(uint32_t));
     mr_roc_boot_layout(n1, n0, k, group_of);
     R_xlen_t cells = 2 * (R_xlen_t) k;
-    uint32_t *size = (uint32_t *) R_alloc((size_t) (cells > 0 ? cells : 1),
-                                          sizeof(uint32_t));
+    size_t cell_room = (size_t) (cells > 0 ? cells : 1);
     R_xlen_t total1 = 0;
-    for (ptrdiff_t j = 0; j < k; j++) {
-        size[2 * j] = (uint32_t) n0[j];
-        size[2 * j + 1] = (uint32_t) n1[j];
-        total1 += (R_xlen_t) n1[j];
+    for (ptrdiff_t j = 0; j < k; j++) total1 += (R_xlen_t) n1[j];
+    /* Without the predictive MICs, each resample's cell counts are summed
+     * into its sweep as it goes (mr_roc_boot_patient_stats()), from cell
+     * sizes as bytes; with them, folded into counts first. */
+    uint32_t *size = NULL, *big = NULL;
+    unsigned char *size8 = NULL;
+    if (opt->predictive) {
+        size = (uint32_t *) R_alloc(cell_room, sizeof(uint32_t));
+        for (ptrdiff_t j = 0; j < k; j++) {
+            size[2 * j] = (uint32_t) n0[j];
+            size[2 * j + 1] = (uint32_t) n1[j];
+        }
+    } else {
+        size8 = (unsigned char *) R_alloc(cell_room, 1);
+        big = (uint32_t *) R_alloc(cell_room, sizeof(uint32_t));
+        mr_roc_boot_sizes(n1, n0, k, size8, big);
     }
     int n_threads = mr_thread_count((R_xlen_t) fmin((double) n * (double) n_boot,
                                                     (double) R_XLEN_T_MAX));
     if ((R_xlen_t) n_threads > n_boot) n_threads = (int) n_boot;
     if (n_threads < 1) n_threads = 1;
-    /* each thread's n bytes and 8 to spare (read, never counted) */
-    size_t stride = room + 8;
+    /* each thread's n bytes and 16 to spare (read, never counted) */
+    size_t stride = room + 16;
     unsigned char *draws = (unsigned char *) R_alloc((size_t) n_threads * stride, 1);
     memset(draws, 0, (size_t) n_threads * stride);
     uint32_t *counts = (uint32_t *) R_alloc((size_t) n_threads * (size_t) cells + 1,
@@ -79,10 +91,17 @@ static void boot_by_patient(const double *value, const double *n1,
             mr_xoshiro g;
             mr_xoshiro_stream(&g, seed, (uint64_t) b);
             uint32_t *my_counts = counts + (size_t) t * (size_t) cells;
-            mr_roc_draw_patients(size, k, n, total1, stratified, group_of, 255,
-                                 draws + (size_t) t * stride, &g, my_counts);
+            unsigned char *my_draws = draws + (size_t) t * stride;
             mr_roc_boot_stats st;
-            mr_roc_stats(value, k, my_counts, opt, &st);
+            if (opt->predictive) {
+                mr_roc_draw_patients(size, k, n, total1, stratified, group_of,
+                                     spill_at, my_draws, &g, my_counts);
+                mr_roc_stats(value, k, my_counts, opt, &st);
+            } else {
+                mr_roc_boot_patient_stats(value, k, size8, big, n, total1,
+                                          stratified, group_of, spill_at,
+                                          my_draws, &g, my_counts, opt, &st);
+            }
             cut[b] = st.cutoff;
             auc[b] = st.auc;
             mic[b] = st.mic_predictive;
@@ -96,7 +115,8 @@ static void boot_by_patient(const double *value, const double *n1,
  * boot: resamples (a whole number >= 0); by_patient: NA to choose how to
  * draw resamples, TRUE or FALSE to force it (tests); stratified: TRUE to
  * resample the improved and the other patients separately; options:
- * c(criterion (MR_BEST_*), r, largest, predictive), checked in R. */
+ * c(criterion (MR_BEST_*), r, largest, predictive), checked in R, and
+ * optionally (tests) the spill count of the patient draws' bytes. */
 SEXP C_mcid_roc(SEXP change, SEXP improved, SEXP boot, SEXP by_patient,
                 SEXP stratified, SEXP options)
 {
@@ -116,12 +136,20 @@ SEXP C_mcid_roc(SEXP change, SEXP improved, SEXP boot, SEXP by_patient,
     int strata = Rf_asLogical(stratified);
     if (strata == NA_LOGICAL)
         Rf_error("internal error: `stratified` must be TRUE or FALSE.");
-    if (TYPEOF(options) != REALSXP || XLENGTH(options) != 4)
-        Rf_error("internal error: `options` must be 4 doubles.");
+    if (TYPEOF(options) != REALSXP || (XLENGTH(options) != 4 && XLENGTH(options) != 5))
+        Rf_error("internal error: `options` must be 4 or 5 doubles.");
     const double *o = REAL_RO(options);
     mr_roc_options opt = { (int) o[0], o[1], o[2] != 0, o[3] != 0 };
     if (opt.criterion < 0 || opt.criterion > 2 || !(opt.r > 0) || !R_FINITE(opt.r))
         Rf_error("internal error: bad `options`.");
+    /* a 5th option (tests only): the count at which a patient's byte of
+     * draws spills into its cell, 1 to 255 (255 otherwise) */
+    unsigned spill_at = 255;
+    if (XLENGTH(options) == 5) {
+        if (!(o[4] >= 1 && o[4] <= 255 && o[4] == floor(o[4])))
+            Rf_error("internal error: bad `options`.");
+        spill_at = (unsigned) o[4];
+    }
     const double *x = REAL_RO(change);
     const int *imp = LOGICAL_RO(improved);
     for (R_xlen_t i = 0; i < n; i++) {
@@ -192,7 +220,7 @@ SEXP C_mcid_roc(SEXP change, SEXP improved, SEXP boot, SEXP by_patient,
                *mic_adj = REAL(mics_adj);
         if (patient_draws) {
             boot_by_patient(value, n1, n0, k_groups, n, strata, &opt,
-                            seed_from_r(), n_resamples, cut, auc, mic, mic_adj);
+                            spill_at, seed_from_r(), n_resamples, cut, auc, mic, mic_adj);
         } else {
             mr_rng rng = { r_binomial, NULL };
             double per_resample = (double) cells + (double) k_groups, work = 0;

@@ -18,8 +18,11 @@
  * nothing of R; the patient draws from the kernel's own generator
  * (xoshiro256++, one stream per resample), so resamples can run on any
  * thread. One function, mr_roc_stats(), gives the statistics of the full
- * sample and of every resample: the best cut-off, the AUC, and the
- * predictive MICs.
+ * sample and of every resample drawn as cell counts: the best cut-off, the
+ * AUC, and the predictive MICs. A resample drawn patient by patient
+ * without the predictive MICs is counted per patient in bytes and swept
+ * as it is summed (mr_roc_boot_patient_stats()), so its cell counts are
+ * never stored; the same draws give the same statistics.
  *
  * Exact comparisons: Youden's J at a cut-off is compared as the integer
  * TP * N0 + TN * N1 (= (J + 1) * N1 * N0), so ties are ties and the smallest
@@ -210,7 +213,9 @@ void mr_xoshiro_stream(mr_xoshiro *g, uint64_t seed, uint64_t stream)
 /* Measured on one thread at 10^6 patients: drawing patient by patient with
  * the private generator costs about 4 ns per patient and resample (draw,
  * count, fold), the chain of binomials with R's generator about 100 ns per
- * non-empty cell; the cheaper one is chosen. */
+ * non-empty cell; the cheaper one is chosen. (About 3 ns per patient since
+ * the fold joined the sweep; the rule is kept as it was, since the choice
+ * decides which draws, and so which results, a seed gives.) */
 int mr_roc_boot_by_patient(ptrdiff_t n_cells, ptrdiff_t n)
 {
     return (double) n_cells * 25.0 > (double) n;
@@ -271,6 +276,11 @@ void mr_roc_draw_cells(const double *n_improved, const double *n_other,
 #ifndef MR_DRAW_BATCH
 #define MR_DRAW_BATCH 64
 #endif
+#if defined(__GNUC__) && !defined(__clang__)
+#define MR_UNROLL _Pragma("GCC unroll 4")
+#else
+#define MR_UNROLL
+#endif
 #if defined(__GNUC__)
 #define MR_PREFETCH(address) __builtin_prefetch((address), 1, 3)
 #else
@@ -302,16 +312,18 @@ static inline uint32_t byte_sum(const unsigned char *d, uint32_t c)
     return (uint32_t) sum;
 }
 
-void mr_roc_draw_patients(const uint32_t *size, ptrdiff_t n_groups,
-                          ptrdiff_t n, ptrdiff_t n1, int stratified,
-                          const uint32_t *group_of, unsigned spill_at,
-                          unsigned char *draws, mr_xoshiro *g,
-                          uint32_t *counts)
+/* The n (or n1 and n - n1) draws of a resample, counted per patient
+ * position in the bytes of draws; a byte that reaches spill_at spills into
+ * its cell of counts, sets *spilled and, for an improved patient (position
+ * below n1), adds to *spilled_improved. */
+static void draw_positions(ptrdiff_t n, ptrdiff_t n1, int stratified,
+                           const uint32_t *group_of, unsigned spill_at,
+                           unsigned char *draws, mr_xoshiro *g,
+                           uint32_t *counts, uint64_t *spilled_improved,
+                           int *spilled)
 {
-    /* Draws per patient position in bytes (n of them fit in cache where
-     * n counters per cell would not); a byte that reaches spill_at spills
-     * into its cell. The generator's state is a local copy, so that the
-     * byte stores (which may alias anything) do not force it to memory. */
+    /* The generator's state is a local copy, so that the byte stores
+     * (which may alias anything) do not force it to memory. */
     mr_xoshiro local = *g;
     ptrdiff_t from[2] = { 0, n1 }, m[2] = { n, 0 };
     if (stratified) {
@@ -319,6 +331,8 @@ void mr_roc_draw_patients(const uint32_t *size, ptrdiff_t n_groups,
         m[1] = n - n1;
     }
     unsigned char limit = (unsigned char) spill_at;
+    uint64_t spill1 = 0;
+    int spill = 0;
     /* Positions are drawn in batches and fetched ahead of their count:
      * the bytes are out of the first-level cache, and the generator is
      * faster than a miss. */
@@ -330,21 +344,49 @@ void mr_roc_draw_patients(const uint32_t *size, ptrdiff_t n_groups,
         for (ptrdiff_t i = 0; i < m[part]; i += MR_DRAW_BATCH) {
             int size_b = m[part] - i < MR_DRAW_BATCH ? (int) (m[part] - i)
                                                      : MR_DRAW_BATCH;
-            for (int j = 0; j < size_b; j++) {
-                batch[j] = mr_xoshiro_below(&local, bound);
-                MR_PREFETCH(base + batch[j]);
+            if (size_b == MR_DRAW_BATCH) {
+                /* a whole batch: a loop of known length, unrolled */
+                MR_UNROLL
+                for (int j = 0; j < MR_DRAW_BATCH; j++) {
+                    batch[j] = mr_xoshiro_below(&local, bound);
+                    MR_PREFETCH(base + batch[j]);
+                }
+            } else {
+                for (int j = 0; j < size_b; j++) {
+                    batch[j] = mr_xoshiro_below(&local, bound);
+                    MR_PREFETCH(base + batch[j]);
+                }
             }
+            MR_UNROLL
             for (int j = 0; j < size_b; j++) {
                 uint32_t p = batch[j];
                 if (++base[p] == limit) {
                     ptrdiff_t q = from[part] + (ptrdiff_t) p;
                     counts[2 * (ptrdiff_t) group_of[q] + (q < n1)] += limit;
                     base[p] = 0;
+                    spill = 1;
+                    if (q < n1) spill1 += limit;
                 }
             }
         }
     }
     *g = local;
+    *spilled = spill;
+    *spilled_improved = spill1;
+}
+
+void mr_roc_draw_patients(const uint32_t *size, ptrdiff_t n_groups,
+                          ptrdiff_t n, ptrdiff_t n1, int stratified,
+                          const uint32_t *group_of, unsigned spill_at,
+                          unsigned char *draws, mr_xoshiro *g,
+                          uint32_t *counts)
+{
+    /* Draws per patient position in bytes (n of them fit in cache where
+     * n counters per cell would not). */
+    int spilled;
+    uint64_t spilled_improved;
+    draw_positions(n, n1, stratified, group_of, spill_at, draws, g, counts,
+                   &spilled_improved, &spilled);
     /* The bytes into the cells: size[2k + cls] patients of group k and class
      * cls, improved ones (cls 1) first in the layout. */
     const unsigned char *d = draws;
@@ -357,6 +399,187 @@ void mr_roc_draw_patients(const uint32_t *size, ptrdiff_t n_groups,
     }
     memset(draws, 0, (size_t) n);
 }
+
+void mr_roc_boot_sizes(const double *n_improved, const double *n_other,
+                       ptrdiff_t n_groups, unsigned char *size8, uint32_t *big)
+{
+    ptrdiff_t b = 0;
+    for (ptrdiff_t k = 0; k < n_groups; k++) {
+        for (int cls = 1; cls >= 0; cls--) {
+            double m = cls ? n_improved[k] : n_other[k];
+            if (m >= 255) {
+                size8[2 * k + cls] = 255;
+                big[b++] = (uint32_t) m;
+            } else {
+                size8[2 * k + cls] = (unsigned char) m;
+            }
+        }
+    }
+}
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+/* 16 bytes of ones then 16 of zeros: mask_bytes + 16 - c keeps c bytes. */
+static const unsigned char mask_bytes[32] = {
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+};
+/* The sum of the bytes d[0, c) by sums of absolute differences from zero
+ * (psadbw), 16 bytes at a time, the last 16 masked to the c % 16 left.
+ * Reads up to 15 bytes past d + c (the caller's buffer has 16 to spare). */
+static inline uint32_t cell_sum(const unsigned char *d, uint32_t c)
+{
+    const __m128i zero = _mm_setzero_si128();
+    __m128i acc = zero;
+    for (; c >= 16; c -= 16, d += 16)
+        acc = _mm_add_epi64(acc, _mm_sad_epu8(
+            _mm_loadu_si128((const __m128i *) (const void *) d), zero));
+    __m128i v = _mm_and_si128(
+        _mm_loadu_si128((const __m128i *) (const void *) d),
+        _mm_loadu_si128((const __m128i *) (const void *) (mask_bytes + 16 - c)));
+    acc = _mm_add_epi64(acc, _mm_sad_epu8(v, zero));
+    return (uint32_t) _mm_cvtsi128_si32(acc) +
+        (uint32_t) _mm_cvtsi128_si32(_mm_unpackhi_epi64(acc, acc));
+}
+/* The sum of the bytes d[0, n). */
+static uint64_t bytes_total(const unsigned char *d, ptrdiff_t n)
+{
+    const __m128i zero = _mm_setzero_si128();
+    __m128i acc = zero;
+    ptrdiff_t i = 0;
+    for (; i + 16 <= n; i += 16)
+        acc = _mm_add_epi64(acc, _mm_sad_epu8(
+            _mm_loadu_si128((const __m128i *) (const void *) (d + i)), zero));
+    uint64_t sum = (uint64_t) _mm_cvtsi128_si64(acc) +
+        (uint64_t) _mm_cvtsi128_si64(_mm_unpackhi_epi64(acc, acc));
+    for (; i < n; i++) sum += d[i];
+    return sum;
+}
+
+/* Two cells of at most 8 patients each at once: the 8 bytes at d1 (c1 of
+ * them counted) and at d0 (c0 of them) side by side, masked, summed by one
+ * psadbw. pair_mask[9 c1 + c0] keeps c1 bytes of the low and c0 bytes of
+ * the high half. */
+static const union {
+    unsigned char byte[81][16];
+    __m128i align;
+} pair_mask = { {
+    { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+    { 0, 0, 0, 0, 0, 0, 0, 0, 255, 0, 0, 0, 0, 0, 0, 0 },
+    { 0, 0, 0, 0, 0, 0, 0, 0, 255, 255, 0, 0, 0, 0, 0, 0 },
+    { 0, 0, 0, 0, 0, 0, 0, 0, 255, 255, 255, 0, 0, 0, 0, 0 },
+    { 0, 0, 0, 0, 0, 0, 0, 0, 255, 255, 255, 255, 0, 0, 0, 0 },
+    { 0, 0, 0, 0, 0, 0, 0, 0, 255, 255, 255, 255, 255, 0, 0, 0 },
+    { 0, 0, 0, 0, 0, 0, 0, 0, 255, 255, 255, 255, 255, 255, 0, 0 },
+    { 0, 0, 0, 0, 0, 0, 0, 0, 255, 255, 255, 255, 255, 255, 255, 0 },
+    { 0, 0, 0, 0, 0, 0, 0, 0, 255, 255, 255, 255, 255, 255, 255, 255 },
+    { 255, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+    { 255, 0, 0, 0, 0, 0, 0, 0, 255, 0, 0, 0, 0, 0, 0, 0 },
+    { 255, 0, 0, 0, 0, 0, 0, 0, 255, 255, 0, 0, 0, 0, 0, 0 },
+    { 255, 0, 0, 0, 0, 0, 0, 0, 255, 255, 255, 0, 0, 0, 0, 0 },
+    { 255, 0, 0, 0, 0, 0, 0, 0, 255, 255, 255, 255, 0, 0, 0, 0 },
+    { 255, 0, 0, 0, 0, 0, 0, 0, 255, 255, 255, 255, 255, 0, 0, 0 },
+    { 255, 0, 0, 0, 0, 0, 0, 0, 255, 255, 255, 255, 255, 255, 0, 0 },
+    { 255, 0, 0, 0, 0, 0, 0, 0, 255, 255, 255, 255, 255, 255, 255, 0 },
+    { 255, 0, 0, 0, 0, 0, 0, 0, 255, 255, 255, 255, 255, 255, 255, 255 },
+    { 255, 255, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+    { 255, 255, 0, 0, 0, 0, 0, 0, 255, 0, 0, 0, 0, 0, 0, 0 },
+    { 255, 255, 0, 0, 0, 0, 0, 0, 255, 255, 0, 0, 0, 0, 0, 0 },
+    { 255, 255, 0, 0, 0, 0, 0, 0, 255, 255, 255, 0, 0, 0, 0, 0 },
+    { 255, 255, 0, 0, 0, 0, 0, 0, 255, 255, 255, 255, 0, 0, 0, 0 },
+    { 255, 255, 0, 0, 0, 0, 0, 0, 255, 255, 255, 255, 255, 0, 0, 0 },
+    { 255, 255, 0, 0, 0, 0, 0, 0, 255, 255, 255, 255, 255, 255, 0, 0 },
+    { 255, 255, 0, 0, 0, 0, 0, 0, 255, 255, 255, 255, 255, 255, 255, 0 },
+    { 255, 255, 0, 0, 0, 0, 0, 0, 255, 255, 255, 255, 255, 255, 255, 255 },
+    { 255, 255, 255, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+    { 255, 255, 255, 0, 0, 0, 0, 0, 255, 0, 0, 0, 0, 0, 0, 0 },
+    { 255, 255, 255, 0, 0, 0, 0, 0, 255, 255, 0, 0, 0, 0, 0, 0 },
+    { 255, 255, 255, 0, 0, 0, 0, 0, 255, 255, 255, 0, 0, 0, 0, 0 },
+    { 255, 255, 255, 0, 0, 0, 0, 0, 255, 255, 255, 255, 0, 0, 0, 0 },
+    { 255, 255, 255, 0, 0, 0, 0, 0, 255, 255, 255, 255, 255, 0, 0, 0 },
+    { 255, 255, 255, 0, 0, 0, 0, 0, 255, 255, 255, 255, 255, 255, 0, 0 },
+    { 255, 255, 255, 0, 0, 0, 0, 0, 255, 255, 255, 255, 255, 255, 255, 0 },
+    { 255, 255, 255, 0, 0, 0, 0, 0, 255, 255, 255, 255, 255, 255, 255, 255 },
+    { 255, 255, 255, 255, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+    { 255, 255, 255, 255, 0, 0, 0, 0, 255, 0, 0, 0, 0, 0, 0, 0 },
+    { 255, 255, 255, 255, 0, 0, 0, 0, 255, 255, 0, 0, 0, 0, 0, 0 },
+    { 255, 255, 255, 255, 0, 0, 0, 0, 255, 255, 255, 0, 0, 0, 0, 0 },
+    { 255, 255, 255, 255, 0, 0, 0, 0, 255, 255, 255, 255, 0, 0, 0, 0 },
+    { 255, 255, 255, 255, 0, 0, 0, 0, 255, 255, 255, 255, 255, 0, 0, 0 },
+    { 255, 255, 255, 255, 0, 0, 0, 0, 255, 255, 255, 255, 255, 255, 0, 0 },
+    { 255, 255, 255, 255, 0, 0, 0, 0, 255, 255, 255, 255, 255, 255, 255, 0 },
+    { 255, 255, 255, 255, 0, 0, 0, 0, 255, 255, 255, 255, 255, 255, 255, 255 },
+    { 255, 255, 255, 255, 255, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+    { 255, 255, 255, 255, 255, 0, 0, 0, 255, 0, 0, 0, 0, 0, 0, 0 },
+    { 255, 255, 255, 255, 255, 0, 0, 0, 255, 255, 0, 0, 0, 0, 0, 0 },
+    { 255, 255, 255, 255, 255, 0, 0, 0, 255, 255, 255, 0, 0, 0, 0, 0 },
+    { 255, 255, 255, 255, 255, 0, 0, 0, 255, 255, 255, 255, 0, 0, 0, 0 },
+    { 255, 255, 255, 255, 255, 0, 0, 0, 255, 255, 255, 255, 255, 0, 0, 0 },
+    { 255, 255, 255, 255, 255, 0, 0, 0, 255, 255, 255, 255, 255, 255, 0, 0 },
+    { 255, 255, 255, 255, 255, 0, 0, 0, 255, 255, 255, 255, 255, 255, 255, 0 },
+    { 255, 255, 255, 255, 255, 0, 0, 0, 255, 255, 255, 255, 255, 255, 255, 255 },
+    { 255, 255, 255, 255, 255, 255, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+    { 255, 255, 255, 255, 255, 255, 0, 0, 255, 0, 0, 0, 0, 0, 0, 0 },
+    { 255, 255, 255, 255, 255, 255, 0, 0, 255, 255, 0, 0, 0, 0, 0, 0 },
+    { 255, 255, 255, 255, 255, 255, 0, 0, 255, 255, 255, 0, 0, 0, 0, 0 },
+    { 255, 255, 255, 255, 255, 255, 0, 0, 255, 255, 255, 255, 0, 0, 0, 0 },
+    { 255, 255, 255, 255, 255, 255, 0, 0, 255, 255, 255, 255, 255, 0, 0, 0 },
+    { 255, 255, 255, 255, 255, 255, 0, 0, 255, 255, 255, 255, 255, 255, 0, 0 },
+    { 255, 255, 255, 255, 255, 255, 0, 0, 255, 255, 255, 255, 255, 255, 255, 0 },
+    { 255, 255, 255, 255, 255, 255, 0, 0, 255, 255, 255, 255, 255, 255, 255, 255 },
+    { 255, 255, 255, 255, 255, 255, 255, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+    { 255, 255, 255, 255, 255, 255, 255, 0, 255, 0, 0, 0, 0, 0, 0, 0 },
+    { 255, 255, 255, 255, 255, 255, 255, 0, 255, 255, 0, 0, 0, 0, 0, 0 },
+    { 255, 255, 255, 255, 255, 255, 255, 0, 255, 255, 255, 0, 0, 0, 0, 0 },
+    { 255, 255, 255, 255, 255, 255, 255, 0, 255, 255, 255, 255, 0, 0, 0, 0 },
+    { 255, 255, 255, 255, 255, 255, 255, 0, 255, 255, 255, 255, 255, 0, 0, 0 },
+    { 255, 255, 255, 255, 255, 255, 255, 0, 255, 255, 255, 255, 255, 255, 0, 0 },
+    { 255, 255, 255, 255, 255, 255, 255, 0, 255, 255, 255, 255, 255, 255, 255, 0 },
+    { 255, 255, 255, 255, 255, 255, 255, 0, 255, 255, 255, 255, 255, 255, 255, 255 },
+    { 255, 255, 255, 255, 255, 255, 255, 255, 0, 0, 0, 0, 0, 0, 0, 0 },
+    { 255, 255, 255, 255, 255, 255, 255, 255, 255, 0, 0, 0, 0, 0, 0, 0 },
+    { 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 0, 0, 0, 0, 0, 0 },
+    { 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 0, 0, 0, 0, 0 },
+    { 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 0, 0, 0, 0 },
+    { 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 0, 0, 0 },
+    { 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 0, 0 },
+    { 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 0 },
+    { 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255 }
+} };
+
+static inline void pair_sum(const unsigned char *d1, uint32_t c1,
+                            const unsigned char *d0, uint32_t c0,
+                            uint64_t *sum1, uint64_t *sum0)
+{
+    __m128i v = _mm_unpacklo_epi64(
+        _mm_loadl_epi64((const __m128i *) (const void *) d1),
+        _mm_loadl_epi64((const __m128i *) (const void *) d0));
+    v = _mm_and_si128(v, _mm_load_si128((const __m128i *) (const void *)
+                                        pair_mask.byte[9 * c1 + c0]));
+    v = _mm_sad_epu8(v, _mm_setzero_si128());
+    *sum1 = (uint64_t) _mm_cvtsi128_si32(v);
+    *sum0 = (uint64_t) _mm_cvtsi128_si32(_mm_unpackhi_epi64(v, v));
+}
+#else
+static inline uint32_t cell_sum(const unsigned char *d, uint32_t c)
+{
+    return c ? byte_sum(d, c) : 0;
+}
+
+static uint64_t bytes_total(const unsigned char *d, ptrdiff_t n)
+{
+    uint64_t sum = 0;
+    for (ptrdiff_t i = 0; i < n; i++) sum += d[i];
+    return sum;
+}
+static inline void pair_sum(const unsigned char *d1, uint32_t c1,
+                            const unsigned char *d0, uint32_t c0,
+                            uint64_t *sum1, uint64_t *sum0)
+{
+    *sum1 = cell_sum(d1, c1);
+    *sum0 = cell_sum(d0, c0);
+}
+#endif
 
 /* Criterion of a cut-off at which tp improved and tn other patients are
  * classified right: larger is better. Youden's J unweighted is compared as
@@ -492,4 +715,119 @@ void mr_roc_stats(const double *value, ptrdiff_t n_groups, uint32_t *counts,
     if (!defined) return;
     out->cutoff = value[out->best];
     out->auc = (double) twice_u / 2.0 / ((double) total1 * (double) total0);
+}
+
+/* The cells' counts summed from the bytes as the sweep reaches them (see
+ * mr_roc_boot_patient_stats()); `exact`: Youden's J compared as the
+ * integer TP * N0 + TN * N1, valid when every such score is below 2^53
+ * (then the comparison of the same scores as doubles, as criterion()
+ * makes them, orders them identically), without a branch on the empty
+ * groups; `spilled`: add (and clear) the spilled counts. */
+#if defined(__GNUC__)
+#define MR_ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define MR_ALWAYS_INLINE inline
+#endif
+static MR_ALWAYS_INLINE
+void fold_sweep(const double *value, ptrdiff_t n_groups,
+                const unsigned char *size8, const uint32_t *big,
+                const unsigned char *d1, const unsigned char *d0,
+                uint64_t total1, uint64_t total0, uint32_t *counts,
+                const mr_roc_options *opt, int exact, int spilled,
+                mr_roc_boot_stats *out)
+{
+    uint64_t below1 = 0, below0 = 0, twice_u = 0, best_exact = 0;
+    ptrdiff_t best = -1, b = 0;
+    double best_score = 0;
+    uint64_t largest = opt->largest != 0;
+    for (ptrdiff_t k = 0; k < n_groups; k++) {
+        uint32_t s1 = size8[2 * k + 1], s0 = size8[2 * k];
+        uint64_t c1, c0;
+        if (s1 <= 8 && s0 <= 8) {
+            pair_sum(d1, s1, d0, s0, &c1, &c0);
+        } else {
+            if (s1 == 255) s1 = big[b++];
+            if (s0 == 255) s0 = big[b++];
+            c1 = cell_sum(d1, s1);
+            c0 = cell_sum(d0, s0);
+        }
+        d1 += s1;
+        d0 += s0;
+        if (spilled) {
+            c0 += counts[2 * k];
+            c1 += counts[2 * k + 1];
+            counts[2 * k] = 0;
+            counts[2 * k + 1] = 0;
+        }
+        if (exact) {
+            /* the first group with patients scores N1 N0 > 0, so wins */
+            uint64_t score = (total1 - below1) * total0 + below0 * total1;
+            uint64_t better = (uint64_t) (c0 + c1 != 0) &
+                ((uint64_t) (score > best_exact) |
+                 (largest & (uint64_t) (score == best_exact)));
+            best_exact = better ? score : best_exact;
+            best = better ? k : best;
+        } else {
+            if (c0 + c1 == 0) continue;
+            double score = criterion(opt, total1 - below1, below0, total1, total0);
+            if (best < 0 || score > best_score ||
+                (opt->largest && score == best_score)) {
+                best = k;
+                best_score = score;
+            }
+        }
+        twice_u += c1 * (2 * below0 + c0);
+        below1 += c1;
+        below0 += c0;
+    }
+    out->best = best;
+    out->cutoff = value[best];
+    out->auc = (double) twice_u / 2.0 / ((double) total1 * (double) total0);
+}
+
+void mr_roc_boot_patient_stats(const double *value, ptrdiff_t n_groups,
+                               const unsigned char *size8, const uint32_t *big,
+                               ptrdiff_t n, ptrdiff_t n1, int stratified,
+                               const uint32_t *group_of, unsigned spill_at,
+                               unsigned char *draws, mr_xoshiro *g,
+                               uint32_t *counts, const mr_roc_options *opt,
+                               mr_roc_boot_stats *out)
+{
+    int spilled;
+    uint64_t total1;
+    draw_positions(n, n1, stratified, group_of, spill_at, draws, g, counts,
+                   &total1, &spilled);
+    /* the draws on improved patients: their bytes and their spills */
+    total1 += bytes_total(draws, n1);
+    uint64_t total0 = (uint64_t) n - total1;
+    out->best = -1;
+    out->cutoff = NAN;
+    out->auc = NAN;
+    out->mic_predictive = NAN;
+    out->mic_adjusted = NAN;
+    if (total1 > 0 && total0 > 0) {
+        /* As mr_roc_stats() without the predictive MICs, each cell's count
+         * summed from its patients' bytes as the sweep reaches it: the
+         * improved patients' bytes from the front of draws, the others'
+         * from n1 on, both in group order. The scores are below
+         * 2 N1 N0 <= n^2 / 2. */
+        int exact = opt->criterion == MR_BEST_YOUDEN &&
+            (double) n * (double) n / 2 < 9007199254740992.0;
+        const unsigned char *d1 = draws, *d0 = draws + n1;
+        if (exact && !spilled)
+            fold_sweep(value, n_groups, size8, big, d1, d0, total1, total0,
+                       counts, opt, 1, 0, out);
+        else if (exact)
+            fold_sweep(value, n_groups, size8, big, d1, d0, total1, total0,
+                       counts, opt, 1, 1, out);
+        else if (!spilled)
+            fold_sweep(value, n_groups, size8, big, d1, d0, total1, total0,
+                       counts, opt, 0, 0, out);
+        else
+            fold_sweep(value, n_groups, size8, big, d1, d0, total1, total0,
+                       counts, opt, 0, 1, out);
+    } else if (spilled) {
+        memset(counts, 0, 2 * (size_t) n_groups * sizeof *counts);
+    }
+    memset(draws, 0, (size_t) n);
 }

@@ -343,6 +343,64 @@ test_that("bootstrap resamples equal the documented draws, both ways, whole or s
   }
 })
 
+test_that("patient draws: cells of any size, and spilled byte counts, give the documented resample", {
+  # Each patient's draws in a resample are counted in a byte that spills
+  # into its cell at `spill_at` (255; a 5th option, for tests, lowers it),
+  # and the cells are summed from those bytes by size: up to 8, 9 to 254,
+  # and 255 or more patients per cell take different paths in C.
+  heavy <- identical(Sys.getenv("MYELORELIEF_MEMCHECK"), "")
+  for (case in 1:(if (heavy) 6 else 2)) {
+    seed <- 700 + case
+    set.seed(seed)
+    n <- c(40, 700, 1500)[(case - 1) %% 3 + 1]
+    # a few crowded changes (cells of hundreds of patients) and a tail of
+    # distinct ones
+    crowded <- sample(0:(if (n > 1000) 1 else 3), n, replace = TRUE)
+    change <- ifelse(stats::runif(n) < 0.7, crowded, stats::runif(n, -2, 6))
+    improved <- stats::runif(n) < stats::plogis(change - 1.5)
+    for (stratified in c(FALSE, TRUE)) for (spill in c(1, 2, 7, 255)) {
+      info <- sprintf("seed %d, n = %d, stratified %s, spill_at %d", seed, n,
+                      stratified, spill)
+      set.seed(seed)
+      got <- .Call(myelorelief:::C_mcid_roc, as.double(change), improved, 20,
+                   TRUE, stratified, c(0, 1, 0, 0, spill))
+      set.seed(seed)
+      expected <- oracle_boot(change, improved, 20, TRUE, stratified)
+      expect_identical(got$boot, expected, info = info)
+    }
+  }
+})
+
+test_that("patient draws: the one-pass sweep equals folding the counts first, for every criterion", {
+  # Without the predictive MICs the resamples' cells are summed inside the
+  # sweep; with them, folded into counts first and swept by the code of
+  # the full sample. Same seed, same draws: the cut-offs and AUCs must be
+  # identical, for Youden's J, closeness to (0, 1) and the weighted J,
+  # ties to the smallest or the largest cut-off, spilled or not.
+  for (case in 1:3) {
+    seed <- 800 + case
+    set.seed(seed)
+    n <- c(60, 400, 1200)[case]
+    change <- round(stats::rnorm(n, 1, 2), c(0, 1, 2)[case])
+    improved <- stats::runif(n) < stats::plogis(change - 1)
+    for (criterion in 0:2) for (largest in 0:1) for (stratified in c(FALSE, TRUE)) {
+      spill <- if (case == 1) 2 else 255
+      info <- sprintf("seed %d, n = %d, criterion %d, largest %d, stratified %s",
+                      seed, n, criterion, largest, stratified)
+      run <- function(predictive) {
+        set.seed(seed)
+        .Call(myelorelief:::C_mcid_roc, as.double(change), improved, 15, TRUE,
+              stratified, c(criterion, 1.7, largest, predictive, spill))
+      }
+      one_pass <- run(0)
+      folded <- run(1)
+      expect_identical(one_pass$boot, folded$boot, info = info)
+      expect_identical(one_pass$boot_auc, folded$boot_auc, info = info)
+      expect_true(all(is.na(one_pass$boot_predictive)), info = info)
+    }
+  }
+})
+
 test_that("the bootstrap interval: reproducible, percentile of the resampled cut-offs", {
   set.seed(8)
   d <- random_anchor_data(300)
