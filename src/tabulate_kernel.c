@@ -416,9 +416,11 @@ unsigned count_weighted(const pass *p, const int n_strata, const int n_symptoms,
  * symptom; the sums per symptom and category are recovered from the keys'
  * at the end (expand_keys()). The keys of KEY_ROWS rows are made first,
  * column by column (plain loops over a few hundred rows, which the
- * compiler vectorises), and each key checks its codes on the way: an
- * invalid code goes to the key of a missing one and sets the returned
- * flag, so a key never leaves the table.
+ * compiler vectorises). No code is checked there, and no key leaves the
+ * table: a stratum code outside 1..n_levels goes to the NA slot and a class
+ * code outside 1..4 to the missing category, and the codes that are NA are
+ * counted; the pass is valid when the NA slots and missing categories hold
+ * exactly those (checked once, on the keys).
  */
 #define KEY_ROWS 256
 
@@ -458,13 +460,13 @@ static inline mr_wide squares_of(mr_wide w2)
 #endif
 }
 
-/* Keys of rows [from, from + m) into keys; nonzero when a code is
- * invalid. */
+/* Keys of rows [from, from + m) into keys; returns the number of NA codes
+ * among them (strata and symptoms). */
 static inline __attribute__((always_inline))
-unsigned row_keys(const pass *p, const int n_strata, const int n_symptoms,
-                  ptrdiff_t from, const ptrdiff_t m, uint32_t *restrict keys)
+ptrdiff_t row_keys(const pass *p, const int n_strata, const int n_symptoms,
+                   ptrdiff_t from, const ptrdiff_t m, uint32_t *restrict keys)
 {
-    unsigned bad = 0;
+    unsigned nas = 0;
     for (ptrdiff_t i = 0; i < m; i++) keys[i] = 0;
     for (int j = n_strata - 1; j >= 0; j--) {
         const int *restrict codes = p->strata->codes[j] + from;
@@ -473,7 +475,7 @@ unsigned row_keys(const pass *p, const int n_strata, const int n_symptoms,
         for (ptrdiff_t i = 0; i < m; i++) {
             int code = codes[i];
             unsigned slot = (unsigned) code - 1u;
-            bad |= (slot >= n_levels) & (code != MR_NA_CODE);
+            nas += code == MR_NA_CODE;
             slot = slot < n_levels ? slot : n_levels;
             keys[i] = keys[i] * width + slot;
         }
@@ -483,58 +485,82 @@ unsigned row_keys(const pass *p, const int n_strata, const int n_symptoms,
         for (ptrdiff_t i = 0; i < m; i++) {
             int code = codes[i];
             unsigned category = (unsigned) code - 1u;
-            bad |= (category >= 4u) & (code != MR_NA_CODE);
+            nas += code == MR_NA_CODE;
             category = category < 4u ? category : 4u;
             keys[i] = keys[i] * MR_N_CATEGORIES + category;
         }
     }
-    return bad;
+    return nas;
 }
 
+/* Rows [from, to) into sums (n_lanes copies of n_keys, row i in copy
+ * i % n_lanes); returns the number of NA codes seen. */
 static inline __attribute__((always_inline))
-unsigned count_keys(const pass *p, const int n_strata, const int n_symptoms,
-                    const double *restrict weights, double factor,
-                    ptrdiff_t from, ptrdiff_t to, key_sums *restrict sums)
+ptrdiff_t count_keys(const pass *p, const int n_strata, const int n_symptoms,
+                     const double *restrict weights, double factor,
+                     ptrdiff_t from, ptrdiff_t to, key_sums *restrict sums)
 {
     uint32_t keys[KEY_ROWS];
     const ptrdiff_t lane_mask = p->lane_mask, n_keys = p->n_keys;
-    unsigned bad = 0;
+    /* the copies of rows 4k, 4k + 1, 4k + 2 and 4k + 3 (lanes 1, 2 or 4) */
+    key_sums *restrict lane[4];
+    for (int l = 0; l < 4; l++) lane[l] = sums + (l & lane_mask) * n_keys;
+    ptrdiff_t nas = 0;
     for (ptrdiff_t start = from; start < to; start += KEY_ROWS) {
         ptrdiff_t m = to - start;
         if (m >= KEY_ROWS) {
             m = KEY_ROWS;
-            bad |= row_keys(p, n_strata, n_symptoms, start, KEY_ROWS, keys);
+            nas += row_keys(p, n_strata, n_symptoms, start, KEY_ROWS, keys);
         } else {
-            bad |= row_keys(p, n_strata, n_symptoms, start, m, keys);
+            nas += row_keys(p, n_strata, n_symptoms, start, m, keys);
         }
         const double *restrict w = weights + start;
+        /* (start - from is a multiple of KEY_ROWS, so of 4: row start + i
+         * is in lane i % n_lanes of the pass) */
         for (ptrdiff_t i = 0; i < m; i++) {
             uint64_t q = fixed_point(w[i], factor);
-            key_sums *at = sums + (i & lane_mask) * n_keys + keys[i];
+            key_sums *at = lane[i & 3] + keys[i];
             wide_add(&at->w, wide_of(q));
             wide_add(&at->w2, square_and_one(square_high(q)));
         }
     }
-    return !bad;
+    return nas;
 }
 
-static unsigned count_rows_weighted(const pass *p, const double *weights,
-                                    double factor, ptrdiff_t from,
-                                    ptrdiff_t to, unsigned *counters,
-                                    mr_wide *wide, key_sums *sums)
+/* Rows [from, to) by key: the number of NA codes seen. On x86-64 Linux
+ * with GCC, compiled twice, for the baseline (SSE2) and for AVX2, and the
+ * one the processor runs chosen when the library loads: the key loops of
+ * row_keys() then handle 8 rows per instruction, with the unsigned minimum
+ * SSE2 lacks (the same arithmetic, the same keys and sums either way). */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && \
+    defined(__linux__) && !defined(MR_NO_CLONES)
+#define MR_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define MR_CLONES
+#endif
+MR_CLONES
+static ptrdiff_t count_rows_keyed(const pass *p, const double *weights,
+                                  double factor, ptrdiff_t from, ptrdiff_t to,
+                                  key_sums *sums)
 {
     int n_strata = p->strata->n_strata, n_symptoms = p->n_symptoms;
-    if (sums) {
 #define MR_SHAPE(J, S)                                                       \
     if (n_strata == J && n_symptoms == S)                                    \
         return count_keys(p, J, S, weights, factor, from, to, sums)
-        MR_SHAPE(0, 1); MR_SHAPE(0, 3); MR_SHAPE(0, 4); MR_SHAPE(0, 5);
-        MR_SHAPE(1, 1); MR_SHAPE(1, 3); MR_SHAPE(1, 4); MR_SHAPE(1, 5);
-        MR_SHAPE(2, 1); MR_SHAPE(2, 3); MR_SHAPE(2, 4); MR_SHAPE(2, 5);
+    MR_SHAPE(0, 1); MR_SHAPE(0, 3); MR_SHAPE(0, 4); MR_SHAPE(0, 5);
+    MR_SHAPE(1, 1); MR_SHAPE(1, 3); MR_SHAPE(1, 4); MR_SHAPE(1, 5);
+    MR_SHAPE(2, 1); MR_SHAPE(2, 3); MR_SHAPE(2, 4); MR_SHAPE(2, 5);
 #undef MR_SHAPE
-        return count_keys(p, n_strata, n_symptoms, weights, factor, from, to,
-                          sums);
-    }
+    return count_keys(p, n_strata, n_symptoms, weights, factor, from, to, sums);
+}
+
+/* Rows [from, to) per symptom: 1 when every code was valid. */
+static unsigned count_rows_weighted(const pass *p, const double *weights,
+                                    double factor, ptrdiff_t from,
+                                    ptrdiff_t to, unsigned *counters,
+                                    mr_wide *wide)
+{
+    int n_strata = p->strata->n_strata, n_symptoms = p->n_symptoms;
 #define MR_SHAPE(J, S)                                                       \
     if (n_strata == J && n_symptoms == S)                                    \
         return count_weighted(p, J, S, weights, factor, from, to, counters,  \
@@ -555,30 +581,45 @@ ptrdiff_t mr_weighted_combos(ptrdiff_t n_cells, int n_symptoms)
 }
 
 /* The sums and counts of the keys of one copy into wide_totals and counts
- * (per cell, symptom and category), the keys zeroed again. */
-static void expand_keys(key_sums *sums, ptrdiff_t n_cells, int n_symptoms,
-                        ptrdiff_t n_combos, mr_wide *wide_totals,
-                        double *counts)
+ * (per cell, symptom and category), the keys zeroed again. Returns the
+ * number of NA slots and missing categories the keys held (each row's
+ * strata in NA slots and symptoms in the missing category). */
+static double expand_keys(key_sums *sums, const mr_strata *strata,
+                          ptrdiff_t n_cells, int n_symptoms,
+                          ptrdiff_t n_combos, mr_wide *wide_totals,
+                          double *counts)
 {
+    double missing = 0;
     for (ptrdiff_t cell = 0; cell < n_cells; cell++) {
+        int na_strata = 0;
+        ptrdiff_t rest = cell;
+        for (int j = 0; j < strata->n_strata; j++) {
+            ptrdiff_t width = (ptrdiff_t) strata->n_levels[j] + 1;
+            na_strata += rest % width == width - 1;
+            rest /= width;
+        }
         for (ptrdiff_t combo = 0; combo < n_combos; combo++) {
             key_sums *at = sums + cell * n_combos + combo;
             uint64_t patients = count_of(at->w2);
             if (patients == 0) continue;
             mr_wide squares = squares_of(at->w2);
             ptrdiff_t digits = combo;
+            int na = na_strata;
             for (int s = 0; s < n_symptoms; s++) {
                 int c = (int) (digits % MR_N_CATEGORIES);
                 digits /= MR_N_CATEGORIES;
+                na += c == MR_N_CATEGORIES - 1;
                 ptrdiff_t k = (cell * n_symptoms + s) * MR_N_CATEGORIES + c;
                 wide_add(&wide_totals[2 * k], at->w);
                 wide_add(&wide_totals[2 * k + 1], squares);
                 counts[k] += (double) patients;
             }
+            missing += (double) na * (double) patients;
             at->w = wide_zero();
             at->w2 = wide_zero();
         }
     }
+    return missing;
 }
 
 ptrdiff_t mr_tabulate_range_weighted(const mr_strata *strata,
@@ -611,38 +652,49 @@ ptrdiff_t mr_tabulate_range_weighted(const mr_strata *strata,
     key_sums *keyed = (key_sums *) (void *) key_scratch;
     if (to - from < MIN_PARALLEL_ROWS) n_threads = 1;
     unsigned valid = 1;
+    double nas = 0;
     if (n_threads <= 1) {
-        valid = count_rows_weighted(&p, weights, factor, from, to, scratch,
-                                    keyed ? NULL : wide_scratch, keyed);
+        if (keyed)
+            nas = (double) count_rows_keyed(&p, weights, factor, from, to, keyed);
+        else
+            valid = count_rows_weighted(&p, weights, factor, from, to, scratch,
+                                        wide_scratch);
     } else {
         /* as in mr_tabulate_range(): blocks of rows as they come, each
          * thread into counters of its own; integer sums, so the totals are
          * the same however the blocks fall */
         ptrdiff_t n_blocks = (to - from + BLOCK_ROWS - 1) / BLOCK_ROWS;
         int finished = 0;
-        MR_OMP(omp parallel num_threads(n_threads) reduction(&:valid))
+        MR_OMP(omp parallel num_threads(n_threads) reduction(&:valid) reduction(+:nas))
         {
             int me = mr_thread_num();
             ptrdiff_t offset = (ptrdiff_t) me * n_lanes * p.block;
-            unsigned *mine = scratch + offset;
-            mr_wide *wide_mine = keyed ? NULL : wide_scratch + 2 * offset;
             key_sums *keys_mine = keyed ?
                 keyed + (ptrdiff_t) me * n_lanes * p.n_keys : NULL;
             MR_OMP(omp for schedule(dynamic, 1) nowait)
             for (ptrdiff_t b = 0; b < n_blocks; b++) {
                 ptrdiff_t start = from + b * BLOCK_ROWS;
                 ptrdiff_t end = to - start > BLOCK_ROWS ? start + BLOCK_ROWS : to;
-                valid &= count_rows_weighted(&p, weights, factor, start, end,
-                                             mine, wide_mine, keys_mine);
+                if (keyed)
+                    nas += (double) count_rows_keyed(&p, weights, factor, start,
+                                                     end, keys_mine);
+                else
+                    valid &= count_rows_weighted(&p, weights, factor, start, end,
+                                                 scratch + offset,
+                                                 wide_scratch + 2 * offset);
             }
             mr_team_wait(&finished, mr_thread_total());
         }
     }
     int n_teams = n_threads > 1 ? n_threads : 1;
     if (keyed) {
+        /* every NA code in an NA slot or missing category, and nothing else
+         * there: then no code was invalid */
+        double missing = 0;
         for (ptrdiff_t copy = 0; copy < (ptrdiff_t) n_teams * n_lanes; copy++)
-            expand_keys(keyed + copy * p.n_keys, n_cells, n_symptoms, n_combos,
-                        wide_totals, counts);
+            missing += expand_keys(keyed + copy * p.n_keys, strata, n_cells,
+                                   n_symptoms, n_combos, wide_totals, counts);
+        valid = missing == nas;
     } else {
         ptrdiff_t n_copies = (ptrdiff_t) n_teams * n_lanes;
         for (ptrdiff_t b = 0; b < n_copies; b++) {
