@@ -414,20 +414,27 @@ typedef struct {
  * the patient-level class, when there is one, is simply the last column.
  *
  * The rows are first counted in 32-bit integer counters in scratch, zeroed:
- * n_threads * n_lanes blocks of mr_tabulate_block_size() counters (a few
- * slots per cell and symptom, more than the categories: invalid codes
- * count in slots of their own), one set of n_lanes per thread; row i
- * counts in lane i % n_lanes (a power of two), so that consecutive rows
- * hitting the same counter need not wait for each other. One parallel
- * region covers [from, to): threads take blocks of rows as they come, so
- * the counts, exact integer sums, do not depend on the threads. The blocks
- * are then added into counts and zeroed again. to - from must stay below
- * 2^31; the caller checks for interrupts between calls.
+ * n_threads * n_lanes blocks of mr_tabulate_block_size() counters, one set
+ * of n_lanes per thread; row i counts in lane i % n_lanes (a power of two,
+ * at most 4), so that consecutive rows hitting the same counter need not
+ * wait for each other. When the table has few combinations of cells and
+ * categories (mr_weighted_combos() > 0) a block holds one counter per
+ * combination (a key, each row adding one to one key; the counts per
+ * symptom are recovered from the keys at the end); otherwise a few slots
+ * per cell and symptom, more than the categories (invalid codes count in
+ * slots of their own). One parallel region covers [from, to): threads take
+ * blocks of rows as they come, so the counts, exact integer sums, do not
+ * depend on the threads. The blocks are then added into counts and zeroed
+ * again. to - from must stay below 2^31; the caller checks for interrupts
+ * between calls.
  *
  * Returns -1 on success, or the first row whose codes are out of range
  * (counts are then incomplete).
  */
 ptrdiff_t mr_tabulate_block_size(ptrdiff_t n_cells, int n_symptoms);
+/* Counters per copy of the weighted pass per symptom (see
+ * mr_tabulate_range_weighted()). */
+ptrdiff_t mr_weighted_block_size(ptrdiff_t n_cells, int n_symptoms);
 
 ptrdiff_t mr_tabulate_range(const mr_strata *strata,
                             const int *const *symptom_codes, int n_symptoms,
@@ -491,7 +498,7 @@ ptrdiff_t mr_weighted_combos(ptrdiff_t n_cells, int n_symptoms);
  * two ways:
  *  - key_scratch NULL: with each 32-bit counter of scratch (same layout,
  *    same lanes and threads) go two wide sums in wide_scratch (2 *
- *    n_threads * n_lanes * mr_tabulate_block_size(), zeroed): the weights
+ *    n_threads * n_lanes * mr_weighted_block_size(), zeroed): the weights
  *    and their squares, at 2 * k and 2 * k + 1 for counter k;
  *  - key_scratch (2 * n_threads * n_lanes * mr_weighted_combos() wide sums,
  *    zeroed; scratch and wide_scratch unused): per thread and lane, per key

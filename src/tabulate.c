@@ -201,7 +201,9 @@ static SEXP tabulate_direct(const strata_input *in, const int **symptoms,
      * copies only while the counts are small, since every span adds them
      * all up. */
     int n_threads = n_counts <= (1 << 16) ? mr_thread_count(n) : 1;
-    int n_lanes = n_counts <= (1 << 14) ? 4 : 1;
+    /* (lanes pay for themselves on long runs only: every copy is added up
+     * and zeroed at the end) */
+    int n_lanes = n_counts <= (1 << 14) && n >= (1 << 16) ? 4 : 1;
     size_t n_scratch = (size_t) n_threads * n_lanes *
         (size_t) mr_tabulate_block_size(n_cells, n_symptoms);
     unsigned *scratch = (unsigned *) R_alloc(n_scratch, sizeof(unsigned));
@@ -411,14 +413,14 @@ static SEXP tabulate_direct_weighted(const strata_input *in, const int **symptom
     int n_threads, n_lanes;
     if (n_keys) {
         n_threads = mr_thread_count(n);
-        n_lanes = n_keys <= 4096 ? 4 : n_keys <= 16384 ? 2 : 1;
+        n_lanes = n < (1 << 16) ? 1 : n_keys <= 4096 ? 4 : n_keys <= 16384 ? 2 : 1;
     } else {
         n_threads = n_counts <= (1 << 13) ? mr_thread_count(n) : 1;
         n_lanes = n_counts <= (1 << 11) ? 4 : 1;
     }
     size_t n_copies = (size_t) n_threads * (size_t) n_lanes;
     size_t n_scratch = n_keys ? 1 :
-        n_copies * (size_t) mr_tabulate_block_size(n_cells, n_symptoms);
+        n_copies * (size_t) mr_weighted_block_size(n_cells, n_symptoms);
     unsigned *scratch = (unsigned *) R_alloc(n_scratch, sizeof(unsigned));
     memset(scratch, 0, n_scratch * sizeof(unsigned));
     mr_wide *wide_scratch = n_keys ? NULL : zeroed_wide(2 * n_scratch);

@@ -18,7 +18,23 @@
  * caller asks for: waking a second thread would cost more than it saves. */
 #define MIN_PARALLEL_ROWS (4 * BLOCK_ROWS)
 
+ptrdiff_t mr_weighted_combos(ptrdiff_t n_cells, int n_symptoms)
+{
+    double keys = (double) n_cells;
+    for (int s = 0; s < n_symptoms; s++) keys *= MR_N_CATEGORIES;
+    return keys <= MR_COMBO_KEYS ? (ptrdiff_t) keys : 0;
+}
+
+/* Counters per copy: one per key (see count_keys_plain()) when the keys
+ * are few, else SLOTS per cell and symptom. */
 ptrdiff_t mr_tabulate_block_size(ptrdiff_t n_cells, int n_symptoms)
+{
+    ptrdiff_t n_keys = mr_weighted_combos(n_cells, n_symptoms);
+    return n_keys ? n_keys : n_cells * n_symptoms * SLOTS;
+}
+
+/* Counters per copy of the weighted pass per symptom. */
+ptrdiff_t mr_weighted_block_size(ptrdiff_t n_cells, int n_symptoms)
 {
     return n_cells * n_symptoms * SLOTS;
 }
@@ -174,6 +190,147 @@ static unsigned count_rows(const pass *p, ptrdiff_t from, ptrdiff_t to,
     return count_any(p, from, to, counters);
 }
 
+/*
+ * The pass by key (tables of few combinations, the usual ones: up to
+ * MR_COMBO_KEYS keys): a row's key is its cell and the categories of all
+ * its symptoms,
+ *   key = cell * 5^n_symptoms + sum over s of category_s * 5^s,
+ * so that the row adds one to one key (and its weight, once, in the
+ * weighted pass) rather than once per symptom; the counts (and sums) per
+ * symptom and category are recovered from the keys' at the end. The keys
+ * of KEY_ROWS rows are made first, column by column (plain loops over a few hundred rows, which the
+ * compiler vectorises). No code is checked there, and no key leaves the
+ * table: a stratum code outside 1..n_levels goes to the NA slot and a class
+ * code outside 1..4 to the missing category, and the codes that are NA are
+ * counted; the pass is valid when the NA slots and missing categories hold
+ * exactly those (checked once, on the keys).
+ */
+#define KEY_ROWS 256
+
+/* Keys of rows [from, from + m) into keys; returns the number of NA codes
+ * among them (strata and symptoms). */
+static inline __attribute__((always_inline))
+ptrdiff_t row_keys(const pass *p, const int n_strata, const int n_symptoms,
+                   ptrdiff_t from, const ptrdiff_t m, uint32_t *restrict keys)
+{
+    unsigned nas = 0;
+    for (ptrdiff_t i = 0; i < m; i++) keys[i] = 0;
+    for (int j = n_strata - 1; j >= 0; j--) {
+        const int *restrict codes = p->strata->codes[j] + from;
+        const unsigned n_levels = (unsigned) p->strata->n_levels[j],
+            width = n_levels + 1;
+        for (ptrdiff_t i = 0; i < m; i++) {
+            int code = codes[i];
+            unsigned slot = (unsigned) code - 1u;
+            nas += code == MR_NA_CODE;
+            slot = slot < n_levels ? slot : n_levels;
+            keys[i] = keys[i] * width + slot;
+        }
+    }
+    for (int s = n_symptoms - 1; s >= 0; s--) {
+        const int *restrict codes = p->symptom_codes[s] + from;
+        for (ptrdiff_t i = 0; i < m; i++) {
+            int code = codes[i];
+            unsigned category = (unsigned) code - 1u;
+            nas += code == MR_NA_CODE;
+            category = category < 4u ? category : 4u;
+            keys[i] = keys[i] * MR_N_CATEGORIES + category;
+        }
+    }
+    return nas;
+}
+
+/* The passes by key (count_rows_keyed*()), on x86-64 Linux with GCC, are
+ * compiled twice, for the baseline (SSE2) and for AVX2, and the
+ * one the processor runs chosen when the library loads: the key loops of
+ * row_keys() then handle 8 rows per instruction, with the unsigned minimum
+ * SSE2 lacks (the same arithmetic, the same keys and sums either way). */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && \
+    defined(__linux__) && !defined(MR_NO_CLONES)
+#define MR_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define MR_CLONES
+#endif
+/* Rows [from, to) into counters (n_lanes copies of n_keys, row i in copy
+ * i % n_lanes); returns the number of NA codes seen. */
+static inline __attribute__((always_inline))
+ptrdiff_t count_keys_plain(const pass *p, const int n_strata,
+                           const int n_symptoms, ptrdiff_t from, ptrdiff_t to,
+                           unsigned *restrict counters)
+{
+    uint32_t keys[KEY_ROWS];
+    unsigned *restrict lane[4];
+    for (int l = 0; l < 4; l++) lane[l] = counters + (l & p->lane_mask) * p->n_keys;
+    ptrdiff_t nas = 0;
+    for (ptrdiff_t start = from; start < to; start += KEY_ROWS) {
+        ptrdiff_t m = to - start;
+        if (m >= KEY_ROWS) {
+            m = KEY_ROWS;
+            nas += row_keys(p, n_strata, n_symptoms, start, KEY_ROWS, keys);
+        } else {
+            nas += row_keys(p, n_strata, n_symptoms, start, m, keys);
+        }
+        for (ptrdiff_t i = 0; i < m; i++) lane[i & 3][keys[i]] += 1;
+    }
+    return nas;
+}
+
+MR_CLONES
+static ptrdiff_t count_rows_keyed_plain(const pass *p, ptrdiff_t from,
+                                        ptrdiff_t to, unsigned *counters)
+{
+    int n_strata = p->strata->n_strata, n_symptoms = p->n_symptoms;
+#define MR_SHAPE(J, S)                                                       \
+    if (n_strata == J && n_symptoms == S)                                    \
+        return count_keys_plain(p, J, S, from, to, counters)
+    MR_SHAPE(0, 1); MR_SHAPE(0, 3); MR_SHAPE(0, 4); MR_SHAPE(0, 5);
+    MR_SHAPE(1, 1); MR_SHAPE(1, 3); MR_SHAPE(1, 4); MR_SHAPE(1, 5);
+    MR_SHAPE(2, 1); MR_SHAPE(2, 3); MR_SHAPE(2, 4); MR_SHAPE(2, 5);
+#undef MR_SHAPE
+    return count_keys_plain(p, n_strata, n_symptoms, from, to, counters);
+}
+
+/* The number of NA slots (of strata) in each cell. */
+static inline int na_strata_of(const mr_strata *strata, ptrdiff_t cell)
+{
+    int na = 0;
+    for (int j = 0; j < strata->n_strata; j++) {
+        ptrdiff_t width = (ptrdiff_t) strata->n_levels[j] + 1;
+        na += cell % width == width - 1;
+        cell /= width;
+    }
+    return na;
+}
+
+/* The counts of the keys of one copy into counts (per cell, symptom and
+ * category), the keys zeroed again. Returns the number of NA slots and
+ * missing categories the keys held. */
+static double expand_plain_keys(unsigned *keys, const mr_strata *strata,
+                                ptrdiff_t n_cells, int n_symptoms,
+                                ptrdiff_t n_combos, double *counts)
+{
+    double missing = 0;
+    for (ptrdiff_t cell = 0; cell < n_cells; cell++) {
+        int na_strata = na_strata_of(strata, cell);
+        for (ptrdiff_t combo = 0; combo < n_combos; combo++) {
+            unsigned *at = keys + cell * n_combos + combo;
+            if (*at == 0) continue;
+            double patients = *at;
+            ptrdiff_t digits = combo;
+            int na = na_strata;
+            for (int s = 0; s < n_symptoms; s++) {
+                int c = (int) (digits % MR_N_CATEGORIES);
+                digits /= MR_N_CATEGORIES;
+                na += c == MR_N_CATEGORIES - 1;
+                counts[(cell * n_symptoms + s) * MR_N_CATEGORIES + c] += patients;
+            }
+            missing += na * patients;
+            *at = 0;
+        }
+    }
+    return missing;
+}
+
 /* First row of [from, to) with an invalid code, or -1. */
 static ptrdiff_t first_invalid_row(const mr_strata *strata,
                                    const int *const *symptom_codes,
@@ -202,6 +359,10 @@ ptrdiff_t mr_tabulate_range(const mr_strata *strata,
     p.symptom_codes = symptom_codes;
     p.n_symptoms = n_symptoms;
     p.lane_mask = n_lanes - 1;
+    ptrdiff_t n_combos = 1;
+    for (int s = 0; s < n_symptoms; s++) n_combos *= MR_N_CATEGORIES;
+    p.n_keys = mr_weighted_combos(n_cells, n_symptoms);
+    const int keyed = p.n_keys > 0;
     p.block = mr_tabulate_block_size(n_cells, n_symptoms);
     ptrdiff_t step = (ptrdiff_t) n_symptoms * SLOTS;
     for (int j = 0; j < strata->n_strata; j++) {
@@ -210,8 +371,12 @@ ptrdiff_t mr_tabulate_range(const mr_strata *strata,
     }
     if (to - from < MIN_PARALLEL_ROWS) n_threads = 1;
     unsigned valid = 1;
+    double nas = 0;
     if (n_threads <= 1) {
-        valid = count_rows(&p, from, to, scratch);
+        if (keyed)
+            nas = (double) count_rows_keyed_plain(&p, from, to, scratch);
+        else
+            valid = count_rows(&p, from, to, scratch);
     } else {
         /* One parallel region for the whole range: threads take blocks of
          * rows as they come (a thread that starts late, or is descheduled on
@@ -219,7 +384,7 @@ ptrdiff_t mr_tabulate_range(const mr_strata *strata,
          * counters; no barrier until the end. */
         ptrdiff_t n_blocks = (to - from + BLOCK_ROWS - 1) / BLOCK_ROWS;
         int finished = 0;
-        MR_OMP(omp parallel num_threads(n_threads) reduction(&:valid))
+        MR_OMP(omp parallel num_threads(n_threads) reduction(&:valid) reduction(+:nas))
         {
             int me = mr_thread_num();
             unsigned *mine = scratch + (ptrdiff_t) me * n_lanes * p.block;
@@ -227,30 +392,43 @@ ptrdiff_t mr_tabulate_range(const mr_strata *strata,
             for (ptrdiff_t b = 0; b < n_blocks; b++) {
                 ptrdiff_t start = from + b * BLOCK_ROWS;
                 ptrdiff_t end = to - start > BLOCK_ROWS ? start + BLOCK_ROWS : to;
-                valid &= count_rows(&p, start, end, mine);
+                if (keyed)
+                    nas += (double) count_rows_keyed_plain(&p, start, end, mine);
+                else
+                    valid &= count_rows(&p, start, end, mine);
             }
             mr_team_wait(&finished, mr_thread_total());
         }
     }
     /* Add the counters into counts; whole numbers below 2^53 add exactly,
-     * so the totals do not depend on the number of threads or lanes. Any
-     * row with an invalid class code left a count in its slot. */
+     * so the totals do not depend on the number of threads or lanes. */
     ptrdiff_t n_copies = (ptrdiff_t) (n_threads > 1 ? n_threads : 1) * n_lanes;
-    for (ptrdiff_t b = 0; b < n_copies; b++) {
-        unsigned *copy = scratch + b * p.block;
-        for (ptrdiff_t k = 0; k < p.block; k += SLOTS) {
-            double *out = counts + k / SLOTS * MR_N_CATEGORIES;
-            unsigned counted = 0;
-            for (int c = 0; c < MR_N_CATEGORIES; c++) {
-                out[c] += copy[k + category_slot(c)];
-                counted += copy[k + category_slot(c)];
+    if (keyed) {
+        /* every NA code in an NA slot or missing category, and nothing else
+         * there: then no code was invalid */
+        double missing = 0;
+        for (ptrdiff_t b = 0; b < n_copies; b++)
+            missing += expand_plain_keys(scratch + b * p.block, strata, n_cells,
+                                         n_symptoms, n_combos, counts);
+        valid = missing == nas;
+    } else {
+        /* any row with an invalid class code left a count in its slot */
+        for (ptrdiff_t b = 0; b < n_copies; b++) {
+            unsigned *copy = scratch + b * p.block;
+            for (ptrdiff_t k = 0; k < p.block; k += SLOTS) {
+                double *out = counts + k / SLOTS * MR_N_CATEGORIES;
+                unsigned counted = 0;
+                for (int c = 0; c < MR_N_CATEGORIES; c++) {
+                    out[c] += copy[k + category_slot(c)];
+                    counted += copy[k + category_slot(c)];
+                }
+                unsigned all = 0;
+                for (int c = 0; c < SLOTS; c++) {
+                    all += copy[k + c];
+                    copy[k + c] = 0;
+                }
+                valid &= all == counted;
             }
-            unsigned all = 0;
-            for (int c = 0; c < SLOTS; c++) {
-                all += copy[k + c];
-                copy[k + c] = 0;
-            }
-            valid &= all == counted;
         }
     }
     if (valid) return -1;
@@ -408,22 +586,6 @@ unsigned count_weighted(const pass *p, const int n_strata, const int n_symptoms,
     return valid;
 }
 
-/*
- * The weighted pass by key (tables of few combinations, the usual ones): a
- * row's key is its cell and the categories of all its symptoms,
- *   key = cell * 5^n_symptoms + sum over s of category_s * 5^s,
- * so that the row adds its weight, once, to one key rather than once per
- * symptom; the sums per symptom and category are recovered from the keys'
- * at the end (expand_keys()). The keys of KEY_ROWS rows are made first,
- * column by column (plain loops over a few hundred rows, which the
- * compiler vectorises). No code is checked there, and no key leaves the
- * table: a stratum code outside 1..n_levels goes to the NA slot and a class
- * code outside 1..4 to the missing category, and the codes that are NA are
- * counted; the pass is valid when the NA slots and missing categories hold
- * exactly those (checked once, on the keys).
- */
-#define KEY_ROWS 256
-
 /* Per key: the weights' fixed-point sum, and in one more wide sum their
  * squares' (bits 0..95) and the rows (bits 96..127): one 128-bit addition
  * adds both. Below 2^31 rows per pass (MR_SPAN), the squares' sum (each
@@ -460,39 +622,6 @@ static inline mr_wide squares_of(mr_wide w2)
 #endif
 }
 
-/* Keys of rows [from, from + m) into keys; returns the number of NA codes
- * among them (strata and symptoms). */
-static inline __attribute__((always_inline))
-ptrdiff_t row_keys(const pass *p, const int n_strata, const int n_symptoms,
-                   ptrdiff_t from, const ptrdiff_t m, uint32_t *restrict keys)
-{
-    unsigned nas = 0;
-    for (ptrdiff_t i = 0; i < m; i++) keys[i] = 0;
-    for (int j = n_strata - 1; j >= 0; j--) {
-        const int *restrict codes = p->strata->codes[j] + from;
-        const unsigned n_levels = (unsigned) p->strata->n_levels[j],
-            width = n_levels + 1;
-        for (ptrdiff_t i = 0; i < m; i++) {
-            int code = codes[i];
-            unsigned slot = (unsigned) code - 1u;
-            nas += code == MR_NA_CODE;
-            slot = slot < n_levels ? slot : n_levels;
-            keys[i] = keys[i] * width + slot;
-        }
-    }
-    for (int s = n_symptoms - 1; s >= 0; s--) {
-        const int *restrict codes = p->symptom_codes[s] + from;
-        for (ptrdiff_t i = 0; i < m; i++) {
-            int code = codes[i];
-            unsigned category = (unsigned) code - 1u;
-            nas += code == MR_NA_CODE;
-            category = category < 4u ? category : 4u;
-            keys[i] = keys[i] * MR_N_CATEGORIES + category;
-        }
-    }
-    return nas;
-}
-
 /* Rows [from, to) into sums (n_lanes copies of n_keys, row i in copy
  * i % n_lanes); returns the number of NA codes seen. */
 static inline __attribute__((always_inline))
@@ -527,17 +656,7 @@ ptrdiff_t count_keys(const pass *p, const int n_strata, const int n_symptoms,
     return nas;
 }
 
-/* Rows [from, to) by key: the number of NA codes seen. On x86-64 Linux
- * with GCC, compiled twice, for the baseline (SSE2) and for AVX2, and the
- * one the processor runs chosen when the library loads: the key loops of
- * row_keys() then handle 8 rows per instruction, with the unsigned minimum
- * SSE2 lacks (the same arithmetic, the same keys and sums either way). */
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && \
-    defined(__linux__) && !defined(MR_NO_CLONES)
-#define MR_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define MR_CLONES
-#endif
+/* Rows [from, to) by key: the number of NA codes seen. */
 MR_CLONES
 static ptrdiff_t count_rows_keyed(const pass *p, const double *weights,
                                   double factor, ptrdiff_t from, ptrdiff_t to,
@@ -573,12 +692,6 @@ static unsigned count_rows_weighted(const pass *p, const double *weights,
                           counters, wide);
 }
 
-ptrdiff_t mr_weighted_combos(ptrdiff_t n_cells, int n_symptoms)
-{
-    double keys = (double) n_cells;
-    for (int s = 0; s < n_symptoms; s++) keys *= MR_N_CATEGORIES;
-    return keys <= MR_COMBO_KEYS ? (ptrdiff_t) keys : 0;
-}
 
 /* The sums and counts of the keys of one copy into wide_totals and counts
  * (per cell, symptom and category), the keys zeroed again. Returns the
@@ -591,13 +704,7 @@ static double expand_keys(key_sums *sums, const mr_strata *strata,
 {
     double missing = 0;
     for (ptrdiff_t cell = 0; cell < n_cells; cell++) {
-        int na_strata = 0;
-        ptrdiff_t rest = cell;
-        for (int j = 0; j < strata->n_strata; j++) {
-            ptrdiff_t width = (ptrdiff_t) strata->n_levels[j] + 1;
-            na_strata += rest % width == width - 1;
-            rest /= width;
-        }
+        int na_strata = na_strata_of(strata, cell);
         for (ptrdiff_t combo = 0; combo < n_combos; combo++) {
             key_sums *at = sums + cell * n_combos + combo;
             uint64_t patients = count_of(at->w2);
@@ -637,7 +744,7 @@ ptrdiff_t mr_tabulate_range_weighted(const mr_strata *strata,
     p.symptom_codes = symptom_codes;
     p.n_symptoms = n_symptoms;
     p.lane_mask = n_lanes - 1;
-    p.block = mr_tabulate_block_size(n_cells, n_symptoms);
+    p.block = mr_weighted_block_size(n_cells, n_symptoms);
     ptrdiff_t step = (ptrdiff_t) n_symptoms * SLOTS;
     ptrdiff_t n_combos = 1;
     for (int s = 0; s < n_symptoms; s++) n_combos *= MR_N_CATEGORIES;

@@ -104,16 +104,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         assert(max == plain_max);
         int scale = mr_weight_scale(max), scale2 = MR_SQUARE_SCALE(scale);
         double *counts2 = calloc((size_t) size_counts + 1, sizeof(double));
-        mr_wide *wide = calloc((size_t) (2 * block * n_lanes) + 1, sizeof(mr_wide));
+        ptrdiff_t wblock = mr_weighted_block_size(n_cells, n_symptoms);
+        mr_wide *wide = calloc((size_t) (2 * wblock * n_lanes) + 1, sizeof(mr_wide));
+        unsigned *wscratch = calloc((size_t) (wblock * n_lanes) + 1, sizeof(unsigned));
         /* by combination of categories when the keys are few, now and then */
         ptrdiff_t n_keys = mr_weighted_combos(n_cells, n_symptoms);
         mr_wide *combos = n_keys && (take_byte(&in) & 1) ?
             calloc((size_t) (2 * n_lanes * n_keys) + 1, sizeof(mr_wide)) : NULL;
         mr_wide *totals = calloc((size_t) (2 * size_counts) + 1, sizeof(mr_wide));
-        memset(scratch, 0, sizeof(unsigned) * (size_t) (block * n_lanes));
         ptrdiff_t bad2 = mr_tabulate_range_weighted(
             &strata, (const int *const *) symptoms, n_symptoms, weights, scale,
-            0, n, 1, n_lanes, counts2, n_cells, scratch, wide, combos,
+            0, n, 1, n_lanes, counts2, n_cells, wscratch, wide, combos,
             totals);
         assert(bad2 == first_bad);
         if (bad2 < 0) {
@@ -135,13 +136,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 }
             }
         }
-        for (ptrdiff_t k = 0; k < block * n_lanes; k++) assert(scratch[k] == 0);
+        for (ptrdiff_t k = 0; k < wblock * n_lanes; k++) assert(wscratch[k] == 0);
         if (combos) {
             for (ptrdiff_t k = 0; k < 2 * n_lanes * n_keys; k++)
                 assert(mr_wide_to_double(combos[k], 0) == 0);
             free(combos);
         }
-        free(counts2); free(wide); free(totals);
+        free(counts2); free(wide); free(totals); free(wscratch);
     }
     for (int j = 0; j < 3; j++) free(codes[j]);
     for (int s = 0; s < 6; s++) free(symptoms[s]);
