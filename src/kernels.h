@@ -474,7 +474,9 @@ ptrdiff_t mr_weights_max(const double *weights, ptrdiff_t from, ptrdiff_t to,
                          int n_threads, double *max);
 
 /* The scale (a power of two's exponent) of weights whose largest is max
- * (finite, >= 0); the squares' scale is 2 * scale - 64. */
+ * (0, or between 1e-150 and 1e154, as the glue requires: 2^scale is then a
+ * normal double, and so are the squares' scale factors); the squares'
+ * scale is 2 * scale - 64. */
 int mr_weight_scale(double max);
 #define MR_SQUARE_SCALE(scale) (2 * (scale) - 64)
 
