@@ -394,6 +394,15 @@ void mr_summarise_patients(const int *const *codes, int n_symptoms,
 /* Number of count categories per cell: the four classes, then missing. */
 #define MR_N_CATEGORIES 5
 
+/* The category of a class code (1..4 -> 0..3, MR_NA_CODE -> 4, missing),
+ * or -1 for any other code: the check of the passes per group
+ * (mr_count_groups() and its weighted twin). */
+static inline int mr_category(int code)
+{
+    unsigned slot = (unsigned) code - 1u;
+    return slot < 4u ? (int) slot : code == MR_NA_CODE ? 4 : -1;
+}
+
 /* Strata as 1-based integer codes with MR_NA_CODE for missing. Stratum j
  * has n_levels[j] levels plus one more slot, last, for NA: no patient is
  * dropped for a missing stratum, and the caller drops NA slots that stay

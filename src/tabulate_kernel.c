@@ -845,13 +845,9 @@ ptrdiff_t mr_count_groups_weighted(const int *group,
         uint64_t q = fixed_point(weights[i], factor);
         mr_wide wq = wide_of(q), wq2 = wide_of(square_high(q));
         for (int s = 0; s < n_symptoms; s++) {
-            int code = symptom_codes[s][i];
-            unsigned slot = (unsigned) code - 1u;
-            if (slot >= 4u) {
-                if (code != MR_NA_CODE) return i;
-                slot = 4u;
-            }
-            ptrdiff_t k = at + s * MR_N_CATEGORIES + slot;
+            int c = mr_category(symptom_codes[s][i]);
+            if (c < 0) return i;
+            ptrdiff_t k = at + s * MR_N_CATEGORIES + c;
             counts[k] += 1;
             wide_add(&wide_totals[2 * k], wq);
             wide_add(&wide_totals[2 * k + 1], wq2);
