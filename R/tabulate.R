@@ -41,11 +41,19 @@
 #' the alleviated and of the evaluable), and `n_effective`. The `rate` is
 #' then `weighted_alleviated / weighted_evaluable` and the `share`
 #' `weighted_alleviated / weighted_n`. The sums are computed in the same
-#' compiled pass as the counts, in 128-bit fixed point: each weight is
-#' kept to within 2n * 2^-125 of the largest weight (2^-100 of it for 10^7
-#' patients; whole numbers and fractions such as k / 8 exactly), and the
-#' integers are added, so that the sums are rounded once, do not depend on the order of the rows, on threads or on
-#' chunks to the last bit, and weights all 1 give the counts.
+#' compiled pass as the counts, in fixed point: each weight is kept as a
+#' whole multiple of 2^-s, where 2^s is the power of two that puts the
+#' largest weight between 2^61 and 2^62, so within 2^-61 of the largest
+#' weight (whole numbers and fractions such as k / 8 exactly, as long as
+#' they hold fewer than 61 binary digits below the largest weight's
+#' leading one); its square is taken from that kept value, exactly, and kept
+#' within 2^-57 of the largest weight's square. A sum of n weights is
+#' therefore within n * 2^-61 times the largest weight of the exact sum
+#' (10^7 patients: 4e-12 of it, far below a table's digits unless the
+#' weights span many orders of magnitude). The integers are added in 128
+#' bits, so that the sums are rounded once, do not depend on the order of
+#' the rows or on threads to the last bit, and weights all 1 give the
+#' counts.
 #'
 #' The intervals are design-based, as `survey::svyciprop(~alleviated,
 #' svydesign(ids = ~1, weights = ~w, data = evaluable_rows), method =

@@ -103,13 +103,9 @@ ptrdiff_t mr_count_groups(const int *group, const int *const *symptom_codes,
     for (ptrdiff_t i = from; i < to; i++) {
         double *cell = counts + (ptrdiff_t) group[i] * cell_size;
         for (int s = 0; s < n_symptoms; s++) {
-            int code = symptom_codes[s][i];
-            unsigned slot = (unsigned) code - 1u;
-            if (slot >= 4u) {
-                if (code != MR_NA_CODE) return i;
-                slot = 4u;
-            }
-            cell[s * MR_N_CATEGORIES + slot] += 1;
+            int c = mr_category(symptom_codes[s][i]);
+            if (c < 0) return i;
+            cell[s * MR_N_CATEGORIES + c] += 1;
         }
     }
     return -1;

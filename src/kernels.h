@@ -394,6 +394,15 @@ void mr_summarise_patients(const int *const *codes, int n_symptoms,
 /* Number of count categories per cell: the four classes, then missing. */
 #define MR_N_CATEGORIES 5
 
+/* The category of a class code (1..4 -> 0..3, MR_NA_CODE -> 4, missing),
+ * or -1 for any other code: the check of the passes per group
+ * (mr_count_groups() and its weighted twin). */
+static inline int mr_category(int code)
+{
+    unsigned slot = (unsigned) code - 1u;
+    return slot < 4u ? (int) slot : code == MR_NA_CODE ? 4 : -1;
+}
+
 /* Strata as 1-based integer codes with MR_NA_CODE for missing. Stratum j
  * has n_levels[j] levels plus one more slot, last, for NA: no patient is
  * dropped for a missing stratum, and the caller drops NA slots that stay
@@ -414,20 +423,27 @@ typedef struct {
  * the patient-level class, when there is one, is simply the last column.
  *
  * The rows are first counted in 32-bit integer counters in scratch, zeroed:
- * n_threads * n_lanes blocks of mr_tabulate_block_size() counters (a few
- * slots per cell and symptom, more than the categories: invalid codes
- * count in slots of their own), one set of n_lanes per thread; row i
- * counts in lane i % n_lanes (a power of two), so that consecutive rows
- * hitting the same counter need not wait for each other. One parallel
- * region covers [from, to): threads take blocks of rows as they come, so
- * the counts, exact integer sums, do not depend on the threads. The blocks
- * are then added into counts and zeroed again. to - from must stay below
- * 2^31; the caller checks for interrupts between calls.
+ * n_threads * n_lanes blocks of mr_tabulate_block_size() counters, one set
+ * of n_lanes per thread; row i counts in lane i % n_lanes (a power of two,
+ * at most 4), so that consecutive rows hitting the same counter need not
+ * wait for each other. When the table has few combinations of cells and
+ * categories (mr_weighted_combos() > 0) a block holds one counter per
+ * combination (a key, each row adding one to one key; the counts per
+ * symptom are recovered from the keys at the end); otherwise a few slots
+ * per cell and symptom, more than the categories (invalid codes count in
+ * slots of their own). One parallel region covers [from, to): threads take
+ * blocks of rows as they come, so the counts, exact integer sums, do not
+ * depend on the threads. The blocks are then added into counts and zeroed
+ * again. to - from must stay below 2^31; the caller checks for interrupts
+ * between calls.
  *
  * Returns -1 on success, or the first row whose codes are out of range
  * (counts are then incomplete).
  */
 ptrdiff_t mr_tabulate_block_size(ptrdiff_t n_cells, int n_symptoms);
+/* Counters per copy of the weighted pass per symptom (see
+ * mr_tabulate_range_weighted()). */
+ptrdiff_t mr_weighted_block_size(ptrdiff_t n_cells, int n_symptoms);
 
 ptrdiff_t mr_tabulate_range(const mr_strata *strata,
                             const int *const *symptom_codes, int n_symptoms,
@@ -438,23 +454,21 @@ ptrdiff_t mr_tabulate_range(const mr_strata *strata,
 /* ---- weighted counting (tabulate_kernel.c) ---------------------------- */
 
 /*
- * Sums of weights, exact whatever the order of the rows (issue 23).
+ * Sums of weights, the same bits whatever the order of the rows (issue 23).
  *
- * Each weight w (a finite double >= 0) becomes the integer
- * floor(w * 2^scale) and these integers are added in 128 bits: integer
- * addition is associative, so the sums are the same bits whatever the
- * threads, lanes, row order or chunking, and they are converted to double
- * once, at the end (rounded to nearest), then scaled back by 2^-scale.
- * mr_weight_scale() picks the scale from the largest weight and the number
- * of rows so that n * max * 2^scale < 2^125: no sum can overflow, and each
- * weight loses less than 2^-scale <= 2 * n * max * 2^-125, so any sum of
- * n rows is within 2 * n^2 * max * 2^-125 of the true sum of the weights
- * as given (10^7 rows: 5e-24 times the largest weight; a double holds the
- * sum to about 1e-16 of itself). Weights that are dyadic fractions (k / 8, whole numbers)
- * keep every bit: their sums are exact and equal to the counts when every
- * weight is 1. The squares of the weights (w * w rounded to double, the same
- * for a given row wherever it is counted) are summed the same way with
- * their own scale.
+ * Each weight w (a finite double >= 0, at most max) becomes the integer
+ * q = floor(w * 2^scale), below 2^62: mr_weight_scale() picks the scale
+ * from the largest weight so that 2^61 <= max * 2^scale < 2^62. So each
+ * weight is kept to within 2^-scale <= 2^-61 times the largest weight
+ * (dyadic fractions and whole numbers of up to 61 bits below the largest's
+ * leading bit exactly: weights all 1 give the counts). Its square is taken
+ * from the same integer, exactly in 128 bits, and kept to its high 64
+ * bits: floor(q^2 / 2^64), the square at scale 2 * scale - 64, within
+ * 2^-57 times the largest square. These integers are added in 128 bits:
+ * integer addition is associative, so the sums are the same bits whatever
+ * the threads, lanes, row order or chunking, and they are converted to
+ * double once, at the end (rounded to nearest), then scaled back. A sum of
+ * n weights is within n * 2^-61 * max of the sum of the weights as given.
  */
 #if defined(__SIZEOF_INT128__)
 __extension__ typedef unsigned __int128 mr_wide;
@@ -468,9 +482,12 @@ typedef struct { uint64_t lo, hi; } mr_wide;
 ptrdiff_t mr_weights_max(const double *weights, ptrdiff_t from, ptrdiff_t to,
                          int n_threads, double *max);
 
-/* The scale (a power of two's exponent) for n rows whose largest weight is
- * max (finite, >= 0). */
-int mr_weight_scale(double max, ptrdiff_t n);
+/* The scale (a power of two's exponent) of weights whose largest is max
+ * (0, or between 1e-150 and 1e154, as the glue requires: 2^scale is then a
+ * normal double, and so are the squares' scale factors); the squares'
+ * scale is 2 * scale - 64. */
+int mr_weight_scale(double max);
+#define MR_SQUARE_SCALE(scale) (2 * (scale) - 64)
 
 /* A wide sum as a double: sum * 2^-scale, rounded once. */
 double mr_wide_to_double(mr_wide sum, int scale);
@@ -478,26 +495,28 @@ double mr_wide_to_double(mr_wide sum, int scale);
 /* a += b */
 void mr_wide_add(mr_wide *a, mr_wide b);
 
-/* Keys of the weighted pass by combination: at most this many (cells
- * times 5^n_symptoms; 2 wide sums each, per thread). */
+/* Keys of the weighted pass by key: at most this many (cells times
+ * 5^n_symptoms; 2 wide sums each, per lane and thread). */
 #define MR_COMBO_KEYS ((ptrdiff_t) 1 << 15)
 
-/* The number of keys of the pass by combination of n_cells cells and
- * n_symptoms symptoms, or 0 when there would be more than MR_COMBO_KEYS. */
+/* The number of keys of the pass by key of n_cells cells and n_symptoms
+ * symptoms, or 0 when there would be more than MR_COMBO_KEYS. */
 ptrdiff_t mr_weighted_combos(ptrdiff_t n_cells, int n_symptoms);
 
 /*
  * As mr_tabulate_range(), and in the same pass the weights, fixed-point at
- * the scales scale and scale2, summed in one of two ways:
- *  - combo_scratch NULL: with each 32-bit counter of scratch (same layout,
+ * the scale `scale` (squares at MR_SQUARE_SCALE(scale)), summed in one of
+ * two ways:
+ *  - key_scratch NULL: with each 32-bit counter of scratch (same layout,
  *    same lanes and threads) go two wide sums in wide_scratch (2 *
- *    n_threads * n_lanes * mr_tabulate_block_size(), zeroed): the weights
+ *    n_threads * n_lanes * mr_weighted_block_size(), zeroed): the weights
  *    and their squares, at 2 * k and 2 * k + 1 for counter k;
- *  - combo_scratch (3 * n_threads * mr_weighted_combos() wide sums,
- *    zeroed; wide_scratch unused, scratch left zero): per thread, per key
- *    (a cell and the categories of all its symptoms) the weights, their
- *    squares and the patients, each row adding to one key (three additions
- *    per row rather than two per symptom and a count per symptom).
+ *  - key_scratch (2 * n_threads * n_lanes * mr_weighted_combos() wide sums,
+ *    zeroed; scratch and wide_scratch unused): per thread and lane, per key
+ *    (a cell and the categories of all its symptoms) the weights, and their
+ *    squares with the patients, each row adding to one key (two wide
+ *    additions per row rather than two per symptom and a count per
+ *    symptom).
  * After the pass the sums are added into wide_totals (2 * n_cells *
  * n_symptoms * MR_N_CATEGORIES, the layout of counts with a weight and a
  * square per category) and the scratch is zeroed again. Returns as
@@ -506,11 +525,11 @@ ptrdiff_t mr_weighted_combos(ptrdiff_t n_cells, int n_symptoms);
 ptrdiff_t mr_tabulate_range_weighted(const mr_strata *strata,
                                      const int *const *symptom_codes,
                                      int n_symptoms, const double *weights,
-                                     int scale, int scale2, ptrdiff_t from,
-                                     ptrdiff_t to, int n_threads, int n_lanes,
+                                     int scale, ptrdiff_t from, ptrdiff_t to,
+                                     int n_threads, int n_lanes,
                                      double *counts, ptrdiff_t n_cells,
                                      unsigned *scratch, mr_wide *wide_scratch,
-                                     mr_wide *combo_scratch,
+                                     mr_wide *key_scratch,
                                      mr_wide *wide_totals);
 
 /* As mr_count_groups(), adding the weights and their squares into
@@ -518,9 +537,8 @@ ptrdiff_t mr_tabulate_range_weighted(const mr_strata *strata,
 ptrdiff_t mr_count_groups_weighted(const int *group,
                                    const int *const *symptom_codes,
                                    int n_symptoms, const double *weights,
-                                   int scale, int scale2, ptrdiff_t from,
-                                   ptrdiff_t to, double *counts,
-                                   mr_wide *wide_totals);
+                                   int scale, ptrdiff_t from, ptrdiff_t to,
+                                   double *counts, mr_wide *wide_totals);
 
 /* ---- curve_kernel.c --------------------------------------------------- */
 

@@ -201,7 +201,9 @@ static SEXP tabulate_direct(const strata_input *in, const int **symptoms,
      * copies only while the counts are small, since every span adds them
      * all up. */
     int n_threads = n_counts <= (1 << 16) ? mr_thread_count(n) : 1;
-    int n_lanes = n_counts <= (1 << 14) ? 4 : 1;
+    /* (lanes pay for themselves on long runs only: every copy is added up
+     * and zeroed at the end) */
+    int n_lanes = n_counts <= (1 << 14) && n >= (1 << 16) ? 4 : 1;
     size_t n_scratch = (size_t) n_threads * n_lanes *
         (size_t) mr_tabulate_block_size(n_cells, n_symptoms);
     unsigned *scratch = (unsigned *) R_alloc(n_scratch, sizeof(unsigned));
@@ -403,25 +405,33 @@ static SEXP tabulate_direct_weighted(const strata_input *in, const int **symptom
     double *counts = mr_zeroed_doubles((R_xlen_t) n_counts);
     mr_wide *wide = zeroed_wide((size_t) 2 * (size_t) n_counts);
     mr_strata spec = { in->n_strata, in->codes, in->n_levels };
-    /* as tabulate_direct(); the wide counters are 8 times the size */
-    int n_threads = n_counts <= (1 << 13) ? mr_thread_count(n) : 1;
-    int n_lanes = n_counts <= (1 << 11) ? 4 : 1;
-    size_t n_scratch = (size_t) n_threads * n_lanes *
-        (size_t) mr_tabulate_block_size(n_cells, n_symptoms);
+    /* by key (a cell and the categories of all its symptoms) when the keys
+     * are few (the usual tables: a few strata, up to five symptoms): 32
+     * bytes per key, lane and thread; else per symptom, as
+     * tabulate_direct() with wide counters 8 times the size */
+    ptrdiff_t n_keys = mr_weighted_combos(n_cells, n_symptoms);
+    int n_threads, n_lanes;
+    if (n_keys) {
+        n_threads = mr_thread_count(n);
+        n_lanes = n < (1 << 16) ? 1 : n_keys <= 4096 ? 4 : n_keys <= 16384 ? 2 : 1;
+    } else {
+        n_threads = n_counts <= (1 << 13) ? mr_thread_count(n) : 1;
+        n_lanes = n_counts <= (1 << 11) ? 4 : 1;
+    }
+    size_t n_copies = (size_t) n_threads * (size_t) n_lanes;
+    size_t n_scratch = n_keys ? 1 :
+        n_copies * (size_t) mr_weighted_block_size(n_cells, n_symptoms);
     unsigned *scratch = (unsigned *) R_alloc(n_scratch, sizeof(unsigned));
     memset(scratch, 0, n_scratch * sizeof(unsigned));
-    /* by combination of categories when the keys are few (the usual
-     * tables: a few strata, up to five symptoms); else per symptom */
-    ptrdiff_t n_keys = mr_weighted_combos(n_cells, n_symptoms);
     mr_wide *wide_scratch = n_keys ? NULL : zeroed_wide(2 * n_scratch);
-    mr_wide *combo_scratch = n_keys ?
-        zeroed_wide((size_t) 3 * (size_t) n_threads * (size_t) n_keys) : NULL;
+    mr_wide *key_scratch = n_keys ?
+        zeroed_wide((size_t) 2 * n_copies * (size_t) n_keys) : NULL;
     for (R_xlen_t from = 0; from < n; from += MR_SPAN) {
         R_xlen_t to = n - from > MR_SPAN ? from + MR_SPAN : n;
         ptrdiff_t bad = mr_tabulate_range_weighted(
-            &spec, symptoms, n_symptoms, w->weights, w->scale, w->scale2,
+            &spec, symptoms, n_symptoms, w->weights, w->scale,
             from, to, n_threads, n_lanes, counts, n_cells, scratch,
-            wide_scratch, combo_scratch, wide);
+            wide_scratch, key_scratch, wide);
         if (bad >= 0)
             Rf_error("`x` row %.0f holds a code outside its factor's levels.",
                      (double) bad + 1);
@@ -452,7 +462,7 @@ static SEXP tabulate_grouped_weighted(const strata_input *in,
     for (R_xlen_t from = 0; from < n; from += MR_CHUNK) {
         R_xlen_t to = n - from > MR_CHUNK ? from + MR_CHUNK : n;
         ptrdiff_t bad = mr_count_groups_weighted(ids, symptoms, n_symptoms,
-                                                 w->weights, w->scale, w->scale2,
+                                                 w->weights, w->scale,
                                                  from, to, counts, wide);
         if (bad >= 0)
             Rf_error("`x` row %.0f holds a code outside its factor's levels.",
@@ -491,8 +501,8 @@ SEXP C_tabulate_weighted(SEXP strata_codes, SEXP n_levels, SEXP symptom_codes,
     if (!R_FINITE(largest * largest))
         Rf_error("`weights` must be below 1e154: the largest, %g, squares to infinity.",
                  largest);
-    weights_input w = { REAL_RO(weights), mr_weight_scale(largest, n),
-                        mr_weight_scale(largest * largest, n) };
+    int scale = mr_weight_scale(largest);
+    weights_input w = { REAL_RO(weights), scale, MR_SQUARE_SCALE(scale) };
     const int **symptoms = mr_integer_columns(symptom_codes, n, "symptoms");
     int n_symptoms = (int) XLENGTH(symptom_codes);
     strata_input in = read_strata(strata_codes, n_levels, n);

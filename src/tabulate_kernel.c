@@ -18,7 +18,23 @@
  * caller asks for: waking a second thread would cost more than it saves. */
 #define MIN_PARALLEL_ROWS (4 * BLOCK_ROWS)
 
+ptrdiff_t mr_weighted_combos(ptrdiff_t n_cells, int n_symptoms)
+{
+    double keys = (double) n_cells;
+    for (int s = 0; s < n_symptoms; s++) keys *= MR_N_CATEGORIES;
+    return keys <= MR_COMBO_KEYS ? (ptrdiff_t) keys : 0;
+}
+
+/* Counters per copy: one per key (see count_keys_plain()) when the keys
+ * are few, else SLOTS per cell and symptom. */
 ptrdiff_t mr_tabulate_block_size(ptrdiff_t n_cells, int n_symptoms)
+{
+    ptrdiff_t n_keys = mr_weighted_combos(n_cells, n_symptoms);
+    return n_keys ? n_keys : n_cells * n_symptoms * SLOTS;
+}
+
+/* Counters per copy of the weighted pass per symptom. */
+ptrdiff_t mr_weighted_block_size(ptrdiff_t n_cells, int n_symptoms)
 {
     return n_cells * n_symptoms * SLOTS;
 }
@@ -73,10 +89,9 @@ typedef struct {
     int n_symptoms;
     ptrdiff_t stride[MR_MAX_STRATA];
     ptrdiff_t lane_mask, block;
-    /* the weighted pass by combination (see count_combos()): strides of
-     * the strata in keys, and the combinations of categories per cell */
-    ptrdiff_t key_stride[MR_MAX_STRATA];
-    ptrdiff_t n_combos;
+    /* the weighted pass by key (count_keys()): cells times combinations
+     * of categories */
+    ptrdiff_t n_keys;
 } pass;
 
 /*
@@ -86,7 +101,7 @@ typedef struct {
  * code clears the returned flag (a slot of its own would multiply the
  * counters by each stratum's extra slot).
  *
- * Weighted tabulation has loops of its own (count_combos(),
+ * Weighted tabulation has loops of its own (count_keys(),
  * count_weighted() below), so that this one stays as it was.
  *
  * Inlined with n_strata and n_symptoms as constants (up to MAX_FIXED
@@ -175,6 +190,147 @@ static unsigned count_rows(const pass *p, ptrdiff_t from, ptrdiff_t to,
     return count_any(p, from, to, counters);
 }
 
+/*
+ * The pass by key (tables of few combinations, the usual ones: up to
+ * MR_COMBO_KEYS keys): a row's key is its cell and the categories of all
+ * its symptoms,
+ *   key = cell * 5^n_symptoms + sum over s of category_s * 5^s,
+ * so that the row adds one to one key (and its weight, once, in the
+ * weighted pass) rather than once per symptom; the counts (and sums) per
+ * symptom and category are recovered from the keys' at the end. The keys
+ * of KEY_ROWS rows are made first, column by column (plain loops over a few hundred rows, which the
+ * compiler vectorises). No code is checked there, and no key leaves the
+ * table: a stratum code outside 1..n_levels goes to the NA slot and a class
+ * code outside 1..4 to the missing category, and the codes that are NA are
+ * counted; the pass is valid when the NA slots and missing categories hold
+ * exactly those (checked once, on the keys).
+ */
+#define KEY_ROWS 256
+
+/* Keys of rows [from, from + m) into keys; returns the number of NA codes
+ * among them (strata and symptoms). */
+static inline __attribute__((always_inline))
+ptrdiff_t row_keys(const pass *p, const int n_strata, const int n_symptoms,
+                   ptrdiff_t from, const ptrdiff_t m, uint32_t *restrict keys)
+{
+    unsigned nas = 0;
+    for (ptrdiff_t i = 0; i < m; i++) keys[i] = 0;
+    for (int j = n_strata - 1; j >= 0; j--) {
+        const int *restrict codes = p->strata->codes[j] + from;
+        const unsigned n_levels = (unsigned) p->strata->n_levels[j],
+            width = n_levels + 1;
+        for (ptrdiff_t i = 0; i < m; i++) {
+            int code = codes[i];
+            unsigned slot = (unsigned) code - 1u;
+            nas += code == MR_NA_CODE;
+            slot = slot < n_levels ? slot : n_levels;
+            keys[i] = keys[i] * width + slot;
+        }
+    }
+    for (int s = n_symptoms - 1; s >= 0; s--) {
+        const int *restrict codes = p->symptom_codes[s] + from;
+        for (ptrdiff_t i = 0; i < m; i++) {
+            int code = codes[i];
+            unsigned category = (unsigned) code - 1u;
+            nas += code == MR_NA_CODE;
+            category = category < 4u ? category : 4u;
+            keys[i] = keys[i] * MR_N_CATEGORIES + category;
+        }
+    }
+    return nas;
+}
+
+/* The passes by key (count_rows_keyed*()), on x86-64 Linux with GCC, are
+ * compiled twice, for the baseline (SSE2) and for AVX2, and the
+ * one the processor runs chosen when the library loads: the key loops of
+ * row_keys() then handle 8 rows per instruction, with the unsigned minimum
+ * SSE2 lacks (the same arithmetic, the same keys and sums either way). */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && \
+    defined(__linux__) && !defined(MR_NO_CLONES)
+#define MR_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define MR_CLONES
+#endif
+/* Rows [from, to) into counters (n_lanes copies of n_keys, row i in copy
+ * i % n_lanes); returns the number of NA codes seen. */
+static inline __attribute__((always_inline))
+ptrdiff_t count_keys_plain(const pass *p, const int n_strata,
+                           const int n_symptoms, ptrdiff_t from, ptrdiff_t to,
+                           unsigned *restrict counters)
+{
+    uint32_t keys[KEY_ROWS];
+    unsigned *restrict lane[4];
+    for (int l = 0; l < 4; l++) lane[l] = counters + (l & p->lane_mask) * p->n_keys;
+    ptrdiff_t nas = 0;
+    for (ptrdiff_t start = from; start < to; start += KEY_ROWS) {
+        ptrdiff_t m = to - start;
+        if (m >= KEY_ROWS) {
+            m = KEY_ROWS;
+            nas += row_keys(p, n_strata, n_symptoms, start, KEY_ROWS, keys);
+        } else {
+            nas += row_keys(p, n_strata, n_symptoms, start, m, keys);
+        }
+        for (ptrdiff_t i = 0; i < m; i++) lane[i & 3][keys[i]] += 1;
+    }
+    return nas;
+}
+
+MR_CLONES
+static ptrdiff_t count_rows_keyed_plain(const pass *p, ptrdiff_t from,
+                                        ptrdiff_t to, unsigned *counters)
+{
+    int n_strata = p->strata->n_strata, n_symptoms = p->n_symptoms;
+#define MR_SHAPE(J, S)                                                       \
+    if (n_strata == J && n_symptoms == S)                                    \
+        return count_keys_plain(p, J, S, from, to, counters)
+    MR_SHAPE(0, 1); MR_SHAPE(0, 3); MR_SHAPE(0, 4); MR_SHAPE(0, 5);
+    MR_SHAPE(1, 1); MR_SHAPE(1, 3); MR_SHAPE(1, 4); MR_SHAPE(1, 5);
+    MR_SHAPE(2, 1); MR_SHAPE(2, 3); MR_SHAPE(2, 4); MR_SHAPE(2, 5);
+#undef MR_SHAPE
+    return count_keys_plain(p, n_strata, n_symptoms, from, to, counters);
+}
+
+/* The number of NA slots (of strata) in each cell. */
+static inline int na_strata_of(const mr_strata *strata, ptrdiff_t cell)
+{
+    int na = 0;
+    for (int j = 0; j < strata->n_strata; j++) {
+        ptrdiff_t width = (ptrdiff_t) strata->n_levels[j] + 1;
+        na += cell % width == width - 1;
+        cell /= width;
+    }
+    return na;
+}
+
+/* The counts of the keys of one copy into counts (per cell, symptom and
+ * category), the keys zeroed again. Returns the number of NA slots and
+ * missing categories the keys held. */
+static double expand_plain_keys(unsigned *keys, const mr_strata *strata,
+                                ptrdiff_t n_cells, int n_symptoms,
+                                ptrdiff_t n_combos, double *counts)
+{
+    double missing = 0;
+    for (ptrdiff_t cell = 0; cell < n_cells; cell++) {
+        int na_strata = na_strata_of(strata, cell);
+        for (ptrdiff_t combo = 0; combo < n_combos; combo++) {
+            unsigned *at = keys + cell * n_combos + combo;
+            if (*at == 0) continue;
+            double patients = *at;
+            ptrdiff_t digits = combo;
+            int na = na_strata;
+            for (int s = 0; s < n_symptoms; s++) {
+                int c = (int) (digits % MR_N_CATEGORIES);
+                digits /= MR_N_CATEGORIES;
+                na += c == MR_N_CATEGORIES - 1;
+                counts[(cell * n_symptoms + s) * MR_N_CATEGORIES + c] += patients;
+            }
+            missing += na * patients;
+            *at = 0;
+        }
+    }
+    return missing;
+}
+
 /* First row of [from, to) with an invalid code, or -1. */
 static ptrdiff_t first_invalid_row(const mr_strata *strata,
                                    const int *const *symptom_codes,
@@ -203,6 +359,10 @@ ptrdiff_t mr_tabulate_range(const mr_strata *strata,
     p.symptom_codes = symptom_codes;
     p.n_symptoms = n_symptoms;
     p.lane_mask = n_lanes - 1;
+    ptrdiff_t n_combos = 1;
+    for (int s = 0; s < n_symptoms; s++) n_combos *= MR_N_CATEGORIES;
+    p.n_keys = mr_weighted_combos(n_cells, n_symptoms);
+    const int keyed = p.n_keys > 0;
     p.block = mr_tabulate_block_size(n_cells, n_symptoms);
     ptrdiff_t step = (ptrdiff_t) n_symptoms * SLOTS;
     for (int j = 0; j < strata->n_strata; j++) {
@@ -211,8 +371,12 @@ ptrdiff_t mr_tabulate_range(const mr_strata *strata,
     }
     if (to - from < MIN_PARALLEL_ROWS) n_threads = 1;
     unsigned valid = 1;
+    double nas = 0;
     if (n_threads <= 1) {
-        valid = count_rows(&p, from, to, scratch);
+        if (keyed)
+            nas = (double) count_rows_keyed_plain(&p, from, to, scratch);
+        else
+            valid = count_rows(&p, from, to, scratch);
     } else {
         /* One parallel region for the whole range: threads take blocks of
          * rows as they come (a thread that starts late, or is descheduled on
@@ -220,7 +384,7 @@ ptrdiff_t mr_tabulate_range(const mr_strata *strata,
          * counters; no barrier until the end. */
         ptrdiff_t n_blocks = (to - from + BLOCK_ROWS - 1) / BLOCK_ROWS;
         int finished = 0;
-        MR_OMP(omp parallel num_threads(n_threads) reduction(&:valid))
+        MR_OMP(omp parallel num_threads(n_threads) reduction(&:valid) reduction(+:nas))
         {
             int me = mr_thread_num();
             unsigned *mine = scratch + (ptrdiff_t) me * n_lanes * p.block;
@@ -228,30 +392,43 @@ ptrdiff_t mr_tabulate_range(const mr_strata *strata,
             for (ptrdiff_t b = 0; b < n_blocks; b++) {
                 ptrdiff_t start = from + b * BLOCK_ROWS;
                 ptrdiff_t end = to - start > BLOCK_ROWS ? start + BLOCK_ROWS : to;
-                valid &= count_rows(&p, start, end, mine);
+                if (keyed)
+                    nas += (double) count_rows_keyed_plain(&p, start, end, mine);
+                else
+                    valid &= count_rows(&p, start, end, mine);
             }
             mr_team_wait(&finished, mr_thread_total());
         }
     }
     /* Add the counters into counts; whole numbers below 2^53 add exactly,
-     * so the totals do not depend on the number of threads or lanes. Any
-     * row with an invalid class code left a count in its slot. */
+     * so the totals do not depend on the number of threads or lanes. */
     ptrdiff_t n_copies = (ptrdiff_t) (n_threads > 1 ? n_threads : 1) * n_lanes;
-    for (ptrdiff_t b = 0; b < n_copies; b++) {
-        unsigned *copy = scratch + b * p.block;
-        for (ptrdiff_t k = 0; k < p.block; k += SLOTS) {
-            double *out = counts + k / SLOTS * MR_N_CATEGORIES;
-            unsigned counted = 0;
-            for (int c = 0; c < MR_N_CATEGORIES; c++) {
-                out[c] += copy[k + category_slot(c)];
-                counted += copy[k + category_slot(c)];
+    if (keyed) {
+        /* every NA code in an NA slot or missing category, and nothing else
+         * there: then no code was invalid */
+        double missing = 0;
+        for (ptrdiff_t b = 0; b < n_copies; b++)
+            missing += expand_plain_keys(scratch + b * p.block, strata, n_cells,
+                                         n_symptoms, n_combos, counts);
+        valid = missing == nas;
+    } else {
+        /* any row with an invalid class code left a count in its slot */
+        for (ptrdiff_t b = 0; b < n_copies; b++) {
+            unsigned *copy = scratch + b * p.block;
+            for (ptrdiff_t k = 0; k < p.block; k += SLOTS) {
+                double *out = counts + k / SLOTS * MR_N_CATEGORIES;
+                unsigned counted = 0;
+                for (int c = 0; c < MR_N_CATEGORIES; c++) {
+                    out[c] += copy[k + category_slot(c)];
+                    counted += copy[k + category_slot(c)];
+                }
+                unsigned all = 0;
+                for (int c = 0; c < SLOTS; c++) {
+                    all += copy[k + c];
+                    copy[k + c] = 0;
+                }
+                valid &= all == counted;
             }
-            unsigned all = 0;
-            for (int c = 0; c < SLOTS; c++) {
-                all += copy[k + c];
-                copy[k + c] = 0;
-            }
-            valid &= all == counted;
         }
     }
     if (valid) return -1;
@@ -261,17 +438,14 @@ ptrdiff_t mr_tabulate_range(const mr_strata *strata,
 /* ---- weighted counting ------------------------------------------------- */
 
 /* The 128-bit arithmetic the weighted pass needs: addition, conversion
- * to double (wide_floor() below makes a weight's fixed-point value). With a compiler's unsigned
- * __int128 these are single instructions or a library call; otherwise two
- * 64-bit limbs. */
+ * to double. With a compiler's unsigned __int128 these are single
+ * instructions or a library call; otherwise two 64-bit limbs. */
 #if defined(__SIZEOF_INT128__)
 static inline mr_wide wide_zero(void) { return 0; }
-static inline mr_wide wide_one(void) { return 1; }
 static inline void wide_add(mr_wide *a, mr_wide b) { *a += b; }
 static inline double wide_double(mr_wide a) { return (double) a; }
 #else
 static inline mr_wide wide_zero(void) { mr_wide z = { 0, 0 }; return z; }
-static inline mr_wide wide_one(void) { mr_wide z = { 1, 0 }; return z; }
 static inline void wide_add(mr_wide *a, mr_wide b)
 {
     uint64_t lo = a->lo + b.lo;
@@ -294,36 +468,38 @@ double mr_wide_to_double(mr_wide sum, int scale)
     return ldexp(wide_double(sum), -scale);
 }
 
-/* 2^scale as two factors that are doubles (scale may pass +-1023): w *
- * first * second is w * 2^scale, exactly wherever it is 1 or more (a
- * product by a power of two loses bits only below DBL_MIN, far below 1). */
-typedef struct { double first, second; } scale_factors;
-static inline scale_factors factors_of(int scale)
+/* The fixed point of a weight: floor(w * 2^scale) for 0 <= w <= max, with
+ * 2^61 <= max * 2^scale < 2^62 (mr_weight_scale()): one multiply by factor
+ * = 2^scale (a normal double for the weights the glue accepts) and one
+ * conversion, exact up to the truncation. */
+static inline uint64_t fixed_point(double w, double factor)
 {
-    scale_factors f = { ldexp(1, scale / 2), ldexp(1, scale - scale / 2) };
-    return f;
+    return (uint64_t) (int64_t) (w * factor);
 }
 
-/* floor(x) of a double 0 <= x < 2^125 (a weight times 2^scale) as a wide
- * integer: the part above 2^62, then the rest (exact: x minus the multiple
- * of 2^62 below it is a part of x's own bits), each truncated by one
- * conversion to int64_t. About ten instructions, without branches. */
-static inline mr_wide wide_floor(double x)
+/* floor(q^2 / 2^64) for q < 2^62: the high half of the exact square, the
+ * weight's square in fixed point at scale 2 * scale - 64 (one `mul` with a
+ * compiler's 128-bit integers). */
+static inline uint64_t square_high(uint64_t q)
 {
-    int64_t high = (int64_t) (x * 0x1p-62);
-    double rest = x - (double) high * 0x1p62;
-    int64_t low = (int64_t) rest;
 #if defined(__SIZEOF_INT128__)
-    return ((mr_wide) (uint64_t) high << 62) | (mr_wide) (uint64_t) low;
+    return (uint64_t) (((mr_wide) q * q) >> 64);
 #else
-    mr_wide w = { ((uint64_t) high << 62) | (uint64_t) low, (uint64_t) high >> 2 };
-    return w;
+    uint64_t lo = q & 0xFFFFFFFFu, hi = q >> 32;   /* hi < 2^30 */
+    uint64_t ll = lo * lo, mid = 2 * lo * hi;       /* mid < 2^63 */
+    uint64_t low = ll + (mid << 32);
+    return hi * hi + (mid >> 32) + (low < ll);
 #endif
 }
 
-static inline mr_wide fixed_point_by(double w, scale_factors f)
+static inline mr_wide wide_of(uint64_t x)
 {
-    return wide_floor(w * f.first * f.second);
+#if defined(__SIZEOF_INT128__)
+    return (mr_wide) x;
+#else
+    mr_wide w = { x, 0 };
+    return w;
+#endif
 }
 
 ptrdiff_t mr_weights_max(const double *weights, ptrdiff_t from, ptrdiff_t to,
@@ -355,21 +531,20 @@ ptrdiff_t mr_weights_max(const double *weights, ptrdiff_t from, ptrdiff_t to,
     return -1;
 }
 
-int mr_weight_scale(double max, ptrdiff_t n)
+int mr_weight_scale(double max)
 {
-    if (!(max > 0) || n < 1) return 0;
+    if (!(max > 0)) return 0;
     int e;
-    frexp(max, &e);                 /* max < 2^e */
-    int b = 0;                      /* n <= 2^b */
-    while (b < 62 && ((ptrdiff_t) 1 << b) < n) b++;
-    return 125 - e - b;
+    frexp(max, &e);                 /* 2^(e - 1) <= max < 2^e */
+    return 62 - e;                  /* 2^61 <= max * 2^scale < 2^62 */
 }
 
-/* The weighted twin of count_fixed(): the same loop, and with each count a
- * weight and its square added at the same place in wide counters. */
+/* The weighted twin of count_fixed() for tables with too many combinations
+ * for keys (see count_keys()): the same loop, and with each count a weight
+ * and its square added at the same place in wide counters. */
 static inline __attribute__((always_inline))
 unsigned count_weighted(const pass *p, const int n_strata, const int n_symptoms,
-                        const double *restrict weights, int scale, int scale2,
+                        const double *restrict weights, double factor,
                         ptrdiff_t from, ptrdiff_t to,
                         unsigned *restrict counters, mr_wide *restrict wide)
 {
@@ -385,7 +560,6 @@ unsigned count_weighted(const pass *p, const int n_strata, const int n_symptoms,
     for (int s = 0; s < n_symptoms && s < MAX_FIXED; s++)
         symptoms[s] = all_symptoms[s];
     const ptrdiff_t lane_mask = p->lane_mask, block = p->block;
-    const scale_factors f = factors_of(scale), f2 = factors_of(scale2);
     unsigned valid = 1;
     for (ptrdiff_t i = from; i < to; i++) {
         ptrdiff_t cell = (i & lane_mask) * block;
@@ -395,8 +569,8 @@ unsigned count_weighted(const pass *p, const int n_strata, const int n_symptoms,
             valid &= valid_stratum(code, levels[j]);
             cell += (ptrdiff_t) stratum_slot(code, levels[j]) * stride[j];
         }
-        double w = weights[i];
-        mr_wide q = fixed_point_by(w, f), q2 = fixed_point_by(w * w, f2);
+        uint64_t q = fixed_point(weights[i], factor);
+        mr_wide wq = wide_of(q), wq2 = wide_of(square_high(q));
         unsigned *restrict row = counters + cell;
         mr_wide *restrict wrow = wide + 2 * cell;
         MR_UNROLL
@@ -405,153 +579,164 @@ unsigned count_weighted(const pass *p, const int n_strata, const int n_symptoms,
                                                : all_symptoms[s][i];
             ptrdiff_t k = s * SLOTS + class_slot(code);
             row[k] += 1;
-            wide_add(&wrow[2 * k], q);
-            wide_add(&wrow[2 * k + 1], q2);
+            wide_add(&wrow[2 * k], wq);
+            wide_add(&wrow[2 * k + 1], wq2);
         }
     }
     return valid;
 }
 
-/* The category (0..3 the classes, 4 missing) of a slot; invalid codes
- * (odd slots but 1) go to 4 here and are found by their counters. */
-static const unsigned char category_of[SLOTS] = { 4, 4, 0, 4, 1, 4, 2, 4, 3, 4 };
-/* and whether a slot is a valid code's */
-static const unsigned char slot_valid[SLOTS] = { 0, 1, 1, 0, 1, 0, 1, 0, 1, 0 };
+/* Per key: the weights' fixed-point sum, and in one more wide sum their
+ * squares' (bits 0..95) and the rows (bits 96..127): one 128-bit addition
+ * adds both. Below 2^31 rows per pass (MR_SPAN), the squares' sum (each
+ * below 2^60) stays below 2^91 and the count below 2^32. */
+typedef struct { mr_wide w, w2; } key_sums;
+#define COUNT_BIT 96
 
-/*
- * The weighted pass by combination: a row's weight goes, once, to the key
- * of its cell and of the categories of all its symptoms (5^n_symptoms
- * combinations per cell), rather than once per symptom; the sums per
- * symptom and category are recovered from the keys' sums at the end
- * (expand_combos()), and so are the counts: each key holds the weights,
- * their squares and its patients (three wide sums). Three wide additions
- * per row instead of two per symptom and a count per symptom, in a table of
- * n_cells * 5^n_symptoms keys that stays in the cache for the few cells and
- * symptoms of a usual table. An invalid class code clears the returned
- * flag (its row is then found again by first_invalid_row()).
- */
-static inline __attribute__((always_inline))
-unsigned count_combos(const pass *p, const int n_strata, const int n_symptoms,
-                      const double *restrict weights, int scale, int scale2,
-                      ptrdiff_t from, ptrdiff_t to,
-                      unsigned *restrict counters, mr_wide *restrict combos)
+static inline mr_wide square_and_one(uint64_t h)
 {
-    const int *strata[MR_MAX_STRATA], *symptoms[MAX_FIXED];
-    unsigned levels[MR_MAX_STRATA];
-    ptrdiff_t key_stride[MR_MAX_STRATA];
-    for (int j = 0; j < n_strata; j++) {
-        strata[j] = p->strata->codes[j];
-        levels[j] = (unsigned) p->strata->n_levels[j];
-        key_stride[j] = p->key_stride[j];
-    }
-    const int *const *all_symptoms = p->symptom_codes;
-    for (int s = 0; s < n_symptoms && s < MAX_FIXED; s++)
-        symptoms[s] = all_symptoms[s];
-    const ptrdiff_t lane_mask = p->lane_mask, block = p->block;
-    const scale_factors f = factors_of(scale), f2 = factors_of(scale2);
-    unsigned valid = 1;
-    for (ptrdiff_t i = from; i < to; i++) {
-        ptrdiff_t key = 0;
-        MR_UNROLL
-        for (int j = 0; j < n_strata; j++) {
-            int code = strata[j][i];
-            valid &= valid_stratum(code, levels[j]);
-            key += (ptrdiff_t) stratum_slot(code, levels[j]) * key_stride[j];
-        }
-        ptrdiff_t combo = 0;
-        MR_UNROLL
-        for (int s = n_symptoms - 1; s >= 0; s--) {
-            int code = n_symptoms <= MAX_FIXED ? symptoms[s][i]
-                                               : all_symptoms[s][i];
-            unsigned slot = class_slot(code);
-            valid &= slot_valid[slot];
-            combo = combo * MR_N_CATEGORIES + category_of[slot];
-        }
-        double w = weights[i];
-        mr_wide *restrict at = combos + 3 * (key + combo);
-        wide_add(&at[0], fixed_point_by(w, f));
-        wide_add(&at[1], fixed_point_by(w * w, f2));
-        wide_add(&at[2], wide_one());
-    }
-    (void) counters;
-    (void) lane_mask;
-    (void) block;
-    return valid;
+#if defined(__SIZEOF_INT128__)
+    return (mr_wide) h + ((mr_wide) 1 << COUNT_BIT);
+#else
+    mr_wide w = { h, (uint64_t) 1 << (COUNT_BIT - 64) };
+    return w;
+#endif
 }
 
-static unsigned count_rows_weighted(const pass *p, const double *weights,
-                                    int scale, int scale2, ptrdiff_t from,
-                                    ptrdiff_t to, unsigned *counters,
-                                    mr_wide *wide, mr_wide *combos)
+static inline uint64_t count_of(mr_wide w2)
+{
+#if defined(__SIZEOF_INT128__)
+    return (uint64_t) (w2 >> COUNT_BIT);
+#else
+    return w2.hi >> (COUNT_BIT - 64);
+#endif
+}
+
+static inline mr_wide squares_of(mr_wide w2)
+{
+#if defined(__SIZEOF_INT128__)
+    return w2 & (((mr_wide) 1 << COUNT_BIT) - 1);
+#else
+    mr_wide w = { w2.lo, w2.hi & (((uint64_t) 1 << (COUNT_BIT - 64)) - 1) };
+    return w;
+#endif
+}
+
+/* Rows [from, to) into sums (n_lanes copies of n_keys, row i in copy
+ * i % n_lanes); returns the number of NA codes seen. */
+static inline __attribute__((always_inline))
+ptrdiff_t count_keys(const pass *p, const int n_strata, const int n_symptoms,
+                     const double *restrict weights, double factor,
+                     ptrdiff_t from, ptrdiff_t to, key_sums *restrict sums)
+{
+    uint32_t keys[KEY_ROWS];
+    const ptrdiff_t lane_mask = p->lane_mask, n_keys = p->n_keys;
+    /* the copies of rows 4k, 4k + 1, 4k + 2 and 4k + 3 (lanes 1, 2 or 4) */
+    key_sums *restrict lane[4];
+    for (int l = 0; l < 4; l++) lane[l] = sums + (l & lane_mask) * n_keys;
+    ptrdiff_t nas = 0;
+    for (ptrdiff_t start = from; start < to; start += KEY_ROWS) {
+        ptrdiff_t m = to - start;
+        if (m >= KEY_ROWS) {
+            m = KEY_ROWS;
+            nas += row_keys(p, n_strata, n_symptoms, start, KEY_ROWS, keys);
+        } else {
+            nas += row_keys(p, n_strata, n_symptoms, start, m, keys);
+        }
+        const double *restrict w = weights + start;
+        /* (start - from is a multiple of KEY_ROWS, so of 4: row start + i
+         * is in lane i % n_lanes of the pass) */
+        for (ptrdiff_t i = 0; i < m; i++) {
+            uint64_t q = fixed_point(w[i], factor);
+            key_sums *at = lane[i & 3] + keys[i];
+            wide_add(&at->w, wide_of(q));
+            wide_add(&at->w2, square_and_one(square_high(q)));
+        }
+    }
+    return nas;
+}
+
+/* Rows [from, to) by key: the number of NA codes seen. */
+MR_CLONES
+static ptrdiff_t count_rows_keyed(const pass *p, const double *weights,
+                                  double factor, ptrdiff_t from, ptrdiff_t to,
+                                  key_sums *sums)
 {
     int n_strata = p->strata->n_strata, n_symptoms = p->n_symptoms;
-    if (combos) {
 #define MR_SHAPE(J, S)                                                       \
     if (n_strata == J && n_symptoms == S)                                    \
-        return count_combos(p, J, S, weights, scale, scale2, from, to,       \
-                            counters, combos)
-        MR_SHAPE(0, 1); MR_SHAPE(0, 3); MR_SHAPE(0, 4); MR_SHAPE(0, 5);
-        MR_SHAPE(1, 1); MR_SHAPE(1, 3); MR_SHAPE(1, 4); MR_SHAPE(1, 5);
-        MR_SHAPE(2, 1); MR_SHAPE(2, 3); MR_SHAPE(2, 4); MR_SHAPE(2, 5);
+        return count_keys(p, J, S, weights, factor, from, to, sums)
+    MR_SHAPE(0, 1); MR_SHAPE(0, 3); MR_SHAPE(0, 4); MR_SHAPE(0, 5);
+    MR_SHAPE(1, 1); MR_SHAPE(1, 3); MR_SHAPE(1, 4); MR_SHAPE(1, 5);
+    MR_SHAPE(2, 1); MR_SHAPE(2, 3); MR_SHAPE(2, 4); MR_SHAPE(2, 5);
 #undef MR_SHAPE
-        return count_combos(p, n_strata, n_symptoms, weights, scale, scale2,
-                            from, to, counters, combos);
-    }
+    return count_keys(p, n_strata, n_symptoms, weights, factor, from, to, sums);
+}
+
+/* Rows [from, to) per symptom: 1 when every code was valid. */
+static unsigned count_rows_weighted(const pass *p, const double *weights,
+                                    double factor, ptrdiff_t from,
+                                    ptrdiff_t to, unsigned *counters,
+                                    mr_wide *wide)
+{
+    int n_strata = p->strata->n_strata, n_symptoms = p->n_symptoms;
 #define MR_SHAPE(J, S)                                                       \
     if (n_strata == J && n_symptoms == S)                                    \
-        return count_weighted(p, J, S, weights, scale, scale2, from, to,     \
-                              counters, wide)
+        return count_weighted(p, J, S, weights, factor, from, to, counters,  \
+                              wide)
     MR_SHAPE(0, 1); MR_SHAPE(0, 5);
     MR_SHAPE(1, 1); MR_SHAPE(1, 5);
     MR_SHAPE(2, 1); MR_SHAPE(2, 5);
 #undef MR_SHAPE
-    return count_weighted(p, n_strata, n_symptoms, weights, scale, scale2,
-                          from, to, counters, wide);
+    return count_weighted(p, n_strata, n_symptoms, weights, factor, from, to,
+                          counters, wide);
 }
 
-ptrdiff_t mr_weighted_combos(ptrdiff_t n_cells, int n_symptoms)
-{
-    double keys = (double) n_cells;
-    for (int s = 0; s < n_symptoms; s++) keys *= MR_N_CATEGORIES;
-    return keys <= MR_COMBO_KEYS ? (ptrdiff_t) keys : 0;
-}
 
 /* The sums and counts of the keys of one copy into wide_totals and counts
- * (per cell, symptom and category), the keys zeroed again. */
-static void expand_combos(mr_wide *combos, ptrdiff_t n_cells, int n_symptoms,
+ * (per cell, symptom and category), the keys zeroed again. Returns the
+ * number of NA slots and missing categories the keys held (each row's
+ * strata in NA slots and symptoms in the missing category). */
+static double expand_keys(key_sums *sums, const mr_strata *strata,
+                          ptrdiff_t n_cells, int n_symptoms,
                           ptrdiff_t n_combos, mr_wide *wide_totals,
                           double *counts)
 {
+    double missing = 0;
     for (ptrdiff_t cell = 0; cell < n_cells; cell++) {
+        int na_strata = na_strata_of(strata, cell);
         for (ptrdiff_t combo = 0; combo < n_combos; combo++) {
-            mr_wide *at = combos + 3 * (cell * n_combos + combo);
-            /* (fewer than 2^31 rows per call: the count is exact) */
-            double patients = mr_wide_to_double(at[2], 0);
+            key_sums *at = sums + cell * n_combos + combo;
+            uint64_t patients = count_of(at->w2);
             if (patients == 0) continue;
+            mr_wide squares = squares_of(at->w2);
             ptrdiff_t digits = combo;
+            int na = na_strata;
             for (int s = 0; s < n_symptoms; s++) {
                 int c = (int) (digits % MR_N_CATEGORIES);
                 digits /= MR_N_CATEGORIES;
+                na += c == MR_N_CATEGORIES - 1;
                 ptrdiff_t k = (cell * n_symptoms + s) * MR_N_CATEGORIES + c;
-                wide_add(&wide_totals[2 * k], at[0]);
-                wide_add(&wide_totals[2 * k + 1], at[1]);
-                counts[k] += patients;
+                wide_add(&wide_totals[2 * k], at->w);
+                wide_add(&wide_totals[2 * k + 1], squares);
+                counts[k] += (double) patients;
             }
-            at[0] = wide_zero();
-            at[1] = wide_zero();
-            at[2] = wide_zero();
+            missing += (double) na * (double) patients;
+            at->w = wide_zero();
+            at->w2 = wide_zero();
         }
     }
+    return missing;
 }
 
 ptrdiff_t mr_tabulate_range_weighted(const mr_strata *strata,
                                      const int *const *symptom_codes,
                                      int n_symptoms, const double *weights,
-                                     int scale, int scale2, ptrdiff_t from,
-                                     ptrdiff_t to, int n_threads, int n_lanes,
+                                     int scale, ptrdiff_t from, ptrdiff_t to,
+                                     int n_threads, int n_lanes,
                                      double *counts, ptrdiff_t n_cells,
                                      unsigned *scratch, mr_wide *wide_scratch,
-                                     mr_wide *combo_scratch,
+                                     mr_wide *key_scratch,
                                      mr_wide *wide_totals)
 {
     pass p;
@@ -559,78 +744,88 @@ ptrdiff_t mr_tabulate_range_weighted(const mr_strata *strata,
     p.symptom_codes = symptom_codes;
     p.n_symptoms = n_symptoms;
     p.lane_mask = n_lanes - 1;
-    p.block = mr_tabulate_block_size(n_cells, n_symptoms);
+    p.block = mr_weighted_block_size(n_cells, n_symptoms);
     ptrdiff_t step = (ptrdiff_t) n_symptoms * SLOTS;
-    p.n_combos = 1;
-    for (int s = 0; s < n_symptoms; s++) p.n_combos *= MR_N_CATEGORIES;
-    ptrdiff_t key_step = p.n_combos;
+    ptrdiff_t n_combos = 1;
+    for (int s = 0; s < n_symptoms; s++) n_combos *= MR_N_CATEGORIES;
+    p.n_keys = n_cells * n_combos;
     for (int j = 0; j < strata->n_strata; j++) {
         p.stride[j] = step;
         step *= (ptrdiff_t) strata->n_levels[j] + 1;
-        p.key_stride[j] = key_step;
-        key_step *= (ptrdiff_t) strata->n_levels[j] + 1;
     }
+    const double factor = ldexp(1, scale);
+    /* (key_sums are two wide sums: key_scratch holds 2 per key, lane and
+     * thread) */
+    key_sums *keyed = (key_sums *) (void *) key_scratch;
     if (to - from < MIN_PARALLEL_ROWS) n_threads = 1;
     unsigned valid = 1;
+    double nas = 0;
     if (n_threads <= 1) {
-        valid = count_rows_weighted(&p, weights, scale, scale2, from, to,
-                                    scratch, combo_scratch ? NULL : wide_scratch,
-                                    combo_scratch);
+        if (keyed)
+            nas = (double) count_rows_keyed(&p, weights, factor, from, to, keyed);
+        else
+            valid = count_rows_weighted(&p, weights, factor, from, to, scratch,
+                                        wide_scratch);
     } else {
         /* as in mr_tabulate_range(): blocks of rows as they come, each
          * thread into counters of its own; integer sums, so the totals are
          * the same however the blocks fall */
         ptrdiff_t n_blocks = (to - from + BLOCK_ROWS - 1) / BLOCK_ROWS;
         int finished = 0;
-        MR_OMP(omp parallel num_threads(n_threads) reduction(&:valid))
+        MR_OMP(omp parallel num_threads(n_threads) reduction(&:valid) reduction(+:nas))
         {
             int me = mr_thread_num();
             ptrdiff_t offset = (ptrdiff_t) me * n_lanes * p.block;
-            unsigned *mine = scratch + offset;
-            mr_wide *wide_mine = combo_scratch ? NULL : wide_scratch + 2 * offset;
-            mr_wide *combos_mine = combo_scratch ?
-                combo_scratch + 3 * (ptrdiff_t) me * n_cells * p.n_combos : NULL;
+            key_sums *keys_mine = keyed ?
+                keyed + (ptrdiff_t) me * n_lanes * p.n_keys : NULL;
             MR_OMP(omp for schedule(dynamic, 1) nowait)
             for (ptrdiff_t b = 0; b < n_blocks; b++) {
                 ptrdiff_t start = from + b * BLOCK_ROWS;
                 ptrdiff_t end = to - start > BLOCK_ROWS ? start + BLOCK_ROWS : to;
-                valid &= count_rows_weighted(&p, weights, scale, scale2, start,
-                                             end, mine, wide_mine, combos_mine);
+                if (keyed)
+                    nas += (double) count_rows_keyed(&p, weights, factor, start,
+                                                     end, keys_mine);
+                else
+                    valid &= count_rows_weighted(&p, weights, factor, start, end,
+                                                 scratch + offset,
+                                                 wide_scratch + 2 * offset);
             }
             mr_team_wait(&finished, mr_thread_total());
         }
     }
     int n_teams = n_threads > 1 ? n_threads : 1;
-    if (combo_scratch)
-        for (int t = 0; t < n_teams; t++)
-            expand_combos(combo_scratch + 3 * (ptrdiff_t) t * n_cells * p.n_combos,
-                          n_cells, n_symptoms, p.n_combos, wide_totals, counts);
-    ptrdiff_t n_copies = (ptrdiff_t) n_teams * n_lanes;
-    for (ptrdiff_t b = 0; b < n_copies; b++) {
-        unsigned *copy = scratch + b * p.block;
-        mr_wide *wide_copy = combo_scratch ? NULL : wide_scratch + 2 * b * p.block;
-        for (ptrdiff_t k = 0; k < p.block; k += SLOTS) {
-            ptrdiff_t at = k / SLOTS * MR_N_CATEGORIES;
-            unsigned counted = 0;
-            for (int c = 0; c < MR_N_CATEGORIES; c++) {
-                ptrdiff_t slot = k + category_slot(c);
-                counts[at + c] += copy[slot];
-                counted += copy[slot];
-                if (wide_copy) {
+    if (keyed) {
+        /* every NA code in an NA slot or missing category, and nothing else
+         * there: then no code was invalid */
+        double missing = 0;
+        for (ptrdiff_t copy = 0; copy < (ptrdiff_t) n_teams * n_lanes; copy++)
+            missing += expand_keys(keyed + copy * p.n_keys, strata, n_cells,
+                                   n_symptoms, n_combos, wide_totals, counts);
+        valid = missing == nas;
+    } else {
+        ptrdiff_t n_copies = (ptrdiff_t) n_teams * n_lanes;
+        for (ptrdiff_t b = 0; b < n_copies; b++) {
+            unsigned *copy = scratch + b * p.block;
+            mr_wide *wide_copy = wide_scratch + 2 * b * p.block;
+            for (ptrdiff_t k = 0; k < p.block; k += SLOTS) {
+                ptrdiff_t at = k / SLOTS * MR_N_CATEGORIES;
+                unsigned counted = 0;
+                for (int c = 0; c < MR_N_CATEGORIES; c++) {
+                    ptrdiff_t slot = k + category_slot(c);
+                    counts[at + c] += copy[slot];
+                    counted += copy[slot];
                     wide_add(&wide_totals[2 * (at + c)], wide_copy[2 * slot]);
                     wide_add(&wide_totals[2 * (at + c) + 1], wide_copy[2 * slot + 1]);
                 }
-            }
-            unsigned all = 0;
-            for (int c = 0; c < SLOTS; c++) {
-                all += copy[k + c];
-                copy[k + c] = 0;
-                if (wide_copy) {
+                unsigned all = 0;
+                for (int c = 0; c < SLOTS; c++) {
+                    all += copy[k + c];
+                    copy[k + c] = 0;
                     wide_copy[2 * (k + c)] = wide_zero();
                     wide_copy[2 * (k + c) + 1] = wide_zero();
                 }
+                valid &= all == counted;
             }
-            valid &= all == counted;
         }
     }
     if (valid) return -1;
@@ -640,27 +835,22 @@ ptrdiff_t mr_tabulate_range_weighted(const mr_strata *strata,
 ptrdiff_t mr_count_groups_weighted(const int *group,
                                    const int *const *symptom_codes,
                                    int n_symptoms, const double *weights,
-                                   int scale, int scale2, ptrdiff_t from,
-                                   ptrdiff_t to, double *counts,
-                                   mr_wide *wide_totals)
+                                   int scale, ptrdiff_t from, ptrdiff_t to,
+                                   double *counts, mr_wide *wide_totals)
 {
     const ptrdiff_t cell_size = (ptrdiff_t) n_symptoms * MR_N_CATEGORIES;
-    const scale_factors f = factors_of(scale), f2 = factors_of(scale2);
+    const double factor = ldexp(1, scale);
     for (ptrdiff_t i = from; i < to; i++) {
         ptrdiff_t at = (ptrdiff_t) group[i] * cell_size;
-        double w = weights[i];
-        mr_wide q = fixed_point_by(w, f), q2 = fixed_point_by(w * w, f2);
+        uint64_t q = fixed_point(weights[i], factor);
+        mr_wide wq = wide_of(q), wq2 = wide_of(square_high(q));
         for (int s = 0; s < n_symptoms; s++) {
-            int code = symptom_codes[s][i];
-            unsigned slot = (unsigned) code - 1u;
-            if (slot >= 4u) {
-                if (code != MR_NA_CODE) return i;
-                slot = 4u;
-            }
-            ptrdiff_t k = at + s * MR_N_CATEGORIES + slot;
+            int c = mr_category(symptom_codes[s][i]);
+            if (c < 0) return i;
+            ptrdiff_t k = at + s * MR_N_CATEGORIES + c;
             counts[k] += 1;
-            wide_add(&wide_totals[2 * k], q);
-            wide_add(&wide_totals[2 * k + 1], q2);
+            wide_add(&wide_totals[2 * k], wq);
+            wide_add(&wide_totals[2 * k + 1], wq2);
         }
     }
     return -1;

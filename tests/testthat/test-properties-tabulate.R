@@ -356,6 +356,11 @@ test_that("an invalid code is reported at its first row, on 1 and 2 threads", {
       expect_error(tabulate_cohort(made$cohort, by = by),
                    sprintf("row %d holds a code outside", made$first_bad),
                    fixed = TRUE, info = paste(info, "threads", threads))
+      # the weighted passes (by key, or per symptom with many columns)
+      expect_error(tabulate_cohort(made$cohort, by = by,
+                                   weights = stats::runif(n)),
+                   sprintf("row %d holds a code outside", made$first_bad),
+                   fixed = TRUE, info = paste(info, "weighted, threads", threads))
     }
   }
 })

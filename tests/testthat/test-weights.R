@@ -444,3 +444,61 @@ test_that("tiny, huge and zero weights sum as plain R does", {
                  info = sprintf("magnitude %g", magnitude))
   }
 })
+
+test_that("the documented precision: each weight kept to 2^-61 of the largest, squares to 2^-57 of its square", {
+  # Hand-made weights whose kept values are known exactly. The largest
+  # weight is 1, so the scale is 2^61 (2^61 <= 1 * 2^61 < 2^62): a weight
+  # m * 2^-61 + r * 2^-75 (m, r small whole numbers) is kept as m * 2^-61,
+  # its r * 2^-75 truncated; the oracle adds the whole numbers m exactly.
+  # A kept square is floor(q^2 / 2^64) * 2^-58 with q = m here: below 2^32
+  # its square is under 2^64 and vanishes, within the documented 2^-57.
+  # (the weights of 1 have m = 0, r = 0)
+  cohort <- classify_cohort(myelography)
+  n <- nrow(cohort)
+  set.seed(2611)
+  m <- sample(0:2^20, n, replace = TRUE)
+  r <- sample(0:2^13, n, replace = TRUE)
+  ones <- sample(n, 20)
+  w <- m * 2^-61 + r * 2^-75
+  w[ones] <- 1
+  is_one <- seq_len(n) %in% ones
+  m[is_one] <- 0
+  tab <- tabulate_cohort(cohort, by = "hospital", weights = w, margins = FALSE)
+  # The kept sums, exactly: the weights of 1 and the whole numbers m added
+  # apart (exact doubles), then one rounding, as the kernel's one
+  # conversion. (R's own sum() of the weights rounds at each step when
+  # long doubles are plain doubles, as under valgrind.)
+  ones_sums <- oracle_weighted(tab, cohort, as.double(is_one), "hospital")
+  m_sums <- oracle_weighted(tab, cohort, as.double(m), "hospital")$sums
+  got <- as.matrix(as.data.frame(ones_sums$cells)[colnames(ones_sums$sums)])
+  sums <- c("weighted_n", "weighted_alleviated", "weighted_evaluable")
+  w2 <- c("sum_w2_alleviated", "sum_w2_evaluable")
+  expect_identical(unname(got[, sums]),
+                   unname(ones_sums$sums[, sums] + m_sums[, sums] * 2^-61))
+  # squares: 1 for the weights of 1, 0 for the others (q^2 < 2^64)
+  expect_identical(unname(got[, w2]), unname(ones_sums$sums[, w2]))
+  # and the documented bound against the squares as given
+  given <- oracle_weighted(tab, cohort, w, "hospital")$sums
+  expect_true(all(abs(got[, w2] - given[, w2]) <= n * 2^-57))
+  # (the sums as given differ: the parts r * 2^-75 were truncated)
+  expect_true(any(abs(got[, sums] - given[, sums]) > 0))
+})
+
+test_that("dyadic weights sum exactly, as plain R sums them, on the keyed and per-symptom passes", {
+  set.seed(2612)
+  for (case in 1:4) {
+    n <- c(300, 5000, 70000, 70001)[case]
+    # four class columns: by key (5 * 5^4 or 15 * 5^4 keys); six: too many
+    # keys (5 * 5^6), the pass per symptom
+    made <- random_cohort(n, n_symptoms = c(3, 3, 5, 5)[case])
+    cohort <- made$cohort
+    # k / 8 below 2^13: every weight, square and sum is exact in a double
+    cohort$w <- sample(0:2^16, n, replace = TRUE) / 8
+    by <- list("site", c("site", "group"), "site", c("site", "group"))[[case]]
+    tab <- tabulate_cohort(cohort, by = by, weights = "w", margins = FALSE)
+    oracle <- oracle_weighted(tab, cohort, cohort$w, by)
+    got <- as.matrix(as.data.frame(oracle$cells)[colnames(oracle$sums)])
+    expect_identical(unname(got), unname(oracle$sums),
+                     info = sprintf("seed 2612, case %d, n %d", case, n))
+  }
+})

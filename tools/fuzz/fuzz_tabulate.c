@@ -99,21 +99,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (weights[i] > plain_max) plain_max = weights[i];
     }
     assert(bad_weight == first_bad_weight);
-    /* (the glue refuses weights whose square is infinite) */
-    if (bad_weight < 0 && max * max <= 1.7976931348623157e308) {
+    /* (the glue refuses weights whose largest is outside 1e-150 .. 1e154,
+     * the range the kernel's scales are made for) */
+    if (bad_weight < 0 && (max == 0 || (max >= 1e-150 && max <= 1e154))) {
         assert(max == plain_max);
-        int scale = mr_weight_scale(max, n), scale2 = mr_weight_scale(max * max, n);
+        int scale = mr_weight_scale(max), scale2 = MR_SQUARE_SCALE(scale);
         double *counts2 = calloc((size_t) size_counts + 1, sizeof(double));
-        mr_wide *wide = calloc((size_t) (2 * block * n_lanes) + 1, sizeof(mr_wide));
+        ptrdiff_t wblock = mr_weighted_block_size(n_cells, n_symptoms);
+        mr_wide *wide = calloc((size_t) (2 * wblock * n_lanes) + 1, sizeof(mr_wide));
+        unsigned *wscratch = calloc((size_t) (wblock * n_lanes) + 1, sizeof(unsigned));
         /* by combination of categories when the keys are few, now and then */
         ptrdiff_t n_keys = mr_weighted_combos(n_cells, n_symptoms);
         mr_wide *combos = n_keys && (take_byte(&in) & 1) ?
-            calloc((size_t) (3 * n_keys) + 1, sizeof(mr_wide)) : NULL;
+            calloc((size_t) (2 * n_lanes * n_keys) + 1, sizeof(mr_wide)) : NULL;
         mr_wide *totals = calloc((size_t) (2 * size_counts) + 1, sizeof(mr_wide));
-        memset(scratch, 0, sizeof(unsigned) * (size_t) (block * n_lanes));
         ptrdiff_t bad2 = mr_tabulate_range_weighted(
             &strata, (const int *const *) symptoms, n_symptoms, weights, scale,
-            scale2, 0, n, 1, n_lanes, counts2, n_cells, scratch, wide, combos,
+            0, n, 1, n_lanes, counts2, n_cells, wscratch, wide, combos,
             totals);
         assert(bad2 == first_bad);
         if (bad2 < 0) {
@@ -126,21 +128,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                     assert(got == expected_w[k] && got2 == expected_w2[k]);
                 } else {
                     /* the plain loop rounds at each step; the kernel only
-                     * truncates each weight below 2^-scale */
+                     * truncates each weight below 2^-scale, and each
+                     * square below 1.5 * 2^-scale2 */
                     assert(fabs(got - expected_w[k]) <=
                            1e-12 * expected_w[k] + n * ldexp(1, -scale));
                     assert(fabs(got2 - expected_w2[k]) <=
-                           1e-12 * expected_w2[k] + n * ldexp(1, -scale2));
+                           1e-12 * expected_w2[k] + 2 * n * ldexp(1, -scale2));
                 }
             }
         }
-        for (ptrdiff_t k = 0; k < block * n_lanes; k++) assert(scratch[k] == 0);
+        for (ptrdiff_t k = 0; k < wblock * n_lanes; k++) assert(wscratch[k] == 0);
         if (combos) {
-            for (ptrdiff_t k = 0; k < 3 * n_keys; k++)
+            for (ptrdiff_t k = 0; k < 2 * n_lanes * n_keys; k++)
                 assert(mr_wide_to_double(combos[k], 0) == 0);
             free(combos);
         }
-        free(counts2); free(wide); free(totals);
+        free(counts2); free(wide); free(totals); free(wscratch);
     }
     for (int j = 0; j < 3; j++) free(codes[j]);
     for (int s = 0; s < 6; s++) free(symptoms[s]);
