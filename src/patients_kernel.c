@@ -29,3 +29,54 @@ void mr_summarise_patients(const int *const *codes, int n_symptoms,
             : class_code == MR_ALLEVIATED;
     }
 }
+
+/* The summary by lookup: each row's codes (1..4, or missing as 0) form a
+ * number in base 5, whose summary was made once by mr_summarise_patients()
+ * itself (the same code on the same codes, so the same result). */
+ptrdiff_t mr_summary_table_size(int n_symptoms)
+{
+    if (n_symptoms < 1 || n_symptoms > MR_SUMMARY_TABLE_SYMPTOMS) return 0;
+    ptrdiff_t size = 1;
+    for (int s = 0; s < n_symptoms; s++) size *= 5;
+    return size;
+}
+
+void mr_summary_table_fill(int n_symptoms, ptrdiff_t size, int *scratch,
+                           int *table)
+{
+    int *columns[MR_SUMMARY_TABLE_SYMPTOMS];
+    for (int s = 0; s < n_symptoms; s++) {
+        columns[s] = scratch + (ptrdiff_t) s * size;
+        ptrdiff_t step = 1;
+        for (int r = 0; r < s; r++) step *= 5;
+        for (ptrdiff_t k = 0; k < size; k++) {
+            int digit = (int) ((k / step) % 5);
+            columns[s][k] = digit == 0 ? MR_NA_CODE : digit;
+        }
+    }
+    mr_summarise_patients((const int *const *) columns, n_symptoms, 0, size,
+                          table, table + size, table + 2 * size);
+}
+
+int mr_summarise_patients_table(const int *const *codes, int n_symptoms,
+                                const int *table, ptrdiff_t size,
+                                ptrdiff_t from, ptrdiff_t to,
+                                int *patient_class, int *any_alleviated,
+                                int *primary)
+{
+    unsigned invalid = 0;
+    for (ptrdiff_t i = from; i < to; i++) {
+        unsigned key = 0;
+        for (int s = n_symptoms - 1; s >= 0; s--) {
+            int code = codes[s][i];
+            unsigned digit = (unsigned) code;
+            invalid |= (digit - 1 > 3) & (code != MR_NA_CODE);
+            digit = digit - 1 <= 3 ? digit : 0;
+            key = key * 5 + digit;
+        }
+        patient_class[i] = table[key];
+        any_alleviated[i] = table[size + key];
+        primary[i] = table[2 * size + key];
+    }
+    return invalid == 0;
+}

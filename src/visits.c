@@ -57,6 +57,11 @@ typedef struct {
     const mr_column *post;           /* [s * n_visits + v] */
     int *const *codes;               /* per symptom, n * n_visits */
     int *patient_class, *any_alleviated, *primary;
+    /* per symptom: the lookup table of its classes (NULL: none), width */
+    int *const *class_tables;
+    const int *table_widths;
+    const int *summary_table;        /* NULL: none */
+    ptrdiff_t summary_size;
 } visits_work;
 
 /* Blocks [first, last) of rows (block b: visit b / blocks_per_visit),
@@ -75,13 +80,28 @@ static int visits_blocks(const visits_work *w, R_xlen_t first, R_xlen_t last)
                                                     : w->n;
         R_xlen_t offset = (R_xlen_t) v * w->n;
         for (int s = 0; s < w->n_symptoms && !failed; s++) {
+            mr_column post = w->post[(R_xlen_t) s * w->n_visits + v];
+            /* by lookup when it can; otherwise, or when a value is outside
+             * the table, by the classifier */
+            if (w->class_tables[s] &&
+                mr_classify_table_range(w->class_tables[s],
+                                        w->table_widths[s],
+                                        (int) w->rules[s].lo,
+                                        w->pre[s].int_, post.int_, from, to,
+                                        w->codes[s] + offset))
+                continue;
             mr_bad_value bad;
-            mr_classify_range(w->rules + s, w->pre[s],
-                              w->post[(R_xlen_t) s * w->n_visits + v], from,
-                              to, w->codes[s] + offset, 1, &bad);
+            mr_classify_range(w->rules + s, w->pre[s], post, from, to,
+                              w->codes[s] + offset, 1, &bad);
             failed |= bad.index >= 0;
         }
-        if (!failed)
+        if (!failed &&
+            !(w->summary_table &&
+              mr_summarise_patients_table(
+                  (const int *const *) w->codes, w->n_symptoms,
+                  w->summary_table, w->summary_size, offset + from,
+                  offset + to, w->patient_class, w->any_alleviated,
+                  w->primary)))
             mr_summarise_patients((const int *const *) w->codes, w->n_symptoms,
                                   offset + from, offset + to,
                                   w->patient_class, w->any_alleviated,
@@ -145,13 +165,43 @@ SEXP C_classify_visits_all(SEXP pres, SEXP posts, SEXP params,
     SET_VECTOR_ELT(out, n_symptoms + 1, Rf_allocVector(LGLSXP, n_rows));
     SET_VECTOR_ELT(out, n_symptoms + 2, Rf_allocVector(INTSXP, n_rows));
 
+    /* Lookup tables, for the symptoms whose columns are all integer and
+     * whose rule's range is a few whole numbers, and for the patient
+     * summary; each made by the code it stands for. */
+    int **class_tables = (int **) R_alloc((size_t) n_symptoms, sizeof(int *));
+    int *table_widths = (int *) R_alloc((size_t) n_symptoms, sizeof(int));
+    for (int s = 0; s < n_symptoms; s++) {
+        int width = pre[s].int_ ? mr_class_table_width(rules + s) : 0;
+        for (int v = 0; v < n_visits && width; v++)
+            if (!post[(R_xlen_t) s * n_visits + v].int_) width = 0;
+        class_tables[s] = NULL;
+        table_widths[s] = width;
+        if (width) {
+            size_t cells = (size_t) width * (size_t) width;
+            int *scratch = (int *) R_alloc(2 * cells, sizeof(int));
+            int *table = (int *) R_alloc(cells, sizeof(int));
+            if (mr_class_table_fill(rules + s, width, scratch, scratch + cells,
+                                    table))
+                class_tables[s] = table;
+        }
+    }
+    ptrdiff_t summary_size = mr_summary_table_size(n_symptoms);
+    int *summary_table = NULL;
+    if (summary_size) {
+        int *scratch = (int *) R_alloc((size_t) summary_size * n_symptoms,
+                                       sizeof(int));
+        summary_table = (int *) R_alloc(3 * (size_t) summary_size, sizeof(int));
+        mr_summary_table_fill(n_symptoms, summary_size, scratch, summary_table);
+    }
+
     visits_work work = {
         n_symptoms, n_visits, n,
         n > 0 ? (n + MR_VISITS_BLOCK - 1) / MR_VISITS_BLOCK : 0,
         rules, pre, post, codes,
         INTEGER(VECTOR_ELT(out, n_symptoms)),
         LOGICAL(VECTOR_ELT(out, n_symptoms + 1)),
-        INTEGER(VECTOR_ELT(out, n_symptoms + 2))
+        INTEGER(VECTOR_ELT(out, n_symptoms + 2)),
+        class_tables, table_widths, summary_table, summary_size
     };
     /* One parallel region per call (per MR_VISITS_REGION_PAIRS pairs on
      * very large cohorts); every row's classes depend on its own values
