@@ -2,6 +2,7 @@
  * the baseline by the kernel of classify_alleviation(), into its block of
  * one factor of n_patients * n_visits codes (visit-major: the block of
  * visit v holds every patient's class at v). */
+#include <string.h>
 #include "glue.h"
 
 SEXP C_classify_visits(SEXP pre, SEXP posts, SEXP params)
@@ -62,6 +63,14 @@ typedef struct {
     const int *table_widths;
     const int *summary_table;        /* NULL: none */
     ptrdiff_t summary_size;
+    /* the visit column (n * n_visits codes), and the patient key repeated
+     * for each visit: from key_int or key_dbl, or row numbers when both
+     * are NULL; key_out_int / key_out_dbl NULL: made in R */
+    int *visit;
+    const int *key_int;
+    const double *key_dbl;
+    int *key_out_int;
+    double *key_out_dbl;
 } visits_work;
 
 /* Blocks [first, last) of rows (block b: visit b / blocks_per_visit),
@@ -95,6 +104,17 @@ static int visits_blocks(const visits_work *w, R_xlen_t first, R_xlen_t last)
                               w->codes[s] + offset, 1, &bad);
             failed |= bad.index >= 0;
         }
+        for (R_xlen_t i = from; i < to; i++) w->visit[offset + i] = v + 1;
+        if (w->key_out_dbl) {
+            memcpy(w->key_out_dbl + offset + from, w->key_dbl + from,
+                   (size_t) (to - from) * sizeof(double));
+        } else if (w->key_out_int && w->key_int) {
+            memcpy(w->key_out_int + offset + from, w->key_int + from,
+                   (size_t) (to - from) * sizeof(int));
+        } else if (w->key_out_int) {
+            for (R_xlen_t i = from; i < to; i++)
+                w->key_out_int[offset + i] = (int) i + 1;
+        }
         if (!failed &&
             !(w->summary_table &&
               mr_summarise_patients_table(
@@ -115,16 +135,20 @@ static int visits_blocks(const visits_work *w, R_xlen_t first, R_xlen_t last)
  * columns; params, a list of n_symptoms rule_params(). Returns the
  * n_symptoms class factors (visit-major, as C_classify_visits()), then the
  * patient class, any_alleviated and the primary symptom (factor with
- * primary_levels) of C_summarise_patients(). A refused value is an error
- * without detail: the R code classifies symptom by symptom to name it. */
+ * primary_levels) of C_summarise_patients(), the visit (factor with
+ * visit_levels) and the patient key repeated for each visit (key a plain
+ * integer or double vector, or NULL for row numbers; otherwise NULL in its
+ * place, and R repeats the key). A refused value is an error without
+ * detail: the R code classifies symptom by symptom to name it. */
 SEXP C_classify_visits_all(SEXP pres, SEXP posts, SEXP params,
-                           SEXP primary_levels)
+                           SEXP primary_levels, SEXP key, SEXP visit_levels)
 {
     if (TYPEOF(pres) != VECSXP || TYPEOF(posts) != VECSXP ||
         TYPEOF(params) != VECSXP || XLENGTH(posts) != XLENGTH(pres) ||
         XLENGTH(params) != XLENGTH(pres) || XLENGTH(pres) < 1 ||
         XLENGTH(pres) > INT_MAX || TYPEOF(primary_levels) != STRSXP ||
-        XLENGTH(primary_levels) != XLENGTH(pres))
+        XLENGTH(primary_levels) != XLENGTH(pres) ||
+        TYPEOF(visit_levels) != STRSXP)
         Rf_error("internal error: bad arguments to C_classify_visits_all.");
     int n_symptoms = (int) XLENGTH(pres);
     if (TYPEOF(VECTOR_ELT(posts, 0)) != VECSXP ||
@@ -133,6 +157,14 @@ SEXP C_classify_visits_all(SEXP pres, SEXP posts, SEXP params,
         Rf_error("internal error: `posts` must hold lists of visits.");
     int n_visits = (int) XLENGTH(VECTOR_ELT(posts, 0));
     R_xlen_t n = XLENGTH(VECTOR_ELT(pres, 0));
+    if (XLENGTH(visit_levels) != n_visits)
+        Rf_error("internal error: one level per visit expected.");
+    /* The key repeated here when it is a plain integer or double vector
+     * (attributes, such as a factor's, are left to R's rep()), or row
+     * numbers (key NULL, at most INT_MAX rows). */
+    int key_here = Rf_isNull(key) ? n <= INT_MAX
+        : (TYPEOF(key) == INTSXP || TYPEOF(key) == REALSXP) &&
+          ATTRIB(key) == R_NilValue && XLENGTH(key) == n;
     mr_prepared_rule *rules = (mr_prepared_rule *) R_alloc(
         (size_t) n_symptoms, sizeof(mr_prepared_rule));
     mr_column *pre = (mr_column *) R_alloc((size_t) n_symptoms,
@@ -155,7 +187,7 @@ SEXP C_classify_visits_all(SEXP pres, SEXP posts, SEXP params,
         rules[s] = mr_rule_from_params(VECTOR_ELT(params, s));
     }
     R_xlen_t n_rows = n * n_visits;
-    SEXP out = PROTECT(Rf_allocVector(VECSXP, (R_xlen_t) n_symptoms + 3));
+    SEXP out = PROTECT(Rf_allocVector(VECSXP, (R_xlen_t) n_symptoms + 5));
     int **codes = (int **) R_alloc((size_t) n_symptoms, sizeof(int *));
     for (int s = 0; s < n_symptoms; s++) {
         SET_VECTOR_ELT(out, s, Rf_allocVector(INTSXP, n_rows));
@@ -164,6 +196,12 @@ SEXP C_classify_visits_all(SEXP pres, SEXP posts, SEXP params,
     SET_VECTOR_ELT(out, n_symptoms, Rf_allocVector(INTSXP, n_rows));
     SET_VECTOR_ELT(out, n_symptoms + 1, Rf_allocVector(LGLSXP, n_rows));
     SET_VECTOR_ELT(out, n_symptoms + 2, Rf_allocVector(INTSXP, n_rows));
+    SET_VECTOR_ELT(out, n_symptoms + 3, Rf_allocVector(INTSXP, n_rows));
+    if (key_here)
+        SET_VECTOR_ELT(out, n_symptoms + 4,
+                       Rf_allocVector(Rf_isNull(key) ? INTSXP : TYPEOF(key),
+                                      n_rows));
+    SEXP key_out = VECTOR_ELT(out, n_symptoms + 4);
 
     /* Lookup tables, for the symptoms whose columns are all integer and
      * whose rule's range is a few whole numbers, and for the patient
@@ -201,7 +239,12 @@ SEXP C_classify_visits_all(SEXP pres, SEXP posts, SEXP params,
         INTEGER(VECTOR_ELT(out, n_symptoms)),
         LOGICAL(VECTOR_ELT(out, n_symptoms + 1)),
         INTEGER(VECTOR_ELT(out, n_symptoms + 2)),
-        class_tables, table_widths, summary_table, summary_size
+        class_tables, table_widths, summary_table, summary_size,
+        INTEGER(VECTOR_ELT(out, n_symptoms + 3)),
+        key_here && TYPEOF(key) == INTSXP ? INTEGER_RO(key) : NULL,
+        key_here && TYPEOF(key) == REALSXP ? REAL_RO(key) : NULL,
+        key_here && TYPEOF(key_out) == INTSXP ? INTEGER(key_out) : NULL,
+        key_here && TYPEOF(key_out) == REALSXP ? REAL(key_out) : NULL
     };
     /* One parallel region per call (per MR_VISITS_REGION_PAIRS pairs on
      * very large cohorts); every row's classes depend on its own values
@@ -231,6 +274,9 @@ SEXP C_classify_visits_all(SEXP pres, SEXP posts, SEXP params,
     SEXP patient = VECTOR_ELT(out, n_symptoms);
     Rf_setAttrib(patient, R_LevelsSymbol, mr_class_levels);
     Rf_setAttrib(patient, R_ClassSymbol, mr_factor_class);
+    SEXP visit = VECTOR_ELT(out, n_symptoms + 3);
+    Rf_setAttrib(visit, R_LevelsSymbol, visit_levels);
+    Rf_setAttrib(visit, R_ClassSymbol, mr_factor_class);
     SEXP primary = VECTOR_ELT(out, n_symptoms + 2);
     Rf_setAttrib(primary, R_LevelsSymbol, primary_levels);
     Rf_setAttrib(primary, R_ClassSymbol, mr_factor_class);
