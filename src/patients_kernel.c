@@ -58,25 +58,53 @@ void mr_summary_table_fill(int n_symptoms, ptrdiff_t size, int *scratch,
                           table, table + size, table + 2 * size);
 }
 
-int mr_summarise_patients_table(const int *const *codes, int n_symptoms,
-                                const int *table, ptrdiff_t size,
-                                ptrdiff_t from, ptrdiff_t to,
-                                int *patient_class, int *any_alleviated,
-                                int *primary)
+#if defined(__GNUC__)
+#define MR_ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define MR_ALWAYS_INLINE inline
+#endif
+
+static MR_ALWAYS_INLINE void
+summary_rows(const int *const *codes, int n_symptoms, const int *table,
+             ptrdiff_t size, ptrdiff_t from, ptrdiff_t to, int *patient_class,
+             int *any_alleviated, int *primary)
 {
-    unsigned invalid = 0;
+    const int *column[MR_SUMMARY_TABLE_SYMPTOMS];
+    for (int s = 0; s < n_symptoms; s++) column[s] = codes[s];
     for (ptrdiff_t i = from; i < to; i++) {
         unsigned key = 0;
         for (int s = n_symptoms - 1; s >= 0; s--) {
-            int code = codes[s][i];
-            unsigned digit = (unsigned) code;
-            invalid |= (digit - 1 > 3) & (code != MR_NA_CODE);
-            digit = digit - 1 <= 3 ? digit : 0;
-            key = key * 5 + digit;
+            /* mr_summarise_patients() counts a code other than 1..4 as
+             * nothing, as it does NA: digit 0 */
+            unsigned digit = (unsigned) column[s][i];
+            digit = digit - 1u <= 3u ? digit : 0u;
+            key = key * 5u + digit;
         }
         patient_class[i] = table[key];
         any_alleviated[i] = table[size + key];
         primary[i] = table[2 * size + key];
     }
-    return invalid == 0;
+}
+
+void mr_summarise_patients_table(const int *const *codes, int n_symptoms,
+                                 const int *table, ptrdiff_t size,
+                                 ptrdiff_t from, ptrdiff_t to,
+                                 int *patient_class, int *any_alleviated,
+                                 int *primary)
+{
+    /* the loop over symptoms unrolled for each count */
+    switch (n_symptoms) {
+    case 1: summary_rows(codes, 1, table, size, from, to, patient_class,
+                         any_alleviated, primary); break;
+    case 2: summary_rows(codes, 2, table, size, from, to, patient_class,
+                         any_alleviated, primary); break;
+    case 3: summary_rows(codes, 3, table, size, from, to, patient_class,
+                         any_alleviated, primary); break;
+    case 4: summary_rows(codes, 4, table, size, from, to, patient_class,
+                         any_alleviated, primary); break;
+    case 5: summary_rows(codes, 5, table, size, from, to, patient_class,
+                         any_alleviated, primary); break;
+    default: summary_rows(codes, n_symptoms, table, size, from, to,
+                          patient_class, any_alleviated, primary);
+    }
 }

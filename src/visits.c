@@ -115,13 +115,13 @@ static int visits_blocks(const visits_work *w, R_xlen_t first, R_xlen_t last)
             for (R_xlen_t i = from; i < to; i++)
                 w->key_out_int[offset + i] = (int) i + 1;
         }
-        if (!failed &&
-            !(w->summary_table &&
-              mr_summarise_patients_table(
-                  (const int *const *) w->codes, w->n_symptoms,
-                  w->summary_table, w->summary_size, offset + from,
-                  offset + to, w->patient_class, w->any_alleviated,
-                  w->primary)))
+        if (failed) continue;
+        if (w->summary_table)
+            mr_summarise_patients_table(
+                (const int *const *) w->codes, w->n_symptoms,
+                w->summary_table, w->summary_size, offset + from,
+                offset + to, w->patient_class, w->any_alleviated, w->primary);
+        else
             mr_summarise_patients((const int *const *) w->codes, w->n_symptoms,
                                   offset + from, offset + to,
                                   w->patient_class, w->any_alleviated,
@@ -215,7 +215,7 @@ SEXP C_classify_visits_all(SEXP pres, SEXP posts, SEXP params,
         class_tables[s] = NULL;
         table_widths[s] = width;
         if (width) {
-            size_t cells = (size_t) width * (size_t) width;
+            size_t cells = (size_t) mr_class_table_size(width);
             int *scratch = (int *) R_alloc(2 * cells, sizeof(int));
             int *table = (int *) R_alloc(cells, sizeof(int));
             if (mr_class_table_fill(rules + s, width, scratch, scratch + cells,
