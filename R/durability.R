@@ -112,7 +112,7 @@ durability <- function(x, conf_level = 0.95, method = "wilson") {
   codes <- lapply(symptoms, function(s) x[[s]])
   res <- tryCatch(
     .Call(C_durability, codes, patient, as.double(n_patients), x$visit,
-          n_visits),
+          n_visits, list(symptoms, visits, course_levels)),
     error = function(e) abort(conditionMessage(e), call))
   n_symptoms <- length(symptoms)
   carried <- setdiff(names(x), c(key_name, "visit", symptoms, patient_columns))
@@ -120,14 +120,13 @@ durability <- function(x, conf_level = 0.95, method = "wilson") {
     rep(column[first_rows], times = n_symptoms)
   })
   out <- c(patient_level, list(
-    symptom = structure(rep(seq_len(n_symptoms), each = n_patients),
-                        levels = symptoms, class = "factor"),
+    symptom = res$symptom,
     n_judged = res$n_judged,
     n_alleviated = res$n_alleviated,
-    first_alleviated = structure(res$first, levels = visits, class = "factor"),
+    first_alleviated = res$first,
     sustained = res$sustained,
     relapsed = res$relapsed,
-    course = structure(res$course, levels = course_levels, class = "factor")))
+    course = res$course))
   per_visit <- visit_rates(res$states, symptoms, visits, conf_level, method)
   transitions <- visit_transitions(res$transitions, symptoms, visits)
   structure(out, class = c("myelo_durability", "data.frame"),

@@ -202,26 +202,35 @@ classify_visits <- function(data, rules = study_rules(), visits,
         as_measurements(data[[column]], column, call)
       })
     })
+    # the visit column and, for plain integer or double ids or row
+    # numbers, the repeated key are made in the same pass
     .Call(C_classify_visits_all, pre_values, post_values,
-          lapply(rules, rule_params), symptoms)
+          lapply(rules, rule_params), symptoms,
+          if (!is.null(id)) data[[id]], visits)
   }, error = function(e) NULL)
+  patient_key <- if (is.null(id)) seq_len(n) else data[[id]]
   if (!is.null(fused)) {
     classes <- fused[seq_along(symptoms)]
     patients <- fused[length(symptoms) + 1:3]
+    visit <- fused[[length(symptoms) + 4L]]
+    repeated_key <- fused[[length(symptoms) + 5L]]
   } else {
     classes <- classify_visits_by_symptom(data, rules, pre_columns,
                                           visit_columns, call)
     patients <- .Call(C_summarise_patients, classes, as.double(n * n_visits),
                       symptoms, alleviation_levels)
+    visit <- NULL
+    repeated_key <- NULL
   }
+  if (is.null(visit)) {
+    visit <- structure(rep(seq_len(n_visits), each = n), levels = visits,
+                       class = "factor")
+  }
+  if (is.null(repeated_key)) repeated_key <- rep(patient_key, times = n_visits)
   names(classes) <- symptoms
-  patient_key <- if (is.null(id)) seq_len(n) else data[[id]]
-  kept <- c(list(patient_key), lapply(as.list(data)[carried], rep,
-                                      times = n_visits))
+  kept <- c(list(repeated_key), lapply(as.list(data)[carried], rep,
+                                       times = n_visits))
   names(kept)[1L] <- key
-  kept[[1L]] <- rep(patient_key, times = n_visits)
-  visit <- structure(rep(seq_len(n_visits), each = n), levels = visits,
-                     class = "factor")
   columns <- c(kept[1L], list(visit = visit), kept[-1L], classes,
                list(patient_class = patients[[1L]],
                     any_alleviated = patients[[2L]],

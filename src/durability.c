@@ -16,35 +16,46 @@ SEXP C_visits_canonical(SEXP key, SEXP visit, SEXP n_visits_)
         return Rf_ScalarLogical(0);
     R_xlen_t n_patients = n / n_visits;
     const int *v = INTEGER_RO(visit);
-    for (R_xlen_t i = 0; i < n; i++)
-        if (v[i] != (int) (i / (n_patients > 0 ? n_patients : 1)) + 1)
-            return Rf_ScalarLogical(0);
-    int same = 1;
+    /* visit by visit: row v * n_patients + p against row p, without a
+     * division per row; differences are counted, not branched on */
+    int differ = 0;
+    for (int b = 0; b < n_visits && !differ; b++) {
+        const int *vb = v + (R_xlen_t) b * n_patients;
+        for (R_xlen_t p = 0; p < n_patients; p++) differ |= vb[p] != b + 1;
+    }
+    if (differ) return Rf_ScalarLogical(0);
     switch (TYPEOF(key)) {
     case INTSXP: case LGLSXP: {
         const int *k = TYPEOF(key) == INTSXP ? INTEGER_RO(key) : LOGICAL_RO(key);
-        for (R_xlen_t i = n_patients; i < n && same; i++)
-            same = k[i] == k[i % n_patients];
+        for (int b = 1; b < n_visits && !differ; b++) {
+            const int *kb = k + (R_xlen_t) b * n_patients;
+            for (R_xlen_t p = 0; p < n_patients; p++) differ |= kb[p] != k[p];
+        }
         break;
     }
     case REALSXP: {
         const double *k = REAL_RO(key);
-        for (R_xlen_t i = n_patients; i < n && same; i++) {
-            double a = k[i], b = k[i % n_patients];
-            same = a == b || (ISNAN(a) && ISNAN(b));
+        for (int b = 1; b < n_visits && !differ; b++) {
+            const double *kb = k + (R_xlen_t) b * n_patients;
+            for (R_xlen_t p = 0; p < n_patients; p++) {
+                double x = kb[p], y = k[p];
+                differ |= !(x == y || (ISNAN(x) && ISNAN(y)));
+            }
         }
         break;
     }
     case STRSXP: {
         const SEXP *k = STRING_PTR_RO(key);
-        for (R_xlen_t i = n_patients; i < n && same; i++)
-            same = k[i] == k[i % n_patients];
+        for (int b = 1; b < n_visits && !differ; b++) {
+            const SEXP *kb = k + (R_xlen_t) b * n_patients;
+            for (R_xlen_t p = 0; p < n_patients; p++) differ |= kb[p] != k[p];
+        }
         break;
     }
     default:
-        same = 0;
+        differ = 1;
     }
-    return Rf_ScalarLogical(same);
+    return Rf_ScalarLogical(!differ);
 }
 
 /* Patients per block of the durability pass, and codes (patients x
@@ -63,6 +74,7 @@ typedef struct {
     R_xlen_t counts_size, states_size;
     int *visit_state;             /* per thread, n_visits */
     mr_durability_out out;        /* of the first symptom; n_patients each */
+    int *symptom;                 /* the symptom of each result row */
 } durability_work;
 
 /* Blocks [first, last) (block b: symptom b / blocks_per_symptom), shared
@@ -84,6 +96,7 @@ static int durability_blocks(const durability_work *w, R_xlen_t first,
             w->out.n_judged + offset, w->out.course + offset,
             w->out.sustained + offset, w->out.relapsed + offset
         };
+        for (R_xlen_t p = from; p < to; p++) w->symptom[offset + p] = s + 1;
         double *own = w->counts +
             ((R_xlen_t) t * w->n_symptoms + s) * w->counts_size;
         if (w->table) {
@@ -101,9 +114,14 @@ static int durability_blocks(const durability_work *w, R_xlen_t first,
 }
 
 SEXP C_durability(SEXP codes, SEXP patient, SEXP n_patients_, SEXP visit,
-                  SEXP n_visits_)
+                  SEXP n_visits_, SEXP levels)
 {
     if (TYPEOF(codes) != VECSXP || TYPEOF(visit) != INTSXP ||
+        TYPEOF(levels) != VECSXP || XLENGTH(levels) != 3 ||
+        TYPEOF(VECTOR_ELT(levels, 0)) != STRSXP ||
+        TYPEOF(VECTOR_ELT(levels, 1)) != STRSXP ||
+        TYPEOF(VECTOR_ELT(levels, 2)) != STRSXP ||
+        XLENGTH(VECTOR_ELT(levels, 0)) != XLENGTH(codes) ||
         !Rf_isReal(n_patients_) || XLENGTH(n_patients_) != 1 ||
         !(REAL(n_patients_)[0] >= 0 &&
           REAL(n_patients_)[0] <= (double) R_XLEN_T_MAX) ||
@@ -142,7 +160,7 @@ SEXP C_durability(SEXP codes, SEXP patient, SEXP n_patients_, SEXP visit,
     R_xlen_t n_out = n_patients * n_symptoms;
     const char *names[] = { "first", "n_alleviated", "n_judged", "course",
                             "sustained", "relapsed", "states",
-                            "transitions", "" };
+                            "transitions", "symptom", "" };
     SEXP out = PROTECT(Rf_mkNamed(VECSXP, names));
     for (int k = 0; k < 4; k++)
         SET_VECTOR_ELT(out, k, Rf_allocVector(INTSXP, n_out));
@@ -153,6 +171,7 @@ SEXP C_durability(SEXP codes, SEXP patient, SEXP n_patients_, SEXP visit,
     SET_VECTOR_ELT(out, 6, Rf_allocVector(REALSXP, states_size * n_symptoms));
     SET_VECTOR_ELT(out, 7, Rf_allocVector(REALSXP,
                                           transitions_size * n_symptoms));
+    SET_VECTOR_ELT(out, 8, Rf_allocVector(INTSXP, n_out));
     double *all_states = REAL(VECTOR_ELT(out, 6));
     double *all_transitions = REAL(VECTOR_ELT(out, 7));
     for (R_xlen_t k = 0; k < states_size * n_symptoms; k++) all_states[k] = 0;
@@ -187,7 +206,8 @@ SEXP C_durability(SEXP codes, SEXP patient, SEXP n_patients_, SEXP visit,
         table, counts, counts_size, states_size, visit_state,
         { INTEGER(VECTOR_ELT(out, 0)), INTEGER(VECTOR_ELT(out, 1)),
           INTEGER(VECTOR_ELT(out, 2)), INTEGER(VECTOR_ELT(out, 3)),
-          LOGICAL(VECTOR_ELT(out, 4)), LOGICAL(VECTOR_ELT(out, 5)) }
+          LOGICAL(VECTOR_ELT(out, 4)), LOGICAL(VECTOR_ELT(out, 5)) },
+        INTEGER(VECTOR_ELT(out, 8))
     };
     R_xlen_t n_items = work.blocks_per_symptom * n_symptoms;
     R_xlen_t items_per_region = MR_REGION_CODES /
@@ -223,6 +243,13 @@ SEXP C_durability(SEXP codes, SEXP patient, SEXP n_patients_, SEXP visit,
                     transitions[k] += own[states_size + k];
             }
         }
+    }
+    /* factors made here: attributes set in R would copy the columns */
+    const int factors[] = { 8, 0, 3 };   /* symptom, first, course */
+    for (int k = 0; k < 3; k++) {
+        SEXP column = VECTOR_ELT(out, factors[k]);
+        Rf_setAttrib(column, R_LevelsSymbol, VECTOR_ELT(levels, k));
+        Rf_setAttrib(column, R_ClassSymbol, mr_factor_class);
     }
     UNPROTECT(1);
     return out;

@@ -113,6 +113,36 @@ static inline unsigned pattern_digit(int code, int *bad)
     return u <= 3u ? (0x2110u >> (4u * u)) & 15u : 3u;
 }
 
+/* The patients of [from, to) in the layout of classify_visits() (visit v
+ * of patient p at row v * n_patients + p), n_visits a constant where the
+ * caller makes it one, so that the loop over visits unrolls. */
+static inline int pattern_rows(const int *codes, ptrdiff_t n_patients,
+                               int n_visits, ptrdiff_t from, ptrdiff_t to,
+                               const mr_course *table,
+                               const mr_durability_out *out,
+                               double *pattern_counts)
+{
+    int bad = 0;
+    int *restrict first = out->first, *restrict n_alleviated = out->n_alleviated;
+    int *restrict n_judged = out->n_judged, *restrict course = out->course;
+    int *restrict sustained = out->sustained, *restrict relapsed = out->relapsed;
+    for (ptrdiff_t p = from; p < to; p++) {
+        unsigned pattern = 0;
+        for (int v = 0; v < n_visits; v++)
+            pattern |= pattern_digit(codes[(ptrdiff_t) v * n_patients + p],
+                                     &bad) << (2 * v);
+        const mr_course *c = table + pattern;
+        first[p] = c->first;
+        n_alleviated[p] = c->n_alleviated;
+        n_judged[p] = c->n_judged;
+        course[p] = c->course;
+        sustained[p] = c->sustained;
+        relapsed[p] = c->relapsed;
+        pattern_counts[pattern] += 1;
+    }
+    return bad;
+}
+
 int mr_durability_pattern_range(const int *codes, const ptrdiff_t *index,
                                 ptrdiff_t n_patients, int n_visits,
                                 ptrdiff_t from, ptrdiff_t to,
@@ -120,19 +150,29 @@ int mr_durability_pattern_range(const int *codes, const ptrdiff_t *index,
                                 const mr_durability_out *out,
                                 double *pattern_counts)
 {
+    if (!index) {
+        switch (n_visits) {
+        case 2: return pattern_rows(codes, n_patients, 2, from, to, table,
+                                    out, pattern_counts);
+        case 3: return pattern_rows(codes, n_patients, 3, from, to, table,
+                                    out, pattern_counts);
+        case 4: return pattern_rows(codes, n_patients, 4, from, to, table,
+                                    out, pattern_counts);
+        case 5: return pattern_rows(codes, n_patients, 5, from, to, table,
+                                    out, pattern_counts);
+        case 6: return pattern_rows(codes, n_patients, 6, from, to, table,
+                                    out, pattern_counts);
+        default: return pattern_rows(codes, n_patients, n_visits, from, to,
+                                     table, out, pattern_counts);
+        }
+    }
     int bad = 0;
     for (ptrdiff_t p = from; p < to; p++) {
         unsigned pattern = 0;
-        if (index) {
-            const ptrdiff_t *rows = index + p * n_visits;
-            for (int v = 0; v < n_visits; v++) {
-                int code = rows[v] >= 0 ? codes[rows[v]] : MR_NA_CODE;
-                pattern |= pattern_digit(code, &bad) << (2 * v);
-            }
-        } else {
-            for (int v = 0; v < n_visits; v++)
-                pattern |= pattern_digit(codes[(ptrdiff_t) v * n_patients + p],
-                                         &bad) << (2 * v);
+        const ptrdiff_t *rows = index + p * n_visits;
+        for (int v = 0; v < n_visits; v++) {
+            int code = rows[v] >= 0 ? codes[rows[v]] : MR_NA_CODE;
+            pattern |= pattern_digit(code, &bad) << (2 * v);
         }
         const mr_course *c = table + pattern;
         out->first[p] = c->first;

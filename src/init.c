@@ -20,9 +20,9 @@ SEXP C_table_columns(SEXP, SEXP, SEXP, SEXP, SEXP);
 SEXP C_wilson_columns(SEXP, SEXP, SEXP);
 SEXP C_cell_order(SEXP, SEXP);
 SEXP C_classify_visits(SEXP, SEXP, SEXP);
-SEXP C_classify_visits_all(SEXP, SEXP, SEXP, SEXP);
+SEXP C_classify_visits_all(SEXP, SEXP, SEXP, SEXP, SEXP, SEXP);
 SEXP C_visits_canonical(SEXP, SEXP, SEXP);
-SEXP C_durability(SEXP, SEXP, SEXP, SEXP, SEXP);
+SEXP C_durability(SEXP, SEXP, SEXP, SEXP, SEXP, SEXP);
 SEXP C_ids_distinct(SEXP, SEXP);
 SEXP C_mcid_roc(SEXP, SEXP, SEXP, SEXP, SEXP, SEXP);
 SEXP C_mcid_rng(SEXP, SEXP, SEXP, SEXP);
@@ -56,9 +56,9 @@ static const R_CallMethodDef call_methods[] = {
     CALLDEF(C_wilson_columns, 3),
     CALLDEF(C_cell_order, 2),
     CALLDEF(C_classify_visits, 3),
-    CALLDEF(C_classify_visits_all, 4),
+    CALLDEF(C_classify_visits_all, 6),
     CALLDEF(C_visits_canonical, 3),
-    CALLDEF(C_durability, 5),
+    CALLDEF(C_durability, 6),
     CALLDEF(C_ids_distinct, 2),
     CALLDEF(C_mcid_roc, 6),
     CALLDEF(C_mcid_rng, 4),

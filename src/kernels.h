@@ -376,6 +376,25 @@ void mr_classify_range(const mr_prepared_rule *rule, mr_column pre,
 mr_bad_value mr_find_invalid(const mr_prepared_rule *rule, mr_column pre,
                              mr_column post, ptrdiff_t from, ptrdiff_t to);
 
+/* Classification by lookup of integer pairs on a small whole-number range
+ * (classify_kernel.c). mr_class_table_width(): the width of the table of
+ * the rule (its range's values and a slot for missing), or 0 when its
+ * range is not of whole numbers or spans more than MR_CLASS_TABLE_VALUES.
+ * mr_class_table_fill(): codes (mr_class_table_size(width) of them) from
+ * the classifier itself, with pre and post scratch of as many each;
+ * returns 0 if it cannot be used.
+ * mr_classify_table_range(): out[from, to) by lookup; returns 0 when a
+ * value is outside the range (out is then incomplete, and the caller
+ * classifies the rows with mr_classify_range()). */
+#define MR_CLASS_TABLE_VALUES 101
+int mr_class_table_width(const mr_prepared_rule *rule);
+ptrdiff_t mr_class_table_size(int width);
+int mr_class_table_fill(const mr_prepared_rule *rule, int width, int *pre,
+                        int *post, int *codes);
+int mr_classify_table_range(const int *codes, int width, int lo,
+                            const int *pre, const int *post, ptrdiff_t from,
+                            ptrdiff_t to, int *out);
+
 /* ---- patients_kernel.c ------------------------------------------------ */
 
 /* Patient-level summary of n_symptoms class-code columns for rows
@@ -388,6 +407,21 @@ mr_bad_value mr_find_invalid(const mr_prepared_rule *rule, mr_column pre,
 void mr_summarise_patients(const int *const *codes, int n_symptoms,
                            ptrdiff_t from, ptrdiff_t to, int *patient_class,
                            int *any_alleviated, int *primary);
+
+/* The same by lookup, for up to MR_SUMMARY_TABLE_SYMPTOMS symptoms:
+ * mr_summary_table_size() (5^n_symptoms, or 0 beyond), the table (3 *
+ * size ints) made by mr_summary_table_fill() with scratch of n_symptoms *
+ * size ints, and the pass (a code other than 1..4 counts as NA, as in
+ * mr_summarise_patients()). */
+#define MR_SUMMARY_TABLE_SYMPTOMS 6
+ptrdiff_t mr_summary_table_size(int n_symptoms);
+void mr_summary_table_fill(int n_symptoms, ptrdiff_t size, int *scratch,
+                           int *table);
+void mr_summarise_patients_table(const int *const *codes, int n_symptoms,
+                                 const int *table, ptrdiff_t size,
+                                 ptrdiff_t from, ptrdiff_t to,
+                                 int *patient_class, int *any_alleviated,
+                                 int *primary);
 
 /* ---- tabulate_kernel.c ------------------------------------------------ */
 

@@ -2,6 +2,7 @@
  * the baseline by the kernel of classify_alleviation(), into its block of
  * one factor of n_patients * n_visits codes (visit-major: the block of
  * visit v holds every patient's class at v). */
+#include <string.h>
 #include "glue.h"
 
 SEXP C_classify_visits(SEXP pre, SEXP posts, SEXP params)
@@ -57,6 +58,19 @@ typedef struct {
     const mr_column *post;           /* [s * n_visits + v] */
     int *const *codes;               /* per symptom, n * n_visits */
     int *patient_class, *any_alleviated, *primary;
+    /* per symptom: the lookup table of its classes (NULL: none), width */
+    int *const *class_tables;
+    const int *table_widths;
+    const int *summary_table;        /* NULL: none */
+    ptrdiff_t summary_size;
+    /* the visit column (n * n_visits codes), and the patient key repeated
+     * for each visit: from key_int or key_dbl, or row numbers when both
+     * are NULL; key_out_int / key_out_dbl NULL: made in R */
+    int *visit;
+    const int *key_int;
+    const double *key_dbl;
+    int *key_out_int;
+    double *key_out_dbl;
 } visits_work;
 
 /* Blocks [first, last) of rows (block b: visit b / blocks_per_visit),
@@ -75,13 +89,39 @@ static int visits_blocks(const visits_work *w, R_xlen_t first, R_xlen_t last)
                                                     : w->n;
         R_xlen_t offset = (R_xlen_t) v * w->n;
         for (int s = 0; s < w->n_symptoms && !failed; s++) {
+            mr_column post = w->post[(R_xlen_t) s * w->n_visits + v];
+            /* by lookup when it can; otherwise, or when a value is outside
+             * the table, by the classifier */
+            if (w->class_tables[s] &&
+                mr_classify_table_range(w->class_tables[s],
+                                        w->table_widths[s],
+                                        (int) w->rules[s].lo,
+                                        w->pre[s].int_, post.int_, from, to,
+                                        w->codes[s] + offset))
+                continue;
             mr_bad_value bad;
-            mr_classify_range(w->rules + s, w->pre[s],
-                              w->post[(R_xlen_t) s * w->n_visits + v], from,
-                              to, w->codes[s] + offset, 1, &bad);
+            mr_classify_range(w->rules + s, w->pre[s], post, from, to,
+                              w->codes[s] + offset, 1, &bad);
             failed |= bad.index >= 0;
         }
-        if (!failed)
+        for (R_xlen_t i = from; i < to; i++) w->visit[offset + i] = v + 1;
+        if (w->key_out_dbl) {
+            memcpy(w->key_out_dbl + offset + from, w->key_dbl + from,
+                   (size_t) (to - from) * sizeof(double));
+        } else if (w->key_out_int && w->key_int) {
+            memcpy(w->key_out_int + offset + from, w->key_int + from,
+                   (size_t) (to - from) * sizeof(int));
+        } else if (w->key_out_int) {
+            for (R_xlen_t i = from; i < to; i++)
+                w->key_out_int[offset + i] = (int) i + 1;
+        }
+        if (failed) continue;
+        if (w->summary_table)
+            mr_summarise_patients_table(
+                (const int *const *) w->codes, w->n_symptoms,
+                w->summary_table, w->summary_size, offset + from,
+                offset + to, w->patient_class, w->any_alleviated, w->primary);
+        else
             mr_summarise_patients((const int *const *) w->codes, w->n_symptoms,
                                   offset + from, offset + to,
                                   w->patient_class, w->any_alleviated,
@@ -95,16 +135,20 @@ static int visits_blocks(const visits_work *w, R_xlen_t first, R_xlen_t last)
  * columns; params, a list of n_symptoms rule_params(). Returns the
  * n_symptoms class factors (visit-major, as C_classify_visits()), then the
  * patient class, any_alleviated and the primary symptom (factor with
- * primary_levels) of C_summarise_patients(). A refused value is an error
- * without detail: the R code classifies symptom by symptom to name it. */
+ * primary_levels) of C_summarise_patients(), the visit (factor with
+ * visit_levels) and the patient key repeated for each visit (key a plain
+ * integer or double vector, or NULL for row numbers; otherwise NULL in its
+ * place, and R repeats the key). A refused value is an error without
+ * detail: the R code classifies symptom by symptom to name it. */
 SEXP C_classify_visits_all(SEXP pres, SEXP posts, SEXP params,
-                           SEXP primary_levels)
+                           SEXP primary_levels, SEXP key, SEXP visit_levels)
 {
     if (TYPEOF(pres) != VECSXP || TYPEOF(posts) != VECSXP ||
         TYPEOF(params) != VECSXP || XLENGTH(posts) != XLENGTH(pres) ||
         XLENGTH(params) != XLENGTH(pres) || XLENGTH(pres) < 1 ||
         XLENGTH(pres) > INT_MAX || TYPEOF(primary_levels) != STRSXP ||
-        XLENGTH(primary_levels) != XLENGTH(pres))
+        XLENGTH(primary_levels) != XLENGTH(pres) ||
+        TYPEOF(visit_levels) != STRSXP)
         Rf_error("internal error: bad arguments to C_classify_visits_all.");
     int n_symptoms = (int) XLENGTH(pres);
     if (TYPEOF(VECTOR_ELT(posts, 0)) != VECSXP ||
@@ -113,6 +157,14 @@ SEXP C_classify_visits_all(SEXP pres, SEXP posts, SEXP params,
         Rf_error("internal error: `posts` must hold lists of visits.");
     int n_visits = (int) XLENGTH(VECTOR_ELT(posts, 0));
     R_xlen_t n = XLENGTH(VECTOR_ELT(pres, 0));
+    if (XLENGTH(visit_levels) != n_visits)
+        Rf_error("internal error: one level per visit expected.");
+    /* The key repeated here when it is a plain integer or double vector
+     * (attributes, such as a factor's, are left to R's rep()), or row
+     * numbers (key NULL, at most INT_MAX rows). */
+    int key_here = Rf_isNull(key) ? n <= INT_MAX
+        : (TYPEOF(key) == INTSXP || TYPEOF(key) == REALSXP) &&
+          ATTRIB(key) == R_NilValue && XLENGTH(key) == n;
     mr_prepared_rule *rules = (mr_prepared_rule *) R_alloc(
         (size_t) n_symptoms, sizeof(mr_prepared_rule));
     mr_column *pre = (mr_column *) R_alloc((size_t) n_symptoms,
@@ -135,7 +187,7 @@ SEXP C_classify_visits_all(SEXP pres, SEXP posts, SEXP params,
         rules[s] = mr_rule_from_params(VECTOR_ELT(params, s));
     }
     R_xlen_t n_rows = n * n_visits;
-    SEXP out = PROTECT(Rf_allocVector(VECSXP, (R_xlen_t) n_symptoms + 3));
+    SEXP out = PROTECT(Rf_allocVector(VECSXP, (R_xlen_t) n_symptoms + 5));
     int **codes = (int **) R_alloc((size_t) n_symptoms, sizeof(int *));
     for (int s = 0; s < n_symptoms; s++) {
         SET_VECTOR_ELT(out, s, Rf_allocVector(INTSXP, n_rows));
@@ -144,6 +196,41 @@ SEXP C_classify_visits_all(SEXP pres, SEXP posts, SEXP params,
     SET_VECTOR_ELT(out, n_symptoms, Rf_allocVector(INTSXP, n_rows));
     SET_VECTOR_ELT(out, n_symptoms + 1, Rf_allocVector(LGLSXP, n_rows));
     SET_VECTOR_ELT(out, n_symptoms + 2, Rf_allocVector(INTSXP, n_rows));
+    SET_VECTOR_ELT(out, n_symptoms + 3, Rf_allocVector(INTSXP, n_rows));
+    if (key_here)
+        SET_VECTOR_ELT(out, n_symptoms + 4,
+                       Rf_allocVector(Rf_isNull(key) ? INTSXP : TYPEOF(key),
+                                      n_rows));
+    SEXP key_out = VECTOR_ELT(out, n_symptoms + 4);
+
+    /* Lookup tables, for the symptoms whose columns are all integer and
+     * whose rule's range is a few whole numbers, and for the patient
+     * summary; each made by the code it stands for. */
+    int **class_tables = (int **) R_alloc((size_t) n_symptoms, sizeof(int *));
+    int *table_widths = (int *) R_alloc((size_t) n_symptoms, sizeof(int));
+    for (int s = 0; s < n_symptoms; s++) {
+        int width = pre[s].int_ ? mr_class_table_width(rules + s) : 0;
+        for (int v = 0; v < n_visits && width; v++)
+            if (!post[(R_xlen_t) s * n_visits + v].int_) width = 0;
+        class_tables[s] = NULL;
+        table_widths[s] = width;
+        if (width) {
+            size_t cells = (size_t) mr_class_table_size(width);
+            int *scratch = (int *) R_alloc(2 * cells, sizeof(int));
+            int *table = (int *) R_alloc(cells, sizeof(int));
+            if (mr_class_table_fill(rules + s, width, scratch, scratch + cells,
+                                    table))
+                class_tables[s] = table;
+        }
+    }
+    ptrdiff_t summary_size = mr_summary_table_size(n_symptoms);
+    int *summary_table = NULL;
+    if (summary_size) {
+        int *scratch = (int *) R_alloc((size_t) summary_size * n_symptoms,
+                                       sizeof(int));
+        summary_table = (int *) R_alloc(3 * (size_t) summary_size, sizeof(int));
+        mr_summary_table_fill(n_symptoms, summary_size, scratch, summary_table);
+    }
 
     visits_work work = {
         n_symptoms, n_visits, n,
@@ -151,7 +238,13 @@ SEXP C_classify_visits_all(SEXP pres, SEXP posts, SEXP params,
         rules, pre, post, codes,
         INTEGER(VECTOR_ELT(out, n_symptoms)),
         LOGICAL(VECTOR_ELT(out, n_symptoms + 1)),
-        INTEGER(VECTOR_ELT(out, n_symptoms + 2))
+        INTEGER(VECTOR_ELT(out, n_symptoms + 2)),
+        class_tables, table_widths, summary_table, summary_size,
+        INTEGER(VECTOR_ELT(out, n_symptoms + 3)),
+        key_here && TYPEOF(key) == INTSXP ? INTEGER_RO(key) : NULL,
+        key_here && TYPEOF(key) == REALSXP ? REAL_RO(key) : NULL,
+        key_here && TYPEOF(key_out) == INTSXP ? INTEGER(key_out) : NULL,
+        key_here && TYPEOF(key_out) == REALSXP ? REAL(key_out) : NULL
     };
     /* One parallel region per call (per MR_VISITS_REGION_PAIRS pairs on
      * very large cohorts); every row's classes depend on its own values
@@ -181,6 +274,9 @@ SEXP C_classify_visits_all(SEXP pres, SEXP posts, SEXP params,
     SEXP patient = VECTOR_ELT(out, n_symptoms);
     Rf_setAttrib(patient, R_LevelsSymbol, mr_class_levels);
     Rf_setAttrib(patient, R_ClassSymbol, mr_factor_class);
+    SEXP visit = VECTOR_ELT(out, n_symptoms + 3);
+    Rf_setAttrib(visit, R_LevelsSymbol, visit_levels);
+    Rf_setAttrib(visit, R_ClassSymbol, mr_factor_class);
     SEXP primary = VECTOR_ELT(out, n_symptoms + 2);
     Rf_setAttrib(primary, R_LevelsSymbol, primary_levels);
     Rf_setAttrib(primary, R_ClassSymbol, mr_factor_class);

@@ -22,7 +22,7 @@ lib=$(mktemp -d)
 # the halves' times close (per-file times measured under valgrind, heaviest
 # score_change, source-csv, mcid and durability).
 c_tests_a='^(score_change|classify|cohort|combine|curve|threads|tolerance|fuzz|strata|weights)$'
-c_tests_b='^(source-csv|mcid|mcid-rng|mcid-methods|durability|tabulate|visits|properties-tabulate|invariants)$'
+c_tests_b='^(source-csv|mcid|mcid-rng|mcid-methods|durability|tabulate|visits|visits-lookup|properties-tabulate|invariants)$'
 run_tests='filter <- Sys.getenv("MYELORELIEF_TEST_FILTER", "");
   res <- as.data.frame(testthat::test_dir("tests/testthat", package = "myelorelief",
   filter = if (nzchar(filter)) filter, load_package = "installed", reporter = "summary", stop_on_failure = FALSE));
