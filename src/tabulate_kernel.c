@@ -1,6 +1,9 @@
 /* Kernel: one counting pass over patients, symptoms and strata cells. */
 #include <float.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include "kernels.h"
 
 /* Counter slots per symptom and cell, from class_slot(): the four classes
@@ -502,27 +505,60 @@ static inline mr_wide wide_of(uint64_t x)
 #endif
 }
 
+/* The largest of weights[from, to) into *top_out, and whether one is
+ * negative, NaN or infinite. On x86-64, SSE2 (part of the architecture)
+ * takes two doubles an instruction: maxima and minima in four running
+ * lanes, NaN caught by an unordered compare (max/min would drop it), about
+ * 2.5 instructions a weight against 9 for the loop over the bits below. */
+static int scan_weights(const double *weights, ptrdiff_t from, ptrdiff_t to,
+                        double *top_out)
+{
+    ptrdiff_t i = from;
+    double top = 0, low = 0;
+    int unordered = 0;
+#if defined(__SSE2__)
+    __m128d top0 = _mm_setzero_pd(), top1 = top0, low0 = top0, low1 = top0,
+        nan = top0;
+    for (; i + 4 <= to; i += 4) {
+        __m128d a = _mm_loadu_pd(weights + i), b = _mm_loadu_pd(weights + i + 2);
+        top0 = _mm_max_pd(top0, a);
+        top1 = _mm_max_pd(top1, b);
+        low0 = _mm_min_pd(low0, a);
+        low1 = _mm_min_pd(low1, b);
+        nan = _mm_or_pd(nan, _mm_cmpunord_pd(a, b));
+    }
+    double lanes[2];
+    _mm_storeu_pd(lanes, _mm_max_pd(top0, top1));
+    top = lanes[0] > lanes[1] ? lanes[0] : lanes[1];
+    _mm_storeu_pd(lanes, _mm_min_pd(low0, low1));
+    low = lanes[0] < lanes[1] ? lanes[0] : lanes[1];
+    unordered = _mm_movemask_pd(nan) != 0;
+#endif
+    for (; i < to; i++) {
+        double w = weights[i];
+        unordered |= w != w;
+        top = w > top ? w : top;
+        low = w < low ? w : low;
+    }
+    *top_out = top;
+    return unordered || low < 0 || top > DBL_MAX;
+}
+
 ptrdiff_t mr_weights_max(const double *weights, ptrdiff_t from, ptrdiff_t to,
                          int n_threads, double *max)
 {
     if (to - from < MIN_PARALLEL_ROWS) n_threads = 1;
-    /* On the bits, as unsigned integers: finite doubles >= 0 order as
-     * their bits do, up to DBL_MAX's; -0 (the sign bit alone) counts as 0;
-     * negative numbers (sign bit set), Inf and NaN all lie above DBL_MAX's
-     * bits. So one integer maximum checks the weights and finds the
-     * largest, without a branch per row. */
-    const uint64_t largest_finite = 0x7FEFFFFFFFFFFFFFu,
-        negative_zero = (uint64_t) 1 << 63;
-    uint64_t top = 0;
-    MR_OMP(omp parallel for num_threads(n_threads) reduction(max:top) if(n_threads > 1))
-    for (ptrdiff_t i = from; i < to; i++) {
-        uint64_t bits;
-        memcpy(&bits, &weights[i], sizeof bits);
-        bits = bits == negative_zero ? 0 : bits;
-        top = bits > top ? bits : top;
+    double top = 0;
+    int bad = 0;
+    MR_OMP(omp parallel for num_threads(n_threads) reduction(max:top) reduction(|:bad) if(n_threads > 1))
+    for (ptrdiff_t block = from; block < to; block += BLOCK_ROWS) {
+        double block_top;
+        bad |= scan_weights(weights, block, to - block > BLOCK_ROWS ? block + BLOCK_ROWS : to,
+                            &block_top);
+        top = block_top > top ? block_top : top;
     }
-    if (top <= largest_finite) {
-        memcpy(max, &top, sizeof top);
+    if (!bad) {
+        *max = top + 0.0;   /* (all weights -0: +0) */
         return -1;
     }
     *max = 0;

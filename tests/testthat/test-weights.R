@@ -502,3 +502,33 @@ test_that("dyadic weights sum exactly, as plain R sums them, on the keyed and pe
                      info = sprintf("seed 2612, case %d, n %d", case, n))
   }
 })
+
+test_that("the weight check finds the largest weight and the first bad one wherever they lie", {
+  # The check reads weights four at a time in blocks of 2^14: every position
+  # modulo 4 and at the ends of a block, for lengths that are and are not
+  # multiples of 4 (oracle: max() and which() in R).
+  C_weights_max <- getFromNamespace("C_weights_max", "myelorelief")
+  set.seed(91)
+  for (n in c(1:9, 16383:16385, 2^15 + 3)) {
+    positions <- unique(pmin(n, c(1:5, n - 0:4, 16383:16386, (n %/% 2) + 0:3)))
+    positions <- positions[positions >= 1]
+    for (p in positions) {
+      info <- sprintf("seed 91, n %d, position %d", n, p)
+      w <- stats::runif(n)
+      w[p] <- 7.5                                # the largest, here only
+      expect_identical(.Call(C_weights_max, w), 7.5, info = info)
+      for (bad in list(-1e-300, NA_real_, NaN, Inf, -Inf)) {
+        v <- w
+        v[p] <- bad
+        later <- if (p < n) p + sample.int(n - p, 1L) else p
+        v[later] <- -1                           # a later bad one: not the first
+        expect_identical(.Call(C_weights_max, v), -as.double(p),
+                         info = paste(info, format(bad)))
+      }
+    }
+  }
+  # -0 is a weight of 0; all zero (or -0) weights have a largest of +0
+  expect_identical(.Call(C_weights_max, c(0, -0, 3, -0)), 3)
+  expect_identical(1 / .Call(C_weights_max, c(-0, -0, 0, -0, -0)), Inf)
+  expect_identical(.Call(C_weights_max, double()), 0)
+})
