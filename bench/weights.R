@@ -8,19 +8,10 @@
 # Medians of calls timed in alternation (plain, weighted, plain, ...) in one
 # process, so that a slow spell of the shared machine hits both alike.
 suppressPackageStartupMessages(library(myelorelief))
-set.seed(2016)
 m <- as.numeric(Sys.getenv("BENCH_N", "1e7"))
 rounds <- as.integer(Sys.getenv("BENCH_ROUNDS", "7"))
-score <- function(n) { x <- sample(0:10, n, replace = TRUE) + 0; x[runif(n) < 0.02] <- NA; x }
-d <- data.frame(hospital = factor(sample(LETTERS[1:4], m, TRUE)))
-for (s in c("lbp", "leg_pain", "numbness")) {
-  d[[paste0(s, "_pre")]] <- score(m); d[[paste0(s, "_post")]] <- score(m)
-}
-d$claudication_pre <- ifelse(runif(m) < 0.3, Inf, round(rexp(m, 1 / 300)))
-d$claudication_post <- ifelse(runif(m) < 0.05, Inf, round(rexp(m, 1 / 300)))
-cohort <- classify_cohort(d)
-rm(d); invisible(gc())
-cohort$w <- rlnorm(m, sdlog = 0.7)     # inverse-probability-like weights
+source(file.path("bench", "weights-data.R"))
+cohort <- weighted_bench_cohort(m)
 
 timed <- function(expr) {
   start <- proc.time()[["elapsed"]]
