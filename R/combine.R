@@ -22,9 +22,12 @@
 #' weights and of squared weights, and their rates and intervals are
 #' recomputed from the sums; all the tables must be weighted by the same
 #' weights (by name), or none. The counts are then those of the whole
-#' cohort exactly, and the sums to rounding (each table's sums are exact
-#' and rounded once; their sum is rounded again, within about 1e-15 of the
-#' whole's, and equal to it for weights such as whole numbers or k / 8).
+#' cohort exactly, and the sums to the precision of the weights' fixed point
+#' (each table keeps each weight to 2^-61 of its own largest weight, see
+#' [tabulate_cohort()], and its sums are rounded once; their sum is rounded
+#' again: within about 1e-15 of the whole's when the weights are held
+#' exactly, as whole numbers or k / 8 are, and equal to it for such weights
+#' of few digits).
 #'
 #' @param ... `alleviation_table`s, or one list of them.
 #' @return An `alleviation_table`.

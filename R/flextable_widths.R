@@ -63,7 +63,8 @@ unbreakable_widths <- function(ft) {
   vapply(seq_along(ft$col_keys), function(j) {
     key <- ft$col_keys[[j]]
     body <- as.character(ft$body$dataset[[key]])
-    body_width <- if (all(is_number_text(body))) {
+    # (a rate of no evaluable patients is "-": it does not make a column text)
+    body_width <- if (all(is_number_text(body[!grepl("^[-\u2013\u2014]$", body)]))) {
       body_whole[[j]]
     } else {
       widest_word(ft, "body", j, body)

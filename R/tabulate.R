@@ -46,8 +46,8 @@
 #' largest weight between 2^61 and 2^62, so within 2^-61 of the largest
 #' weight (whole numbers and fractions such as k / 8 exactly, as long as
 #' they hold fewer than 61 binary digits below the largest weight's
-#' leading one); its square is taken from that kept value, exactly, and kept
-#' within 2^-57 of the largest weight's square. A sum of n weights is
+#' leading one); its square is taken from that kept value and summed
+#' exactly, however small the weight beside the largest. A sum of n weights is
 #' therefore within n * 2^-61 times the largest weight of the exact sum
 #' (10^7 patients: 4e-12 of it, far below a table's digits unless the
 #' weights span many orders of magnitude). The integers are added in 128

@@ -60,6 +60,12 @@ table_weights <- function(weights, expr, x, data, call) {
     abort(sprintf("`weights` must have their largest between 1e-150 and 1e154 (their squares are summed exactly only in that range), but the largest in %s is %s. Multiply every weight by the same number: weighted rates and their intervals do not change.",
                   what, format(max, digits = 6)), call)
   }
+  # n weights near the top of that range: the sum of their squares (up to
+  # n * max^2) would overflow a double at the end, the intervals lost.
+  if (max > 0 && max^2 * n > 1e308) {
+    abort(sprintf("`weights` are too large: the sum of the squares of %s weights as large as %s (the largest in %s) would overflow a double. Multiply every weight by the same number: weighted rates and their intervals do not change.",
+                  format_integer(n), format(max, digits = 6), what), call)
+  }
   list(values = values, name = name, max = max)
 }
 

@@ -496,9 +496,11 @@ ptrdiff_t mr_tabulate_range(const mr_strata *strata,
  * weight is kept to within 2^-scale <= 2^-61 times the largest weight
  * (dyadic fractions and whole numbers of up to 61 bits below the largest's
  * leading bit exactly: weights all 1 give the counts). Its square is taken
- * from the same integer, exactly in 128 bits, and kept to its high 64
- * bits: floor(q^2 / 2^64), the square at scale 2 * scale - 64, within
- * 2^-57 times the largest square. These integers are added in 128 bits:
+ * from the same integer, exactly in 128 bits, and summed in two halves:
+ * the high 64 bits, floor(q^2 / 2^64), at scale 2 * scale - 64, and the low
+ * 64 bits, q^2 mod 2^64, at scale 2 * scale; so the squares of the kept
+ * weights are summed exactly, however small a weight is beside the
+ * largest. These integers are added in 128 bits:
  * integer addition is associative, so the sums are the same bits whatever
  * the threads, lanes, row order or chunking, and they are converted to
  * double once, at the end (rounded to nearest), then scaled back. A sum of
@@ -522,6 +524,10 @@ ptrdiff_t mr_weights_max(const double *weights, ptrdiff_t from, ptrdiff_t to,
  * scale is 2 * scale - 64. */
 int mr_weight_scale(double max);
 #define MR_SQUARE_SCALE(scale) (2 * (scale) - 64)
+#define MR_SQUARE_LOW_SCALE(scale) (2 * (scale))
+/* Wide sums per counter: the weights, the high and the low halves of their
+ * squares. */
+#define MR_WIDE_SUMS 3
 
 /* A wide sum as a double: sum * 2^-scale, rounded once. */
 double mr_wide_to_double(mr_wide sum, int scale);

@@ -311,11 +311,12 @@ SEXP C_weights_max(SEXP weights)
 
 typedef struct {
     const double *weights;
-    int scale, scale2;
+    int scale, scale2, scale_low;
 } weights_input;
 
 /* The weighted columns of the cells kept (kept NULL: all n_cells), from the
- * exact sums wide (2 per category, cell and symptom): a matrix with one row
+ * exact sums wide (MR_WIDE_SUMS per category, cell and symptom: the
+ * weights, the high and the low halves of their squares): a matrix with one row
  * per cell and one column per quantity and symptom (column q * n_symptoms
  * + s), the quantities weighted_n, weighted_alleviated, weighted_evaluable,
  * sum_w2_alleviated and sum_w2_evaluable, each the exact integer sum
@@ -329,44 +330,50 @@ static SEXP weighted_columns(const mr_wide *wide, const ptrdiff_t *kept,
     SEXP out = PROTECT(Rf_allocMatrix(REALSXP, (int) n_kept,
                                       n_symptoms * MR_N_CATEGORIES));
     double *o = REAL(out);
-    mr_wide *total = (mr_wide *) R_alloc((size_t) 2 * n_symptoms * MR_N_CATEGORIES,
+    mr_wide *total = (mr_wide *) R_alloc((size_t) MR_WIDE_SUMS * n_symptoms * MR_N_CATEGORIES,
                                          sizeof(mr_wide));
-    memset(total, 0, (size_t) 2 * n_symptoms * MR_N_CATEGORIES * sizeof(mr_wide));
+    memset(total, 0, (size_t) MR_WIDE_SUMS * n_symptoms * MR_N_CATEGORIES * sizeof(mr_wide));
     /* the five quantities of one cell and symptom from its categories */
     #define MR_QUANTITIES(SUMS, OUT, STEP)                                    \
     do {                                                                     \
-        mr_wide q[5];                                                        \
+        /* q[3], q[4]: high halves of the squares; q[5], q[6]: low */     \
+        mr_wide q[7];                                                        \
         memset(q, 0, sizeof q);                                              \
         for (int c = 0; c < MR_N_CATEGORIES; c++) {                          \
-            mr_wide_add(&q[0], (SUMS)[2 * c]);                               \
+            mr_wide_add(&q[0], (SUMS)[MR_WIDE_SUMS * c]);                    \
             if (c < 3) {                                                     \
-                mr_wide_add(&q[2], (SUMS)[2 * c]);                           \
-                mr_wide_add(&q[4], (SUMS)[2 * c + 1]);                       \
+                mr_wide_add(&q[2], (SUMS)[MR_WIDE_SUMS * c]);                \
+                mr_wide_add(&q[4], (SUMS)[MR_WIDE_SUMS * c + 1]);            \
+                mr_wide_add(&q[6], (SUMS)[MR_WIDE_SUMS * c + 2]);            \
             }                                                                \
         }                                                                    \
         q[1] = (SUMS)[0];                                                    \
         q[3] = (SUMS)[1];                                                    \
-        for (int k = 0; k < 5; k++)                                          \
+        q[5] = (SUMS)[2];                                                    \
+        for (int k = 0; k < 3; k++)                                          \
+            (OUT)[(R_xlen_t) k * (STEP)] = mr_wide_to_double(q[k], w->scale); \
+        for (int k = 3; k < 5; k++)                                          \
             (OUT)[(R_xlen_t) k * (STEP)] =                                   \
-                mr_wide_to_double(q[k], k < 3 ? w->scale : w->scale2);       \
+                mr_wide_to_double(q[k], w->scale2) +                         \
+                mr_wide_to_double(q[k + 2], w->scale_low);                   \
     } while (0)
     for (R_xlen_t g = 0; g < n_kept; g++) {
         ptrdiff_t cell = kept ? kept[g] : g;
         for (int s = 0; s < n_symptoms; s++) {
-            const mr_wide *sums = wide + 2 * ((cell * n_symptoms + s) * MR_N_CATEGORIES);
+            const mr_wide *sums = wide + MR_WIDE_SUMS * ((cell * n_symptoms + s) * MR_N_CATEGORIES);
             MR_QUANTITIES(sums, o + g + n_kept * s, n_kept * n_symptoms);
         }
     }
     if (totals) {
         for (R_xlen_t cell = 0; cell < n_all_cells; cell++)
             for (int s = 0; s < n_symptoms; s++)
-                for (int c = 0; c < 2 * MR_N_CATEGORIES; c++)
-                    mr_wide_add(&total[s * 2 * MR_N_CATEGORIES + c],
-                                wide[2 * (cell * n_symptoms + s) * MR_N_CATEGORIES + c]);
+                for (int c = 0; c < MR_WIDE_SUMS * MR_N_CATEGORIES; c++)
+                    mr_wide_add(&total[s * MR_WIDE_SUMS * MR_N_CATEGORIES + c],
+                                wide[MR_WIDE_SUMS * (cell * n_symptoms + s) * MR_N_CATEGORIES + c]);
         *totals = PROTECT(Rf_allocVector(REALSXP, n_symptoms * MR_N_CATEGORIES));
         double *t = REAL(*totals);
         for (int s = 0; s < n_symptoms; s++)
-            MR_QUANTITIES(total + s * 2 * MR_N_CATEGORIES, t + s, n_symptoms);
+            MR_QUANTITIES(total + s * MR_WIDE_SUMS * MR_N_CATEGORIES, t + s, n_symptoms);
         UNPROTECT(1);
     }
     #undef MR_QUANTITIES
@@ -403,12 +410,12 @@ static SEXP tabulate_direct_weighted(const strata_input *in, const int **symptom
     ptrdiff_t cell_size = (ptrdiff_t) n_symptoms * MR_N_CATEGORIES;
     double n_counts = (double) n_cells * (double) cell_size;
     double *counts = mr_zeroed_doubles((R_xlen_t) n_counts);
-    mr_wide *wide = zeroed_wide((size_t) 2 * (size_t) n_counts);
+    mr_wide *wide = zeroed_wide((size_t) MR_WIDE_SUMS * (size_t) n_counts);
     mr_strata spec = { in->n_strata, in->codes, in->n_levels };
     /* by key (a cell and the categories of all its symptoms) when the keys
-     * are few (the usual tables: a few strata, up to five symptoms): 32
+     * are few (the usual tables: a few strata, up to five symptoms): 48
      * bytes per key, lane and thread; else per symptom, as
-     * tabulate_direct() with wide counters 8 times the size */
+     * tabulate_direct() with wide counters 12 times the size */
     ptrdiff_t n_keys = mr_weighted_combos(n_cells, n_symptoms);
     int n_threads, n_lanes;
     if (n_keys) {
@@ -423,9 +430,9 @@ static SEXP tabulate_direct_weighted(const strata_input *in, const int **symptom
         n_copies * (size_t) mr_weighted_block_size(n_cells, n_symptoms);
     unsigned *scratch = (unsigned *) R_alloc(n_scratch, sizeof(unsigned));
     memset(scratch, 0, n_scratch * sizeof(unsigned));
-    mr_wide *wide_scratch = n_keys ? NULL : zeroed_wide(2 * n_scratch);
+    mr_wide *wide_scratch = n_keys ? NULL : zeroed_wide(MR_WIDE_SUMS * n_scratch);
     mr_wide *key_scratch = n_keys ?
-        zeroed_wide((size_t) 2 * n_copies * (size_t) n_keys) : NULL;
+        zeroed_wide((size_t) MR_WIDE_SUMS * n_copies * (size_t) n_keys) : NULL;
     for (R_xlen_t from = 0; from < n; from += MR_SPAN) {
         R_xlen_t to = n - from > MR_SPAN ? from + MR_SPAN : n;
         ptrdiff_t bad = mr_tabulate_range_weighted(
@@ -458,7 +465,7 @@ static SEXP tabulate_grouped_weighted(const strata_input *in,
     R_xlen_t n_groups = group_rows(in, n, ids, &first_row);
     ptrdiff_t cell_size = (ptrdiff_t) n_symptoms * MR_N_CATEGORIES;
     double *counts = mr_zeroed_doubles(n_groups * cell_size);
-    mr_wide *wide = zeroed_wide((size_t) 2 * (size_t) (n_groups * cell_size));
+    mr_wide *wide = zeroed_wide((size_t) MR_WIDE_SUMS * (size_t) (n_groups * cell_size));
     for (R_xlen_t from = 0; from < n; from += MR_CHUNK) {
         R_xlen_t to = n - from > MR_CHUNK ? from + MR_CHUNK : n;
         ptrdiff_t bad = mr_count_groups_weighted(ids, symptoms, n_symptoms,
@@ -502,7 +509,8 @@ SEXP C_tabulate_weighted(SEXP strata_codes, SEXP n_levels, SEXP symptom_codes,
         Rf_error("`weights` must be below 1e154: the largest, %g, squares to infinity.",
                  largest);
     int scale = mr_weight_scale(largest);
-    weights_input w = { REAL_RO(weights), scale, MR_SQUARE_SCALE(scale) };
+    weights_input w = { REAL_RO(weights), scale, MR_SQUARE_SCALE(scale),
+                        MR_SQUARE_LOW_SCALE(scale) };
     const int **symptoms = mr_integer_columns(symptom_codes, n, "symptoms");
     int n_symptoms = (int) XLENGTH(symptom_codes);
     strata_input in = read_strata(strata_codes, n_levels, n);

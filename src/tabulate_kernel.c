@@ -495,6 +495,15 @@ static inline uint64_t square_high(uint64_t q)
 #endif
 }
 
+/* q^2 mod 2^64: the low half of the exact square, at scale 2 * scale. With
+ * the high halves it sums every square exactly, whatever the spread of the
+ * weights (the high halves alone lost the squares of weights below about
+ * 2^-29 of the largest, and so the intervals of strata of small weights). */
+static inline uint64_t square_low(uint64_t q)
+{
+    return q * q;
+}
+
 static inline mr_wide wide_of(uint64_t x)
 {
 #if defined(__SIZEOF_INT128__)
@@ -606,27 +615,30 @@ unsigned count_weighted(const pass *p, const int n_strata, const int n_symptoms,
             cell += (ptrdiff_t) stratum_slot(code, levels[j]) * stride[j];
         }
         uint64_t q = fixed_point(weights[i], factor);
-        mr_wide wq = wide_of(q), wq2 = wide_of(square_high(q));
+        mr_wide wq = wide_of(q), wq2 = wide_of(square_high(q)),
+            wq2_low = wide_of(square_low(q));
         unsigned *restrict row = counters + cell;
-        mr_wide *restrict wrow = wide + 2 * cell;
+        mr_wide *restrict wrow = wide + MR_WIDE_SUMS * cell;
         MR_UNROLL
         for (int s = 0; s < n_symptoms; s++) {
             int code = n_symptoms <= MAX_FIXED ? symptoms[s][i]
                                                : all_symptoms[s][i];
             ptrdiff_t k = s * SLOTS + class_slot(code);
             row[k] += 1;
-            wide_add(&wrow[2 * k], wq);
-            wide_add(&wrow[2 * k + 1], wq2);
+            wide_add(&wrow[MR_WIDE_SUMS * k], wq);
+            wide_add(&wrow[MR_WIDE_SUMS * k + 1], wq2);
+            wide_add(&wrow[MR_WIDE_SUMS * k + 2], wq2_low);
         }
     }
     return valid;
 }
 
-/* Per key: the weights' fixed-point sum, and in one more wide sum their
- * squares' (bits 0..95) and the rows (bits 96..127): one 128-bit addition
- * adds both. Below 2^31 rows per pass (MR_SPAN), the squares' sum (each
- * below 2^60) stays below 2^91 and the count below 2^32. */
-typedef struct { mr_wide w, w2; } key_sums;
+/* Per key: the weights' fixed-point sum; in one more wide sum the high
+ * halves of their squares (bits 0..95) and the rows (bits 96..127): one
+ * 128-bit addition adds both. Below 2^31 rows per pass (MR_SPAN), the high
+ * halves' sum (each below 2^60) stays below 2^91 and the count below 2^32.
+ * And the low halves of the squares (each below 2^64). */
+typedef struct { mr_wide w, w2, w2_low; } key_sums;
 #define COUNT_BIT 96
 
 static inline mr_wide square_and_one(uint64_t h)
@@ -687,6 +699,7 @@ ptrdiff_t count_keys(const pass *p, const int n_strata, const int n_symptoms,
             key_sums *at = lane[i & 3] + keys[i];
             wide_add(&at->w, wide_of(q));
             wide_add(&at->w2, square_and_one(square_high(q)));
+            wide_add(&at->w2_low, wide_of(square_low(q)));
         }
     }
     return nas;
@@ -753,13 +766,15 @@ static double expand_keys(key_sums *sums, const mr_strata *strata,
                 digits /= MR_N_CATEGORIES;
                 na += c == MR_N_CATEGORIES - 1;
                 ptrdiff_t k = (cell * n_symptoms + s) * MR_N_CATEGORIES + c;
-                wide_add(&wide_totals[2 * k], at->w);
-                wide_add(&wide_totals[2 * k + 1], squares);
+                wide_add(&wide_totals[MR_WIDE_SUMS * k], at->w);
+                wide_add(&wide_totals[MR_WIDE_SUMS * k + 1], squares);
+                wide_add(&wide_totals[MR_WIDE_SUMS * k + 2], at->w2_low);
                 counts[k] += (double) patients;
             }
             missing += (double) na * (double) patients;
             at->w = wide_zero();
             at->w2 = wide_zero();
+            at->w2_low = wide_zero();
         }
     }
     return missing;
@@ -790,8 +805,8 @@ ptrdiff_t mr_tabulate_range_weighted(const mr_strata *strata,
         step *= (ptrdiff_t) strata->n_levels[j] + 1;
     }
     const double factor = ldexp(1, scale);
-    /* (key_sums are two wide sums: key_scratch holds 2 per key, lane and
-     * thread) */
+    /* (key_sums are MR_WIDE_SUMS wide sums: key_scratch holds as many per
+     * key, lane and thread) */
     key_sums *keyed = (key_sums *) (void *) key_scratch;
     if (to - from < MIN_PARALLEL_ROWS) n_threads = 1;
     unsigned valid = 1;
@@ -824,7 +839,7 @@ ptrdiff_t mr_tabulate_range_weighted(const mr_strata *strata,
                 else
                     valid &= count_rows_weighted(&p, weights, factor, start, end,
                                                  scratch + offset,
-                                                 wide_scratch + 2 * offset);
+                                                 wide_scratch + MR_WIDE_SUMS * offset);
             }
             mr_team_wait(&finished, mr_thread_total());
         }
@@ -842,7 +857,7 @@ ptrdiff_t mr_tabulate_range_weighted(const mr_strata *strata,
         ptrdiff_t n_copies = (ptrdiff_t) n_teams * n_lanes;
         for (ptrdiff_t b = 0; b < n_copies; b++) {
             unsigned *copy = scratch + b * p.block;
-            mr_wide *wide_copy = wide_scratch + 2 * b * p.block;
+            mr_wide *wide_copy = wide_scratch + MR_WIDE_SUMS * b * p.block;
             for (ptrdiff_t k = 0; k < p.block; k += SLOTS) {
                 ptrdiff_t at = k / SLOTS * MR_N_CATEGORIES;
                 unsigned counted = 0;
@@ -850,15 +865,16 @@ ptrdiff_t mr_tabulate_range_weighted(const mr_strata *strata,
                     ptrdiff_t slot = k + category_slot(c);
                     counts[at + c] += copy[slot];
                     counted += copy[slot];
-                    wide_add(&wide_totals[2 * (at + c)], wide_copy[2 * slot]);
-                    wide_add(&wide_totals[2 * (at + c) + 1], wide_copy[2 * slot + 1]);
+                    for (int part = 0; part < MR_WIDE_SUMS; part++)
+                        wide_add(&wide_totals[MR_WIDE_SUMS * (at + c) + part],
+                                 wide_copy[MR_WIDE_SUMS * slot + part]);
                 }
                 unsigned all = 0;
                 for (int c = 0; c < SLOTS; c++) {
                     all += copy[k + c];
                     copy[k + c] = 0;
-                    wide_copy[2 * (k + c)] = wide_zero();
-                    wide_copy[2 * (k + c) + 1] = wide_zero();
+                    for (int part = 0; part < MR_WIDE_SUMS; part++)
+                        wide_copy[MR_WIDE_SUMS * (k + c) + part] = wide_zero();
                 }
                 valid &= all == counted;
             }
@@ -879,14 +895,16 @@ ptrdiff_t mr_count_groups_weighted(const int *group,
     for (ptrdiff_t i = from; i < to; i++) {
         ptrdiff_t at = (ptrdiff_t) group[i] * cell_size;
         uint64_t q = fixed_point(weights[i], factor);
-        mr_wide wq = wide_of(q), wq2 = wide_of(square_high(q));
+        mr_wide wq = wide_of(q), wq2 = wide_of(square_high(q)),
+            wq2_low = wide_of(square_low(q));
         for (int s = 0; s < n_symptoms; s++) {
             int c = mr_category(symptom_codes[s][i]);
             if (c < 0) return i;
             ptrdiff_t k = at + s * MR_N_CATEGORIES + c;
             counts[k] += 1;
-            wide_add(&wide_totals[2 * k], wq);
-            wide_add(&wide_totals[2 * k + 1], wq2);
+            wide_add(&wide_totals[MR_WIDE_SUMS * k], wq);
+            wide_add(&wide_totals[MR_WIDE_SUMS * k + 1], wq2);
+            wide_add(&wide_totals[MR_WIDE_SUMS * k + 2], wq2_low);
         }
     }
     return -1;

@@ -139,7 +139,10 @@ test_that("a report table wider than the page keeps every number whole and wraps
   long <- c("H\u00f4pital <Saint-\u00c9loi> & \"Nord\" \u2014 a very long centre name that wraps",
             "B", "2012-04-01\u20132014-03-31 annex", "Ward #4 (*bold*) _x_")
   d$hospital <- factor(long[as.integer(factor(d$hospital))])
+  # and a centre without patients: its rate is "-" (default drop = FALSE)
+  d$hospital <- factor(d$hospital, levels = c(levels(d$hospital), "Closed ward"))
   tab <- tabulate_cohort(classify_cohort(d), by = "hospital")
+  expect_true("-" %in% format(tab)[["rate (95% CI)"]])
   # the report's tables (8-point type) on an A4 or Letter text column
   for (width_mm in c(160, 170)) {
     fitted <- report_flextable(format(tab), width_mm)
@@ -150,7 +153,10 @@ test_that("a report table wider than the page keeps every number whole and wraps
     # the padding the fitted table uses
     whole <- flextable::dim_pretty(fitted, part = "body")$widths
     body <- format(tab)
-    numbers <- vapply(body, function(col) all(is_number_text(as.character(col))), logical(1))
+    numbers <- vapply(body, function(col) {
+      col <- as.character(col)
+      all(is_number_text(col[col != "-"]))
+    }, logical(1))
     expect_true(all(c("alleviated/n", "rate (95% CI)", "evaluable") %in% names(body)[numbers]),
                 info = info)
     expect_true(all(widths[numbers] >= whole[numbers] - 1e-9), info = info)

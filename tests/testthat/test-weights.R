@@ -445,7 +445,7 @@ test_that("tiny, huge and zero weights sum as plain R does", {
   }
 })
 
-test_that("the documented precision: each weight kept to 2^-61 of the largest, squares to 2^-57 of its square", {
+test_that("the documented precision: each weight kept to 2^-61 of the largest, the squares of the kept weights summed exactly", {
   # Hand-made weights whose kept values are known exactly. The largest
   # weight is 1, so the scale is 2^61 (2^61 <= 1 * 2^61 < 2^62): a weight
   # m * 2^-61 + r * 2^-75 (m, r small whole numbers) is kept as m * 2^-61,
@@ -475,9 +475,13 @@ test_that("the documented precision: each weight kept to 2^-61 of the largest, s
   w2 <- c("sum_w2_alleviated", "sum_w2_evaluable")
   expect_identical(unname(got[, sums]),
                    unname(ones_sums$sums[, sums] + m_sums[, sums] * 2^-61))
-  # squares: 1 for the weights of 1, 0 for the others (q^2 < 2^64)
-  expect_identical(unname(got[, w2]), unname(ones_sums$sums[, w2]))
-  # and the documented bound against the squares as given
+  # squares: exactly those of the kept weights, 1 for the weights of 1 and
+  # m^2 * 2^-122 for the others (whole numbers below 2^49 in all: exact),
+  # rounded once when added
+  m_squares <- oracle_weighted(tab, cohort, as.double(m)^2, "hospital")$sums
+  expect_identical(unname(got[, w2]),
+                   unname(ones_sums$sums[, w2] + m_squares[, sums[c(2, 3)]] * 2^-122))
+  # and against the squares as given: within the weights' own truncation
   given <- oracle_weighted(tab, cohort, w, "hospital")$sums
   expect_true(all(abs(got[, w2] - given[, w2]) <= n * 2^-57))
   # (the sums as given differ: the parts r * 2^-75 were truncated)
@@ -531,4 +535,39 @@ test_that("the weight check finds the largest weight and the first bad one where
   expect_identical(.Call(C_weights_max, c(0, -0, 3, -0)), 3)
   expect_identical(1 / .Call(C_weights_max, c(-0, -0, 0, -0, -0)), Inf)
   expect_identical(.Call(C_weights_max, double()), 0)
+})
+
+test_that("a large weight in one stratum leaves the other strata's sums of squares and intervals alone", {
+  # found by review: squares kept to 2^-57 of the largest square lost those
+  # of the small weights (hospital B's interval moved at a weight of 1e7
+  # in hospital A, and was NA at 1e9). Oracle: B tabulated alone.
+  cohort <- classify_cohort(myelography)
+  in_b <- myelography$hospital == "B"
+  for (big in c(1e7, 1e9, 1e12)) {
+    w <- rep(0.3, nrow(cohort))
+    w[which(myelography$hospital == "A")[1]] <- big
+    full <- as.data.frame(tabulate_cohort(cohort, by = "hospital", weights = w,
+                                          margins = FALSE))
+    full <- full[full$hospital == "B", ]
+    alone <- as.data.frame(tabulate_cohort(cohort[in_b, ], weights = w[in_b]))
+    info <- sprintf("a weight of %g in hospital A", big)
+    expect_equal(full$symptom, alone$symptom, info = info)
+    # 0.3 is kept to 2^-61 * 2 * big of itself: 1e12 leaves ~1e-6
+    tolerance <- max(1e-12, 4 * 2^-61 * big / 0.3)
+    for (column in c("sum_w2_evaluable", "sum_w2_alleviated", "n_effective",
+                     "rate", "rate_lower", "rate_upper")) {
+      expect_equal(full[[column]], alone[[column]], tolerance = tolerance,
+                   info = paste(info, column))
+    }
+  }
+})
+
+test_that("weights whose squares would sum past the largest double are refused", {
+  cohort <- classify_cohort(myelography)
+  n <- nrow(cohort)
+  expect_error(tabulate_cohort(cohort, weights = rep(1e154, n)),
+               "`weights` are too large: the sum of the squares of 325 weights")
+  # just inside: n * max^2 below 1e308
+  ok <- tabulate_cohort(cohort, weights = rep(1e152, n))
+  expect_true(all(is.finite(as.data.frame(ok)$sum_w2_evaluable)))
 })
