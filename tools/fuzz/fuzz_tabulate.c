@@ -106,13 +106,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         int scale = mr_weight_scale(max), scale2 = MR_SQUARE_SCALE(scale);
         double *counts2 = calloc((size_t) size_counts + 1, sizeof(double));
         ptrdiff_t wblock = mr_weighted_block_size(n_cells, n_symptoms);
-        mr_wide *wide = calloc((size_t) (2 * wblock * n_lanes) + 1, sizeof(mr_wide));
+        mr_wide *wide = calloc((size_t) (MR_WIDE_SUMS * wblock * n_lanes) + 1, sizeof(mr_wide));
         unsigned *wscratch = calloc((size_t) (wblock * n_lanes) + 1, sizeof(unsigned));
         /* by combination of categories when the keys are few, now and then */
         ptrdiff_t n_keys = mr_weighted_combos(n_cells, n_symptoms);
         mr_wide *combos = n_keys && (take_byte(&in) & 1) ?
-            calloc((size_t) (2 * n_lanes * n_keys) + 1, sizeof(mr_wide)) : NULL;
-        mr_wide *totals = calloc((size_t) (2 * size_counts) + 1, sizeof(mr_wide));
+            calloc((size_t) (MR_WIDE_SUMS * n_lanes * n_keys) + 1, sizeof(mr_wide)) : NULL;
+        mr_wide *totals = calloc((size_t) (MR_WIDE_SUMS * size_counts) + 1, sizeof(mr_wide));
         ptrdiff_t bad2 = mr_tabulate_range_weighted(
             &strata, (const int *const *) symptoms, n_symptoms, weights, scale,
             0, n, 1, n_lanes, counts2, n_cells, wscratch, wide, combos,
@@ -121,25 +121,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (bad2 < 0) {
             for (ptrdiff_t k = 0; k < size_counts; k++) {
                 assert(counts2[k] == expected[k]);
-                double got = mr_wide_to_double(totals[2 * k], scale);
-                double got2 = mr_wide_to_double(totals[2 * k + 1], scale2);
+                double got = mr_wide_to_double(totals[MR_WIDE_SUMS * k], scale);
+                double got2 = mr_wide_to_double(totals[MR_WIDE_SUMS * k + 1], scale2) +
+                    mr_wide_to_double(totals[MR_WIDE_SUMS * k + 2],
+                                      MR_SQUARE_LOW_SCALE(scale));
                 if (dyadic) {
                     /* k / 8 and their squares: every sum exact both ways */
                     assert(got == expected_w[k] && got2 == expected_w2[k]);
                 } else {
                     /* the plain loop rounds at each step; the kernel only
-                     * truncates each weight below 2^-scale, and each
-                     * square below 1.5 * 2^-scale2 */
+                     * truncates each weight below 2^-scale (and so each
+                     * square by less than 2 * max * 2^-scale) */
                     assert(fabs(got - expected_w[k]) <=
                            1e-12 * expected_w[k] + n * ldexp(1, -scale));
                     assert(fabs(got2 - expected_w2[k]) <=
-                           1e-12 * expected_w2[k] + 2 * n * ldexp(1, -scale2));
+                           1e-12 * expected_w2[k] + 2 * n * max * ldexp(1, -scale));
                 }
             }
         }
         for (ptrdiff_t k = 0; k < wblock * n_lanes; k++) assert(wscratch[k] == 0);
         if (combos) {
-            for (ptrdiff_t k = 0; k < 2 * n_lanes * n_keys; k++)
+            for (ptrdiff_t k = 0; k < MR_WIDE_SUMS * n_lanes * n_keys; k++)
                 assert(mr_wide_to_double(combos[k], 0) == 0);
             free(combos);
         }
