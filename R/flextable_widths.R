@@ -84,11 +84,16 @@ is_number_text <- function(x) {
 }
 
 # The widest word of `text` (split at spaces and after hyphens) set in the
-# font of column `j`'s first cell of `part`, with that cell's padding.
+# font of column `j`'s first cell of `part`, with that cell's padding (of
+# its 20 longest words: another, of fewer but wider letters, could be a
+# little wider).
 widest_word <- function(ft, part, j, text) {
   words <- unique(unlist(strsplit(text[!is.na(text)], "\\s+|(?<=-)", perl = TRUE)))
   words <- words[nzchar(words)]
   if (!length(words)) return(0)
+  # the widest is among the longest: measure 20 of them, not every word of
+  # a long table (measuring is most of the time of a large as_flextable())
+  words <- words[order(-nchar(words, type = "width"))][seq_len(min(20L, length(words)))]
   style <- ft[[part]]$styles
   probe <- flextable::flextable(data.frame(text = words, stringsAsFactors = FALSE))
   probe <- flextable::delete_part(probe, part = "header")

@@ -417,7 +417,7 @@ void mr_roc_boot_sizes(const double *n_improved, const double *n_other,
     }
 }
 
-#if defined(__SSE2__)
+#if defined(__SSE2__) && defined(__x86_64__)   /* (_mm_cvtsi128_si64: x86-64 only) */
 #include <emmintrin.h>
 /* 16 bytes of ones then 16 of zeros: mask_bytes + 16 - c keeps c bytes. */
 static const unsigned char mask_bytes[32] = {

@@ -244,12 +244,12 @@ ptrdiff_t row_keys(const pass *p, const int n_strata, const int n_symptoms,
 }
 
 /* The passes by key (count_rows_keyed*()), on x86-64 Linux with GCC, are
- * compiled twice, for the baseline (SSE2) and for AVX2, and the
+ * compiled twice (glibc's ifunc: not on musl), for the baseline (SSE2) and for AVX2, and the
  * one the processor runs chosen when the library loads: the key loops of
  * row_keys() then handle 8 rows per instruction, with the unsigned minimum
  * SSE2 lacks (the same arithmetic, the same keys and sums either way). */
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && \
-    defined(__linux__) && !defined(MR_NO_CLONES)
+    defined(__linux__) && defined(__GLIBC__) && !defined(MR_NO_CLONES)
 #define MR_CLONES __attribute__((target_clones("avx2", "default")))
 #else
 #define MR_CLONES
