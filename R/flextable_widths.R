@@ -19,11 +19,13 @@ fit_flextable <- function(ft, width_mm = 160) {
   if (sum(preferred) <= total) return(ft)
   minimum <- pmin(unbreakable_widths(ft), preferred)
   if (sum(minimum) > total) {
-    # a tight table: cells padded by 1 point a side instead of wrapping
-    ft <- flextable::autofit(flextable::padding(ft, padding.left = 1, padding.right = 1,
-                                                part = "all"))
-    preferred <- dim(ft)$widths
-    minimum <- pmin(unbreakable_widths(ft), preferred)
+    # a tight table: cells padded by 1 point a side instead of wrapping;
+    # every width less the padding given up (measuring again took seconds
+    # on a long table)
+    given_up <- padding_width(column_padding(ft)) - padding_width(2)
+    ft <- flextable::padding(ft, padding.left = 1, padding.right = 1, part = "all")
+    preferred <- preferred - given_up
+    minimum <- minimum - given_up
   }
   widths <- if (sum(minimum) <= total) {
     shared_widths(minimum, preferred, total)
@@ -31,6 +33,28 @@ fit_flextable <- function(ft, width_mm = 160) {
     capped_widths(preferred, total)
   }
   flextable::width(ft, width = widths)
+}
+
+# Per column, in points: the larger left plus right padding of its first
+# header and first body cell (what autofit() counted in its width).
+column_padding <- function(ft) {
+  sides <- function(part) {
+    if (flextable::nrow_part(ft, part) == 0L) return(rep(0, length(ft$col_keys)))
+    pars <- ft[[part]]$styles$pars
+    pars$padding.left$data[1L, ] + pars$padding.right$data[1L, ]
+  }
+  unname(pmax(sides("header"), sides("body")))
+}
+
+# The width (inches) that `points` of padding (left plus right) add to a
+# column, as flextable measures it (a one-cell probe per distinct value).
+padding_width <- function(points) {
+  widths <- vapply(unique(points), function(p) {
+    probe <- flextable::padding(flextable::flextable(data.frame(x = "x")),
+                                padding.left = p / 2, padding.right = p / 2, part = "all")
+    flextable::dim_pretty(probe, part = "body")$widths[[1L]]
+  }, numeric(1))
+  widths[match(points, unique(points))]
 }
 
 # From `minimum` towards `preferred`, the width left over (`total` less the
