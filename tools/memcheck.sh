@@ -45,8 +45,7 @@ valgrind_pass() {
       R_LIBS="$lib" NOT_CRAN=true MYELORELIEF_MEMCHECK=valgrind \
         MYELORELIEF_TEST_FILTER="${!filter}" R --vanilla -q \
         -d "valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=none" \
-        -e "$run_tests" >"$lib/valgrind-$half.log" 2>&1
-      rc=$?
+        -e "$run_tests" >"$lib/valgrind-$half.log" 2>&1 && rc=0 || rc=$?
       echo $(( ($(date +%s) - start + 30) / 60 )) >"$lib/minutes-$half"
       exit $rc ) &
     pids+=($!)
