@@ -116,8 +116,9 @@ as_flextable.mcid <- function(x, ...) {
 
 # A data frame of text as a flextable: headers and cells verbatim (line
 # breaks as spaces, characters XML cannot hold dropped), columns fitted to
-# their text and a page.
-text_flextable <- function(x) {
+# their text and a page (`fit = FALSE`: left to the caller, which styles the
+# table first and fits it then, once).
+text_flextable <- function(x, fit = TRUE) {
   if (!requireNamespace("flextable", quietly = TRUE)) {
     abort("as_flextable() needs the package flextable: install.packages(\"flextable\").",
           sys.call(-1L))
@@ -136,5 +137,5 @@ text_flextable <- function(x) {
   if (!usable) {
     ft <- flextable::set_header_labels(ft, values = stats::setNames(as.list(headers), keys))
   }
-  fit_flextable(ft)
+  if (fit) fit_flextable(ft) else ft
 }

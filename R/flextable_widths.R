@@ -84,20 +84,28 @@ capped_widths <- function(widths, total) {
 # after hyphens, as Word breaks it.
 unbreakable_widths <- function(ft) {
   body_whole <- flextable::dim_pretty(ft, part = "body")$widths
-  vapply(seq_along(ft$col_keys), function(j) {
-    key <- ft$col_keys[[j]]
-    body <- as.character(ft$body$dataset[[key]])
-    # (a rate of no evaluable patients is "-": it does not make a column text)
-    body_width <- if (all(is_number_text(body[!grepl("^[-\u2013\u2014]$", body)]))) {
-      body_whole[[j]]
-    } else {
-      widest_word(ft, "body", j, body)
-    }
-    header <- if (flextable::nrow_part(ft, "header") > 0L) {
-      widest_word(ft, "header", j, as.character(unlist(ft$header$dataset[[key]])))
-    } else 0
-    max(body_width, header)
-  }, numeric(1))
+  columns <- seq_along(ft$col_keys)
+  has_header <- flextable::nrow_part(ft, "header") > 0L
+  cell_text <- function(part, j) {
+    as.character(unlist(ft[[part]]$dataset[[ft$col_keys[[j]]]]))
+  }
+  # (a rate of no evaluable patients is "-": it does not make a column text)
+  number_column <- vapply(columns, function(j) {
+    body <- cell_text("body", j)
+    all(is_number_text(body[!grepl("^[-\u2013\u2014]$", body)]))
+  }, logical(1))
+  # the words of every column measured in one go (a probe table per column
+  # took most of the time of a Word report)
+  wanted <- rbind(
+    data.frame(part = rep("body", sum(!number_column)), j = columns[!number_column]),
+    if (has_header) data.frame(part = rep("header", length(columns)), j = columns))
+  words <- widest_words(ft, wanted$part, wanted$j,
+                        Map(cell_text, wanted$part, wanted$j))
+  body_width <- ifelse(number_column, body_whole, 0)
+  body_width[wanted$j[wanted$part == "body"]] <- words[wanted$part == "body"]
+  header_width <- numeric(length(columns))
+  header_width[wanted$j[wanted$part == "header"]] <- words[wanted$part == "header"]
+  pmax(body_width, header_width)
 }
 
 # The text of a number, an interval or a p-value: digits and what formats
@@ -107,26 +115,40 @@ is_number_text <- function(x) {
   grepl("^(NA|Inf|-Inf|[-+<>=0-9.,%()/ \u2212\u2013\u2264\u2265]*[0-9][-+<>=0-9.,%()/ \u2212\u2013\u2264\u2265]*)$", x)
 }
 
-# The widest word of `text` (split at spaces and after hyphens) set in the
-# font of column `j`'s first cell of `part`, with that cell's padding (of
-# its 20 longest words: another, of fewer but wider letters, could be a
-# little wider).
-widest_word <- function(ft, part, j, text) {
-  words <- unique(unlist(strsplit(text[!is.na(text)], "\\s+|(?<=-)", perl = TRUE)))
-  words <- words[nzchar(words)]
-  if (!length(words)) return(0)
-  # the widest is among the longest: measure 20 of them, not every word of
-  # a long table (measuring is most of the time of a large as_flextable())
-  words <- words[order(-nchar(words, type = "width"))][seq_len(min(20L, length(words)))]
-  style <- ft[[part]]$styles
-  probe <- flextable::flextable(data.frame(text = words, stringsAsFactors = FALSE))
-  probe <- flextable::delete_part(probe, part = "header")
-  probe <- flextable::font(probe, fontname = style$text$font.family$data[1L, j], part = "body")
-  probe <- flextable::fontsize(probe, size = style$text$font.size$data[1L, j], part = "body")
-  probe <- flextable::bold(probe, bold = isTRUE(style$text$bold$data[1L, j]), part = "body")
-  probe <- flextable::italic(probe, italic = isTRUE(style$text$italic$data[1L, j]), part = "body")
-  probe <- flextable::padding(probe, padding.left = style$pars$padding.left$data[1L, j],
-                              padding.right = style$pars$padding.right$data[1L, j],
-                              part = "body")
-  max(flextable::dim_pretty(probe, part = "body")$widths)
+# For each (part, column j, text): the widest word of the text (split at
+# spaces and after hyphens) set in the font of column j's first cell of
+# that part, with that cell's padding (of its 20 longest words: another, of
+# fewer but wider letters, could be a little wider). One probe table holds
+# every column's words, styled column by column, measured by flextable once.
+widest_words <- function(ft, parts, js, texts) {
+  word_lists <- lapply(texts, function(text) {
+    words <- unique(unlist(strsplit(text[!is.na(text)], "\\s+|(?<=-)", perl = TRUE)))
+    words <- words[nzchar(words)]
+    # the widest is among the longest: measure 20 of them, not every word of
+    # a long table
+    words[order(-nchar(words, type = "width"))][seq_len(min(20L, length(words)))]
+  })
+  measured <- lengths(word_lists) > 0L
+  widths <- numeric(length(word_lists))
+  if (!any(measured)) return(widths)
+  rows <- max(lengths(word_lists))
+  probe_data <- as.data.frame(
+    lapply(word_lists[measured], function(words) c(words, rep("", rows - length(words)))),
+    col.names = paste0("w", seq_len(sum(measured))), stringsAsFactors = FALSE)
+  probe <- flextable::delete_part(flextable::flextable(probe_data), part = "header")
+  for (k in seq_len(sum(measured))) {
+    i <- which(measured)[[k]]
+    style <- ft[[parts[[i]]]]$styles
+    j <- js[[i]]
+    probe <- flextable::style(
+      probe, j = k, part = "body",
+      pr_t = officer::fp_text(font.family = style$text$font.family$data[1L, j],
+                              font.size = style$text$font.size$data[1L, j],
+                              bold = isTRUE(style$text$bold$data[1L, j]),
+                              italic = isTRUE(style$text$italic$data[1L, j])),
+      pr_p = officer::fp_par(padding.left = style$pars$padding.left$data[1L, j],
+                             padding.right = style$pars$padding.right$data[1L, j]))
+  }
+  widths[measured] <- flextable::dim_pretty(probe, part = "body")$widths
+  widths
 }

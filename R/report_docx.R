@@ -193,7 +193,7 @@ docx_table <- function(doc, x) {
 # type, rules above and below the header and at the foot, within the text
 # column of the page.
 report_flextable <- function(x, width_mm = docx_figure_mm) {
-  ft <- text_flextable(x)
+  ft <- text_flextable(x, fit = FALSE)
   ft <- flextable::theme_booktabs(ft)
   ft <- flextable::font(ft, fontname = "Arial", part = "all")
   ft <- flextable::fontsize(ft, size = 8, part = "all")
