@@ -26,6 +26,8 @@ c_tests_b='^(source-csv|mcid|mcid-rng|mcid-methods|durability|tabulate|visits|vi
 run_tests='filter <- Sys.getenv("MYELORELIEF_TEST_FILTER", "");
   res <- as.data.frame(testthat::test_dir("tests/testthat", package = "myelorelief",
   filter = if (nzchar(filter)) filter, load_package = "installed", reporter = "summary", stop_on_failure = FALSE));
+  per_file <- sort(tapply(res$real, res$file, sum), decreasing = TRUE);
+  cat("slowest files (s):", sprintf("%s %.0f", sub("^test-|[.]R$", "", names(per_file)), per_file)[seq_len(min(6, length(per_file)))], "\n");
   cat(sprintf("%d passed, %d failed\n", sum(res$passed), sum(res$failed) + sum(res$error)));
   quit(status = sum(res$failed) + sum(res$error) > 0)'
 
@@ -59,6 +61,7 @@ valgrind_pass() {
       grep -E -B2 -A25 "^==[0-9]+== (Invalid|Conditional|Use of|Syscall|Mismatched)|^── " \
         "$lib/valgrind-$half.log" | head -n 200 || tail -n 60 "$lib/valgrind-$half.log"
     fi
+    grep -h "^slowest files" "$lib/valgrind-$half.log" | sed "s/^/  half $half /" || true
     echo "valgrind half $half: $(grep -hE '^[0-9]+ passed, ' "$lib/valgrind-$half.log" | tail -n 1)," \
          "$(grep -hcE 'ERROR SUMMARY: [1-9]' "$lib/valgrind-$half.log") processes with memory errors," \
          "$(cat "$lib/minutes-$half" 2>/dev/null || echo '?') min"
