@@ -27,12 +27,58 @@ fit_flextable <- function(ft, width_mm = 160) {
     preferred <- preferred - given_up
     minimum <- minimum - given_up
   }
+  if (sum(minimum) > total) {
+    # still too wide: number cells in two lines, widest columns first
+    split <- split_number_columns(ft, minimum, total)
+    ft <- split$ft
+    minimum[split$columns] <- split$minimum[split$columns]
+    # (width beyond the two lines would be left empty)
+    preferred[split$columns] <- minimum[split$columns]
+  }
   widths <- if (sum(minimum) <= total) {
     shared_widths(minimum, preferred, total)
   } else {
     capped_widths(preferred, total)
   }
   flextable::width(ft, width = widths)
+}
+
+# Number columns set in two lines, broken at each cell's first space
+# ("26/293" over "8.9% (6.1-12.7)", "-25.6%" over "(-34.1 to -18.2)"):
+# Word fills a line before it breaks, so a column narrower than a cell
+# breaks it after a hyphen ("8.9% (6.1-" over "12.7)") unless the break is
+# made first. Columns are split, the widest first, until the minimums fit
+# `total` or no column gains. Returns the table, the split columns and
+# every column's new minimum width.
+split_number_columns <- function(ft, minimum, total) {
+  candidates <- which(number_columns(ft) & vapply(ft$col_keys, function(key) {
+    any(grepl(" ", as.character(ft$body$dataset[[key]]), fixed = TRUE))
+  }, logical(1)))
+  split <- integer()
+  for (j in candidates[order(-minimum[candidates])]) {
+    if (sum(minimum) <= total) break
+    key <- ft$col_keys[[j]]
+    text <- as.character(ft$body$dataset[[key]])
+    two_lines <- sub(" ", "\n", text, fixed = TRUE)
+    broken <- which(two_lines != text)
+    trial <- flextable::compose(ft, i = broken, j = key, part = "body",
+                                value = flextable::as_paragraph(flextable::as_chunk(two_lines[broken])))
+    width <- unbreakable_widths(trial)[[j]]
+    if (width >= minimum[[j]]) next
+    ft <- trial
+    minimum[[j]] <- width
+    split <- c(split, j)
+  }
+  list(ft = ft, columns = split, minimum = minimum)
+}
+
+# Per column: is every body cell a number (a "-" rate, of no evaluable
+# patients, does not make a column text)?
+number_columns <- function(ft) {
+  vapply(ft$col_keys, function(key) {
+    body <- as.character(unlist(ft$body$dataset[[key]]))
+    all(is_number_text(body[!grepl("^[-\u2013\u2014]$", body)]))
+  }, logical(1), USE.NAMES = FALSE)
 }
 
 # Per column, in points: the larger left plus right padding of its first
@@ -89,11 +135,7 @@ unbreakable_widths <- function(ft) {
   cell_text <- function(part, j) {
     as.character(unlist(ft[[part]]$dataset[[ft$col_keys[[j]]]]))
   }
-  # (a rate of no evaluable patients is "-": it does not make a column text)
-  number_column <- vapply(columns, function(j) {
-    body <- cell_text("body", j)
-    all(is_number_text(body[!grepl("^[-\u2013\u2014]$", body)]))
-  }, logical(1))
+  number_column <- number_columns(ft)
   # the words of every column measured in one go (a probe table per column
   # took most of the time of a Word report)
   wanted <- rbind(
@@ -109,9 +151,11 @@ unbreakable_widths <- function(ft) {
 }
 
 # The text of a number, an interval or a p-value: digits and what formats
-# them, nothing a reader would break.
+# them ("to" between the limits of an interval of signed numbers), nothing
+# a reader would break.
 is_number_text <- function(x) {
   x <- x[!is.na(x) & nzchar(x)]
+  x <- gsub("(?<=[0-9%]) to (?=[-+\u2212]?[0-9])", " ", x, perl = TRUE)
   grepl("^(NA|Inf|-Inf|[-+<>=0-9.,%()/ \u2212\u2013\u2264\u2265]*[0-9][-+<>=0-9.,%()/ \u2212\u2013\u2264\u2265]*)$", x)
 }
 

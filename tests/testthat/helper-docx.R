@@ -21,9 +21,12 @@ docx_part <- function(path, part = "word/document.xml") {
 
 docx_ns <- c(w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main")
 
-# The text of a node: its w:t runs, concatenated.
+# The text of a node: its w:t runs, concatenated, a line break (w:br) read
+# as the space it replaced.
 docx_node_text <- function(node) {
-  paste(xml2::xml_text(xml2::xml_find_all(node, ".//w:t", docx_ns)), collapse = "")
+  runs <- xml2::xml_find_all(node, ".//w:t|.//w:br", docx_ns)
+  text <- ifelse(xml2::xml_name(runs) == "br", " ", xml2::xml_text(runs))
+  paste(text, collapse = "")
 }
 
 # Every table, as a character matrix (the header row first).

@@ -126,9 +126,10 @@ test_that("the width left over goes to the columns in proportion to their shortf
 
 test_that("numbers are text no reader would break; labels are not", {
   expect_true(all(is_number_text(c("26/293 (8.9%)", "8.9% (6.1-12.7)", ">0.99",
-                                   "<0.001", "NA", "-2.2% (-9.4 to 4.5)"[0], "325",
+                                   "<0.001", "NA", "-2.2% (-9.4 to 4.5)", "325",
                                    "0.79 (0.38-1.64)", "-1.1% (-6.0 \u2212 2.1)"))))
   expect_false(any(is_number_text(c("lbp", "Mantel-Haenszel", "NNTH 46.5 (NNTH 10.7 to Inf)",
+                                    "up to 10", "10 to go", "from 1 to", "to 5",
                                     "2012-04-01 annex", "(all)", "-", ""))))
 })
 
@@ -163,4 +164,55 @@ test_that("a report table wider than the page keeps every number whole and wraps
     # the label column is the one narrowed: narrower than its longest label
     expect_lt(widths[[1L]], whole[[1L]])
   }
+})
+
+test_that("number cells too wide for the page are set in two lines, never broken at a hyphen", {
+  skip_if_no_docx_tools()
+  # seven columns of counts and intervals, as the loss-to-follow-up table
+  # by hospital (hypothetical numbers), and one of signed differences
+  set.seed(11)
+  rate <- function() {
+    sprintf("%d/%d %.1f%% (%.1f-%.1f)", sample(10:99, 12, TRUE), sample(100:999, 12, TRUE),
+            runif(12, 10, 20), runif(12, 1, 9), runif(12, 21, 40))
+  }
+  shown <- data.frame(hospital = rep(c("A", "B", "(all)"), 4), symptom = "lbp",
+                      n = "121", missing = "4 (3/1/0)", complete = rate(), worst = rate(),
+                      best = rate(), stringsAsFactors = FALSE)
+  shown$difference <- sprintf("-%.1f%% (-%.1f to -%.1f)", runif(12, 20, 30),
+                              runif(12, 31, 40), runif(12, 10, 19))
+  for (width_mm in c(160, 170)) {
+    info <- sprintf("%d mm", width_mm)
+    fitted <- report_flextable(shown, width_mm)
+    widths <- dim(fitted)$widths
+    expect_lte(sum(widths), width_mm / 25.4 + 1e-9)
+    content <- fitted$body$content$content$data
+    split <- 0L
+    for (j in seq_along(shown)) {
+      cells <- vapply(content[, j], function(chunks) paste(chunks$txt, collapse = ""), "")
+      broken <- cells != shown[[j]]
+      # a cell is its text, or its text with the first space a line break
+      expect_identical(cells[broken], sub(" ", "\n", shown[[j]][broken], fixed = TRUE),
+                       info = info)
+      if (!any(broken)) next
+      split <- split + 1L
+      # oracle: flextable's width of every line alone, in the table's type
+      # and padding, within the column's width
+      lines <- unlist(strsplit(cells, "\n", fixed = TRUE))
+      probe <- flextable::flextable(data.frame(x = lines))
+      probe <- flextable::font(probe, fontname = "Arial", part = "all")
+      probe <- flextable::fontsize(probe, size = 8, part = "all")
+      pars <- fitted$body$styles$pars
+      probe <- flextable::padding(probe, padding.left = pars$padding.left$data[1, j],
+                                  padding.right = pars$padding.right$data[1, j], part = "all")
+      expect_lte(max(flextable::dim_pretty(probe, part = "body")$widths), widths[[j]] + 1e-9)
+    }
+    expect_gt(split, 0L)
+  }
+  # in the Word file, the break is a w:br between the two lines
+  docx <- tempfile(fileext = ".docx")
+  doc <- flextable::body_add_flextable(officer::read_docx(), report_flextable(shown, 160))
+  print(doc, target = docx)
+  xml <- docx_part(docx)
+  expect_true(grepl("<w:br/>", xml, fixed = TRUE))
+  expect_identical(docx_tables(xml)[[1]][-1, ], unname(as.matrix(shown)))
 })
