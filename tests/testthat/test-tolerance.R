@@ -169,7 +169,7 @@ decimal_pairs <- function(n, spec) {
 test_that("scale: multiplying values, thresholds, absent_at and range by 10^k changes no class", {
   seed <- 20240611
   set.seed(seed)
-  for (trial in 1:24) {
+  for (trial in seq_len(n_cases(24))) {
     direction <- if (trial %% 2) "decrease" else "increase"
     spec <- decimal_rule_spec(direction)
     n <- sample(c(0, 1, 40, 150), 1)
@@ -190,7 +190,7 @@ test_that("scale: multiplying values, thresholds, absent_at and range by 10^k ch
 test_that("scale: classify_cohort() gives the same classes at every scale", {
   seed <- 20240612
   set.seed(seed)
-  for (trial in 1:8) {
+  for (trial in seq_len(n_cases(8))) {
     specs <- list(a = decimal_rule_spec("decrease"), b = decimal_rule_spec("increase"))
     n <- sample(c(1, 60, 200), 1)
     pairs <- lapply(specs, decimal_pairs, n = n)
@@ -214,7 +214,7 @@ test_that("scale: classify_cohort() gives the same classes at every scale", {
 test_that("scale: alleviation_curve() gives the same counts at every scale, equal to the oracle", {
   seed <- 20240613
   set.seed(seed)
-  for (trial in 1:16) {
+  for (trial in seq_len(n_cases(16))) {
     direction <- if (trial %% 2) "decrease" else "increase"
     vary <- if (trial %% 4 < 2) "min_change" else "min_relative"
     spec <- decimal_rule_spec(direction)
