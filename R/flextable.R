@@ -12,6 +12,11 @@
 #' narrow console): the same numbers, rounded the same way. Labels, levels
 #' and column names appear as written, never read as markup.
 #'
+#' Where `print()` explains marks in the cells under the table (the tests
+#' of Table 1, "not informative", the "*" of a rate pooled with a
+#' correction), the flextable carries the same notes as footer lines; the
+#' headers are those `print()` shows.
+#'
 #' For an `mcid` estimate, whose `format()` is lines of text, the table has
 #' one column: the first line (the method) is its header and every other
 #' line a row, without its indentation; the mean change by anchor category
@@ -34,7 +39,11 @@
 #'   `alleviation_comparison` ([compare_alleviated()]), a
 #'   `guo2016_reproduction` ([reproduce_guo2016()]), an `alleviation_curve`
 #'   ([alleviation_curve()]), an `mcid` ([estimate_mcid()]), a
-#'   `myelo_durability` ([durability()]) or its `summary()`.
+#'   `myelo_durability` ([durability()]) or its `summary()`, a `table_one`
+#'   ([table_one()]), a `score_change` ([score_change()]), loss-to-follow-up
+#'   bounds ([alleviation_bounds()] and [compare_rates()] of them), results
+#'   pooled over imputations ([tabulate_cohort()] of an imputed cohort and
+#'   [compare_rates()] of that) or a weighted [compare_rates()].
 #' @param digits Decimal places of percentages, as in `format()`.
 #' @param ... Passed to `format()`.
 #' @return A `flextable`.
@@ -112,6 +121,62 @@ as_flextable.mcid <- function(x, ...) {
     ft <- fit_flextable(ft)
   }
   ft
+}
+
+#' @rdname as_flextable.alleviation_table
+#' @exportS3Method flextable::as_flextable
+as_flextable.table_one <- function(x, ...) {
+  notes <- table_one_notes(x)
+  if (isTRUE(attr(x, "has_test"))) {
+    notes <- c(notes, test_notes_text(attr(x, "tests")$test, attr(x, "simulate_B"),
+                                      attr(x, "seed"), fisher_note = FALSE))
+  }
+  footnoted(text_flextable(format(x, ...)), notes)
+}
+
+#' @rdname as_flextable.alleviation_table
+#' @exportS3Method flextable::as_flextable
+as_flextable.score_change <- function(x, digits = 1L, ...) {
+  text_flextable(format(x, digits = digits, ...))
+}
+
+#' @rdname as_flextable.alleviation_table
+#' @exportS3Method flextable::as_flextable
+as_flextable.alleviation_bounds <- function(x, digits = 1L, ...) {
+  text_flextable(shown_bounds(x, digits))
+}
+
+#' @rdname as_flextable.alleviation_table
+#' @exportS3Method flextable::as_flextable
+as_flextable.rate_comparison_bounds <- function(x, digits = 1L, ...) {
+  text_flextable(shown_comparison_bounds(x, digits))
+}
+
+#' @rdname as_flextable.alleviation_table
+#' @exportS3Method flextable::as_flextable
+as_flextable.pooled_alleviation_table <- function(x, digits = 1L, ...) {
+  shown <- format(x, digits = digits, ...)
+  names(shown)[names(shown) == "rate"] <- "rate (CI)"
+  footnoted(text_flextable(shown), pooled_table_notes(x))
+}
+
+#' @rdname as_flextable.alleviation_table
+#' @exportS3Method flextable::as_flextable
+as_flextable.pooled_rate_comparison <- function(x, digits = 1L, ...) {
+  footnoted(text_flextable(format(x, digits = digits, ...)), pooled_comparison_notes(x))
+}
+
+#' @rdname as_flextable.alleviation_table
+#' @exportS3Method flextable::as_flextable
+as_flextable.weighted_rate_comparison <- function(x, digits = 1L, ...) {
+  text_flextable(format(x, digits = digits, ...))
+}
+
+# The notes print() shows under a table, as footer lines of the flextable
+# (a console line break within a note becomes a space).
+footnoted <- function(ft, notes) {
+  if (!length(notes)) return(ft)
+  flextable::add_footer_lines(ft, values = docx_text(gsub("\n\\s*", " ", notes)))
 }
 
 # A data frame of text as a flextable: headers and cells verbatim (line

@@ -372,11 +372,17 @@ print.pooled_alleviation_table <- function(x, digits = 1L, ...) {
   shown <- format(x, digits = digits)
   names(shown)[names(shown) == "rate"] <- "rate (CI)"
   print(shown, right = FALSE, row.names = FALSE)
-  if (any(x$adjusted, na.rm = TRUE)) {
-    cat(strwrap("* a rate of 0 or 1 in some completed dataset: 0.5 added to the alleviated and the not alleviated in every dataset.",
-                getOption("width"), exdent = 2L), sep = "\n")
+  for (note in pooled_table_notes(x)) {
+    cat(strwrap(note, getOption("width"), exdent = 2L), sep = "\n")
   }
   invisible(x)
+}
+
+# The notes that explain the marks in format()'s cells.
+pooled_table_notes <- function(x) {
+  if (any(x$adjusted, na.rm = TRUE)) {
+    "* a rate of 0 or 1 in some completed dataset: 0.5 added to the alleviated and the not alleviated in every dataset."
+  }
 }
 
 #' @export
@@ -578,15 +584,20 @@ print.pooled_rate_comparison <- function(x, digits = 1L, ...) {
               getOption("width"), exdent = 2L), sep = "\n")
   cat("\n")
   print(format(x, digits = digits), right = FALSE, row.names = FALSE)
-  if (any(x$corrected, na.rm = TRUE)) {
-    cat(strwrap("* a zero cell in some completed dataset: 0.5 added to every cell in every dataset.",
-                getOption("width"), exdent = 2L), sep = "\n")
-  }
-  if (!is.null(x$analysis) && any(x$analysis == "Mantel-Haenszel" & is.na(x$estimate))) {
-    cat(strwrap("-: a Mantel-Haenszel estimate without an interval in some completed dataset (a ratio of 0 or infinity, or a variance of 0), not pooled.",
-                getOption("width"), exdent = 2L), sep = "\n")
+  for (note in pooled_comparison_notes(x)) {
+    cat(strwrap(note, getOption("width"), exdent = 2L), sep = "\n")
   }
   invisible(x)
+}
+
+# The notes that explain the marks in format()'s cells.
+pooled_comparison_notes <- function(x) {
+  c(if (any(x$corrected, na.rm = TRUE)) {
+      "* a zero cell in some completed dataset: 0.5 added to every cell in every dataset."
+    },
+    if (!is.null(x$analysis) && any(x$analysis == "Mantel-Haenszel" & is.na(x$estimate))) {
+      "-: a Mantel-Haenszel estimate without an interval in some completed dataset (a ratio of 0 or infinity, or a variance of 0), not pooled."
+    })
 }
 
 #' @export

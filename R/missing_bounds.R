@@ -213,13 +213,18 @@ print.alleviation_bounds <- function(x, digits = 1L, ...) {
   cat(strwrap("worst case: every patient missing at follow-up who had the symptom at baseline, or whose baseline is missing too, counted as not alleviated; best case: counted as alleviated. missing: with the symptom/baseline unknown/symptom absent at baseline.",
               getOption("width"), indent = 2L, exdent = 2L), sep = "\n")
   cat("\n")
-  shown <- format(x, digits = digits)
-  names(shown)[names(shown) == "missing"] <- "missing (sym/unk/abs)"
-  names(shown)[names(shown) == "complete_case"] <- "complete case"
-  names(shown)[names(shown) == "worst_case"] <- "worst case"
-  names(shown)[names(shown) == "best_case"] <- "best case"
-  print(shown, right = FALSE, row.names = FALSE)
+  print(shown_bounds(x, digits), right = FALSE, row.names = FALSE)
   invisible(x)
+}
+
+# format() under the headers print() and as_flextable() show.
+shown_bounds <- function(x, digits = 1L) {
+  shown <- format(x, digits = digits)
+  headers <- c(missing = "missing (sym/unk/abs)", complete_case = "complete case",
+               worst_case = "worst case", best_case = "best case")
+  renamed <- names(shown) %in% names(headers)
+  names(shown)[renamed] <- headers[names(shown)[renamed]]
+  shown
 }
 
 #' @export
@@ -288,11 +293,16 @@ print.rate_comparison_bounds <- function(x, digits = 1L, ...) {
   cat(strwrap("group worst: the group's missing patients with the symptom (or an unknown baseline) not alleviated, the reference's alleviated; group best: the reverse.",
               getOption("width"), indent = 2L, exdent = 2L), sep = "\n")
   cat("\n")
+  print(shown_comparison_bounds(x, digits), right = FALSE, row.names = FALSE)
+  invisible(x)
+}
+
+# format() under the headers print() and as_flextable() show.
+shown_comparison_bounds <- function(x, digits = 1L) {
   shown <- format(x, digits = digits)
   names(shown) <- c("symptom", "comparison", "analysis", "complete case",
                     "group worst", "group best")
-  print(shown, right = FALSE, row.names = FALSE)
-  invisible(x)
+  shown
 }
 
 #' @export

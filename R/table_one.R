@@ -589,6 +589,19 @@ print.table_one <- function(x, all = FALSE, ...) {
   }
   print_within_width(shown, optional = list("p", "SMD", overall, "test"),
                      all = all)
+  notes <- table_one_notes(x)
+  if (length(notes)) cat(wrap_lines(notes), sep = "\n")
+  if (isTRUE(attr(x, "has_test"))) {
+    print_test_notes(attr(x, "tests")$test, attr(x, "simulate_B"), attr(x, "seed"),
+                     fisher_note = FALSE)
+  }
+  invisible(x)
+}
+
+# The notes print() shows under Table 1 (rows without a group, the tests,
+# SMD), as sentences; the notes on tests come from test_notes_text().
+table_one_notes <- function(x) {
+  group <- attr(x, "group_name")
   notes <- character()
   if (isTRUE(attr(x, "n_group_missing") > 0)) {
     notes <- c(notes, sprintf("%s with %s missing: in the %s column only.",
@@ -615,12 +628,7 @@ print.table_one <- function(x, all = FALSE, ...) {
       "SMD: standardized mean difference, the largest over all pairs of groups."
     } else "SMD: standardized mean difference.")
   }
-  if (length(notes)) cat(wrap_lines(notes), sep = "\n")
-  if (isTRUE(attr(x, "has_test"))) {
-    print_test_notes(tests, attr(x, "simulate_B"), attr(x, "seed"),
-                     fisher_note = FALSE)
-  }
-  invisible(x)
+  notes
 }
 
 #' @rdname table_one

@@ -395,16 +395,23 @@ as.data.frame.summary.alleviation_table <- function(x, row.names = NULL,
 # Footnotes for the tests a print shows; shared with
 # print.alleviation_comparison().
 print_test_notes <- function(test, simulate_B, seed, fisher_note = TRUE) {
-  if (fisher_note && any(test %in% "Fisher's exact")) {
-    cat("p: Fisher's exact test of equal rates across the strata\n")
-  }
-  if (any(test %in% not_informative)) {
-    cat("not informative: given the numbers in each group, every arrangement of the\n",
-        "  data is equally likely, so no test can tell the groups apart\n", sep = "")
-  }
-  if (any(test %in% "chi-square (simulated p)") && !is.null(simulate_B)) {
-    cat(sprintf("chi-square (simulated p): Monte Carlo p-value of the chi-square test,\n  %s replicates, %s\n", format_integer(simulate_B),
-                if (is.null(seed)) "session's random numbers"
-                else paste("seed", format(seed))))
-  }
+  notes <- test_notes_text(test, simulate_B, seed, fisher_note)
+  if (length(notes)) cat(paste0(notes, "\n"), sep = "")
+}
+
+# The notes on the tests named in `test`, as lines of the console (the
+# second line of a note indented; a table for Word joins them).
+test_notes_text <- function(test, simulate_B, seed, fisher_note = TRUE) {
+  c(if (fisher_note && any(test %in% "Fisher's exact")) {
+      "p: Fisher's exact test of equal rates across the strata"
+    },
+    if (any(test %in% not_informative)) {
+      paste0("not informative: given the numbers in each group, every arrangement of the\n",
+             "  data is equally likely, so no test can tell the groups apart")
+    },
+    if (any(test %in% "chi-square (simulated p)") && !is.null(simulate_B)) {
+      sprintf("chi-square (simulated p): Monte Carlo p-value of the chi-square test,\n  %s replicates, %s",
+              format_integer(simulate_B),
+              if (is.null(seed)) "session's random numbers" else paste("seed", format(seed)))
+    })
 }

@@ -216,3 +216,58 @@ test_that("number cells too wide for the page are set in two lines, never broken
   expect_true(grepl("<w:br/>", xml, fixed = TRUE))
   expect_identical(docx_tables(xml)[[1]][-1, ], unname(as.matrix(shown)))
 })
+
+test_that("as_flextable() of Table 1, scores, bounds, pooled and weighted results: print()'s text and notes", {
+  skip_if_no_docx_tools()
+  skip_if_not_installed("survey")
+  rules <- study_rules()
+  cohort <- classify_cohort(myelography, rules)
+  d <- myelography
+  set.seed(5)
+  d$leg_pain_post[sample(nrow(d), 40)] <- NA
+  missing_cohort <- classify_cohort(d, rules)
+  bounds <- alleviation_bounds(missing_cohort, d, by = "sex")
+  # two completed datasets (hypothetical: the follow-up values drawn again)
+  completed <- lapply(1:2, function(k) {
+    x <- d
+    gone <- is.na(x$leg_pain_post)
+    x$leg_pain_post[gone] <- sample(0:10, sum(gone), TRUE)
+    x
+  })
+  pooled <- tabulate_cohort(classify_cohort(completed, rules["leg_pain"]), by = "sex")
+  weighted <- tabulate_cohort(cohort, by = "sex", weights = seq(0.5, 2, length.out = nrow(cohort)))
+  one <- table_one(myelography, c("age", "sex", "diagnosis"), group = "hospital",
+                   test = TRUE, smd = TRUE)
+  results <- list(
+    table_one = list(one, format(one),
+                     c(table_one_notes(one),
+                       test_notes_text(attr(one, "tests")$test, attr(one, "simulate_B"),
+                                       attr(one, "seed"), fisher_note = FALSE))),
+    score_change = list(score_change(myelography, rules[c("lbp", "leg_pain")]),
+                        NULL, character()),
+    bounds = list(bounds, shown_bounds(bounds), character()),
+    bounds_compared = list(compare_rates(bounds, "sex"),
+                           shown_comparison_bounds(compare_rates(bounds, "sex")), character()),
+    pooled = list(pooled, NULL, pooled_table_notes(pooled)),
+    pooled_compared = list(compare_rates(pooled, "sex"), NULL,
+                           pooled_comparison_notes(compare_rates(pooled, "sex"))),
+    weighted = list(compare_rates(weighted, "sex"), NULL, character()))
+  expect_true(length(results$table_one[[3]]) >= 1L)
+  for (name in names(results)) {
+    x <- results[[name]][[1]]
+    shown <- results[[name]][[2]] %||% format(x)
+    if (name == "pooled") names(shown)[names(shown) == "rate"] <- "rate (CI)"
+    notes <- results[[name]][[3]]
+    ft <- flextable::as_flextable(x)
+    expect_s3_class(ft, "flextable")
+    # the header and body: print()'s text, cell by cell, in the Word file
+    body <- flextable::delete_part(ft, part = "footer")
+    expect_identical(flextable_text(body), as_table_text(shown), info = name)
+    # the notes as footer lines, one a line, console breaks as spaces
+    footer <- if (flextable::nrow_part(ft, "footer")) {
+      vapply(ft$footer$content$content$data[, 1L],
+             function(chunks) paste(chunks$txt, collapse = ""), "")
+    } else character()
+    expect_identical(unname(footer), gsub("\n\\s*", " ", notes), info = name)
+  }
+})
