@@ -641,9 +641,9 @@ unsigned count_weighted(const pass *p, const int n_strata, const int n_symptoms,
 #define COUNT_BIT 96
 
 /* The same sums as 64-bit words (low word first), which the pass adds
- * with explicit carries: the compiler's 128-bit additions of a table's
- * entries went through the stack (about 30 instructions a row, against 17
- * here). */
+ * with explicit carries (add_words()): GCC's 128-bit additions of a
+ * table's entries went through the stack (bench/NOTES.md, evening of
+ * 2 Dec 2026). */
 typedef struct { uint64_t w[2], w2[2], w2_low[2]; } key_words;
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && \
@@ -699,11 +699,11 @@ static inline mr_wide squares_of(mr_wide w2)
 }
 
 /* The weighted pass makes its keys 32 rows at a time, not KEY_ROWS: the
- * loads of the next rows' codes (the key loops) then overlap with the
- * additions of the previous rows' weights, which at 256 rows a block
- * alternated with them (bench/NOTES.md, evening of 2 Dec 2026: 61 -> 52 ms
- * at 10^7 rows by hospital on one thread, the same sums). A multiple of 4,
- * as the lanes need. */
+ * loads of the next rows' codes (the key loops, which wait on memory) then
+ * overlap with the additions of the previous rows' weights, which at 256
+ * rows a block alternated with them (bench/NOTES.md, evening of 2 Dec
+ * 2026: 61 -> 52-55 ms at 10^7 rows by hospital on one thread, the same
+ * sums; 64 rows 55, 16 rows 66). A multiple of 4, as the lanes need. */
 #define WEIGHTED_KEY_ROWS 32
 
 /* Rows [from, to) into sums (n_lanes copies of n_keys, row i in copy
