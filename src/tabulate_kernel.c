@@ -638,18 +638,46 @@ unsigned count_weighted(const pass *p, const int n_strata, const int n_symptoms,
  * 128-bit addition adds both. Below 2^31 rows per pass (MR_SPAN), the high
  * halves' sum (each below 2^60) stays below 2^91 and the count below 2^32.
  * And the low halves of the squares (each below 2^64). */
-typedef struct { mr_wide w, w2, w2_low; } key_sums;
 #define COUNT_BIT 96
 
-static inline mr_wide square_and_one(uint64_t h)
+/* The same sums as 64-bit words (low word first), which the pass adds
+ * with explicit carries (add_words()): GCC's 128-bit additions of a
+ * table's entries went through the stack (bench/NOTES.md, evening of
+ * 2 Dec 2026). */
+typedef struct { uint64_t w[2], w2[2], w2_low[2]; } key_words;
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && \
+    !defined(MR_NO_ASM)
+/* add and adc on the table's words in place: the compilers' 128-bit
+ * additions (and _addcarry_u64) of table entries went through the stack,
+ * with two 8-byte stores read back by one 16-byte load, which cannot be
+ * forwarded and stalls */
+static inline void add_words(uint64_t *restrict a, uint64_t lo, uint64_t hi)
+{
+    __asm__("addq %2, %0\n\tadcq %3, %1"
+            : "+m"(a[0]), "+m"(a[1])
+            : "r"(lo), "r"(hi)
+            : "cc");
+}
+#else
+static inline void add_words(uint64_t *restrict a, uint64_t lo, uint64_t hi)
+{
+    uint64_t r0 = a[0] + lo;
+    a[1] += hi + (r0 < lo);
+    a[0] = r0;
+}
+#endif
+
+static inline mr_wide wide_of_words(const uint64_t *a)
 {
 #if defined(__SIZEOF_INT128__)
-    return (mr_wide) h + ((mr_wide) 1 << COUNT_BIT);
+    return ((mr_wide) a[1] << 64) | a[0];
 #else
-    mr_wide w = { h, (uint64_t) 1 << (COUNT_BIT - 64) };
+    mr_wide w = { a[0], a[1] };
     return w;
 #endif
 }
+
 
 static inline uint64_t count_of(mr_wide w2)
 {
@@ -670,36 +698,45 @@ static inline mr_wide squares_of(mr_wide w2)
 #endif
 }
 
+/* The weighted pass makes its keys 32 rows at a time, not KEY_ROWS: the
+ * loads of the next rows' codes (the key loops, which wait on memory) then
+ * overlap with the additions of the previous rows' weights, which at 256
+ * rows a block alternated with them (bench/NOTES.md, evening of 2 Dec
+ * 2026: 61 -> 52-55 ms at 10^7 rows by hospital on one thread, the same
+ * sums; 64 rows 55, 16 rows 66). A multiple of 4, as the lanes need. */
+#define WEIGHTED_KEY_ROWS 32
+
 /* Rows [from, to) into sums (n_lanes copies of n_keys, row i in copy
  * i % n_lanes); returns the number of NA codes seen. */
 static inline __attribute__((always_inline))
 ptrdiff_t count_keys(const pass *p, const int n_strata, const int n_symptoms,
                      const double *restrict weights, double factor,
-                     ptrdiff_t from, ptrdiff_t to, key_sums *restrict sums)
+                     ptrdiff_t from, ptrdiff_t to, key_words *restrict sums)
 {
-    uint32_t keys[KEY_ROWS];
+    uint32_t keys[WEIGHTED_KEY_ROWS];
     const ptrdiff_t lane_mask = p->lane_mask, n_keys = p->n_keys;
     /* the copies of rows 4k, 4k + 1, 4k + 2 and 4k + 3 (lanes 1, 2 or 4) */
-    key_sums *restrict lane[4];
+    key_words *restrict lane[4];
     for (int l = 0; l < 4; l++) lane[l] = sums + (l & lane_mask) * n_keys;
     ptrdiff_t nas = 0;
-    for (ptrdiff_t start = from; start < to; start += KEY_ROWS) {
+    for (ptrdiff_t start = from; start < to; start += WEIGHTED_KEY_ROWS) {
         ptrdiff_t m = to - start;
-        if (m >= KEY_ROWS) {
-            m = KEY_ROWS;
-            nas += row_keys(p, n_strata, n_symptoms, start, KEY_ROWS, keys);
+        if (m >= WEIGHTED_KEY_ROWS) {
+            m = WEIGHTED_KEY_ROWS;
+            nas += row_keys(p, n_strata, n_symptoms, start, WEIGHTED_KEY_ROWS,
+                            keys);
         } else {
             nas += row_keys(p, n_strata, n_symptoms, start, m, keys);
         }
         const double *restrict w = weights + start;
-        /* (start - from is a multiple of KEY_ROWS, so of 4: row start + i
+        /* (start - from is a multiple of WEIGHTED_KEY_ROWS, so of 4: row start + i
          * is in lane i % n_lanes of the pass) */
         for (ptrdiff_t i = 0; i < m; i++) {
             uint64_t q = fixed_point(w[i], factor);
-            key_sums *at = lane[i & 3] + keys[i];
-            wide_add(&at->w, wide_of(q));
-            wide_add(&at->w2, square_and_one(square_high(q)));
-            wide_add(&at->w2_low, wide_of(square_low(q)));
+            key_words *at = lane[i & 3] + keys[i];
+            add_words(at->w, q, 0);
+            add_words(at->w2, square_high(q), (uint64_t) 1 << (COUNT_BIT - 64));
+            add_words(at->w2_low, square_low(q), 0);
         }
     }
     return nas;
@@ -709,7 +746,7 @@ ptrdiff_t count_keys(const pass *p, const int n_strata, const int n_symptoms,
 MR_CLONES
 static ptrdiff_t count_rows_keyed(const pass *p, const double *weights,
                                   double factor, ptrdiff_t from, ptrdiff_t to,
-                                  key_sums *sums)
+                                  key_words *sums)
 {
     int n_strata = p->strata->n_strata, n_symptoms = p->n_symptoms;
 #define MR_SHAPE(J, S)                                                       \
@@ -746,7 +783,7 @@ static unsigned count_rows_weighted(const pass *p, const double *weights,
  * (per cell, symptom and category), the keys zeroed again. Returns the
  * number of NA slots and missing categories the keys held (each row's
  * strata in NA slots and symptoms in the missing category). */
-static double expand_keys(key_sums *sums, const mr_strata *strata,
+static double expand_keys(key_words *sums, const mr_strata *strata,
                           ptrdiff_t n_cells, int n_symptoms,
                           ptrdiff_t n_combos, mr_wide *wide_totals,
                           double *counts)
@@ -755,10 +792,12 @@ static double expand_keys(key_sums *sums, const mr_strata *strata,
     for (ptrdiff_t cell = 0; cell < n_cells; cell++) {
         int na_strata = na_strata_of(strata, cell);
         for (ptrdiff_t combo = 0; combo < n_combos; combo++) {
-            key_sums *at = sums + cell * n_combos + combo;
-            uint64_t patients = count_of(at->w2);
+            key_words *at = sums + cell * n_combos + combo;
+            mr_wide w = wide_of_words(at->w), w2 = wide_of_words(at->w2),
+                w2_low = wide_of_words(at->w2_low);
+            uint64_t patients = count_of(w2);
             if (patients == 0) continue;
-            mr_wide squares = squares_of(at->w2);
+            mr_wide squares = squares_of(w2);
             ptrdiff_t digits = combo;
             int na = na_strata;
             for (int s = 0; s < n_symptoms; s++) {
@@ -766,15 +805,13 @@ static double expand_keys(key_sums *sums, const mr_strata *strata,
                 digits /= MR_N_CATEGORIES;
                 na += c == MR_N_CATEGORIES - 1;
                 ptrdiff_t k = (cell * n_symptoms + s) * MR_N_CATEGORIES + c;
-                wide_add(&wide_totals[MR_WIDE_SUMS * k], at->w);
+                wide_add(&wide_totals[MR_WIDE_SUMS * k], w);
                 wide_add(&wide_totals[MR_WIDE_SUMS * k + 1], squares);
-                wide_add(&wide_totals[MR_WIDE_SUMS * k + 2], at->w2_low);
+                wide_add(&wide_totals[MR_WIDE_SUMS * k + 2], w2_low);
                 counts[k] += (double) patients;
             }
             missing += (double) na * (double) patients;
-            at->w = wide_zero();
-            at->w2 = wide_zero();
-            at->w2_low = wide_zero();
+            memset(at, 0, sizeof *at);
         }
     }
     return missing;
@@ -805,9 +842,9 @@ ptrdiff_t mr_tabulate_range_weighted(const mr_strata *strata,
         step *= (ptrdiff_t) strata->n_levels[j] + 1;
     }
     const double factor = ldexp(1, scale);
-    /* (key_sums are MR_WIDE_SUMS wide sums: key_scratch holds as many per
+    /* (key_words are MR_WIDE_SUMS wide sums: key_scratch holds as many per
      * key, lane and thread) */
-    key_sums *keyed = (key_sums *) (void *) key_scratch;
+    key_words *keyed = (key_words *) (void *) key_scratch;
     if (to - from < MIN_PARALLEL_ROWS) n_threads = 1;
     unsigned valid = 1;
     double nas = 0;
@@ -827,7 +864,7 @@ ptrdiff_t mr_tabulate_range_weighted(const mr_strata *strata,
         {
             int me = mr_thread_num();
             ptrdiff_t offset = (ptrdiff_t) me * n_lanes * p.block;
-            key_sums *keys_mine = keyed ?
+            key_words *keys_mine = keyed ?
                 keyed + (ptrdiff_t) me * n_lanes * p.n_keys : NULL;
             MR_OMP(omp for schedule(dynamic, 1) nowait)
             for (ptrdiff_t b = 0; b < n_blocks; b++) {
