@@ -28,7 +28,9 @@ stratum_column <- function(values, column, call) {
     first <- first[sort_order(key[first])]
     codes <- match(key, key[first])
   }
-  typed <- values[first]
+  # plain text: the distinct strings C_string_codes() returned, which are
+  # values[first] (a class such as "glue" keeps R's subsetting)
+  typed <- if (!is.null(coded) && !is.object(values)) coded[[3L]] else values[first]
   names(typed) <- NULL
   list(codes = codes, values = typed, kind = stratum_kind(values))
 }

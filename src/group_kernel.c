@@ -97,15 +97,17 @@ ptrdiff_t mr_group_range(mr_group_step *step, const int *prev,
 
 ptrdiff_t mr_count_groups(const int *group, const int *const *symptom_codes,
                           int n_symptoms, ptrdiff_t from, ptrdiff_t to,
-                          double *counts)
+                          ptrdiff_t n_groups, double *counts)
 {
-    const ptrdiff_t cell_size = (ptrdiff_t) n_symptoms * MR_N_CATEGORIES;
+    /* column (category c, symptom s) starts at (c * n_symptoms + s) *
+     * n_groups: a row's increment is one cache line either way, and the
+     * result needs no transpose */
     for (ptrdiff_t i = from; i < to; i++) {
-        double *cell = counts + (ptrdiff_t) group[i] * cell_size;
+        double *cell = counts + group[i];
         for (int s = 0; s < n_symptoms; s++) {
             int c = mr_category(symptom_codes[s][i]);
             if (c < 0) return i;
-            cell[s * MR_N_CATEGORIES + c] += 1;
+            cell[((ptrdiff_t) c * n_symptoms + s) * n_groups] += 1;
         }
     }
     return -1;

@@ -812,12 +812,14 @@ ptrdiff_t mr_group_range(mr_group_step *step, const int *prev,
 ptrdiff_t mr_order_cells_by(const int *codes, int n_levels, const int *from,
                             ptrdiff_t n, size_t *counts, int *to);
 
-/* Add rows [from, to) to counts laid out as in mr_tabulate_range(), with
- * cell = group[i] (0-based). Returns -1, or the first row with an invalid
- * class code. */
+/* Add rows [from, to) to counts laid out group by column, as the R matrix
+ * of one row per group that tabulate_cohort() returns: the count of group
+ * g (= group[i], 0-based), category c and symptom s at
+ * counts[(c * n_symptoms + s) * n_groups + g]. Returns -1, or the first
+ * row with an invalid class code. */
 ptrdiff_t mr_count_groups(const int *group, const int *const *symptom_codes,
                           int n_symptoms, ptrdiff_t from, ptrdiff_t to,
-                          double *counts);
+                          ptrdiff_t n_groups, double *counts);
 
 /* ---- durability_kernel.c ---------------------------------------------- */
 

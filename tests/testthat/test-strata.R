@@ -288,14 +288,15 @@ test_that("distinct strings are sorted in C as radix order() sorts them", {
     info <- paste("seed 2101, case", case)
     expect_identical(coded[[2L]], first, info = info)
     expect_identical(coded[[1L]], match(x, x[first]), info = info)
+    expect_identical(coded[[3L]], x[first], info = info)
     s <- myelorelief:::stratum_column(x, "x", NULL)
     expect_identical(s$values, x[first], info = info)
     expect_identical(s$codes, match(x, x[first]), info = info)
   }
   expect_identical(.Call(myelorelief:::C_string_codes, character(0)),
-                   list(integer(0), integer(0)))
+                   list(integer(0), integer(0), character(0)))
   expect_identical(.Call(myelorelief:::C_string_codes, NA_character_),
-                   list(NA_integer_, integer(0)))
+                   list(NA_integer_, integer(0), character(0)))
 })
 
 test_that("cells are put in table order in C as radix order() orders them", {
