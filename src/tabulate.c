@@ -299,15 +299,24 @@ static SEXP tabulate_grouped_body(void *data)
     ptrdiff_t *first_row;
     R_xlen_t n_groups = group_rows_in(in, n, ids, &first_row, g->arena);
     /* counted straight into the R matrix (one row per group, see
-     * counts_by_cell()): no cell-major scratch and no transpose */
-    SEXP out_counts = PROTECT(Rf_allocMatrix(REALSXP, (int) n_groups,
+     * counts_by_cell()): no cell-major scratch and no transpose; integers
+     * while no count can pass INT_MAX (C_table_columns() makes the table's
+     * doubles of them) */
+    int as_int = n < INT_MAX;
+    SEXP out_counts = PROTECT(Rf_allocMatrix(as_int ? INTSXP : REALSXP,
+                                             (int) n_groups,
                                              n_symptoms * MR_N_CATEGORIES));
-    double *counts = REAL(out_counts);
-    memset(counts, 0, (size_t) XLENGTH(out_counts) * sizeof(double));
+    if (as_int)
+        memset(INTEGER(out_counts), 0, (size_t) XLENGTH(out_counts) * sizeof(int));
+    else
+        memset(REAL(out_counts), 0, (size_t) XLENGTH(out_counts) * sizeof(double));
     for (R_xlen_t from = 0; from < n; from += MR_CHUNK) {
         R_xlen_t to = n - from > MR_CHUNK ? from + MR_CHUNK : n;
-        ptrdiff_t bad = mr_count_groups(ids, g->symptoms, n_symptoms, from, to,
-                                        n_groups, counts);
+        ptrdiff_t bad = as_int ?
+            mr_count_groups(ids, g->symptoms, n_symptoms, from, to, n_groups,
+                            INTEGER(out_counts)) :
+            mr_count_groups_double(ids, g->symptoms, n_symptoms, from, to,
+                                   n_groups, REAL(out_counts));
         if (bad >= 0)
             Rf_error("`x` row %.0f holds a code outside its factor's levels.",
                      (double) bad + 1);
@@ -334,7 +343,8 @@ static SEXP tabulate_grouped(const strata_input *in, const int **symptoms,
 
 /* list(counts, codes): a matrix of counts, one row per cell holding
  * patients and one column per category and class column (see
- * counts_by_cell()), and per stratum the cells' codes. The class columns
+ * counts_by_cell()), and per stratum the cells' codes. The counts are
+ * doubles, or integers from the grouped path of fewer than INT_MAX rows. The class columns
  * (the symptoms, then the patient class when there are several) are
  * factor codes 1..4 or NA, all n_rows long. */
 SEXP C_tabulate_cohort(SEXP strata_codes, SEXP n_levels, SEXP symptom_codes,
