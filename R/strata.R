@@ -31,7 +31,8 @@ stratum_column <- function(values, column, call) {
   # plain text: the distinct strings C_string_codes() returned, which are
   # values[first] (a class such as "glue" keeps R's subsetting)
   typed <- if (!is.null(coded) && !is.object(values)) coded[[3L]] else values[first]
-  names(typed) <- NULL
+  # (only when there are names: `names<-` copies a vector the list holds)
+  if (!is.null(names(typed))) names(typed) <- NULL
   list(codes = codes, values = typed, kind = stratum_kind(values))
 }
 
