@@ -28,8 +28,11 @@ stratum_column <- function(values, column, call) {
     first <- first[sort_order(key[first])]
     codes <- match(key, key[first])
   }
-  typed <- values[first]
-  names(typed) <- NULL
+  # plain text: the distinct strings C_string_codes() returned, which are
+  # values[first] (a class such as "glue" keeps R's subsetting)
+  typed <- if (!is.null(coded) && !is.object(values)) coded[[3L]] else values[first]
+  # (only when there are names: `names<-` copies a vector the list holds)
+  if (!is.null(names(typed))) names(typed) <- NULL
   list(codes = codes, values = typed, kind = stratum_kind(values))
 }
 

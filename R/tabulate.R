@@ -305,10 +305,19 @@ finish_rates <- function(table, rules, by, by_levels, by_kinds, conf_level,
   share <- table$alleviated / table$n
   share[table$n == 0] <- NA_real_
   table$share <- share
-  structure(table, class = c("alleviation_table", "data.frame"),
-            rules = rules, by = by, by_levels = by_levels, by_kinds = by_kinds,
-            conf_level = conf_level, method = method, margins = margins,
-            drop = drop)
+  # attributes set one by one, in structure()'s order: structure() takes
+  # attributes(table), whose row names are expanded to 1:n (4 MB per
+  # million rows) before being compacted again
+  class(table) <- c("alleviation_table", "data.frame")
+  attr(table, "rules") <- rules
+  attr(table, "by") <- by
+  attr(table, "by_levels") <- by_levels
+  attr(table, "by_kinds") <- by_kinds
+  attr(table, "conf_level") <- conf_level
+  attr(table, "method") <- method
+  attr(table, "margins") <- margins
+  attr(table, "drop") <- drop
+  table
 }
 
 # The stratum cells of a table, without its overall ("(all)") rows.

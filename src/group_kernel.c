@@ -95,20 +95,33 @@ ptrdiff_t mr_group_range(mr_group_step *step, const int *prev,
     return -1;
 }
 
+/* column (category c, symptom s) starts at (c * n_symptoms + s) *
+ * n_groups: a row's increment is one cache line either way, and the
+ * result needs no transpose */
+#define MR_COUNT_GROUPS_BODY                                                 \
+    for (ptrdiff_t i = from; i < to; i++) {                                  \
+        ptrdiff_t g = group[i];                                              \
+        for (int s = 0; s < n_symptoms; s++) {                               \
+            int c = mr_category(symptom_codes[s][i]);                        \
+            if (c < 0) return i;                                             \
+            counts[((ptrdiff_t) c * n_symptoms + s) * n_groups + g] += 1;    \
+        }                                                                    \
+    }                                                                        \
+    return -1;
+
 ptrdiff_t mr_count_groups(const int *group, const int *const *symptom_codes,
                           int n_symptoms, ptrdiff_t from, ptrdiff_t to,
-                          double *counts)
+                          ptrdiff_t n_groups, int *counts)
 {
-    const ptrdiff_t cell_size = (ptrdiff_t) n_symptoms * MR_N_CATEGORIES;
-    for (ptrdiff_t i = from; i < to; i++) {
-        double *cell = counts + (ptrdiff_t) group[i] * cell_size;
-        for (int s = 0; s < n_symptoms; s++) {
-            int c = mr_category(symptom_codes[s][i]);
-            if (c < 0) return i;
-            cell[s * MR_N_CATEGORIES + c] += 1;
-        }
-    }
-    return -1;
+    MR_COUNT_GROUPS_BODY
+}
+
+ptrdiff_t mr_count_groups_double(const int *group,
+                                 const int *const *symptom_codes,
+                                 int n_symptoms, ptrdiff_t from, ptrdiff_t to,
+                                 ptrdiff_t n_groups, double *counts)
+{
+    MR_COUNT_GROUPS_BODY
 }
 
 /* One pass of a least-significant-first counting sort of cells: the

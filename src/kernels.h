@@ -812,12 +812,19 @@ ptrdiff_t mr_group_range(mr_group_step *step, const int *prev,
 ptrdiff_t mr_order_cells_by(const int *codes, int n_levels, const int *from,
                             ptrdiff_t n, size_t *counts, int *to);
 
-/* Add rows [from, to) to counts laid out as in mr_tabulate_range(), with
- * cell = group[i] (0-based). Returns -1, or the first row with an invalid
- * class code. */
+/* Add rows [from, to) to counts laid out group by column, as the R matrix
+ * of one row per group that tabulate_cohort() returns: the count of group
+ * g (= group[i], 0-based), category c and symptom s at
+ * counts[(c * n_symptoms + s) * n_groups + g]. Returns -1, or the first
+ * row with an invalid class code. Integer counts (half the memory) while
+ * the rows fit in an int; the double twin beyond. */
 ptrdiff_t mr_count_groups(const int *group, const int *const *symptom_codes,
                           int n_symptoms, ptrdiff_t from, ptrdiff_t to,
-                          double *counts);
+                          ptrdiff_t n_groups, int *counts);
+ptrdiff_t mr_count_groups_double(const int *group,
+                                 const int *const *symptom_codes,
+                                 int n_symptoms, ptrdiff_t from, ptrdiff_t to,
+                                 ptrdiff_t n_groups, double *counts);
 
 /* ---- durability_kernel.c ---------------------------------------------- */
 
@@ -930,8 +937,14 @@ void mr_gather_doubles(const double *column, const int *rows, ptrdiff_t from,
 void mr_gather_ints(const int *column, const int *rows, ptrdiff_t from,
                     ptrdiff_t to, int *out);
 
+/* As mr_gather_doubles(), from integer counts. */
+void mr_gather_ints_as_doubles(const int *column, const int *rows,
+                               ptrdiff_t from, ptrdiff_t to, double *out);
+
 /* The sum of n doubles, accumulated in long double (as colSums()). */
 double mr_column_total(const double *column, ptrdiff_t n);
+/* The same of integer counts (exact: the same double as of their doubles). */
+double mr_int_column_total(const int *column, ptrdiff_t n);
 
 /* Rates x / n and Wilson score bounds for rows from..to-1, the operations
  * of R's proportion_interval(, "wilson") in its order; na (NA_real_) where

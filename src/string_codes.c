@@ -103,11 +103,15 @@ static SEXP string_codes(void *data)
     R_CheckUserInterrupt();
     /* rank of each string (1-based) in scratch, then the codes as ranks */
     SEXP first_index = PROTECT(Rf_allocVector(INTSXP, k));
+    /* the distinct strings themselves, sorted (x[first] without R's
+     * subsetting of a second index vector) */
+    SEXP values = PROTECT(Rf_allocVector(STRSXP, k));
     int *fi = INTEGER(first_index), *rank = w->scratch;
     const int *order = w->order;
     for (ptrdiff_t r = 0; r < k; r++) {
         rank[order[r]] = (int) r + 1;
         fi[r] = first[order[r]] + 1;
+        SET_STRING_ELT(values, r, strings[fi[r] - 1]);
     }
     for (R_xlen_t from = 0; from < n; from += MR_CHUNK) {
         R_xlen_t to = n - from > MR_CHUNK ? from + MR_CHUNK : n;
@@ -115,17 +119,18 @@ static SEXP string_codes(void *data)
             if (c[i] != NA_INTEGER) c[i] = rank[c[i] - 1];
         R_CheckUserInterrupt();
     }
-    SEXP out = PROTECT(Rf_allocVector(VECSXP, 2));
+    SEXP out = PROTECT(Rf_allocVector(VECSXP, 3));
     SET_VECTOR_ELT(out, 0, codes);
     SET_VECTOR_ELT(out, 1, first_index);
-    UNPROTECT(3);
+    SET_VECTOR_ELT(out, 2, values);
+    UNPROTECT(4);
     return out;
 }
 
-/* list(codes, first): integer codes 1..k of the distinct strings in byte
- * order (NA for NA), and the 1-based first index of each distinct string,
- * in that order; so x[first] are the sorted distinct strings and
- * x[first][codes] is x. NULL when the strings are not all ASCII or UTF-8,
+/* list(codes, first, values): integer codes 1..k of the distinct strings
+ * in byte order (NA for NA), the 1-based first index of each distinct
+ * string, in that order, and those strings (values is x[first], without
+ * attributes), so values[codes] is x. NULL when the strings are not all ASCII or UTF-8,
  * where the same text can be two CHARSXPs (R's match() then compares
  * translated text instead). The encodings are checked on the distinct
  * strings only, after numbering by identity: reading every element's

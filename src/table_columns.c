@@ -80,15 +80,15 @@ SEXP C_cell_order(SEXP codes, SEXP n_levels)
 /* Rows of the table: per symptom, the cells in the order `rows` gives (a
  * permutation, 1-based; NULL: as they are), then, with margins, one overall
  * row (the cells' totals, coded margin_codes[j] in stratum j).
- *   counts: n_cells x (5 * n_symptoms) doubles, column k * n_symptoms + s
- *           holding category k of symptom s;
+ *   counts: n_cells x (5 * n_symptoms) doubles or integers, column
+ *           k * n_symptoms + s holding category k of symptom s;
  *   codes:  per stratum, the n_cells cells' codes.
  * Returns list(n, alleviated, unchanged, worsened, absent, missing,
  * evaluable, codes), codes a list with one integer vector per stratum. */
 SEXP C_table_columns(SEXP counts, SEXP rows, SEXP codes, SEXP margin_codes,
                      SEXP n_symptoms_)
 {
-    if (!Rf_isReal(counts) || !Rf_isMatrix(counts))
+    if (!(Rf_isReal(counts) || TYPEOF(counts) == INTSXP) || !Rf_isMatrix(counts))
         Rf_error("internal error: a matrix of counts expected.");
     if (TYPEOF(n_symptoms_) != INTSXP || XLENGTH(n_symptoms_) != 1 ||
         INTEGER(n_symptoms_)[0] < 1)
@@ -118,7 +118,10 @@ SEXP C_table_columns(SEXP counts, SEXP rows, SEXP codes, SEXP margin_codes,
         Rf_error("internal error: one margin code per stratum expected.");
     R_xlen_t block = n_cells + margin;               /* rows per symptom */
     R_xlen_t n_rows = block * n_symptoms;
-    const double *count = REAL_RO(counts);
+    /* double counts, or integer counts (the grouped path of
+     * C_tabulate_cohort()) made doubles as they are gathered */
+    const double *count = Rf_isReal(counts) ? REAL_RO(counts) : NULL;
+    const int *int_count = count ? NULL : INTEGER_RO(counts);
 
     SEXP out = PROTECT(Rf_allocVector(VECSXP, MR_N_CATEGORIES + 3));
     double *column[MR_N_CATEGORIES];
@@ -128,14 +131,19 @@ SEXP C_table_columns(SEXP counts, SEXP rows, SEXP codes, SEXP margin_codes,
     }
     for (int s = 0; s < n_symptoms; s++) {
         for (int k = 0; k < MR_N_CATEGORIES; k++) {
-            const double *from = count + n_cells * ((R_xlen_t) k * n_symptoms + s);
+            R_xlen_t offset = n_cells * ((R_xlen_t) k * n_symptoms + s);
             double *to = column[k] + block * s;
             for (R_xlen_t at = 0; at < n_cells; at += MR_CHUNK) {
                 R_xlen_t end = n_cells - at > MR_CHUNK ? at + MR_CHUNK : n_cells;
-                mr_gather_doubles(from, order, at, end, to);
+                if (count) mr_gather_doubles(count + offset, order, at, end, to);
+                else mr_gather_ints_as_doubles(int_count + offset, order, at,
+                                               end, to);
                 R_CheckUserInterrupt();
             }
-            if (margin) to[n_cells] = mr_column_total(from, n_cells);
+            if (margin)
+                to[n_cells] = count ? mr_column_total(count + offset, n_cells)
+                                    : mr_int_column_total(int_count + offset,
+                                                          n_cells);
         }
     }
     /* n and evaluable, added in the order R added them: ((a + u) + w) ... */

@@ -23,6 +23,23 @@ void mr_gather_ints(const int *column, const int *rows, ptrdiff_t from,
     }
 }
 
+void mr_gather_ints_as_doubles(const int *column, const int *rows,
+                               ptrdiff_t from, ptrdiff_t to, double *out)
+{
+    if (rows) {
+        for (ptrdiff_t r = from; r < to; r++) out[r] = column[rows[r] - 1];
+    } else {
+        for (ptrdiff_t r = from; r < to; r++) out[r] = column[r];
+    }
+}
+
+double mr_int_column_total(const int *column, ptrdiff_t n)
+{
+    long double total = 0;
+    for (ptrdiff_t i = 0; i < n; i++) total += column[i];
+    return (double) total;
+}
+
 double mr_column_total(const double *column, ptrdiff_t n)
 {
     long double total = 0;

@@ -1,5 +1,6 @@
 /* .Call glue: the counting pass of tabulate_cohort(), and the grouping of
  * rows by stratum combination it shares with combine_tables(). */
+#include <stdlib.h>
 #include <string.h>
 #include "glue.h"
 
@@ -30,13 +31,56 @@ static strata_input read_strata(SEXP strata_codes, SEXP n_levels, R_xlen_t n)
     return in;
 }
 
-/* Dense 0-based group ids of the n rows in ids (caller-owned), in order of
- * first appearance; the first row of each group in *first_row (R_alloc'd).
- * Returns the number of groups. */
-static R_xlen_t group_rows(const strata_input *in, R_xlen_t n, int *ids,
-                           ptrdiff_t **first_row)
+/* Scratch of the grouping: from R_alloc() (freed when the .Call returns),
+ * or, for the grouped counting of tabulate_cohort(), from malloc(), freed
+ * on every way out through R_UnwindProtect(): on sparse strata the ~36 MB
+ * of ids, first rows and hash per million rows put on R's heap brought
+ * forward the garbage collections (each marks every string of the
+ * session), which cost more than the grouping. */
+#define MR_SCRATCH_BLOCKS (MR_MAX_STRATA + 8)
+typedef struct {
+    int use_malloc, n;
+    void *blocks[MR_SCRATCH_BLOCKS];
+} scratch_arena;
+
+static void *arena_alloc(scratch_arena *a, size_t count, size_t size)
 {
-    *first_row = (ptrdiff_t *) R_alloc(n > 0 ? (size_t) n : 1, sizeof(ptrdiff_t));
+    if (count == 0) count = 1;
+    if (!a || !a->use_malloc) return R_alloc(count, size);
+    if (a->n == MR_SCRATCH_BLOCKS)
+        Rf_error("internal error: too many scratch blocks.");
+    void *p = malloc(count * size);
+    if (!p) Rf_error("cannot allocate %.0f MB to group the strata.",
+                     (double) count * (double) size / 1048576.0);
+    a->blocks[a->n++] = p;
+    return p;
+}
+
+/* Free a block early (the last one allocated; otherwise kept to the end). */
+static void arena_release(scratch_arena *a, void *p)
+{
+    if (!a || !a->use_malloc || a->n == 0 || a->blocks[a->n - 1] != p) return;
+    free(p);
+    a->blocks[--a->n] = NULL;
+}
+
+static void arena_free(void *data, Rboolean jump)
+{
+    (void) jump;
+    scratch_arena *a = (scratch_arena *) data;
+    while (a->n > 0) {
+        free(a->blocks[--a->n]);
+        a->blocks[a->n] = NULL;
+    }
+}
+
+/* Dense 0-based group ids of the n rows in ids (caller-owned), in order of
+ * first appearance; the first row of each group in *first_row (from the
+ * arena; NULL: R_alloc'd). Returns the number of groups. */
+static R_xlen_t group_rows_in(const strata_input *in, R_xlen_t n, int *ids,
+                              ptrdiff_t **first_row, scratch_arena *arena)
+{
+    *first_row = (ptrdiff_t *) arena_alloc(arena, (size_t) n, sizeof(ptrdiff_t));
     if (in->n_strata == 0) {
         memset(ids, 0, (size_t) n * sizeof(int));
         if (n > 0) (*first_row)[0] = 0;
@@ -51,11 +95,11 @@ static R_xlen_t group_rows(const strata_input *in, R_xlen_t n, int *ids,
         double n_keys = (double) n_groups * ((double) in->n_levels[j] + 1);
         int *table = NULL;
         if (mr_group_use_table((ptrdiff_t) fmin(n_keys, 1e18), n)) {
-            table = (int *) R_alloc((size_t) n_keys > 0 ? (size_t) n_keys : 1,
-                                    sizeof(int));
+            table = (int *) arena_alloc(arena, (size_t) n_keys, sizeof(int));
         } else if (!hash_keys) {
-            hash_keys = (uint64_t *) R_alloc((size_t) capacity, sizeof(uint64_t));
-            hash_ids = (int *) R_alloc((size_t) capacity, sizeof(int));
+            hash_keys = (uint64_t *) arena_alloc(arena, (size_t) capacity,
+                                                 sizeof(uint64_t));
+            hash_ids = (int *) arena_alloc(arena, (size_t) capacity, sizeof(int));
         }
         mr_group_start(&step, n_groups, in->n_levels[j], n, table, hash_keys,
                        hash_ids);
@@ -68,10 +112,18 @@ static R_xlen_t group_rows(const strata_input *in, R_xlen_t n, int *ids,
                          j + 1, (double) bad + 1);
             R_CheckUserInterrupt();
         }
+        if (table) arena_release(arena, table);
         n_groups = step.n_groups;
         if (n_groups > INT_MAX - 1) Rf_error("`by` has too many strata.");
     }
     return n == 0 ? 0 : n_groups;
+}
+
+/* As group_rows_in(), all scratch R_alloc'd. */
+static R_xlen_t group_rows(const strata_input *in, R_xlen_t n, int *ids,
+                           ptrdiff_t **first_row)
+{
+    return group_rows_in(in, n, ids, first_row, NULL);
 }
 
 /* The codes (1-based, NA) of each stratum at the first row of each group. */
@@ -229,32 +281,70 @@ static SEXP tabulate_direct(const strata_input *in, const int **symptoms,
 }
 
 /* Rows grouped by the combinations present, then counted per group. */
-static SEXP tabulate_grouped(const strata_input *in, const int **symptoms,
-                             int n_symptoms, R_xlen_t n)
+typedef struct {
+    const strata_input *in;
+    const int **symptoms;
+    int n_symptoms;
+    R_xlen_t n;
+    scratch_arena *arena;
+} grouped_input;
+
+static SEXP tabulate_grouped_body(void *data)
 {
-    int *ids = (int *) R_alloc(n > 0 ? (size_t) n : 1, sizeof(int));
+    const grouped_input *g = (const grouped_input *) data;
+    const strata_input *in = g->in;
+    R_xlen_t n = g->n;
+    int n_symptoms = g->n_symptoms;
+    int *ids = (int *) arena_alloc(g->arena, (size_t) n, sizeof(int));
     ptrdiff_t *first_row;
-    R_xlen_t n_groups = group_rows(in, n, ids, &first_row);
-    ptrdiff_t cell_size = (ptrdiff_t) n_symptoms * MR_N_CATEGORIES;
-    double *counts = mr_zeroed_doubles(n_groups * cell_size);
+    R_xlen_t n_groups = group_rows_in(in, n, ids, &first_row, g->arena);
+    /* counted straight into the R matrix (one row per group, see
+     * counts_by_cell()): no cell-major scratch and no transpose; integers
+     * while no count can pass INT_MAX (C_table_columns() makes the table's
+     * doubles of them) */
+    int as_int = n < INT_MAX;
+    SEXP out_counts = PROTECT(Rf_allocMatrix(as_int ? INTSXP : REALSXP,
+                                             (int) n_groups,
+                                             n_symptoms * MR_N_CATEGORIES));
+    if (as_int)
+        memset(INTEGER(out_counts), 0, (size_t) XLENGTH(out_counts) * sizeof(int));
+    else
+        memset(REAL(out_counts), 0, (size_t) XLENGTH(out_counts) * sizeof(double));
     for (R_xlen_t from = 0; from < n; from += MR_CHUNK) {
         R_xlen_t to = n - from > MR_CHUNK ? from + MR_CHUNK : n;
-        ptrdiff_t bad = mr_count_groups(ids, symptoms, n_symptoms, from, to,
-                                        counts);
+        ptrdiff_t bad = as_int ?
+            mr_count_groups(ids, g->symptoms, n_symptoms, from, to, n_groups,
+                            INTEGER(out_counts)) :
+            mr_count_groups_double(ids, g->symptoms, n_symptoms, from, to,
+                                   n_groups, REAL(out_counts));
         if (bad >= 0)
             Rf_error("`x` row %.0f holds a code outside its factor's levels.",
                      (double) bad + 1);
         R_CheckUserInterrupt();
     }
-    SEXP out_counts = PROTECT(counts_by_cell(counts, n_groups, n_symptoms));
     SEXP codes = group_codes(in, first_row, n_groups);
     UNPROTECT(1);
     return pair(out_counts, codes);
 }
 
+static SEXP tabulate_grouped(const strata_input *in, const int **symptoms,
+                             int n_symptoms, R_xlen_t n)
+{
+    scratch_arena arena;
+    memset(&arena, 0, sizeof arena);
+    arena.use_malloc = 1;
+    grouped_input g = { in, symptoms, n_symptoms, n, &arena };
+    SEXP cont = PROTECT(R_MakeUnwindCont());
+    SEXP out = R_UnwindProtect(tabulate_grouped_body, &g, arena_free, &arena,
+                               cont);
+    UNPROTECT(1);
+    return out;
+}
+
 /* list(counts, codes): a matrix of counts, one row per cell holding
  * patients and one column per category and class column (see
- * counts_by_cell()), and per stratum the cells' codes. The class columns
+ * counts_by_cell()), and per stratum the cells' codes. The counts are
+ * doubles, or integers from the grouped path of fewer than INT_MAX rows. The class columns
  * (the symptoms, then the patient class when there are several) are
  * factor codes 1..4 or NA, all n_rows long. */
 SEXP C_tabulate_cohort(SEXP strata_codes, SEXP n_levels, SEXP symptom_codes,

@@ -288,14 +288,15 @@ test_that("distinct strings are sorted in C as radix order() sorts them", {
     info <- paste("seed 2101, case", case)
     expect_identical(coded[[2L]], first, info = info)
     expect_identical(coded[[1L]], match(x, x[first]), info = info)
+    expect_identical(coded[[3L]], x[first], info = info)
     s <- myelorelief:::stratum_column(x, "x", NULL)
     expect_identical(s$values, x[first], info = info)
     expect_identical(s$codes, match(x, x[first]), info = info)
   }
   expect_identical(.Call(myelorelief:::C_string_codes, character(0)),
-                   list(integer(0), integer(0)))
+                   list(integer(0), integer(0), character(0)))
   expect_identical(.Call(myelorelief:::C_string_codes, NA_character_),
-                   list(NA_integer_, integer(0)))
+                   list(NA_integer_, integer(0), character(0)))
 })
 
 test_that("cells are put in table order in C as radix order() orders them", {
@@ -528,4 +529,43 @@ test_that("the tables' Wilson intervals in C are proportion_interval()'s doubles
   expect_identical(wilson$rate_lower, ci$lower)
   expect_identical(wilson$rate_upper, ci$upper)
   expect_identical(wilson$rate, ci$estimate)
+})
+
+test_that("the grouped path (a grid past 16,384 cells) gives the direct path's counts, as doubles", {
+  # Grouped counting keeps integer counts per cell, made doubles when the
+  # table is gathered; several symptoms ("any" too), margins, NA strata and
+  # drop = FALSE (its full grid) must come out as the direct path's.
+  set.seed(2111)
+  rules <- study_rules()[c("lbp", "leg_pain")]
+  spare <- sprintf("unused%05d", 1:20000)
+  for (case in seq_len(n_cases(6))) {
+    n <- sample(c(0, 1, 300, 3000), 1)
+    d <- data.frame(site = sample(c(letters[1:5], NA), n, TRUE),
+                    arm = sample(c("x", "y", NA), n, TRUE),
+                    lbp_pre = sample(c(0:10, NA), n, TRUE),
+                    lbp_post = sample(c(0:10, NA), n, TRUE),
+                    leg_pain_pre = sample(c(0:10, NA), n, TRUE),
+                    leg_pain_post = sample(c(0:10, NA), n, TRUE))
+    cohort <- classify_cohort(d, rules)
+    small <- cohort
+    small$site <- factor(d$site, levels = letters[1:5])
+    big <- cohort
+    big$site <- factor(d$site, levels = c(letters[1:5], spare))
+    info <- paste("seed 2111, case", case, "n", n)
+    for (drop in c(TRUE, FALSE)) {
+      direct <- as.data.frame(tabulate_cohort(small, by = c("site", "arm"), drop = drop))
+      grouped <- as.data.frame(tabulate_cohort(big, by = c("site", "arm"), drop = drop))
+      if (!drop) grouped <- grouped[!(grouped$site %in% spare), ]
+      expect_identical(nrow(grouped), nrow(direct), info = info)
+      expect_identical(as.character(grouped$site), as.character(direct$site), info = info)
+      expect_identical(as.character(grouped$arm), as.character(direct$arm), info = info)
+      expect_identical(as.character(grouped$symptom), as.character(direct$symptom), info = info)
+      for (column in c("n", count_names, "evaluable", "rate", "rate_lower",
+                       "rate_upper", "share")) {
+        expect_true(is.double(grouped[[column]]), info = paste(info, column))
+        expect_identical(grouped[[column]], direct[[column]],
+                         info = paste(info, "drop", drop, column))
+      }
+    }
+  }
 })
