@@ -572,7 +572,9 @@ ptrdiff_t mr_tabulate_range_weighted(const mr_strata *strata,
                                      mr_wide *key_scratch,
                                      mr_wide *wide_totals);
 
-/* As mr_count_groups(), adding the weights and their squares into
+/* Add rows [from, to) of groups to double counts laid out group by group
+ * (counts[(g * n_symptoms + s) * MR_N_CATEGORIES + c]; not the column
+ * layout of mr_count_groups()), and the weights and their squares into
  * wide_totals (laid out as in mr_tabulate_range_weighted()). */
 ptrdiff_t mr_count_groups_weighted(const int *group,
                                    const int *const *symptom_codes,
