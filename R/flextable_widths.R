@@ -63,7 +63,8 @@ split_number_columns <- function(ft, minimum, total) {
     broken <- which(two_lines != text)
     trial <- flextable::compose(ft, i = broken, j = key, part = "body",
                                 value = flextable::as_paragraph(flextable::as_chunk(two_lines[broken])))
-    width <- unbreakable_widths(trial)[[j]]
+    width <- widest_pieces(trial, "body", j,
+                           list(unlist(strsplit(two_lines, "\n", fixed = TRUE))))
     if (width >= minimum[[j]]) next
     ft <- trial
     minimum[[j]] <- width
@@ -129,25 +130,36 @@ capped_widths <- function(widths, total) {
 # whole (autofit()'s width of the body); other text may break at spaces and
 # after hyphens, as Word breaks it.
 unbreakable_widths <- function(ft) {
-  body_whole <- flextable::dim_pretty(ft, part = "body")$widths
   columns <- seq_along(ft$col_keys)
   has_header <- flextable::nrow_part(ft, "header") > 0L
-  cell_text <- function(part, j) {
-    as.character(unlist(ft[[part]]$dataset[[ft$col_keys[[j]]]]))
-  }
   number_column <- number_columns(ft)
-  # the words of every column measured in one go (a probe table per column
-  # took most of the time of a Word report)
+  # every column measured in one go (a probe table per column took most of
+  # the time of a Word report): the lines of a number column's cells whole
+  # (a cell split by split_number_columns() is two lines), the words of
+  # other cells and of the headers
   wanted <- rbind(
-    data.frame(part = rep("body", sum(!number_column)), j = columns[!number_column]),
+    data.frame(part = rep("body", length(columns)), j = columns),
     if (has_header) data.frame(part = rep("header", length(columns)), j = columns))
-  words <- widest_words(ft, wanted$part, wanted$j,
-                        Map(cell_text, wanted$part, wanted$j))
-  body_width <- ifelse(number_column, body_whole, 0)
-  body_width[wanted$j[wanted$part == "body"]] <- words[wanted$part == "body"]
+  pieces <- Map(function(part, j) {
+    if (part == "body" && number_column[[j]]) {
+      unlist(strsplit(cell_lines(ft, j), "\n", fixed = TRUE))
+    } else {
+      text <- as.character(unlist(ft[[part]]$dataset[[ft$col_keys[[j]]]]))
+      unlist(strsplit(text[!is.na(text)], "\\s+|(?<=-)", perl = TRUE))
+    }
+  }, wanted$part, wanted$j)
+  widths <- widest_pieces(ft, wanted$part, wanted$j, pieces)
+  body_width <- widths[wanted$part == "body"]
   header_width <- numeric(length(columns))
-  header_width[wanted$j[wanted$part == "header"]] <- words[wanted$part == "header"]
+  header_width[wanted$j[wanted$part == "header"]] <- widths[wanted$part == "header"]
   pmax(body_width, header_width)
+}
+
+# The text of column j's body cells as the table shows it (the cells
+# split_number_columns() composed in two lines hold a line break).
+cell_lines <- function(ft, j) {
+  vapply(ft$body$content$content$data[, j],
+         function(chunks) paste(chunks$txt, collapse = ""), character(1))
 }
 
 # The text of a number, an interval or a p-value: digits and what formats
@@ -159,18 +171,33 @@ is_number_text <- function(x) {
   grepl("^(NA|Inf|-Inf|[-+<>=0-9.,%()/ \u2212\u2013\u2264\u2265]*[0-9][-+<>=0-9.,%()/ \u2212\u2013\u2264\u2265]*)$", x)
 }
 
-# For each (part, column j, text): the widest word of the text (split at
-# spaces and after hyphens) set in the font of column j's first cell of
-# that part, with that cell's padding (of its 20 longest words: another, of
-# fewer but wider letters, could be a little wider). One probe table holds
-# every column's words, styled column by column, measured by flextable once.
-widest_words <- function(ft, parts, js, texts) {
-  word_lists <- lapply(texts, function(text) {
-    words <- unique(unlist(strsplit(text[!is.na(text)], "\\s+|(?<=-)", perl = TRUE)))
-    words <- words[nzchar(words)]
-    # the widest is among the longest: measure 20 of them, not every word of
-    # a long table
-    words[order(-nchar(words, type = "width"))][seq_len(min(20L, length(words)))]
+# A rough width of each string in ems, to choose which to measure: letters
+# and figures by their usual widths in Arial or Helvetica (every figure
+# alike), so that of a thousand numbers of equal length the ones with most
+# figures and percent signs are measured, not any twenty.
+rough_width <- function(x) {
+  chars <- strsplit(x, "", fixed = TRUE)
+  widths <- c("%" = 0.89, W = 0.94, M = 0.83, m = 0.83, w = 0.72, "@" = 1.02)
+  vapply(chars, function(ch) {
+    w <- widths[ch]
+    other <- ch[is.na(w)]
+    w[is.na(w)] <- ifelse(grepl("[0-9]", other), 0.56,
+                          ifelse(grepl("[A-Z]", other), 0.67,
+                                 ifelse(grepl("[ .,:;/()|!'il-]", other), 0.3, 0.5)))
+    sum(w)
+  }, numeric(1))
+}
+
+# For each (part, column j, pieces of text): the widest piece set in the
+# font of column j's first cell of that part, with that cell's padding (of
+# its 20 longest pieces: another, of fewer but wider letters, could be a
+# little wider; measuring every cell of a long table took seconds). One
+# probe table holds every column's pieces, styled column by column,
+# measured by flextable once.
+widest_pieces <- function(ft, parts, js, pieces) {
+  word_lists <- lapply(pieces, function(words) {
+    words <- unique(words[!is.na(words) & nzchar(words)])
+    words[order(-rough_width(words))][seq_len(min(20L, length(words)))]
   })
   measured <- lengths(word_lists) > 0L
   widths <- numeric(length(word_lists))

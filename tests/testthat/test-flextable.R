@@ -271,3 +271,16 @@ test_that("as_flextable() of Table 1, scores, bounds, pooled and weighted result
     expect_identical(unname(footer), gsub("\n\\s*", " ", notes), info = name)
   }
 })
+
+test_that("the widest number of a long column is measured, not any twenty of equal length", {
+  skip_if_no_docx_tools()
+  # forty numbers of ten figures, and last one of ten characters with
+  # percent signs (wider): by length alone it would not be measured
+  cells <- c(rep("1111111111", 40), "90%/90%/90")
+  ft <- flextable::flextable(data.frame(x = cells))
+  ft <- flextable::fontsize(ft, size = 8, part = "all")
+  # oracle: flextable's measure of every cell
+  expect_gte(unbreakable_widths(ft)[[1]],
+             flextable::dim_pretty(ft, part = "body")$widths[[1]] - 1e-9)
+  expect_gt(rough_width("90%/90%/90"), rough_width("1111111111"))
+})
