@@ -23,7 +23,7 @@ lib=$(mktemp -d)
 # December, with the machine loaded, score_change, weights, strata and
 # tolerance took 3-7 minutes each, source-csv 21 before its chunks of one
 # row were made fewer under valgrind).
-c_tests_a='^(score_change|classify|combine|curve|threads|tolerance|fuzz|strata|weights)$'
+c_tests_a='^(score_change|classify|combine|curve|threads|tolerance|fuzz|strata|weights|missing_bounds)$'
 c_tests_b='^(source-csv|mcid|mcid-rng|mcid-methods|durability|tabulate|visits|visits-lookup|properties-tabulate|invariants|cohort)$'
 run_tests='filter <- Sys.getenv("MYELORELIEF_TEST_FILTER", "");
   res <- as.data.frame(testthat::test_dir("tests/testthat", package = "myelorelief",
